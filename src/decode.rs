@@ -1,0 +1,554 @@
+//! Bytes to [`Module`]: text or binary in, a validated, immutable module description out.
+//!
+//! Decoding and validation are wasmparser's; this module only copies what the rest of the
+//! interpreter needs into plain Rust data (no wasmparser types escape except the
+//! per-function validation resources the translator reuses).
+
+use crate::error::{Error, Result};
+use crate::value::{FuncType, ValType};
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::rc::Rc;
+use wasmparser::{
+    CompositeInnerType, ExternalKind, Name, Parser, Payload, TypeRef, ValidPayload, Validator,
+    ValidatorResources, WasmFeatures,
+};
+
+/// The features we accept: WebAssembly 2.0 without SIMD.
+pub fn features() -> WasmFeatures {
+    WasmFeatures::WASM2 & !WasmFeatures::SIMD
+}
+
+/// Turns user input into a binary: input starting with the `\0asm` magic is taken as a
+/// binary, anything else as the text format.
+pub fn to_binary(input: &[u8]) -> Result<Vec<u8>> {
+    if input.starts_with(b"\0asm") {
+        return Ok(input.to_vec());
+    }
+    let text = std::str::from_utf8(input).map_err(|e| Error::Decode {
+        message: format!("input is neither a wasm binary (no \\0asm magic) nor UTF-8 text: {e}"),
+        offset: Some(e.valid_up_to()),
+    })?;
+    wat::parse_str(text).map_err(|e| Error::Text(e.to_string()))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableType {
+    pub elem: ValType,
+    pub min: u32,
+    pub max: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryType {
+    /// In 64 KiB pages.
+    pub min: u32,
+    pub max: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GlobalType {
+    pub ty: ValType,
+    pub mutable: bool,
+}
+
+/// The type of something that can be imported or exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExternType {
+    Func(FuncType),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+impl ExternType {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ExternType::Func(_) => "func",
+            ExternType::Table(_) => "table",
+            ExternType::Memory(_) => "memory",
+            ExternType::Global(_) => "global",
+        }
+    }
+}
+
+fn fmt_limits(f: &mut fmt::Formatter<'_>, min: u32, max: Option<u32>) -> fmt::Result {
+    write!(f, "{min}")?;
+    if let Some(m) = max {
+        write!(f, " {m}")?;
+    }
+    Ok(())
+}
+
+/// Text-format-like rendering: `func (param i32) (result i32)`, `memory 1 2`,
+/// `table 10 funcref`, `global (mut i32)`.
+impl fmt::Display for ExternType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExternType::Func(t) => write!(f, "func {t}"),
+            ExternType::Table(t) => {
+                f.write_str("table ")?;
+                fmt_limits(f, t.min, t.max)?;
+                write!(f, " {}", t.elem)
+            }
+            ExternType::Memory(m) => {
+                f.write_str("memory ")?;
+                fmt_limits(f, m.min, m.max)
+            }
+            ExternType::Global(g) if g.mutable => write!(f, "global (mut {})", g.ty),
+            ExternType::Global(g) => write!(f, "global {}", g.ty),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExternKind {
+    Func,
+    Table,
+    Memory,
+    Global,
+}
+
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub ty: ExternType,
+}
+
+#[derive(Debug, Clone)]
+pub struct Export {
+    pub name: String,
+    pub kind: ExternKind,
+    /// Index in the module's index space of that kind.
+    pub index: u32,
+}
+
+/// A constant expression, already decoded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ConstOp {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    RefNull(ValType),
+    RefFunc(u32),
+    GlobalGet(u32),
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+}
+
+pub type ConstExpr = Vec<ConstOp>;
+
+#[derive(Debug, Clone)]
+pub enum ElemMode {
+    Passive,
+    Declared,
+    Active { table: u32, offset: ConstExpr },
+}
+
+#[derive(Debug, Clone)]
+pub struct ElemSegment {
+    pub mode: ElemMode,
+    pub ty: ValType,
+    pub items: Vec<ConstExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub enum DataMode {
+    Passive,
+    Active { memory: u32, offset: ConstExpr },
+}
+
+#[derive(Debug, Clone)]
+pub struct DataSegment {
+    pub mode: DataMode,
+    pub data: Rc<[u8]>,
+}
+
+/// Names from the `name` custom section.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub module: Option<String>,
+    pub funcs: HashMap<u32, String>,
+    pub locals: HashMap<u32, HashMap<u32, String>>,
+    pub globals: HashMap<u32, String>,
+}
+
+/// A defined function's body, kept for lazy translation.
+pub(crate) struct Body {
+    pub range: Range<usize>,
+    pub resources: ValidatorResources,
+    pub index: u32,
+    pub ty: u32,
+    pub code: OnceCell<Result<Rc<crate::ir::Code>>>,
+}
+
+/// A decoded and validated module. Immutable; shared by all its instances.
+pub struct Module {
+    pub(crate) bytes: Vec<u8>,
+    pub types: Vec<FuncType>,
+    pub imports: Vec<Import>,
+    /// Type index of every function, imported ones first.
+    pub funcs: Vec<u32>,
+    pub tables: Vec<TableType>,
+    pub memories: Vec<MemoryType>,
+    pub globals: Vec<GlobalType>,
+    /// Initialisers of the defined (non-imported) globals.
+    pub global_inits: Vec<ConstExpr>,
+    pub num_imported_funcs: u32,
+    pub num_imported_tables: u32,
+    pub num_imported_memories: u32,
+    pub num_imported_globals: u32,
+    pub exports: Vec<Export>,
+    export_map: HashMap<String, usize>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment>,
+    pub(crate) bodies: Vec<Body>,
+    pub names: Names,
+    /// Custom sections: name and byte size.
+    pub customs: Vec<(String, usize)>,
+}
+
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Module")
+            .field("types", &self.types.len())
+            .field("funcs", &self.funcs.len())
+            .field("exports", &self.exports.len())
+            .finish()
+    }
+}
+
+pub(crate) fn val_type(t: wasmparser::ValType) -> Result<ValType> {
+    use wasmparser::ValType as W;
+    Ok(match t {
+        W::I32 => ValType::I32,
+        W::I64 => ValType::I64,
+        W::F32 => ValType::F32,
+        W::F64 => ValType::F64,
+        W::V128 => return Err(Error::Unsupported("v128 (SIMD)".into())),
+        W::Ref(r) => ref_type(r)?,
+    })
+}
+
+fn ref_type(r: wasmparser::RefType) -> Result<ValType> {
+    if r.is_func_ref() {
+        Ok(ValType::FuncRef)
+    } else if r.is_extern_ref() {
+        Ok(ValType::ExternRef)
+    } else {
+        Err(Error::Unsupported(format!("reference type {r}")))
+    }
+}
+
+fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
+    use wasmparser::Operator as O;
+    let mut out = Vec::new();
+    let mut reader = expr.get_operators_reader();
+    while !reader.eof() {
+        let op = reader.read()?;
+        out.push(match op {
+            O::I32Const { value } => ConstOp::I32(value),
+            O::I64Const { value } => ConstOp::I64(value),
+            O::F32Const { value } => ConstOp::F32(value.bits()),
+            O::F64Const { value } => ConstOp::F64(value.bits()),
+            O::RefNull { hty } => ConstOp::RefNull(ref_type(wasmparser::RefType::new(true, hty).ok_or_else(
+                || Error::Unsupported("reference type".into()),
+            )?)?),
+            O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+            O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+            O::I32Add => ConstOp::I32Add,
+            O::I32Sub => ConstOp::I32Sub,
+            O::I32Mul => ConstOp::I32Mul,
+            O::I64Add => ConstOp::I64Add,
+            O::I64Sub => ConstOp::I64Sub,
+            O::I64Mul => ConstOp::I64Mul,
+            O::End => break,
+            other => return Err(Error::Unsupported(format!("constant instruction {other:?}"))),
+        });
+    }
+    Ok(out)
+}
+
+fn func_type(t: &wasmparser::FuncType) -> Result<FuncType> {
+    Ok(FuncType {
+        params: t.params().iter().map(|&t| val_type(t)).collect::<Result<_>>()?,
+        results: t.results().iter().map(|&t| val_type(t)).collect::<Result<_>>()?,
+    })
+}
+
+fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
+    if t.table64 {
+        return Err(Error::Unsupported("64-bit tables".into()));
+    }
+    Ok(TableType { elem: ref_type(t.element_type)?, min: t.initial as u32, max: t.maximum.map(|m| m as u32) })
+}
+
+fn memory_type(t: &wasmparser::MemoryType) -> Result<MemoryType> {
+    if t.memory64 || t.shared || t.page_size_log2.is_some() {
+        return Err(Error::Unsupported("memory64, shared or custom-page-size memories".into()));
+    }
+    Ok(MemoryType { min: t.initial as u32, max: t.maximum.map(|m| m as u32) })
+}
+
+fn global_type(t: &wasmparser::GlobalType) -> Result<GlobalType> {
+    Ok(GlobalType { ty: val_type(t.content_type)?, mutable: t.mutable })
+}
+
+impl Module {
+    /// Decodes and validates a module from text or binary (see [`to_binary`]).
+    pub fn new(input: &[u8]) -> Result<Module> {
+        Module::from_binary(to_binary(input)?)
+    }
+
+    /// Decodes and validates a binary module.
+    pub fn from_binary(bytes: Vec<u8>) -> Result<Module> {
+        let mut m = Module {
+            bytes: Vec::new(),
+            types: Vec::new(),
+            imports: Vec::new(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            global_inits: Vec::new(),
+            num_imported_funcs: 0,
+            num_imported_tables: 0,
+            num_imported_memories: 0,
+            num_imported_globals: 0,
+            exports: Vec::new(),
+            export_map: HashMap::new(),
+            start: None,
+            elems: Vec::new(),
+            datas: Vec::new(),
+            bodies: Vec::new(),
+            names: Names::default(),
+            customs: Vec::new(),
+        };
+        let mut validator = Validator::new_with_features(features());
+        let mut allocs = wasmparser::FuncValidatorAllocations::default();
+        for payload in Parser::new(0).parse_all(&bytes) {
+            let payload = payload?;
+            if let ValidPayload::Func(func, body) = validator.payload(&payload)? {
+                let (resources, index, ty) = (func.resources.clone(), func.index, func.ty);
+                let mut v = func.into_validator(allocs);
+                v.validate(&body)?;
+                allocs = v.into_allocations();
+                m.bodies.push(Body { range: body.range().start as usize..body.range().end as usize, resources, index, ty, code: OnceCell::new() });
+            }
+            m.read_payload(payload)?;
+        }
+        m.bytes = bytes;
+        Ok(m)
+    }
+
+    fn read_payload(&mut self, payload: Payload<'_>) -> Result<()> {
+        match payload {
+            Payload::TypeSection(r) => {
+                for group in r {
+                    for sub in group?.into_types() {
+                        match &sub.composite_type.inner {
+                            CompositeInnerType::Func(f) => self.types.push(func_type(f)?),
+                            _ => return Err(Error::Unsupported("GC types".into())),
+                        }
+                    }
+                }
+            }
+            Payload::ImportSection(r) => {
+                for imp in r.into_imports() {
+                    let imp = imp?;
+                    let ty = match imp.ty {
+                        TypeRef::Func(t) => {
+                            self.funcs.push(t);
+                            self.num_imported_funcs += 1;
+                            ExternType::Func(self.types[t as usize].clone())
+                        }
+                        TypeRef::Table(t) => {
+                            let t = table_type(&t)?;
+                            self.tables.push(t);
+                            self.num_imported_tables += 1;
+                            ExternType::Table(t)
+                        }
+                        TypeRef::Memory(t) => {
+                            let t = memory_type(&t)?;
+                            self.memories.push(t);
+                            self.num_imported_memories += 1;
+                            ExternType::Memory(t)
+                        }
+                        TypeRef::Global(t) => {
+                            let t = global_type(&t)?;
+                            self.globals.push(t);
+                            self.num_imported_globals += 1;
+                            ExternType::Global(t)
+                        }
+                        _ => return Err(Error::Unsupported("tag imports".into())),
+                    };
+                    self.imports.push(Import { module: imp.module.to_string(), name: imp.name.to_string(), ty });
+                }
+            }
+            Payload::FunctionSection(r) => {
+                for t in r {
+                    self.funcs.push(t?);
+                }
+            }
+            Payload::TableSection(r) => {
+                for t in r {
+                    let t = t?;
+                    if !matches!(t.init, wasmparser::TableInit::RefNull) {
+                        return Err(Error::Unsupported("table initialiser expressions".into()));
+                    }
+                    self.tables.push(table_type(&t.ty)?);
+                }
+            }
+            Payload::MemorySection(r) => {
+                for t in r {
+                    self.memories.push(memory_type(&t?)?);
+                }
+            }
+            Payload::GlobalSection(r) => {
+                for g in r {
+                    let g = g?;
+                    self.globals.push(global_type(&g.ty)?);
+                    self.global_inits.push(const_expr(&g.init_expr)?);
+                }
+            }
+            Payload::ExportSection(r) => {
+                for e in r {
+                    let e = e?;
+                    let kind = match e.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => ExternKind::Func,
+                        ExternalKind::Table => ExternKind::Table,
+                        ExternalKind::Memory => ExternKind::Memory,
+                        ExternalKind::Global => ExternKind::Global,
+                        ExternalKind::Tag => return Err(Error::Unsupported("tag exports".into())),
+                    };
+                    self.export_map.insert(e.name.to_string(), self.exports.len());
+                    self.exports.push(Export { name: e.name.to_string(), kind, index: e.index });
+                }
+            }
+            Payload::StartSection { func, .. } => self.start = Some(func),
+            Payload::ElementSection(r) => {
+                for e in r {
+                    let e = e?;
+                    let mode = match e.kind {
+                        wasmparser::ElementKind::Passive => ElemMode::Passive,
+                        wasmparser::ElementKind::Declared => ElemMode::Declared,
+                        wasmparser::ElementKind::Active { table_index, offset_expr } => ElemMode::Active {
+                            table: table_index.unwrap_or(0),
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    let (ty, items) = match e.items {
+                        wasmparser::ElementItems::Functions(r) => {
+                            let items = r.into_iter().map(|f| Ok(vec![ConstOp::RefFunc(f?)])).collect::<Result<_>>()?;
+                            (ValType::FuncRef, items)
+                        }
+                        wasmparser::ElementItems::Expressions(t, r) => {
+                            let items = r.into_iter().map(|x| const_expr(&x?)).collect::<Result<_>>()?;
+                            (ref_type(t)?, items)
+                        }
+                    };
+                    self.elems.push(ElemSegment { mode, ty, items });
+                }
+            }
+            Payload::DataSection(r) => {
+                for d in r {
+                    let d = d?;
+                    let mode = match d.kind {
+                        wasmparser::DataKind::Passive => DataMode::Passive,
+                        wasmparser::DataKind::Active { memory_index, offset_expr } => {
+                            DataMode::Active { memory: memory_index, offset: const_expr(&offset_expr)? }
+                        }
+                    };
+                    self.datas.push(DataSegment { mode, data: d.data.into() });
+                }
+            }
+            Payload::CustomSection(c) => {
+                self.customs.push((c.name().to_string(), c.data().len()));
+                if c.name() == "name" {
+                    // A malformed name section is not an error (the spec says custom
+                    // sections never affect validity); keep what could be read.
+                    let reader = wasmparser::NameSectionReader::new(wasmparser::BinaryReader::new(
+                        c.data(),
+                        c.data_offset(),
+                    ));
+                    self.read_names(reader);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn read_names(&mut self, reader: wasmparser::NameSectionReader<'_>) {
+        let map = |m: wasmparser::NameMap<'_>| -> HashMap<u32, String> {
+            m.into_iter().filter_map(|n| n.ok()).map(|n| (n.index, n.name.to_string())).collect()
+        };
+        for name in reader.into_iter().map_while(|n| n.ok()) {
+            match name {
+                Name::Module { name, .. } => self.names.module = Some(name.to_string()),
+                Name::Function(m) => self.names.funcs = map(m),
+                Name::Global(m) => self.names.globals = map(m),
+                Name::Local(m) => {
+                    for n in m.into_iter().map_while(|n| n.ok()) {
+                        self.names.locals.insert(n.index, map(n.names));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The export with this name, if any.
+    pub fn export(&self, name: &str) -> Option<&Export> {
+        self.export_map.get(name).map(|&i| &self.exports[i])
+    }
+
+    /// The signature of function `index` (module index space).
+    pub fn func_type(&self, index: u32) -> Option<&FuncType> {
+        self.types.get(*self.funcs.get(index as usize)? as usize)
+    }
+
+    /// The type of an export.
+    pub fn export_type(&self, e: &Export) -> Option<ExternType> {
+        let i = e.index as usize;
+        Some(match e.kind {
+            ExternKind::Func => ExternType::Func(self.func_type(e.index)?.clone()),
+            ExternKind::Table => ExternType::Table(*self.tables.get(i)?),
+            ExternKind::Memory => ExternType::Memory(*self.memories.get(i)?),
+            ExternKind::Global => ExternType::Global(*self.globals.get(i)?),
+        })
+    }
+
+    /// The name of function `index` from the name section, if present.
+    pub fn func_name(&self, index: u32) -> Option<&str> {
+        self.names.funcs.get(&index).map(|s| s.as_str())
+    }
+
+    /// A display name for function `index`: its name-section name, else the name it is
+    /// exported under, else `func[N]`.
+    pub fn display_func_name(&self, index: u32) -> String {
+        if let Some(n) = self.func_name(index) {
+            return n.to_string();
+        }
+        for e in &self.exports {
+            if e.kind == ExternKind::Func && e.index == index {
+                return e.name.clone();
+            }
+        }
+        format!("func[{index}]")
+    }
+
+    /// The raw binary this module was decoded from.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}

@@ -1,0 +1,730 @@
+//! The interpreter loop: one [`Machine`] with an explicit value stack and frame stack,
+//! driven by a budget. `run(store, 1)` is a single step; there is no other loop.
+
+pub mod num;
+
+use crate::error::{Error, Result};
+use crate::ir::{Code, DropKeep, Instr, Target};
+use crate::runtime::{Caller, FuncKind, Limits, Store};
+use crate::trap::{Trap, TrapCode};
+use crate::value::{Raw, ValType, Value};
+use std::rc::Rc;
+
+/// Why `run` returned without finishing or trapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PauseReason {
+    /// The budget of instructions ran out; `run` again to continue.
+    Budget,
+}
+
+/// The result of [`Machine::run`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Finished(Vec<Value>),
+    Trapped(Trap),
+    Paused(PauseReason),
+}
+
+/// One activation of a wasm function.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub code: Rc<Code>,
+    /// Index into `code.instrs` of the next instruction to execute.
+    pub pc: u32,
+    /// Value-stack index of local 0 (parameters first, then declared locals).
+    pub fp: u32,
+    /// Store address of the function.
+    pub func: u32,
+    /// The instance the function belongs to.
+    pub instance: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Idle,
+    Running,
+    Done,
+}
+
+/// The mutable execution state of one call: value stack, frame stack, counters.
+pub struct Machine {
+    stack: Vec<Raw>,
+    sp: usize,
+    frames: Vec<Frame>,
+    limits: Limits,
+    results: Vec<ValType>,
+    state: State,
+    /// Results of a call that finished without running wasm (a host function).
+    early: Option<Vec<Value>>,
+    /// Instructions executed so far.
+    pub executed: u64,
+}
+
+/// The compiled code of the wasm function at store address `func`, translating it on
+/// first use.
+pub(crate) fn code_of(store: &Store, func: u32) -> std::result::Result<Rc<Code>, Trap> {
+    let FuncKind::Wasm { module, def, .. } = &store.funcs[func as usize].kind else {
+        return Err(Trap::host("not a wasm function"));
+    };
+    let body = &module.bodies[*def as usize];
+    body.code
+        .get_or_init(|| crate::translate::translate(module, *def).map(Rc::new))
+        .clone()
+        .map_err(|e| Trap::host(format!("cannot translate function: {e}")))
+}
+
+impl Machine {
+    pub fn new(limits: Limits) -> Machine {
+        Machine {
+            stack: Vec::new(),
+            sp: 0,
+            frames: Vec::new(),
+            limits,
+            results: Vec::new(),
+            state: State::Idle,
+            early: None,
+            executed: 0,
+        }
+    }
+
+    /// Prepares a call of the function at store address `func`. Nothing is executed: for
+    /// a wasm function the machine stops before its first instruction.
+    pub fn start(&mut self, store: &mut Store, func: u32, args: &[Value]) -> Result<()> {
+        let Some(f) = store.funcs.get(func as usize) else {
+            return Err(Error::BadCall(format!("no function at address {func}")));
+        };
+        let ty = store.types[f.ty as usize].clone();
+        if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, &t)| a.ty() != t) {
+            let got: Vec<String> = args.iter().map(|a| a.ty().to_string()).collect();
+            return Err(Error::BadCall(format!(
+                "function expects ({}), got ({})",
+                ty.params.iter().map(|t| t.name()).collect::<Vec<_>>().join(" "),
+                got.join(" ")
+            )));
+        }
+        self.frames.clear();
+        self.sp = 0;
+        self.executed = 0;
+        self.results = ty.results.clone();
+        self.early = None;
+        self.state = State::Running;
+        match &store.funcs[func as usize].kind {
+            FuncKind::Host(h) => {
+                let h = h.clone();
+                let mut caller = Caller { memory: None };
+                match h(&mut caller, args) {
+                    Ok(v) => self.early = Some(v),
+                    Err(t) => {
+                        self.state = State::Done;
+                        return Err(Error::Trap(t));
+                    }
+                }
+            }
+            FuncKind::Wasm { instance, .. } => {
+                let instance = *instance;
+                let code = code_of(store, func)?;
+                self.ensure_stack(args.len())?;
+                for (i, a) in args.iter().enumerate() {
+                    self.stack[i] = a.to_raw();
+                }
+                self.sp = args.len();
+                self.push_frame(code, func, instance).map_err(Trap::new)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn ensure_stack(&mut self, need: usize) -> std::result::Result<(), TrapCode> {
+        if need > self.stack.len() {
+            if need > self.limits.max_stack_values {
+                return Err(TrapCode::CallStackExhausted);
+            }
+            let new_len = need.max(self.stack.len() * 2).max(1024).min(self.limits.max_stack_values);
+            self.stack.resize(new_len, 0);
+        }
+        Ok(())
+    }
+
+    /// Pushes a frame for `code` whose arguments are the top values of the stack.
+    fn push_frame(&mut self, code: Rc<Code>, func: u32, instance: u32) -> std::result::Result<(), TrapCode> {
+        if self.frames.len() >= self.limits.max_call_depth as usize {
+            return Err(TrapCode::CallStackExhausted);
+        }
+        let fp = self.sp - code.num_params as usize;
+        let locals_end = self.sp + code.num_locals as usize;
+        self.ensure_stack(locals_end + code.max_height as usize + 1)?;
+        self.stack[self.sp..locals_end].fill(0);
+        self.sp = locals_end;
+        self.frames.push(Frame { code, pc: 0, fp: fp as u32, func, instance });
+        Ok(())
+    }
+
+    /// The frames, outermost first.
+    pub fn frames(&self) -> &[Frame] {
+        &self.frames
+    }
+
+    /// The whole value stack (locals of every frame and operands), bottom first.
+    pub fn stack(&self) -> &[Raw] {
+        &self.stack[..self.sp]
+    }
+
+    /// Has the current call finished (or trapped)?
+    pub fn is_done(&self) -> bool {
+        self.state != State::Running
+    }
+
+    /// Runs at most `budget` instructions.
+    pub fn run(&mut self, store: &mut Store, budget: u64) -> Outcome {
+        if self.state != State::Running {
+            return Outcome::Trapped(Trap::host("no call in progress"));
+        }
+        if let Some(v) = self.early.take() {
+            self.state = State::Done;
+            return Outcome::Finished(v);
+        }
+        let before = budget;
+        let mut left = budget;
+        let r = self.execute(store, &mut left);
+        self.executed += before - left;
+        match r {
+            Ok(true) => {
+                self.state = State::Done;
+                let values = self.results.iter().zip(&self.stack[..self.sp]).map(|(&t, &r)| Value::from_raw(t, r)).collect();
+                Outcome::Finished(values)
+            }
+            Ok(false) => Outcome::Paused(PauseReason::Budget),
+            Err(t) => {
+                self.state = State::Done;
+                Outcome::Trapped(t)
+            }
+        }
+    }
+
+    /// The loop. Returns `Ok(true)` when the outermost frame returned, `Ok(false)` when
+    /// the budget ran out.
+    fn execute(&mut self, store: &mut Store, budget: &mut u64) -> std::result::Result<bool, Trap> {
+        'frames: loop {
+            let Some(frame) = self.frames.last() else {
+                return Ok(true);
+            };
+            let code = frame.code.clone();
+            let fp = frame.fp as usize;
+            let inst_id = frame.instance as usize;
+            let mut pc = frame.pc as usize;
+            let mem = store.instances[inst_id].memories.first().copied().unwrap_or(u32::MAX) as usize;
+            let mut sp = self.sp;
+            let stack = &mut self.stack[..];
+            let instrs = &code.instrs[..];
+
+            macro_rules! pop {
+                () => {{
+                    sp -= 1;
+                    stack[sp]
+                }};
+            }
+            macro_rules! push {
+                ($v:expr) => {{
+                    let v: Raw = $v;
+                    stack[sp] = v;
+                    sp += 1;
+                }};
+            }
+            // Leave the loop: write back the position; `at` is the pc to store.
+            macro_rules! save {
+                ($at:expr) => {{
+                    self.sp = sp;
+                    if let Some(f) = self.frames.last_mut() {
+                        f.pc = $at as u32;
+                    }
+                }};
+            }
+            macro_rules! trap {
+                ($code:expr) => {{
+                    save!(pc - 1);
+                    let f = self.frames.last().map(|f| f.func);
+                    return Err(Trap { code: $code, func: f, offset: code.offsets.get(pc - 1).copied(), detail: None });
+                }};
+            }
+            macro_rules! tri {
+                ($e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(c) => trap!(c),
+                    }
+                };
+            }
+            macro_rules! unop {
+                ($from:ident, $to:ident, |$a:ident| $e:expr) => {{
+                    let $a = $from(pop!());
+                    push!($to($e))
+                }};
+            }
+            macro_rules! binop {
+                ($from:ident, $to:ident, |$a:ident, $b:ident| $e:expr) => {{
+                    let $b = $from(pop!());
+                    let $a = $from(pop!());
+                    push!($to($e))
+                }};
+            }
+            macro_rules! load {
+                ($off:expr, $n:literal, |$bytes:ident| $e:expr) => {{
+                    let addr = pop!() as u32;
+                    let $bytes: [u8; $n] = tri!(store.memories[mem].load::<$n>(addr, $off));
+                    push!($e)
+                }};
+            }
+            macro_rules! store_ {
+                ($off:expr, |$v:ident| $e:expr) => {{
+                    let $v = pop!();
+                    let addr = pop!() as u32;
+                    tri!(store.memories[mem].store(addr, $off, $e))
+                }};
+            }
+            macro_rules! branch {
+                ($t:expr) => {{
+                    let Target { pc: target, dk: DropKeep { drop, keep } } = $t;
+                    if drop > 0 {
+                        let (drop, keep) = (drop as usize, keep as usize);
+                        stack.copy_within(sp - keep..sp, sp - keep - drop);
+                        sp -= drop;
+                    }
+                    pc = target as usize;
+                }};
+            }
+
+            loop {
+                if *budget == 0 {
+                    save!(pc);
+                    return Ok(false);
+                }
+                *budget -= 1;
+                let instr = instrs[pc];
+                pc += 1;
+                match instr {
+                    Instr::Unreachable => trap!(TrapCode::Unreachable),
+                    Instr::Nop | Instr::Block | Instr::Loop | Instr::End => {}
+                    Instr::If { else_pc } => {
+                        if pop!() as u32 == 0 {
+                            pc = else_pc as usize;
+                        }
+                    }
+                    Instr::Else { end_pc } => pc = end_pc as usize,
+                    Instr::Br(t) => branch!(t),
+                    Instr::BrIf(t) => {
+                        if pop!() as u32 != 0 {
+                            branch!(t)
+                        }
+                    }
+                    Instr::BrTable { len } => {
+                        let i = (pop!() as u32).min(len) as usize;
+                        match instrs[pc + i] {
+                            Instr::BrTableTarget(t) => branch!(t),
+                            _ => trap!(TrapCode::Unreachable),
+                        }
+                    }
+                    Instr::BrTableTarget(_) => trap!(TrapCode::Unreachable),
+                    Instr::Return => {
+                        let n = code.num_results as usize;
+                        stack.copy_within(sp - n..sp, fp);
+                        self.sp = fp + n;
+                        self.frames.pop();
+                        continue 'frames;
+                    }
+                    Instr::Call(idx) => {
+                        let func = store.instances[inst_id].funcs[idx as usize];
+                        save!(pc);
+                        self.call(store, func, inst_id).map_err(|c| self.trap_at(c, pc - 1))?;
+                        continue 'frames;
+                    }
+                    Instr::CallIndirect { ty, table } => {
+                        let i = pop!() as u32;
+                        let inst = &store.instances[inst_id];
+                        let table = inst.tables[table as usize] as usize;
+                        let r = tri!(store.tables[table].get(i).map_err(|_| TrapCode::UndefinedElement));
+                        if r == 0 {
+                            trap!(TrapCode::UninitializedElement);
+                        }
+                        let func = (r - 1) as u32;
+                        if store.funcs[func as usize].ty != inst.types[ty as usize] {
+                            trap!(TrapCode::IndirectCallTypeMismatch);
+                        }
+                        save!(pc);
+                        self.call(store, func, inst_id).map_err(|c| self.trap_at(c, pc - 1))?;
+                        continue 'frames;
+                    }
+
+                    Instr::Drop => sp -= 1,
+                    Instr::Select => {
+                        let c = pop!() as u32;
+                        let b = pop!();
+                        if c == 0 {
+                            stack[sp - 1] = b;
+                        }
+                    }
+
+                    Instr::LocalGet(i) => push!(stack[fp + i as usize]),
+                    Instr::LocalSet(i) => stack[fp + i as usize] = pop!(),
+                    Instr::LocalTee(i) => stack[fp + i as usize] = stack[sp - 1],
+                    Instr::GlobalGet(i) => {
+                        let g = store.instances[inst_id].globals[i as usize] as usize;
+                        push!(store.globals[g].value)
+                    }
+                    Instr::GlobalSet(i) => {
+                        let g = store.instances[inst_id].globals[i as usize] as usize;
+                        store.globals[g].value = pop!();
+                    }
+
+                    Instr::TableGet(t) => {
+                        let i = pop!() as u32;
+                        let t = store.instances[inst_id].tables[t as usize] as usize;
+                        push!(tri!(store.tables[t].get(i)))
+                    }
+                    Instr::TableSet(t) => {
+                        let v = pop!();
+                        let i = pop!() as u32;
+                        let t = store.instances[inst_id].tables[t as usize] as usize;
+                        tri!(store.tables[t].set(i, v))
+                    }
+                    Instr::TableSize(t) => {
+                        let t = store.instances[inst_id].tables[t as usize] as usize;
+                        push!(store.tables[t].size() as u64)
+                    }
+                    Instr::TableGrow(t) => {
+                        let n = pop!() as u32;
+                        let v = pop!();
+                        let t = store.instances[inst_id].tables[t as usize] as usize;
+                        push!(store.tables[t].grow(n, v).map_or(u32::MAX, |old| old) as u64)
+                    }
+                    Instr::TableFill(t) => {
+                        let n = pop!() as u32;
+                        let v = pop!();
+                        let i = pop!() as u32;
+                        let t = store.instances[inst_id].tables[t as usize] as usize;
+                        tri!(store.tables[t].fill(i, v, n))
+                    }
+                    Instr::TableCopy { dst, src } => {
+                        let n = pop!() as u32;
+                        let s = pop!() as u32;
+                        let d = pop!() as u32;
+                        let inst = &store.instances[inst_id];
+                        let (dt, st) = (inst.tables[dst as usize] as usize, inst.tables[src as usize] as usize);
+                        if dt == st {
+                            tri!(store.tables[dt].copy_within(d, s, n))
+                        } else {
+                            let items: Vec<Raw> = tri!(store.tables[st].slice(s, n)).to_vec();
+                            tri!(store.tables[dt].init(d, &items))
+                        }
+                    }
+                    Instr::TableInit { table, elem } => {
+                        let n = pop!() as u32;
+                        let s = pop!() as u32;
+                        let d = pop!() as u32;
+                        let inst = &store.instances[inst_id];
+                        let seg = inst.elems[elem as usize].clone();
+                        let t = inst.tables[table as usize] as usize;
+                        let end = s as u64 + n as u64;
+                        if end > seg.len() as u64 {
+                            trap!(TrapCode::TableOutOfBounds);
+                        }
+                        tri!(store.tables[t].init(d, &seg[s as usize..end as usize]))
+                    }
+                    Instr::ElemDrop(e) => store.instances[inst_id].elems[e as usize] = Rc::new([]),
+
+                    Instr::I32Load(o) => load!(o, 4, |b| u32::from_le_bytes(b) as u64),
+                    Instr::I64Load(o) => load!(o, 8, |b| u64::from_le_bytes(b)),
+                    Instr::F32Load(o) => load!(o, 4, |b| u32::from_le_bytes(b) as u64),
+                    Instr::F64Load(o) => load!(o, 8, |b| u64::from_le_bytes(b)),
+                    Instr::I32Load8S(o) => load!(o, 1, |b| b[0] as i8 as i32 as u32 as u64),
+                    Instr::I32Load8U(o) => load!(o, 1, |b| b[0] as u64),
+                    Instr::I32Load16S(o) => load!(o, 2, |b| i16::from_le_bytes(b) as i32 as u32 as u64),
+                    Instr::I32Load16U(o) => load!(o, 2, |b| u16::from_le_bytes(b) as u64),
+                    Instr::I64Load8S(o) => load!(o, 1, |b| b[0] as i8 as i64 as u64),
+                    Instr::I64Load8U(o) => load!(o, 1, |b| b[0] as u64),
+                    Instr::I64Load16S(o) => load!(o, 2, |b| i16::from_le_bytes(b) as i64 as u64),
+                    Instr::I64Load16U(o) => load!(o, 2, |b| u16::from_le_bytes(b) as u64),
+                    Instr::I64Load32S(o) => load!(o, 4, |b| i32::from_le_bytes(b) as i64 as u64),
+                    Instr::I64Load32U(o) => load!(o, 4, |b| u32::from_le_bytes(b) as u64),
+                    Instr::I32Store(o) | Instr::F32Store(o) => store_!(o, |v| (v as u32).to_le_bytes()),
+                    Instr::I64Store(o) | Instr::F64Store(o) => store_!(o, |v| v.to_le_bytes()),
+                    Instr::I32Store8(o) | Instr::I64Store8(o) => store_!(o, |v| [v as u8]),
+                    Instr::I32Store16(o) | Instr::I64Store16(o) => store_!(o, |v| (v as u16).to_le_bytes()),
+                    Instr::I64Store32(o) => store_!(o, |v| (v as u32).to_le_bytes()),
+                    Instr::MemorySize => push!(store.memories[mem].pages() as u64),
+                    Instr::MemoryGrow => {
+                        let n = pop!() as u32;
+                        push!(store.memories[mem].grow(n).unwrap_or(u32::MAX) as u64)
+                    }
+                    Instr::MemoryFill => {
+                        let n = pop!() as u32;
+                        let v = pop!() as u8;
+                        let d = pop!() as u32;
+                        tri!(store.memories[mem].fill(d, v, n))
+                    }
+                    Instr::MemoryCopy => {
+                        let n = pop!() as u32;
+                        let s = pop!() as u32;
+                        let d = pop!() as u32;
+                        tri!(store.memories[mem].copy_within(d, s, n))
+                    }
+                    Instr::MemoryInit(seg) => {
+                        let n = pop!() as u32;
+                        let s = pop!() as u32;
+                        let d = pop!() as u32;
+                        let data = store.instances[inst_id].datas[seg as usize].clone();
+                        let end = s as u64 + n as u64;
+                        if end > data.len() as u64 {
+                            trap!(TrapCode::MemoryOutOfBounds);
+                        }
+                        tri!(store.memories[mem].write(d, &data[s as usize..end as usize]))
+                    }
+                    Instr::DataDrop(seg) => store.instances[inst_id].datas[seg as usize] = Rc::new([]),
+
+                    Instr::I32Const(v) => push!(v as u32 as u64),
+                    Instr::I64Const(v) => push!(v as u64),
+                    Instr::F32Const(v) => push!(v as u64),
+                    Instr::F64Const(v) => push!(v),
+                    Instr::RefNull => push!(0),
+                    Instr::RefIsNull => unop!(id, b2r, |a| a == 0),
+                    Instr::RefFunc(f) => push!(store.instances[inst_id].funcs[f as usize] as u64 + 1),
+
+                    Instr::I32Eqz => unop!(r2u32, b2r, |a| a == 0),
+                    Instr::I32Eq => binop!(r2u32, b2r, |a, b| a == b),
+                    Instr::I32Ne => binop!(r2u32, b2r, |a, b| a != b),
+                    Instr::I32LtS => binop!(r2i32, b2r, |a, b| a < b),
+                    Instr::I32LtU => binop!(r2u32, b2r, |a, b| a < b),
+                    Instr::I32GtS => binop!(r2i32, b2r, |a, b| a > b),
+                    Instr::I32GtU => binop!(r2u32, b2r, |a, b| a > b),
+                    Instr::I32LeS => binop!(r2i32, b2r, |a, b| a <= b),
+                    Instr::I32LeU => binop!(r2u32, b2r, |a, b| a <= b),
+                    Instr::I32GeS => binop!(r2i32, b2r, |a, b| a >= b),
+                    Instr::I32GeU => binop!(r2u32, b2r, |a, b| a >= b),
+                    Instr::I64Eqz => unop!(id, b2r, |a| a == 0),
+                    Instr::I64Eq => binop!(id, b2r, |a, b| a == b),
+                    Instr::I64Ne => binop!(id, b2r, |a, b| a != b),
+                    Instr::I64LtS => binop!(r2i64, b2r, |a, b| a < b),
+                    Instr::I64LtU => binop!(id, b2r, |a, b| a < b),
+                    Instr::I64GtS => binop!(r2i64, b2r, |a, b| a > b),
+                    Instr::I64GtU => binop!(id, b2r, |a, b| a > b),
+                    Instr::I64LeS => binop!(r2i64, b2r, |a, b| a <= b),
+                    Instr::I64LeU => binop!(id, b2r, |a, b| a <= b),
+                    Instr::I64GeS => binop!(r2i64, b2r, |a, b| a >= b),
+                    Instr::I64GeU => binop!(id, b2r, |a, b| a >= b),
+                    Instr::F32Eq => binop!(r2f32, b2r, |a, b| a == b),
+                    Instr::F32Ne => binop!(r2f32, b2r, |a, b| a != b),
+                    Instr::F32Lt => binop!(r2f32, b2r, |a, b| a < b),
+                    Instr::F32Gt => binop!(r2f32, b2r, |a, b| a > b),
+                    Instr::F32Le => binop!(r2f32, b2r, |a, b| a <= b),
+                    Instr::F32Ge => binop!(r2f32, b2r, |a, b| a >= b),
+                    Instr::F64Eq => binop!(r2f64, b2r, |a, b| a == b),
+                    Instr::F64Ne => binop!(r2f64, b2r, |a, b| a != b),
+                    Instr::F64Lt => binop!(r2f64, b2r, |a, b| a < b),
+                    Instr::F64Gt => binop!(r2f64, b2r, |a, b| a > b),
+                    Instr::F64Le => binop!(r2f64, b2r, |a, b| a <= b),
+                    Instr::F64Ge => binop!(r2f64, b2r, |a, b| a >= b),
+
+                    Instr::I32Clz => unop!(r2u32, u322r, |a| a.leading_zeros()),
+                    Instr::I32Ctz => unop!(r2u32, u322r, |a| a.trailing_zeros()),
+                    Instr::I32Popcnt => unop!(r2u32, u322r, |a| a.count_ones()),
+                    Instr::I32Add => binop!(r2u32, u322r, |a, b| a.wrapping_add(b)),
+                    Instr::I32Sub => binop!(r2u32, u322r, |a, b| a.wrapping_sub(b)),
+                    Instr::I32Mul => binop!(r2u32, u322r, |a, b| a.wrapping_mul(b)),
+                    Instr::I32DivS => binop!(r2i32, i322r, |a, b| tri!(num::i32_div_s(a, b))),
+                    Instr::I32DivU => binop!(r2u32, u322r, |a, b| tri!(num::i32_div_u(a, b))),
+                    Instr::I32RemS => binop!(r2i32, i322r, |a, b| tri!(num::i32_rem_s(a, b))),
+                    Instr::I32RemU => binop!(r2u32, u322r, |a, b| tri!(num::i32_rem_u(a, b))),
+                    Instr::I32And => binop!(r2u32, u322r, |a, b| a & b),
+                    Instr::I32Or => binop!(r2u32, u322r, |a, b| a | b),
+                    Instr::I32Xor => binop!(r2u32, u322r, |a, b| a ^ b),
+                    Instr::I32Shl => binop!(r2u32, u322r, |a, b| a.wrapping_shl(b)),
+                    Instr::I32ShrS => binop!(r2i32, i322r, |a, b| a.wrapping_shr(b as u32)),
+                    Instr::I32ShrU => binop!(r2u32, u322r, |a, b| a.wrapping_shr(b)),
+                    Instr::I32Rotl => binop!(r2u32, u322r, |a, b| a.rotate_left(b % 32)),
+                    Instr::I32Rotr => binop!(r2u32, u322r, |a, b| a.rotate_right(b % 32)),
+                    Instr::I64Clz => unop!(id, id, |a| a.leading_zeros() as u64),
+                    Instr::I64Ctz => unop!(id, id, |a| a.trailing_zeros() as u64),
+                    Instr::I64Popcnt => unop!(id, id, |a| a.count_ones() as u64),
+                    Instr::I64Add => binop!(id, id, |a, b| a.wrapping_add(b)),
+                    Instr::I64Sub => binop!(id, id, |a, b| a.wrapping_sub(b)),
+                    Instr::I64Mul => binop!(id, id, |a, b| a.wrapping_mul(b)),
+                    Instr::I64DivS => binop!(r2i64, i642r, |a, b| tri!(num::i64_div_s(a, b))),
+                    Instr::I64DivU => binop!(id, id, |a, b| tri!(num::i64_div_u(a, b))),
+                    Instr::I64RemS => binop!(r2i64, i642r, |a, b| tri!(num::i64_rem_s(a, b))),
+                    Instr::I64RemU => binop!(id, id, |a, b| tri!(num::i64_rem_u(a, b))),
+                    Instr::I64And => binop!(id, id, |a, b| a & b),
+                    Instr::I64Or => binop!(id, id, |a, b| a | b),
+                    Instr::I64Xor => binop!(id, id, |a, b| a ^ b),
+                    Instr::I64Shl => binop!(id, id, |a, b| a.wrapping_shl(b as u32)),
+                    Instr::I64ShrS => binop!(r2i64, i642r, |a, b| a.wrapping_shr(b as u32)),
+                    Instr::I64ShrU => binop!(id, id, |a, b| a.wrapping_shr(b as u32)),
+                    Instr::I64Rotl => binop!(id, id, |a, b| a.rotate_left((b % 64) as u32)),
+                    Instr::I64Rotr => binop!(id, id, |a, b| a.rotate_right((b % 64) as u32)),
+
+                    Instr::F32Abs => unop!(r2u32, u322r, |a| a & 0x7fff_ffff),
+                    Instr::F32Neg => unop!(r2u32, u322r, |a| a ^ 0x8000_0000),
+                    Instr::F32Ceil => unop!(r2f32, f322r, |a| a.ceil()),
+                    Instr::F32Floor => unop!(r2f32, f322r, |a| a.floor()),
+                    Instr::F32Trunc => unop!(r2f32, f322r, |a| a.trunc()),
+                    Instr::F32Nearest => unop!(r2f32, f322r, |a| a.round_ties_even()),
+                    Instr::F32Sqrt => unop!(r2f32, f322r, |a| a.sqrt()),
+                    Instr::F32Add => binop!(r2f32, f322r, |a, b| a + b),
+                    Instr::F32Sub => binop!(r2f32, f322r, |a, b| a - b),
+                    Instr::F32Mul => binop!(r2f32, f322r, |a, b| a * b),
+                    Instr::F32Div => binop!(r2f32, f322r, |a, b| a / b),
+                    Instr::F32Min => binop!(r2f32, f322r, |a, b| num::f32_min(a, b)),
+                    Instr::F32Max => binop!(r2f32, f322r, |a, b| num::f32_max(a, b)),
+                    Instr::F32Copysign => binop!(r2u32, u322r, |a, b| (a & 0x7fff_ffff) | (b & 0x8000_0000)),
+                    Instr::F64Abs => unop!(id, id, |a| a & 0x7fff_ffff_ffff_ffff),
+                    Instr::F64Neg => unop!(id, id, |a| a ^ 0x8000_0000_0000_0000),
+                    Instr::F64Ceil => unop!(r2f64, f642r, |a| a.ceil()),
+                    Instr::F64Floor => unop!(r2f64, f642r, |a| a.floor()),
+                    Instr::F64Trunc => unop!(r2f64, f642r, |a| a.trunc()),
+                    Instr::F64Nearest => unop!(r2f64, f642r, |a| a.round_ties_even()),
+                    Instr::F64Sqrt => unop!(r2f64, f642r, |a| a.sqrt()),
+                    Instr::F64Add => binop!(r2f64, f642r, |a, b| a + b),
+                    Instr::F64Sub => binop!(r2f64, f642r, |a, b| a - b),
+                    Instr::F64Mul => binop!(r2f64, f642r, |a, b| a * b),
+                    Instr::F64Div => binop!(r2f64, f642r, |a, b| a / b),
+                    Instr::F64Min => binop!(r2f64, f642r, |a, b| num::f64_min(a, b)),
+                    Instr::F64Max => binop!(r2f64, f642r, |a, b| num::f64_max(a, b)),
+                    Instr::F64Copysign => {
+                        binop!(id, id, |a, b| (a & 0x7fff_ffff_ffff_ffff) | (b & 0x8000_0000_0000_0000))
+                    }
+
+                    Instr::I32WrapI64 => unop!(id, u322r, |a| a as u32),
+                    Instr::I32TruncF32S => unop!(r2f32, i322r, |a| tri!(num::i32_trunc_f32_s(a))),
+                    Instr::I32TruncF32U => unop!(r2f32, u322r, |a| tri!(num::i32_trunc_f32_u(a))),
+                    Instr::I32TruncF64S => unop!(r2f64, i322r, |a| tri!(num::i32_trunc_f64_s(a))),
+                    Instr::I32TruncF64U => unop!(r2f64, u322r, |a| tri!(num::i32_trunc_f64_u(a))),
+                    Instr::I64ExtendI32S => unop!(r2i32, i642r, |a| a as i64),
+                    Instr::I64ExtendI32U => unop!(r2u32, id, |a| a as u64),
+                    Instr::I64TruncF32S => unop!(r2f32, i642r, |a| tri!(num::i64_trunc_f32_s(a))),
+                    Instr::I64TruncF32U => unop!(r2f32, id, |a| tri!(num::i64_trunc_f32_u(a))),
+                    Instr::I64TruncF64S => unop!(r2f64, i642r, |a| tri!(num::i64_trunc_f64_s(a))),
+                    Instr::I64TruncF64U => unop!(r2f64, id, |a| tri!(num::i64_trunc_f64_u(a))),
+                    Instr::F32ConvertI32S => unop!(r2i32, f322r, |a| a as f32),
+                    Instr::F32ConvertI32U => unop!(r2u32, f322r, |a| a as f32),
+                    Instr::F32ConvertI64S => unop!(r2i64, f322r, |a| a as f32),
+                    Instr::F32ConvertI64U => unop!(id, f322r, |a| a as f32),
+                    Instr::F32DemoteF64 => unop!(r2f64, f322r, |a| a as f32),
+                    Instr::F64ConvertI32S => unop!(r2i32, f642r, |a| a as f64),
+                    Instr::F64ConvertI32U => unop!(r2u32, f642r, |a| a as f64),
+                    Instr::F64ConvertI64S => unop!(r2i64, f642r, |a| a as f64),
+                    Instr::F64ConvertI64U => unop!(id, f642r, |a| a as f64),
+                    Instr::F64PromoteF32 => unop!(r2f32, f642r, |a| a as f64),
+                    // Reinterpretations are free: the cells are untyped bits already.
+                    Instr::I32ReinterpretF32
+                    | Instr::I64ReinterpretF64
+                    | Instr::F32ReinterpretI32
+                    | Instr::F64ReinterpretI64 => {}
+                    Instr::I32Extend8S => unop!(r2u32, i322r, |a| a as i8 as i32),
+                    Instr::I32Extend16S => unop!(r2u32, i322r, |a| a as i16 as i32),
+                    Instr::I64Extend8S => unop!(id, i642r, |a| a as i8 as i64),
+                    Instr::I64Extend16S => unop!(id, i642r, |a| a as i16 as i64),
+                    Instr::I64Extend32S => unop!(id, i642r, |a| a as i32 as i64),
+                    // `as` from float to int saturates and maps NaN to 0: exactly trunc_sat.
+                    Instr::I32TruncSatF32S => unop!(r2f32, i322r, |a| a as i32),
+                    Instr::I32TruncSatF32U => unop!(r2f32, u322r, |a| a as u32),
+                    Instr::I32TruncSatF64S => unop!(r2f64, i322r, |a| a as i32),
+                    Instr::I32TruncSatF64U => unop!(r2f64, u322r, |a| a as u32),
+                    Instr::I64TruncSatF32S => unop!(r2f32, i642r, |a| a as i64),
+                    Instr::I64TruncSatF32U => unop!(r2f32, id, |a| a as u64),
+                    Instr::I64TruncSatF64S => unop!(r2f64, i642r, |a| a as i64),
+                    Instr::I64TruncSatF64U => unop!(r2f64, id, |a| a as u64),
+                }
+            }
+        }
+    }
+
+    fn trap_at(&self, code: TrapCode, pc: usize) -> Trap {
+        let f = self.frames.last();
+        Trap {
+            code,
+            func: f.map(|f| f.func),
+            offset: f.and_then(|f| f.code.offsets.get(pc).copied()),
+            detail: None,
+        }
+    }
+
+    /// Performs a call from the current frame (whose state is saved): pushes a frame for a
+    /// wasm callee, or runs a host callee to completion.
+    fn call(&mut self, store: &mut Store, func: u32, caller_instance: usize) -> std::result::Result<(), TrapCode> {
+        match &store.funcs[func as usize].kind {
+            FuncKind::Wasm { instance, .. } => {
+                let instance = *instance;
+                let code = code_of(store, func).map_err(|_| TrapCode::HostError)?;
+                self.push_frame(code, func, instance)
+            }
+            FuncKind::Host(h) => {
+                let h = h.clone();
+                let ty = &store.types[store.funcs[func as usize].ty as usize];
+                let n = ty.params.len();
+                let args: Vec<Value> =
+                    ty.params.iter().zip(&self.stack[self.sp - n..self.sp]).map(|(&t, &r)| Value::from_raw(t, r)).collect();
+                let results = ty.results.clone();
+                self.sp -= n;
+                let mem = store.instances[caller_instance].memories.first().copied();
+                let mut caller = Caller { memory: mem.map(|m| &mut store.memories[m as usize]) };
+                let out = h(&mut caller, &args).map_err(|t| t.code)?;
+                if out.len() != results.len() || out.iter().zip(&results).any(|(v, &t)| v.ty() != t) {
+                    return Err(TrapCode::HostError);
+                }
+                self.ensure_stack(self.sp + out.len())?;
+                for v in out {
+                    self.stack[self.sp] = v.to_raw();
+                    self.sp += 1;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn id(r: Raw) -> u64 {
+    r
+}
+#[inline(always)]
+fn r2u32(r: Raw) -> u32 {
+    r as u32
+}
+#[inline(always)]
+fn r2i32(r: Raw) -> i32 {
+    r as u32 as i32
+}
+#[inline(always)]
+fn r2i64(r: Raw) -> i64 {
+    r as i64
+}
+#[inline(always)]
+fn r2f32(r: Raw) -> f32 {
+    f32::from_bits(r as u32)
+}
+#[inline(always)]
+fn r2f64(r: Raw) -> f64 {
+    f64::from_bits(r)
+}
+#[inline(always)]
+fn b2r(b: bool) -> Raw {
+    b as u64
+}
+#[inline(always)]
+fn u322r(v: u32) -> Raw {
+    v as u64
+}
+#[inline(always)]
+fn i322r(v: i32) -> Raw {
+    v as u32 as u64
+}
+#[inline(always)]
+fn i642r(v: i64) -> Raw {
+    v as u64
+}
+#[inline(always)]
+fn f322r(v: f32) -> Raw {
+    v.to_bits() as u64
+}
+#[inline(always)]
+fn f642r(v: f64) -> Raw {
+    v.to_bits()
+}

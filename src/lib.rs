@@ -1,0 +1,22 @@
+//! wasmscope: a WebAssembly interpreter built for stepping.
+//!
+//! Bytes → [`Module`] (decode + validate) → [`Store::instantiate`] → [`Machine`] runs
+//! functions with a budget of instructions. See ARCHITECTURE.md.
+
+pub mod decode;
+pub mod error;
+pub mod exec;
+pub mod ir;
+pub mod runtime;
+pub mod translate;
+pub mod trap;
+pub mod value;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod wast;
+
+pub use decode::{ExternKind, ExternType, GlobalType, MemoryType, Module, TableType};
+pub use error::{Error, Result};
+pub use exec::{Machine, Outcome, PauseReason};
+pub use runtime::{Caller, Extern, InstanceId, Limits, Store};
+pub use trap::{Trap, TrapCode};
+pub use value::{FuncType, ValType, Value};

@@ -1,0 +1,427 @@
+//! Runtime structures: the [`Store`] that owns every function, table, memory, global and
+//! instance, linking of imports, and instantiation in the order the spec defines.
+
+pub mod memory;
+pub mod table;
+
+use crate::decode::{ConstOp, DataMode, ElemMode, ExternKind, ExternType, GlobalType, Module};
+use crate::error::{Error, Result};
+use crate::exec::{Machine, Outcome};
+use crate::trap::{Trap, TrapCode};
+use crate::value::{FuncType, Raw, ValType, Value};
+pub use memory::Memory;
+use std::collections::HashMap;
+use std::rc::Rc;
+pub use table::Table;
+
+/// Resource limits applied by the store and the machine.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest wasm call nesting before the trap `call stack exhausted`.
+    pub max_call_depth: u32,
+    /// Most value-stack cells (locals and operands of all frames together).
+    pub max_stack_values: usize,
+    /// Most pages any one memory may have (creation fails, `memory.grow` returns -1).
+    pub max_memory_pages: u32,
+    /// Most elements any one table may have.
+    pub max_table_elems: u32,
+    /// Instructions a call may execute before the trap `out of fuel` (`None`: unlimited).
+    pub fuel: Option<u64>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_call_depth: 10_000,
+            max_stack_values: 4 << 20,
+            max_memory_pages: memory::MAX_PAGES,
+            max_table_elems: 10_000_000,
+            fuel: None,
+        }
+    }
+}
+
+/// Something an instance exports or a module imports: a store address of some kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Extern {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+/// A handle to an instance in a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InstanceId(pub u32);
+
+/// What a host function sees of its caller.
+pub struct Caller<'a> {
+    /// The calling instance's memory 0, if it has one.
+    pub memory: Option<&'a mut Memory>,
+}
+
+/// A host function: plain Rust, typed values in, typed values (or a trap) out.
+pub type HostFn = dyn Fn(&mut Caller<'_>, &[Value]) -> Result<Vec<Value>, Trap>;
+
+pub(crate) enum FuncKind {
+    Wasm { module: Rc<Module>, instance: u32, def: u32 },
+    Host(Rc<HostFn>),
+}
+
+pub(crate) struct FuncInst {
+    /// Store-wide type id (structurally equal types share an id).
+    pub ty: u32,
+    pub kind: FuncKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct Global {
+    pub(crate) value: Raw,
+    pub(crate) ty: GlobalType,
+}
+
+pub(crate) struct Instance {
+    pub module: Rc<Module>,
+    pub types: Vec<u32>,
+    pub funcs: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub memories: Vec<u32>,
+    pub globals: Vec<u32>,
+    /// Element segments, evaluated; a dropped segment is empty.
+    pub elems: Vec<Rc<[Raw]>>,
+    /// Data segments; a dropped segment is empty.
+    pub datas: Vec<Rc<[u8]>>,
+}
+
+/// Owns all runtime state. Everything else refers into it by address.
+#[derive(Default)]
+pub struct Store {
+    pub(crate) funcs: Vec<FuncInst>,
+    pub(crate) tables: Vec<Table>,
+    pub(crate) memories: Vec<Memory>,
+    pub(crate) globals: Vec<Global>,
+    pub(crate) instances: Vec<Instance>,
+    pub(crate) types: Vec<FuncType>,
+    type_ids: HashMap<FuncType, u32>,
+    registry: HashMap<(String, String), Extern>,
+    pub limits: Limits,
+}
+
+impl Store {
+    pub fn new(limits: Limits) -> Store {
+        Store { limits, ..Store::default() }
+    }
+
+    pub(crate) fn type_id(&mut self, ty: &FuncType) -> u32 {
+        if let Some(&id) = self.type_ids.get(ty) {
+            return id;
+        }
+        let id = self.types.len() as u32;
+        self.types.push(ty.clone());
+        self.type_ids.insert(ty.clone(), id);
+        id
+    }
+
+    // ---- host-side allocation and registration ----
+
+    /// Adds a host function; returns its address.
+    pub fn host_func(
+        &mut self,
+        ty: FuncType,
+        f: impl Fn(&mut Caller<'_>, &[Value]) -> Result<Vec<Value>, Trap> + 'static,
+    ) -> Extern {
+        let ty = self.type_id(&ty);
+        self.funcs.push(FuncInst { ty, kind: FuncKind::Host(Rc::new(f)) });
+        Extern::Func(self.funcs.len() as u32 - 1)
+    }
+
+    pub fn alloc_global(&mut self, ty: GlobalType, value: Value) -> Extern {
+        self.globals.push(Global { value: value.to_raw(), ty });
+        Extern::Global(self.globals.len() as u32 - 1)
+    }
+
+    pub fn alloc_table(&mut self, ty: ValType, min: u32, max: Option<u32>) -> Result<Extern> {
+        let t = Table::new(ty, min, max, 0, self.limits.max_table_elems).map_err(Error::Link)?;
+        self.tables.push(t);
+        Ok(Extern::Table(self.tables.len() as u32 - 1))
+    }
+
+    pub fn alloc_memory(&mut self, min: u32, max: Option<u32>) -> Result<Extern> {
+        let m = Memory::new(min, max, self.limits.max_memory_pages).map_err(Error::Link)?;
+        self.memories.push(m);
+        Ok(Extern::Memory(self.memories.len() as u32 - 1))
+    }
+
+    /// Makes `item` importable as `module`.`name`.
+    pub fn define(&mut self, module: &str, name: &str, item: Extern) {
+        self.registry.insert((module.to_string(), name.to_string()), item);
+    }
+
+    /// Makes every export of `instance` importable under the module name `name`.
+    pub fn register(&mut self, name: &str, instance: InstanceId) {
+        let module = self.instances[instance.0 as usize].module.clone();
+        for e in &module.exports {
+            if let Some(x) = self.export(instance, &e.name) {
+                self.define(name, &e.name, x);
+            }
+        }
+    }
+
+    // ---- inspection ----
+
+    /// The export `name` of `instance`.
+    pub fn export(&self, instance: InstanceId, name: &str) -> Option<Extern> {
+        let inst = self.instances.get(instance.0 as usize)?;
+        let e = inst.module.export(name)?;
+        let i = e.index as usize;
+        Some(match e.kind {
+            ExternKind::Func => Extern::Func(*inst.funcs.get(i)?),
+            ExternKind::Table => Extern::Table(*inst.tables.get(i)?),
+            ExternKind::Memory => Extern::Memory(*inst.memories.get(i)?),
+            ExternKind::Global => Extern::Global(*inst.globals.get(i)?),
+        })
+    }
+
+    pub fn module(&self, instance: InstanceId) -> &Rc<Module> {
+        &self.instances[instance.0 as usize].module
+    }
+
+    pub fn func_type(&self, func: u32) -> &FuncType {
+        &self.types[self.funcs[func as usize].ty as usize]
+    }
+
+    pub fn global(&self, global: u32) -> Value {
+        let g = &self.globals[global as usize];
+        Value::from_raw(g.ty.ty, g.value)
+    }
+
+    pub fn global_type(&self, global: u32) -> GlobalType {
+        self.globals[global as usize].ty
+    }
+
+    pub fn memory(&self, mem: u32) -> &Memory {
+        &self.memories[mem as usize]
+    }
+
+    pub fn memory_mut(&mut self, mem: u32) -> &mut Memory {
+        &mut self.memories[mem as usize]
+    }
+
+    pub fn table(&self, table: u32) -> &Table {
+        &self.tables[table as usize]
+    }
+
+    /// The type of an external value, as import matching sees it.
+    pub fn extern_type(&self, x: Extern) -> ExternType {
+        match x {
+            Extern::Func(f) => ExternType::Func(self.func_type(f).clone()),
+            Extern::Table(t) => {
+                let t = &self.tables[t as usize];
+                ExternType::Table(crate::decode::TableType { elem: t.ty, min: t.size(), max: t.max() })
+            }
+            Extern::Memory(m) => {
+                let m = &self.memories[m as usize];
+                ExternType::Memory(crate::decode::MemoryType { min: m.pages(), max: m.max() })
+            }
+            Extern::Global(g) => ExternType::Global(self.globals[g as usize].ty),
+        }
+    }
+
+    // ---- calling ----
+
+    /// Calls the exported function `name` of `instance` to completion (or trap),
+    /// honouring `limits.fuel`.
+    pub fn invoke(&mut self, instance: InstanceId, name: &str, args: &[Value]) -> Result<Vec<Value>> {
+        match self.export(instance, name) {
+            Some(Extern::Func(f)) => self.call(f, args),
+            Some(_) => Err(Error::BadCall(format!("export `{name}` is not a function"))),
+            None => Err(Error::BadCall(format!("no export named `{name}`"))),
+        }
+    }
+
+    /// Calls the function at store address `func` to completion (or trap).
+    pub fn call(&mut self, func: u32, args: &[Value]) -> Result<Vec<Value>> {
+        let mut machine = Machine::new(self.limits);
+        machine.start(self, func, args)?;
+        match machine.run(self, self.limits.fuel.unwrap_or(u64::MAX)) {
+            Outcome::Finished(v) => Ok(v),
+            Outcome::Trapped(t) => Err(Error::Trap(t)),
+            Outcome::Paused(_) => Err(Error::Trap(Trap::new(TrapCode::OutOfFuel))),
+        }
+    }
+
+    // ---- instantiation ----
+
+    /// Resolves the module's imports against what was [`define`](Self::define)d or
+    /// [`register`](Self::register)ed, then instantiates it.
+    pub fn instantiate(&mut self, module: Rc<Module>) -> Result<InstanceId> {
+        let mut missing = Vec::new();
+        let mut imports = Vec::new();
+        for imp in &module.imports {
+            match self.registry.get(&(imp.module.clone(), imp.name.clone())) {
+                Some(&x) => imports.push(x),
+                None => missing.push(format!("{}.{}: {}", imp.module, imp.name, imp.ty)),
+            }
+        }
+        if !missing.is_empty() {
+            return Err(Error::Link(format!("unknown import: {}", missing.join(", "))));
+        }
+        self.instantiate_with(module, &imports)
+    }
+
+    /// Instantiates `module` with explicitly given imports (in import order).
+    pub fn instantiate_with(&mut self, module: Rc<Module>, imports: &[Extern]) -> Result<InstanceId> {
+        if imports.len() != module.imports.len() {
+            return Err(Error::Link(format!(
+                "module needs {} imports, {} given",
+                module.imports.len(),
+                imports.len()
+            )));
+        }
+        let id = self.instances.len() as u32;
+        let mut inst = Instance {
+            module: module.clone(),
+            types: module.types.iter().map(|t| self.type_id(t)).collect(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            elems: Vec::new(),
+            datas: Vec::new(),
+        };
+        // 1. Check and bind imports.
+        for (imp, &x) in module.imports.iter().zip(imports) {
+            let actual = self.extern_type(x);
+            if !import_matches(&imp.ty, &actual) {
+                return Err(Error::Link(format!(
+                    "incompatible import type for {}.{}: expected {}, found {}",
+                    imp.module, imp.name, imp.ty, actual
+                )));
+            }
+            match x {
+                Extern::Func(a) => inst.funcs.push(a),
+                Extern::Table(a) => inst.tables.push(a),
+                Extern::Memory(a) => inst.memories.push(a),
+                Extern::Global(a) => inst.globals.push(a),
+            }
+        }
+        // 2. Allocate functions, tables, memories, globals.
+        for def in 0..module.bodies.len() as u32 {
+            let ty = inst.types[module.funcs[(module.num_imported_funcs + def) as usize] as usize];
+            self.funcs.push(FuncInst { ty, kind: FuncKind::Wasm { module: module.clone(), instance: id, def } });
+            inst.funcs.push(self.funcs.len() as u32 - 1);
+        }
+        for t in &module.tables[module.num_imported_tables as usize..] {
+            let Extern::Table(a) = self.alloc_table(t.elem, t.min, t.max)? else { unreachable!() };
+            inst.tables.push(a);
+        }
+        for m in &module.memories[module.num_imported_memories as usize..] {
+            let Extern::Memory(a) = self.alloc_memory(m.min, m.max)? else { unreachable!() };
+            inst.memories.push(a);
+        }
+        for (i, init) in module.global_inits.iter().enumerate() {
+            let ty = module.globals[module.num_imported_globals as usize + i];
+            let value = self.eval_const(&inst, init)?;
+            self.globals.push(Global { value, ty });
+            inst.globals.push(self.globals.len() as u32 - 1);
+        }
+        // Element and data segments are evaluated now; active ones are applied below.
+        for seg in &module.elems {
+            let items = seg.items.iter().map(|e| self.eval_const(&inst, e)).collect::<Result<Vec<_>>>()?;
+            inst.elems.push(items.into());
+        }
+        inst.datas = module.datas.iter().map(|d| d.data.clone()).collect();
+        self.instances.push(inst);
+        let instance = InstanceId(id);
+
+        // 3. Active element segments, then active data segments, in order; each is
+        //    dropped after use (declarative element segments too).
+        for (i, seg) in module.elems.iter().enumerate() {
+            match &seg.mode {
+                ElemMode::Passive => {}
+                ElemMode::Declared => self.instances[id as usize].elems[i] = Rc::new([]),
+                ElemMode::Active { table, offset } => {
+                    let inst = &self.instances[id as usize];
+                    let offset = self.eval_const(inst, offset)? as u32;
+                    let table = inst.tables[*table as usize];
+                    let items = inst.elems[i].clone();
+                    self.tables[table as usize].init(offset, &items).map_err(trap)?;
+                    self.instances[id as usize].elems[i] = Rc::new([]);
+                }
+            }
+        }
+        for (i, seg) in module.datas.iter().enumerate() {
+            if let DataMode::Active { memory, offset } = &seg.mode {
+                let inst = &self.instances[id as usize];
+                let offset = self.eval_const(inst, offset)? as u32;
+                let mem = inst.memories[*memory as usize];
+                self.memories[mem as usize].write(offset, &seg.data).map_err(trap)?;
+                self.instances[id as usize].datas[i] = Rc::new([]);
+            }
+        }
+        // 4. The start function.
+        if let Some(start) = module.start {
+            let f = self.instances[id as usize].funcs[start as usize];
+            self.call(f, &[])?;
+        }
+        Ok(instance)
+    }
+
+    fn eval_const(&self, inst: &Instance, expr: &[ConstOp]) -> Result<Raw> {
+        let mut stack: Vec<Raw> = Vec::with_capacity(2);
+        let bad = || Error::Decode { message: "malformed constant expression".into(), offset: None };
+        for op in expr {
+            let v = match *op {
+                ConstOp::I32(v) => v as u32 as u64,
+                ConstOp::I64(v) => v as u64,
+                ConstOp::F32(v) => v as u64,
+                ConstOp::F64(v) => v,
+                ConstOp::RefNull(_) => 0,
+                ConstOp::RefFunc(f) => *inst.funcs.get(f as usize).ok_or_else(bad)? as u64 + 1,
+                ConstOp::GlobalGet(g) => self.globals[*inst.globals.get(g as usize).ok_or_else(bad)? as usize].value,
+                ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
+                    let (b, a) = (stack.pop().ok_or_else(bad)? as u32, stack.pop().ok_or_else(bad)? as u32);
+                    (match *op {
+                        ConstOp::I32Add => a.wrapping_add(b),
+                        ConstOp::I32Sub => a.wrapping_sub(b),
+                        _ => a.wrapping_mul(b),
+                    }) as u64
+                }
+                ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
+                    let (b, a) = (stack.pop().ok_or_else(bad)?, stack.pop().ok_or_else(bad)?);
+                    match *op {
+                        ConstOp::I64Add => a.wrapping_add(b),
+                        ConstOp::I64Sub => a.wrapping_sub(b),
+                        _ => a.wrapping_mul(b),
+                    }
+                }
+            };
+            stack.push(v);
+        }
+        stack.pop().ok_or_else(bad)
+    }
+}
+
+fn trap(code: TrapCode) -> Error {
+    Error::Trap(Trap::new(code))
+}
+
+fn limits_match(min: u32, max: Option<u32>, want_min: u32, want_max: Option<u32>) -> bool {
+    min >= want_min
+        && match (want_max, max) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(w), Some(m)) => m <= w,
+        }
+}
+
+/// Import subtyping (spec "Import Matching").
+fn import_matches(want: &ExternType, have: &ExternType) -> bool {
+    match (want, have) {
+        (ExternType::Func(a), ExternType::Func(b)) => a == b,
+        (ExternType::Table(a), ExternType::Table(b)) => a.elem == b.elem && limits_match(b.min, b.max, a.min, a.max),
+        (ExternType::Memory(a), ExternType::Memory(b)) => limits_match(b.min, b.max, a.min, a.max),
+        (ExternType::Global(a), ExternType::Global(b)) => a == b,
+        _ => false,
+    }
+}

@@ -1,0 +1,437 @@
+//! Translation of one function body from wasm bytes to [`Code`]: branch targets resolved
+//! to instruction indices, stack adjustments (drop/keep) precomputed, one internal
+//! instruction (at least) per wasm instruction, each mapped back to its byte offset.
+//!
+//! The body was validated when the module was loaded; translation runs wasmparser's
+//! validator again in lock-step only to learn the operand-stack height before each
+//! instruction, which is what the drop/keep of a branch needs.
+
+use crate::decode::Module;
+use crate::error::{Error, Result};
+use crate::ir::{Code, DropKeep, Instr, Target};
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+/// A control frame of the translator.
+struct Ctrl {
+    kind: Kind,
+    /// Was the construct itself reached? (If not, nothing inside is emitted.)
+    live: bool,
+    /// Operand height below the block's parameters.
+    height: u32,
+    params: u32,
+    results: u32,
+    /// For loops: the first instruction of the body (branch target).
+    loop_pc: u32,
+    /// Branch instructions to patch with "after the `end`".
+    exits: Vec<usize>,
+    /// `if`/`else` jumps to patch with the pc of the `end` marker.
+    to_end: Vec<usize>,
+}
+
+impl Ctrl {
+    /// Arity of a branch to this frame's label.
+    fn label_arity(&self) -> u32 {
+        if self.kind == Kind::Loop { self.params } else { self.results }
+    }
+}
+
+struct Translator<'m> {
+    module: &'m Module,
+    instrs: Vec<Instr>,
+    offsets: Vec<u32>,
+    ctrl: Vec<Ctrl>,
+    /// Is the current instruction reachable?
+    reachable: bool,
+    /// Operand-stack height before the current instruction (from the validator).
+    height: u32,
+    /// Byte offset of the current instruction.
+    offset: u32,
+}
+
+fn internal(what: &str) -> Error {
+    Error::Decode { message: format!("internal translation error: {what}"), offset: None }
+}
+
+/// Translates defined function `def` of `module`.
+pub fn translate(module: &Module, def: u32) -> Result<Code> {
+    let b = module.bodies.get(def as usize).ok_or_else(|| internal("no such body"))?;
+    let func = wasmparser::FuncToValidate { resources: b.resources.clone(), index: b.index, ty: b.ty, features: crate::decode::features() };
+    let mut validator: FuncValidator<ValidatorResources> = func.into_validator(Default::default());
+    let bytes = module.bytes.get(b.range.clone()).ok_or_else(|| internal("body out of range"))?;
+    let body = FunctionBody::new(wasmparser::BinaryReader::new(bytes, b.range.start as u64));
+    let ty = module.func_type(b.index).ok_or_else(|| internal("no type"))?;
+
+    let mut num_locals = 0u32;
+    let mut locals = body.get_locals_reader()?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, ty) = locals.read()?;
+        validator.define_locals(offset as u64, count, ty)?;
+        num_locals = num_locals.checked_add(count).ok_or_else(|| internal("too many locals"))?;
+    }
+    let mut t = Translator {
+        module,
+        instrs: Vec::new(),
+        offsets: Vec::new(),
+        ctrl: vec![Ctrl {
+            kind: Kind::Func,
+            live: true,
+            height: 0,
+            params: 0,
+            results: ty.results.len() as u32,
+            loop_pc: 0,
+            exits: Vec::new(),
+            to_end: Vec::new(),
+        }],
+        reachable: true,
+        height: 0,
+        offset: 0,
+    };
+    let mut max_height = 0;
+    let mut ops = body.get_operators_reader()?;
+    while !ops.eof() {
+        let offset = ops.original_position();
+        let op = ops.read()?;
+        t.height = validator.operand_stack_height();
+        t.offset = offset as u32;
+        t.op(&op)?;
+        validator.op(offset, &op)?;
+        max_height = max_height.max(validator.operand_stack_height());
+    }
+    ops.finish()?;
+    Ok(Code {
+        instrs: t.instrs,
+        offsets: t.offsets,
+        num_params: ty.params.len() as u32,
+        num_results: ty.results.len() as u32,
+        num_locals,
+        max_height,
+    })
+}
+
+impl Translator<'_> {
+    fn emit(&mut self, i: Instr) {
+        self.instrs.push(i);
+        self.offsets.push(self.offset);
+    }
+
+    fn pc(&self) -> u32 {
+        self.instrs.len() as u32
+    }
+
+    fn block_arity(&self, bt: BlockType) -> Result<(u32, u32)> {
+        Ok(match bt {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(i) => {
+                let t = self.module.types.get(i as usize).ok_or_else(|| internal("block type"))?;
+                (t.params.len() as u32, t.results.len() as u32)
+            }
+        })
+    }
+
+    fn push_ctrl(&mut self, kind: Kind, bt: BlockType) -> Result<()> {
+        let (params, results) = self.block_arity(bt)?;
+        let live = self.reachable;
+        self.ctrl.push(Ctrl {
+            kind,
+            live,
+            height: self.height.saturating_sub(params + u32::from(kind == Kind::If)),
+            params,
+            results,
+            loop_pc: 0,
+            exits: Vec::new(),
+            to_end: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// The branch target for relative depth `depth` when `popped` operands (a condition,
+    /// an index) are consumed by the branch instruction itself. Returns `None` for a branch
+    /// to the function's label (which is a return).
+    fn target(&mut self, depth: u32, popped: u32) -> Result<Option<(usize, DropKeep)>> {
+        let i = self.ctrl.len().checked_sub(depth as usize + 1).ok_or_else(|| internal("branch depth"))?;
+        let c = &self.ctrl[i];
+        if c.kind == Kind::Func {
+            return Ok(None);
+        }
+        let keep = c.label_arity();
+        let h = self.height - popped;
+        let drop = h.checked_sub(keep + c.height).ok_or_else(|| internal("stack height"))?;
+        Ok(Some((i, DropKeep { drop, keep })))
+    }
+
+    /// Emits a branch-like instruction to `depth`, registering it for patching.
+    fn branch(&mut self, depth: u32, popped: u32, make: fn(Target) -> Instr) -> Result<()> {
+        match self.target(depth, popped)? {
+            None => {
+                // A branch to the function label: `br` = return, `br_if` = conditional return.
+                if make(Target { pc: 0, dk: DropKeep::default() }) == Instr::Br(Target { pc: 0, dk: DropKeep::default() }) {
+                    self.emit(Instr::Return);
+                } else {
+                    // br_if to the function label: jump over a return when the condition is 0.
+                    let skip = self.pc() + 2;
+                    self.emit(Instr::If { else_pc: skip });
+                    self.emit(Instr::Return);
+                }
+            }
+            Some((i, dk)) => {
+                let pc = self.pc() as usize;
+                let c = &mut self.ctrl[i];
+                let target = if c.kind == Kind::Loop { c.loop_pc } else { u32::MAX };
+                if c.kind != Kind::Loop {
+                    c.exits.push(pc);
+                }
+                self.emit(make(Target { pc: target, dk }));
+            }
+        }
+        Ok(())
+    }
+
+    fn patch(&mut self, at: usize, pc: u32) {
+        match &mut self.instrs[at] {
+            Instr::Br(t) | Instr::BrIf(t) | Instr::BrTableTarget(t) => t.pc = pc,
+            Instr::If { else_pc } => *else_pc = pc,
+            Instr::Else { end_pc } => *end_pc = pc,
+            _ => {}
+        }
+    }
+
+    fn op(&mut self, op: &Operator<'_>) -> Result<()> {
+        use Operator as O;
+        // Structured control is tracked even in unreachable code; nothing else is emitted there.
+        match *op {
+            O::Block { blockty } => {
+                self.push_ctrl(Kind::Block, blockty)?;
+                if self.reachable {
+                    self.emit(Instr::Block);
+                }
+                return Ok(());
+            }
+            O::Loop { blockty } => {
+                self.push_ctrl(Kind::Loop, blockty)?;
+                if self.reachable {
+                    self.emit(Instr::Loop);
+                }
+                let pc = self.pc();
+                if let Some(c) = self.ctrl.last_mut() {
+                    c.loop_pc = pc;
+                }
+                return Ok(());
+            }
+            O::If { blockty } => {
+                self.push_ctrl(Kind::If, blockty)?;
+                if self.reachable {
+                    let pc = self.pc() as usize;
+                    self.emit(Instr::If { else_pc: u32::MAX });
+                    if let Some(c) = self.ctrl.last_mut() {
+                        c.to_end.push(pc);
+                    }
+                }
+                return Ok(());
+            }
+            O::Else => {
+                let live = self.ctrl.last().is_some_and(|c| c.live);
+                if live {
+                    let if_site = self.ctrl.last_mut().and_then(|c| c.to_end.pop());
+                    if self.reachable {
+                        let pc = self.pc() as usize;
+                        self.emit(Instr::Else { end_pc: u32::MAX });
+                        if let Some(c) = self.ctrl.last_mut() {
+                            c.to_end.push(pc);
+                        }
+                    }
+                    // The false arm of the `if` starts here.
+                    let start = self.pc();
+                    if let Some(site) = if_site {
+                        self.patch(site, start);
+                    }
+                    self.reachable = true;
+                }
+                if let Some(c) = self.ctrl.last_mut() {
+                    c.kind = Kind::Else;
+                }
+                return Ok(());
+            }
+            O::End => {
+                let c = self.ctrl.pop().ok_or_else(|| internal("unbalanced end"))?;
+                if c.kind == Kind::Func {
+                    // The function's own `end` returns (when reachable).
+                    if self.reachable {
+                        self.emit(Instr::Return);
+                    }
+                    for at in c.exits {
+                        self.patch(at, u32::MAX);
+                    }
+                    return Ok(());
+                }
+                if c.live {
+                    let end_pc = self.pc();
+                    self.emit(Instr::End);
+                    for at in c.to_end {
+                        self.patch(at, end_pc);
+                    }
+                    for at in c.exits {
+                        self.patch(at, end_pc + 1);
+                    }
+                    self.reachable = true;
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        if !self.reachable {
+            return Ok(());
+        }
+        let i = match *op {
+            O::Unreachable => {
+                self.emit(Instr::Unreachable);
+                self.reachable = false;
+                return Ok(());
+            }
+            O::Nop => Instr::Nop,
+            O::Br { relative_depth } => {
+                self.branch(relative_depth, 0, Instr::Br)?;
+                self.reachable = false;
+                return Ok(());
+            }
+            O::BrIf { relative_depth } => {
+                return self.branch(relative_depth, 1, Instr::BrIf);
+            }
+            O::BrTable { ref targets } => {
+                let len = targets.len();
+                self.emit(Instr::BrTable { len });
+                let depths: Vec<u32> = targets.targets().chain([Ok(targets.default())]).collect::<Result<_, _>>()?;
+                for d in depths {
+                    match self.target(d, 1)? {
+                        // A br_table entry that returns: compute drop/keep to the frame
+                        // base and jump to a shared `Return`.
+                        None => {
+                            let pc = self.pc() as usize;
+                            let keep = self.ctrl[0].results;
+                            let drop = self.height - 1 - keep;
+                            self.ctrl[0].exits.push(pc);
+                            self.emit(Instr::BrTableTarget(Target { pc: u32::MAX, dk: DropKeep { drop, keep } }));
+                        }
+                        Some((i, dk)) => {
+                            let pc = self.pc() as usize;
+                            let c = &mut self.ctrl[i];
+                            let target = if c.kind == Kind::Loop { c.loop_pc } else { u32::MAX };
+                            if c.kind != Kind::Loop {
+                                c.exits.push(pc);
+                            }
+                            self.emit(Instr::BrTableTarget(Target { pc: target, dk }));
+                        }
+                    }
+                }
+                // Returning entries jump here.
+                if !self.ctrl[0].exits.is_empty() {
+                    let ret = self.pc();
+                    for at in std::mem::take(&mut self.ctrl[0].exits) {
+                        self.patch(at, ret);
+                    }
+                    self.emit(Instr::Return);
+                }
+                self.reachable = false;
+                return Ok(());
+            }
+            O::Return => {
+                self.emit(Instr::Return);
+                self.reachable = false;
+                return Ok(());
+            }
+            O::Call { function_index } => Instr::Call(function_index),
+            O::CallIndirect { type_index, table_index } => Instr::CallIndirect { ty: type_index, table: table_index },
+            O::Drop => Instr::Drop,
+            O::Select | O::TypedSelect { .. } => Instr::Select,
+            O::LocalGet { local_index } => Instr::LocalGet(local_index),
+            O::LocalSet { local_index } => Instr::LocalSet(local_index),
+            O::LocalTee { local_index } => Instr::LocalTee(local_index),
+            O::GlobalGet { global_index } => Instr::GlobalGet(global_index),
+            O::GlobalSet { global_index } => Instr::GlobalSet(global_index),
+            O::TableGet { table } => Instr::TableGet(table),
+            O::TableSet { table } => Instr::TableSet(table),
+            O::TableSize { table } => Instr::TableSize(table),
+            O::TableGrow { table } => Instr::TableGrow(table),
+            O::TableFill { table } => Instr::TableFill(table),
+            O::TableCopy { dst_table, src_table } => Instr::TableCopy { dst: dst_table, src: src_table },
+            O::TableInit { elem_index, table } => Instr::TableInit { table, elem: elem_index },
+            O::ElemDrop { elem_index } => Instr::ElemDrop(elem_index),
+            O::MemorySize { .. } => Instr::MemorySize,
+            O::MemoryGrow { .. } => Instr::MemoryGrow,
+            O::MemoryFill { .. } => Instr::MemoryFill,
+            O::MemoryCopy { .. } => Instr::MemoryCopy,
+            O::MemoryInit { data_index, .. } => Instr::MemoryInit(data_index),
+            O::DataDrop { data_index } => Instr::DataDrop(data_index),
+            O::I32Const { value } => Instr::I32Const(value),
+            O::I64Const { value } => Instr::I64Const(value),
+            O::F32Const { value } => Instr::F32Const(value.bits()),
+            O::F64Const { value } => Instr::F64Const(value.bits()),
+            O::RefNull { .. } => Instr::RefNull,
+            O::RefIsNull => Instr::RefIsNull,
+            O::RefFunc { function_index } => Instr::RefFunc(function_index),
+            ref other => match memory_op(other) {
+                Some(i) => i,
+                None => simple_op(other).ok_or_else(|| Error::Unsupported(format!("instruction {other:?}")))?,
+            },
+        };
+        self.emit(i);
+        Ok(())
+    }
+}
+
+/// Loads and stores: the static offset becomes the immediate.
+fn memory_op(op: &Operator<'_>) -> Option<Instr> {
+    use Operator as O;
+    macro_rules! mem {
+        ($($name:ident),*) => {
+            match *op {
+                $(O::$name { memarg } => Instr::$name(u32::try_from(memarg.offset).ok()?),)*
+                _ => return None,
+            }
+        };
+    }
+    Some(mem!(
+        I32Load, I64Load, F32Load, F64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U, I64Load8S, I64Load8U,
+        I64Load16S, I64Load16U, I64Load32S, I64Load32U, I32Store, I64Store, F32Store, F64Store, I32Store8,
+        I32Store16, I64Store8, I64Store16, I64Store32
+    ))
+}
+
+/// Instructions without immediates whose internal form has the same name.
+fn simple_op(op: &Operator<'_>) -> Option<Instr> {
+    use Operator as O;
+    macro_rules! simple {
+        ($($name:ident),*) => {
+            match op {
+                $(O::$name => Instr::$name,)*
+                _ => return None,
+            }
+        };
+    }
+    Some(simple!(
+        I32Eqz, I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU, I64Eqz, I64Eq, I64Ne,
+        I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU, F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
+        F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge, I32Clz, I32Ctz, I32Popcnt, I32Add, I32Sub, I32Mul, I32DivS,
+        I32DivU, I32RemS, I32RemU, I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr, I64Clz,
+        I64Ctz, I64Popcnt, I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU, I64And, I64Or, I64Xor,
+        I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr, F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest,
+        F32Sqrt, F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign, F64Abs, F64Neg, F64Ceil, F64Floor,
+        F64Trunc, F64Nearest, F64Sqrt, F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign, I32WrapI64,
+        I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U, I64ExtendI32S, I64ExtendI32U, I64TruncF32S,
+        I64TruncF32U, I64TruncF64S, I64TruncF64U, F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U,
+        F32DemoteF64, F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
+        I32ReinterpretF32, I64ReinterpretF64, F32ReinterpretI32, F64ReinterpretI64, I32Extend8S, I32Extend16S,
+        I64Extend8S, I64Extend16S, I64Extend32S, I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S,
+        I32TruncSatF64U, I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U
+    ))
+}

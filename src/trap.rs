@@ -1,0 +1,87 @@
+//! Traps: the ways execution can stop abnormally, worded as the spec testsuite words them.
+
+use std::fmt;
+
+/// Why execution trapped. [`TrapCode::message`] is the single place that maps a code to
+/// the spec testsuite's wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum TrapCode {
+    Unreachable,
+    IntegerDivideByZero,
+    IntegerOverflow,
+    InvalidConversionToInteger,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    UndefinedElement,
+    UninitializedElement,
+    IndirectCallTypeMismatch,
+    CallStackExhausted,
+    OutOfFuel,
+    /// A host function failed; the message says why.
+    HostError,
+}
+
+impl TrapCode {
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::IntegerDivideByZero => "integer divide by zero",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::InvalidConversionToInteger => "invalid conversion to integer",
+            TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::UndefinedElement => "undefined element",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapCode::CallStackExhausted => "call stack exhausted",
+            TrapCode::OutOfFuel => "out of fuel",
+            TrapCode::HostError => "host error",
+        }
+    }
+}
+
+impl fmt::Display for TrapCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+/// A trap with where it happened (when it happened inside a wasm function).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trap {
+    pub code: TrapCode,
+    /// Store address of the function that trapped, if any.
+    pub func: Option<u32>,
+    /// Byte offset (in the module) of the instruction that trapped, if known.
+    pub offset: Option<u32>,
+    /// Extra detail (host errors).
+    pub detail: Option<String>,
+}
+
+impl Trap {
+    pub fn new(code: TrapCode) -> Self {
+        Trap { code, func: None, offset: None, detail: None }
+    }
+
+    pub fn host(message: impl Into<String>) -> Self {
+        Trap { code: TrapCode::HostError, func: None, offset: None, detail: Some(message.into()) }
+    }
+}
+
+impl From<TrapCode> for Trap {
+    fn from(code: TrapCode) -> Self {
+        Trap::new(code)
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.detail {
+            Some(d) if self.code == TrapCode::HostError => f.write_str(d),
+            _ => f.write_str(self.code.message()),
+        }
+    }
+}
+
+impl std::error::Error for Trap {}

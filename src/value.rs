@@ -1,0 +1,233 @@
+//! Wasm value types and typed values, as the public API sees them.
+//!
+//! Inside the interpreter every value is an untyped `u64` cell ([`Raw`]); this module
+//! converts between the two representations.
+
+use std::fmt;
+
+/// An untyped value-stack cell: i32 and f32 are zero-extended bit patterns, i64 and f64
+/// their bit patterns, references are `0` for null and `addr + 1` otherwise.
+pub type Raw = u64;
+
+/// A WebAssembly value type (WebAssembly 2.0, without `v128`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+    FuncRef,
+    ExternRef,
+}
+
+impl ValType {
+    /// The text-format name (`i32`, `funcref`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        }
+    }
+
+    /// Is this a reference type?
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+
+    /// The default (zero or null) value of this type.
+    pub fn default_value(self) -> Value {
+        Value::from_raw(self, 0)
+    }
+}
+
+impl fmt::Display for ValType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A function signature.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct FuncType {
+    pub params: Vec<ValType>,
+    pub results: Vec<ValType>,
+}
+
+impl FuncType {
+    pub fn new(params: impl Into<Vec<ValType>>, results: impl Into<Vec<ValType>>) -> Self {
+        FuncType { params: params.into(), results: results.into() }
+    }
+}
+
+/// Formats as the text format does: `(param i32 i32) (result i32)`; `()` for no
+/// params and no results.
+impl fmt::Display for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for (word, list) in [("param", &self.params), ("result", &self.results)] {
+            if list.is_empty() {
+                continue;
+            }
+            if !first {
+                f.write_str(" ")?;
+            }
+            first = false;
+            write!(f, "({word}")?;
+            for t in list {
+                write!(f, " {t}")?;
+            }
+            f.write_str(")")?;
+        }
+        if first {
+            f.write_str("()")?;
+        }
+        Ok(())
+    }
+}
+
+/// A typed WebAssembly value.
+///
+/// Floats are kept as Rust floats; moving them never changes their bits (NaN payloads
+/// included) on the targets we build for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    I32(i32),
+    I64(i64),
+    F32(f32),
+    F64(f64),
+    /// A function reference: `None` is `ref.null func`, otherwise a store function address.
+    FuncRef(Option<u32>),
+    /// An external reference: `None` is `ref.null extern`, otherwise a host-chosen number.
+    ExternRef(Option<u32>),
+}
+
+impl Value {
+    pub fn ty(&self) -> ValType {
+        match self {
+            Value::I32(_) => ValType::I32,
+            Value::I64(_) => ValType::I64,
+            Value::F32(_) => ValType::F32,
+            Value::F64(_) => ValType::F64,
+            Value::FuncRef(_) => ValType::FuncRef,
+            Value::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+
+    /// The untyped stack cell for this value.
+    pub fn to_raw(self) -> Raw {
+        match self {
+            Value::I32(v) => v as u32 as u64,
+            Value::I64(v) => v as u64,
+            Value::F32(v) => v.to_bits() as u64,
+            Value::F64(v) => v.to_bits(),
+            Value::FuncRef(r) | Value::ExternRef(r) => r.map_or(0, |a| a as u64 + 1),
+        }
+    }
+
+    /// Reads an untyped stack cell as a value of type `ty`.
+    pub fn from_raw(ty: ValType, raw: Raw) -> Value {
+        let reference = if raw == 0 { None } else { Some((raw - 1) as u32) };
+        match ty {
+            ValType::I32 => Value::I32(raw as u32 as i32),
+            ValType::I64 => Value::I64(raw as i64),
+            ValType::F32 => Value::F32(f32::from_bits(raw as u32)),
+            ValType::F64 => Value::F64(f64::from_bits(raw)),
+            ValType::FuncRef => Value::FuncRef(reference),
+            ValType::ExternRef => Value::ExternRef(reference),
+        }
+    }
+
+    /// Bit-exact equality (NaNs with equal payloads are equal, `0.0 != -0.0`).
+    pub fn bits_eq(&self, other: &Value) -> bool {
+        self.ty() == other.ty() && self.to_raw() == other.to_raw()
+    }
+}
+
+fn fmt_float(f: &mut fmt::Formatter<'_>, v: f64, is_nan: bool, neg: bool, payload: u64, canonical: u64) -> fmt::Result {
+    if is_nan {
+        let sign = if neg { "-" } else { "" };
+        if payload == canonical {
+            write!(f, "{sign}nan")
+        } else {
+            write!(f, "{sign}nan:{payload:#x}")
+        }
+    } else if v.is_infinite() {
+        f.write_str(if v < 0.0 { "-inf" } else { "inf" })
+    } else {
+        Ok(())
+    }
+}
+
+/// Formats as `TYPE:VALUE`: `i32:42`, `f64:-0.5`, `f32:nan`, `funcref:null`.
+/// Floats use Rust's shortest round-trip form.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:", self.ty())?;
+        match *self {
+            Value::I32(v) => write!(f, "{v}"),
+            Value::I64(v) => write!(f, "{v}"),
+            Value::F32(v) => {
+                if v.is_finite() {
+                    write!(f, "{v:?}")
+                } else {
+                    let bits = v.to_bits();
+                    fmt_float(f, v as f64, v.is_nan(), bits >> 31 != 0, (bits & 0x7f_ffff) as u64, 0x40_0000)
+                }
+            }
+            Value::F64(v) => {
+                if v.is_finite() {
+                    write!(f, "{v:?}")
+                } else {
+                    let bits = v.to_bits();
+                    fmt_float(f, v, v.is_nan(), bits >> 63 != 0, bits & 0xf_ffff_ffff_ffff, 0x8_0000_0000_0000)
+                }
+            }
+            Value::FuncRef(None) | Value::ExternRef(None) => f.write_str("null"),
+            Value::FuncRef(Some(a)) | Value::ExternRef(Some(a)) => write!(f, "{a}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_forms() {
+        assert_eq!(Value::I32(42).to_string(), "i32:42");
+        assert_eq!(Value::I64(-1).to_string(), "i64:-1");
+        assert_eq!(Value::F64(-0.5).to_string(), "f64:-0.5");
+        assert_eq!(Value::F64(282.2380952380951).to_string(), "f64:282.2380952380951");
+        assert_eq!(Value::F64(-0.0).to_string(), "f64:-0.0");
+        assert_eq!(Value::F32(f32::NAN).to_string(), "f32:nan");
+        assert_eq!(Value::F32(f32::from_bits(0x7fa0_0000)).to_string(), "f32:nan:0x200000");
+        assert_eq!(Value::F64(f64::NEG_INFINITY).to_string(), "f64:-inf");
+        assert_eq!(Value::FuncRef(None).to_string(), "funcref:null");
+        assert_eq!(Value::ExternRef(Some(7)).to_string(), "externref:7");
+    }
+
+    #[test]
+    fn raw_round_trip_keeps_bits() {
+        for v in [
+            Value::I32(-5),
+            Value::I64(i64::MIN),
+            Value::F32(f32::from_bits(0xffc0_0001)),
+            Value::F64(f64::from_bits(0x7ff0_0000_0000_0001)),
+            Value::FuncRef(Some(0)),
+            Value::ExternRef(None),
+        ] {
+            assert!(Value::from_raw(v.ty(), v.to_raw()).bits_eq(&v), "{v}");
+        }
+    }
+
+    #[test]
+    fn func_type_display() {
+        let t = FuncType::new([ValType::I32, ValType::I64], [ValType::F64]);
+        assert_eq!(t.to_string(), "(param i32 i64) (result f64)");
+        assert_eq!(FuncType::default().to_string(), "()");
+    }
+}
