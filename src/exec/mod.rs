@@ -2,12 +2,14 @@
 //! driven by a budget. `run(store, 1)` is a single step; there is no other loop.
 
 pub mod num;
+pub mod stack;
 
 use crate::error::{Error, Result};
 use crate::ir::{Code, DropKeep, Instr, Target};
 use crate::runtime::{Caller, FuncKind, Limits, Store};
 use crate::trap::{Trap, TrapCode};
 use crate::value::{Raw, ValType, Value};
+use stack::ValueStack;
 use std::rc::Rc;
 
 /// Why `run` returned without finishing or trapping.
@@ -48,8 +50,7 @@ enum State {
 
 /// The mutable execution state of one call: value stack, frame stack, counters.
 pub struct Machine {
-    stack: Vec<Raw>,
-    sp: usize,
+    stack: ValueStack,
     frames: Vec<Frame>,
     limits: Limits,
     results: Vec<ValType>,
@@ -76,8 +77,7 @@ pub(crate) fn code_of(store: &Store, func: u32) -> std::result::Result<Rc<Code>,
 impl Machine {
     pub fn new(limits: Limits) -> Machine {
         Machine {
-            stack: Vec::new(),
-            sp: 0,
+            stack: ValueStack::new(limits.max_stack_values),
             frames: Vec::new(),
             limits,
             results: Vec::new(),
@@ -103,7 +103,7 @@ impl Machine {
             )));
         }
         self.frames.clear();
-        self.sp = 0;
+        self.stack.clear();
         self.executed = 0;
         self.results = ty.results.clone();
         self.early = None;
@@ -123,24 +123,11 @@ impl Machine {
             FuncKind::Wasm { instance, .. } => {
                 let instance = *instance;
                 let code = code_of(store, func)?;
-                self.ensure_stack(args.len())?;
-                for (i, a) in args.iter().enumerate() {
-                    self.stack[i] = a.to_raw();
+                for a in args {
+                    self.stack.push(a.to_raw())?;
                 }
-                self.sp = args.len();
                 self.push_frame(code, func, instance).map_err(Trap::new)?;
             }
-        }
-        Ok(())
-    }
-
-    fn ensure_stack(&mut self, need: usize) -> std::result::Result<(), TrapCode> {
-        if need > self.stack.len() {
-            if need > self.limits.max_stack_values {
-                return Err(TrapCode::CallStackExhausted);
-            }
-            let new_len = need.max(self.stack.len() * 2).max(1024).min(self.limits.max_stack_values);
-            self.stack.resize(new_len, 0);
         }
         Ok(())
     }
@@ -150,11 +137,12 @@ impl Machine {
         if self.frames.len() >= self.limits.max_call_depth as usize {
             return Err(TrapCode::CallStackExhausted);
         }
-        let fp = self.sp - code.num_params as usize;
-        let locals_end = self.sp + code.num_locals as usize;
-        self.ensure_stack(locals_end + code.max_height as usize + 1)?;
-        self.stack[self.sp..locals_end].fill(0);
-        self.sp = locals_end;
+        let sp = self.stack.sp;
+        let fp = sp - code.num_params as usize;
+        let locals_end = sp + code.num_locals as usize;
+        self.stack.reserve(code.num_locals as usize + code.max_height as usize + 1)?;
+        self.stack.cells[sp..locals_end].fill(0);
+        self.stack.sp = locals_end;
         self.frames.push(Frame { code, pc: 0, fp: fp as u32, func, instance });
         Ok(())
     }
@@ -166,7 +154,7 @@ impl Machine {
 
     /// The whole value stack (locals of every frame and operands), bottom first.
     pub fn stack(&self) -> &[Raw] {
-        &self.stack[..self.sp]
+        self.stack.as_slice()
     }
 
     /// Has the current call finished (or trapped)?
@@ -190,7 +178,7 @@ impl Machine {
         match r {
             Ok(true) => {
                 self.state = State::Done;
-                let values = self.results.iter().zip(&self.stack[..self.sp]).map(|(&t, &r)| Value::from_raw(t, r)).collect();
+                let values = self.results.iter().zip(self.stack.as_slice()).map(|(&t, &r)| Value::from_raw(t, r)).collect();
                 Outcome::Finished(values)
             }
             Ok(false) => Outcome::Paused(PauseReason::Budget),
@@ -213,8 +201,8 @@ impl Machine {
             let inst_id = frame.instance as usize;
             let mut pc = frame.pc as usize;
             let mem = store.instances[inst_id].memories.first().copied().unwrap_or(u32::MAX) as usize;
-            let mut sp = self.sp;
-            let stack = &mut self.stack[..];
+            let mut sp = self.stack.sp;
+            let stack = &mut self.stack.cells[..];
             let instrs = &code.instrs[..];
 
             macro_rules! pop {
@@ -233,7 +221,7 @@ impl Machine {
             // Leave the loop: write back the position; `at` is the pc to store.
             macro_rules! save {
                 ($at:expr) => {{
-                    self.sp = sp;
+                    self.stack.sp = sp;
                     if let Some(f) = self.frames.last_mut() {
                         f.pc = $at as u32;
                     }
@@ -327,14 +315,14 @@ impl Machine {
                     Instr::Return => {
                         let n = code.num_results as usize;
                         stack.copy_within(sp - n..sp, fp);
-                        self.sp = fp + n;
+                        self.stack.sp = fp + n;
                         self.frames.pop();
                         continue 'frames;
                     }
                     Instr::Call(idx) => {
                         let func = store.instances[inst_id].funcs[idx as usize];
                         save!(pc);
-                        self.call(store, func, inst_id).map_err(|c| self.trap_at(c, pc - 1))?;
+                        self.call(store, func, inst_id).map_err(|t| self.locate(t, pc - 1))?;
                         continue 'frames;
                     }
                     Instr::CallIndirect { ty, table } => {
@@ -350,7 +338,7 @@ impl Machine {
                             trap!(TrapCode::IndirectCallTypeMismatch);
                         }
                         save!(pc);
-                        self.call(store, func, inst_id).map_err(|c| self.trap_at(c, pc - 1))?;
+                        self.call(store, func, inst_id).map_err(|t| self.locate(t, pc - 1))?;
                         continue 'frames;
                     }
 
@@ -412,8 +400,14 @@ impl Machine {
                         if dt == st {
                             tri!(store.tables[dt].copy_within(d, s, n))
                         } else {
-                            let items: Vec<Raw> = tri!(store.tables[st].slice(s, n)).to_vec();
-                            tri!(store.tables[dt].init(d, &items))
+                            let (src_t, dst_t) = if st < dt {
+                                let (a, b) = store.tables.split_at_mut(dt);
+                                (&a[st], &mut b[0])
+                            } else {
+                                let (a, b) = store.tables.split_at_mut(st);
+                                (&b[0], &mut a[dt])
+                            };
+                            tri!(dst_t.init(d, tri!(src_t.slice(s, n))))
                         }
                     }
                     Instr::TableInit { table, elem } => {
@@ -636,43 +630,47 @@ impl Machine {
         }
     }
 
-    fn trap_at(&self, code: TrapCode, pc: usize) -> Trap {
-        let f = self.frames.last();
-        Trap {
-            code,
-            func: f.map(|f| f.func),
-            offset: f.and_then(|f| f.code.offsets.get(pc).copied()),
-            detail: None,
+    /// Fills in where a trap raised by a call happened, unless it already says.
+    fn locate(&self, mut t: Trap, pc: usize) -> Trap {
+        if let Some(f) = self.frames.last() {
+            if t.func.is_none() {
+                t.func = Some(f.func);
+                t.offset = f.code.offsets.get(pc).copied();
+            }
         }
+        t
     }
 
     /// Performs a call from the current frame (whose state is saved): pushes a frame for a
     /// wasm callee, or runs a host callee to completion.
-    fn call(&mut self, store: &mut Store, func: u32, caller_instance: usize) -> std::result::Result<(), TrapCode> {
+    fn call(&mut self, store: &mut Store, func: u32, caller_instance: usize) -> std::result::Result<(), Trap> {
         match &store.funcs[func as usize].kind {
             FuncKind::Wasm { instance, .. } => {
                 let instance = *instance;
-                let code = code_of(store, func).map_err(|_| TrapCode::HostError)?;
-                self.push_frame(code, func, instance)
+                let code = code_of(store, func)?;
+                Ok(self.push_frame(code, func, instance)?)
             }
             FuncKind::Host(h) => {
                 let h = h.clone();
                 let ty = &store.types[store.funcs[func as usize].ty as usize];
                 let n = ty.params.len();
+                let base = self.stack.len() - n;
                 let args: Vec<Value> =
-                    ty.params.iter().zip(&self.stack[self.sp - n..self.sp]).map(|(&t, &r)| Value::from_raw(t, r)).collect();
+                    ty.params.iter().zip(&self.stack.as_slice()[base..]).map(|(&t, &r)| Value::from_raw(t, r)).collect();
                 let results = ty.results.clone();
-                self.sp -= n;
+                self.stack.truncate(base);
                 let mem = store.instances[caller_instance].memories.first().copied();
                 let mut caller = Caller { memory: mem.map(|m| &mut store.memories[m as usize]) };
-                let out = h(&mut caller, &args).map_err(|t| t.code)?;
+                let out = h(&mut caller, &args)?;
                 if out.len() != results.len() || out.iter().zip(&results).any(|(v, &t)| v.ty() != t) {
-                    return Err(TrapCode::HostError);
+                    return Err(Trap::host(format!(
+                        "host function returned ({}), expected ({})",
+                        out.iter().map(|v| v.ty().name()).collect::<Vec<_>>().join(" "),
+                        results.iter().map(|t| t.name()).collect::<Vec<_>>().join(" ")
+                    )));
                 }
-                self.ensure_stack(self.sp + out.len())?;
                 for v in out {
-                    self.stack[self.sp] = v.to_raw();
-                    self.sp += 1;
+                    self.stack.push(v.to_raw())?;
                 }
                 Ok(())
             }

@@ -125,7 +125,7 @@ mod tests {
         assert_eq!(m.load::<1>(u32::MAX, u32::MAX), Err(TrapCode::MemoryOutOfBounds));
         assert_eq!(m.grow(2), Some(1));
         assert_eq!(m.pages(), 3);
-        assert_eq!(m.load::<4>(65533, 0).unwrap(), [4, 0, 0, 0]);
+        assert_eq!(m.load::<4>(65533, 0).unwrap(), [2, 3, 4, 0]);
         assert_eq!(m.grow(1), None, "beyond max");
         assert_eq!(m.grow(0), Some(3));
     }
