@@ -13,6 +13,9 @@ pub struct DropKeep {
     pub keep: u32,
 }
 
+/// `Target::pc` of a `br_table` entry that returns from the function.
+pub const RETURN_PC: u32 = u32::MAX;
+
 /// A resolved branch: jump to `target` (an index into `Code::instrs`) after `dk`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
@@ -35,11 +38,15 @@ pub enum Instr {
     Br(Target),
     BrIf(Target),
     /// `br_table`: followed by `len + 1` [`Instr::BrTableTarget`] entries (the last is the
-    /// default). The entries are data, never executed.
+    /// default). The entries are data, never executed. An entry whose `pc` is
+    /// [`RETURN_PC`] returns from the function.
     BrTable { len: u32 },
     BrTableTarget(Target),
-    /// Return from the current function (also `end` of the function body).
+    /// Return from the current function (also `end` of the function body, and `br` to the
+    /// function's label).
     Return,
+    /// `br_if` to the function's label: pops the condition and returns if it is non-zero.
+    ReturnIf,
     Call(u32),
     CallIndirect { ty: u32, table: u32 },
 

@@ -5,7 +5,7 @@ pub mod num;
 pub mod stack;
 
 use crate::error::{Error, Result};
-use crate::ir::{Code, DropKeep, Instr, Target};
+use crate::ir::{Code, DropKeep, Instr, RETURN_PC, Target};
 use crate::runtime::{Caller, FuncKind, Limits, Store};
 use crate::trap::{Trap, TrapCode};
 use crate::value::{Raw, ValType, Value};
@@ -281,6 +281,16 @@ impl Machine {
                 }};
             }
 
+            macro_rules! return_ {
+                () => {{
+                    let n = code.num_results as usize;
+                    stack.copy_within(sp - n..sp, fp);
+                    self.stack.sp = fp + n;
+                    self.frames.pop();
+                    continue 'frames;
+                }};
+            }
+
             loop {
                 if *budget == 0 {
                     save!(pc);
@@ -307,17 +317,17 @@ impl Machine {
                     Instr::BrTable { len } => {
                         let i = (pop!() as u32).min(len) as usize;
                         match instrs[pc + i] {
+                            Instr::BrTableTarget(t) if t.pc == RETURN_PC => return_!(),
                             Instr::BrTableTarget(t) => branch!(t),
                             _ => trap!(TrapCode::Unreachable),
                         }
                     }
                     Instr::BrTableTarget(_) => trap!(TrapCode::Unreachable),
-                    Instr::Return => {
-                        let n = code.num_results as usize;
-                        stack.copy_within(sp - n..sp, fp);
-                        self.stack.sp = fp + n;
-                        self.frames.pop();
-                        continue 'frames;
+                    Instr::Return => return_!(),
+                    Instr::ReturnIf => {
+                        if pop!() as u32 != 0 {
+                            return_!()
+                        }
                     }
                     Instr::Call(idx) => {
                         let func = store.instances[inst_id].funcs[idx as usize];

@@ -8,7 +8,7 @@
 
 use crate::decode::Module;
 use crate::error::{Error, Result};
-use crate::ir::{Code, DropKeep, Instr, Target};
+use crate::ir::{Code, DropKeep, Instr, RETURN_PC, Target};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,17 +173,8 @@ impl Translator<'_> {
     /// Emits a branch-like instruction to `depth`, registering it for patching.
     fn branch(&mut self, depth: u32, popped: u32, make: fn(Target) -> Instr) -> Result<()> {
         match self.target(depth, popped)? {
-            None => {
-                // A branch to the function label: `br` = return, `br_if` = conditional return.
-                if make(Target { pc: 0, dk: DropKeep::default() }) == Instr::Br(Target { pc: 0, dk: DropKeep::default() }) {
-                    self.emit(Instr::Return);
-                } else {
-                    // br_if to the function label: jump over a return when the condition is 0.
-                    let skip = self.pc() + 2;
-                    self.emit(Instr::If { else_pc: skip });
-                    self.emit(Instr::Return);
-                }
-            }
+            // A branch to the function's label is a return.
+            None => self.emit(if popped == 0 { Instr::Return } else { Instr::ReturnIf }),
             Some((i, dk)) => {
                 let pc = self.pc() as usize;
                 let c = &mut self.ctrl[i];
@@ -269,9 +260,6 @@ impl Translator<'_> {
                     if self.reachable {
                         self.emit(Instr::Return);
                     }
-                    for at in c.exits {
-                        self.patch(at, u32::MAX);
-                    }
                     return Ok(());
                 }
                 if c.live {
@@ -313,15 +301,7 @@ impl Translator<'_> {
                 let depths: Vec<u32> = targets.targets().chain([Ok(targets.default())]).collect::<Result<_, _>>()?;
                 for d in depths {
                     match self.target(d, 1)? {
-                        // A br_table entry that returns: compute drop/keep to the frame
-                        // base and jump to a shared `Return`.
-                        None => {
-                            let pc = self.pc() as usize;
-                            let keep = self.ctrl[0].results;
-                            let drop = self.height - 1 - keep;
-                            self.ctrl[0].exits.push(pc);
-                            self.emit(Instr::BrTableTarget(Target { pc: u32::MAX, dk: DropKeep { drop, keep } }));
-                        }
+                        None => self.emit(Instr::BrTableTarget(Target { pc: RETURN_PC, dk: DropKeep::default() })),
                         Some((i, dk)) => {
                             let pc = self.pc() as usize;
                             let c = &mut self.ctrl[i];
@@ -332,14 +312,6 @@ impl Translator<'_> {
                             self.emit(Instr::BrTableTarget(Target { pc: target, dk }));
                         }
                     }
-                }
-                // Returning entries jump here.
-                if !self.ctrl[0].exits.is_empty() {
-                    let ret = self.pc();
-                    for at in std::mem::take(&mut self.ctrl[0].exits) {
-                        self.patch(at, ret);
-                    }
-                    self.emit(Instr::Return);
                 }
                 self.reachable = false;
                 return Ok(());
