@@ -145,6 +145,9 @@ fn run(args: &RunArgs) -> i32 {
 
     // Everything that can be checked without running anything is checked first, so a
     // mistyped name or argument does not run the start function.
+    if let Some(option) = args.args.iter().find(|a| a.starts_with("--") && a[2..].starts_with(char::is_alphabetic)) {
+        return error(format_args!("`{option}` after FUNCTION would be a function argument; put options before FILE"));
+    }
     let call = match &args.function {
         Some(name) => match prepare_call(&module, name, &args.args) {
             Ok(values) => Some((name.as_str(), values)),
@@ -189,12 +192,7 @@ fn print_exports(module: &Module) {
         return;
     }
     out("no `_start` function; exports:");
-    let rows: Vec<(String, String)> = module
-        .exports
-        .iter()
-        .map(|e| (e.name.clone(), module.export_type(e).map_or_else(|| "?".to_string(), |t| t.to_string())))
-        .collect();
-    print_table(&rows);
+    print_table(&export_rows(module));
 }
 
 fn signature(ty: &FuncType) -> String {
@@ -231,9 +229,8 @@ fn prepare_call(module: &Module, name: &str, args: &[String]) -> Result<Vec<Valu
         .zip(&ty.params)
         .enumerate()
         .map(|(i, (arg, &param))| {
-            parse_arg(arg, param).map_err(|why| {
-                format!("argument {} of `{name}` (`{arg}`): {why}; {}", i + 1, signature(&ty))
-            })
+            parse_arg(arg, param)
+                .map_err(|why| format!("argument {} of `{name}` (`{arg}`): {why}; {}", i + 1, signature(&ty)))
         })
         .collect()
 }
@@ -289,21 +286,43 @@ fn parse_value(text: &str, ty: ValType) -> Option<Value> {
 
 // ---- inspect ----
 
-/// Prints `name  value` rows, indented, with the values aligned.
-fn print_table(rows: &[(String, String)]) {
-    let width = rows.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
-    for (name, value) in rows {
-        out(format_args!("  {name:<width$}  {value}"));
+/// Prints rows of cells, indented, each column padded to its widest cell (the last
+/// cell of a row is not padded, so lines have no trailing spaces).
+fn print_table(rows: &[Vec<String>]) {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in rows {
+        // Empty trailing cells add nothing, not even padding.
+        let used = row.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+        let mut line = String::from(" ");
+        for (i, cell) in row[..used].iter().enumerate() {
+            line.push(' ');
+            if i + 1 == used {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:<w$} ", w = widths[i]));
+            }
+        }
+        out(line);
     }
 }
 
-fn section(title: &str, rows: &[(String, String)]) {
+fn section(title: &str, rows: &[Vec<String>]) {
     if rows.is_empty() {
         out(format_args!("{title}: none"));
     } else {
         out(format_args!("{title} ({}):", rows.len()));
         print_table(rows);
     }
+}
+
+fn export_rows(m: &Module) -> Vec<Vec<String>> {
+    m.exports
+        .iter()
+        .map(|e| vec![e.name.clone(), m.export_type(e).map_or_else(|| "?".to_string(), |t| t.to_string())])
+        .collect()
 }
 
 fn inspect(path: &Path) -> i32 {
@@ -313,33 +332,28 @@ fn inspect(path: &Path) -> i32 {
     };
     let m = &module;
 
-    // Where imported items of each kind come from, by index.
+    // Where the imported items of a kind come from, by index in that kind's index space.
     let imported = |kind: &str| -> Vec<String> {
-        m.imports.iter().filter(|i| i.ty.kind() == kind).map(|i| format!("{}.{}", i.module, i.name)).collect()
+        m.imports.iter().filter(|i| i.ty.kind() == kind).map(|i| format!("imported {}.{}", i.module, i.name)).collect()
     };
-    let origin = |from: &[String], i: usize| from.get(i).map_or_else(String::new, |n| format!("  (imported {n})"));
+    let origin = |from: &[String], i: usize| from.get(i).cloned().unwrap_or_default();
 
     out(format_args!("module: {}", path.display()));
     if let Some(name) = &m.names.module {
         out(format_args!("name: {name}"));
     }
 
-    let imports: Vec<_> = m.imports.iter().map(|i| (format!("{}.{}", i.module, i.name), i.ty.to_string())).collect();
+    let imports: Vec<_> =
+        m.imports.iter().map(|i| vec![format!("{}.{}", i.module, i.name), i.ty.to_string()]).collect();
     section("imports", &imports);
-
-    let exports: Vec<_> = m
-        .exports
-        .iter()
-        .map(|e| (e.name.clone(), m.export_type(e).map_or_else(|| "?".to_string(), |t| t.to_string())))
-        .collect();
-    section("exports", &exports);
+    section("exports", &export_rows(m));
 
     let from = imported("memory");
     let memories: Vec<_> = m
         .memories
         .iter()
         .enumerate()
-        .map(|(i, &t)| (i.to_string(), format!("{}{}", ExternType::Memory(t), origin(&from, i))))
+        .map(|(i, &t)| vec![i.to_string(), ExternType::Memory(t).to_string(), origin(&from, i)])
         .collect();
     section("memories", &memories);
 
@@ -348,7 +362,7 @@ fn inspect(path: &Path) -> i32 {
         .tables
         .iter()
         .enumerate()
-        .map(|(i, &t)| (i.to_string(), format!("{}{}", ExternType::Table(t), origin(&from, i))))
+        .map(|(i, &t)| vec![i.to_string(), ExternType::Table(t).to_string(), origin(&from, i)])
         .collect();
     section("tables", &tables);
 
@@ -357,10 +371,14 @@ fn inspect(path: &Path) -> i32 {
         .globals
         .iter()
         .enumerate()
-        .map(|(i, &t)| {
-            let name = m.names.globals.get(&(i as u32)).map_or_else(String::new, |n| format!(" ${n}"));
-            let mutability = if t.mutable { "mutable" } else { "immutable" };
-            (i.to_string(), format!("{}  {mutability}{name}{}", ExternType::Global(t), origin(&from, i)))
+        .map(|(i, t)| {
+            vec![
+                i.to_string(),
+                t.ty.to_string(),
+                if t.mutable { "mutable" } else { "immutable" }.to_string(),
+                m.names.globals.get(&(i as u32)).map_or_else(String::new, |n| format!("${n}")),
+                origin(&from, i),
+            ]
         })
         .collect();
     section("globals", &globals);
@@ -373,10 +391,7 @@ fn inspect(path: &Path) -> i32 {
     ));
     out(format_args!("types: {}", m.types.len()));
     match m.start {
-        Some(s) => {
-            let ty = m.func_type(s).map_or_else(|| "?".to_string(), |t| t.to_string());
-            out(format_args!("start: func {s} ({}) {ty}", m.display_func_name(s)));
-        }
+        Some(s) => out(format_args!("start: func {s} ({})", m.display_func_name(s))),
         None => out("start: none"),
     }
     out(format_args!("element segments: {}", m.elems.len()));
@@ -385,7 +400,7 @@ fn inspect(path: &Path) -> i32 {
     let customs: Vec<_> = m
         .customs
         .iter()
-        .map(|(name, size)| (name.clone(), format!("{size} byte{}", if *size == 1 { "" } else { "s" })))
+        .map(|(name, size)| vec![name.clone(), format!("{size} byte{}", if *size == 1 { "" } else { "s" })])
         .collect();
     section("custom sections", &customs);
     EXIT_OK

@@ -1,0 +1,15 @@
+;; Small functions exercising argument parsing, traps and limits.
+(module
+  (func (export "add") (param i32 f64) (result f64)
+    (f64.add (f64.convert_i32_s (local.get 0)) (local.get 1)))
+  (func (export "echo_i32") (param i32) (result i32) (local.get 0))
+  (func (export "echo_i64") (param i64) (result i64) (local.get 0))
+  (func (export "echo_floats") (param f32 f64) (result f32 f64) (local.get 0) (local.get 1))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "spin") (loop $forever (br $forever)))
+  (func $down (export "down") (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $down (i32.sub (local.get $n) (i32.const 1)))))))
+  (memory (export "memory") 1)
+  (global (export "answer") i32 (i32.const 42)))
