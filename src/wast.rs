@@ -208,6 +208,29 @@ fn show(v: &[Value]) -> String {
     format!("[{}]", parts.join(", "))
 }
 
+/// An expected result in the script's own notation (`i32:4`, `f32:nan:canonical`).
+fn show_ret(w: &WastRetCore<'_>) -> String {
+    fn nan<T>(p: &NanPattern<T>, ty: &str, value: impl Fn(&T) -> String) -> String {
+        match p {
+            NanPattern::CanonicalNan => format!("{ty}:nan:canonical"),
+            NanPattern::ArithmeticNan => format!("{ty}:nan:arithmetic"),
+            NanPattern::Value(v) => value(v),
+        }
+    }
+    match w {
+        WastRetCore::I32(v) => Value::I32(*v).to_string(),
+        WastRetCore::I64(v) => Value::I64(*v).to_string(),
+        WastRetCore::F32(p) => nan(p, "f32", |v| Value::F32(f32::from_bits(v.bits)).to_string()),
+        WastRetCore::F64(p) => nan(p, "f64", |v| Value::F64(f64::from_bits(v.bits)).to_string()),
+        WastRetCore::RefNull(_) => "ref.null".to_string(),
+        WastRetCore::RefExtern(Some(n)) => format!("externref:{n}"),
+        WastRetCore::RefExtern(None) => "externref:non-null".to_string(),
+        WastRetCore::RefFunc(_) => "funcref:non-null".to_string(),
+        WastRetCore::Either(o) => o.iter().map(show_ret).collect::<Vec<_>>().join(" or "),
+        other => format!("{other:?}"),
+    }
+}
+
 fn heap_type(h: &HeapType<'_>) -> Result<ValType, String> {
     match h {
         HeapType::Abstract { ty: AbstractHeapType::Func, .. } => Ok(ValType::FuncRef),
@@ -239,7 +262,7 @@ fn check_results(got: &[Value], want: &[WastRet<'_>]) -> Check {
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
         let WastRet::Core(w) = w else { return Err("component results are not supported".into()) };
         if !result_matches(g, w) {
-            return Err(format!("result {i}: expected {w:?}, got {}", show(got)));
+            return Err(format!("result {i}: expected {}, got {}", show_ret(w), show(got)));
         }
     }
     Ok(())

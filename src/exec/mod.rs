@@ -642,11 +642,11 @@ impl Machine {
 
     /// Fills in where a trap raised by a call happened, unless it already says.
     fn locate(&self, mut t: Trap, pc: usize) -> Trap {
-        if let Some(f) = self.frames.last() {
-            if t.func.is_none() {
-                t.func = Some(f.func);
-                t.offset = f.code.offsets.get(pc).copied();
-            }
+        if let Some(f) = self.frames.last()
+            && t.func.is_none()
+        {
+            t.func = Some(f.func);
+            t.offset = f.code.offsets.get(pc).copied();
         }
         t
     }

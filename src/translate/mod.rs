@@ -75,7 +75,7 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, ty) = locals.read()?;
-        validator.define_locals(offset as u64, count, ty)?;
+        validator.define_locals(offset, count, ty)?;
         num_locals = num_locals.checked_add(count).ok_or_else(|| internal("too many locals"))?;
     }
     let mut t = Translator {
