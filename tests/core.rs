@@ -1856,3 +1856,39 @@ fn imports_naming_nothing_in_the_store_are_link_errors() {
     store.define("env", "m", Extern::Memory(5));
     expect_link(store.instantiate(m));
 }
+
+#[test]
+fn custom_and_name_sections() {
+    let mut bytes = wat::parse_str(
+        r#"(module $m (func $fn_a (export "a") (param $x i32) (local $y i32)) (func) (func (export "c")))"#,
+    )
+    .unwrap();
+    let m = Module::new(&bytes).unwrap();
+    assert_eq!(m.names.module.as_deref(), Some("m"));
+    assert_eq!(m.func_name(0), Some("fn_a"));
+    assert_eq!(m.display_func_name(0), "fn_a");
+    assert_eq!(m.display_func_name(1), "func[1]");
+    assert_eq!(m.display_func_name(2), "c");
+    assert_eq!(m.names.locals.get(&0).and_then(|l| l.get(&1)).map(String::as_str), Some("y"));
+    assert!(m.customs.iter().any(|(n, _)| n == "name"));
+
+    // A malformed name section does not make the module invalid.
+    let mut garbage = vec![0x00, 0x0b, 0x04];
+    garbage.extend_from_slice(b"name");
+    garbage.extend_from_slice(&[0x01, 0xff, 0xff, 0x07, 0x00, 0x01]);
+    bytes.extend_from_slice(&garbage);
+    let m = Module::new(&bytes).unwrap();
+    assert_eq!(m.customs.iter().filter(|(n, _)| n == "name").count(), 2);
+    // Nor does any other custom section.
+    let mut other = vec![0x00, 0x06, 0x03];
+    other.extend_from_slice(b"abc\x01\x02");
+    bytes.extend_from_slice(&other);
+    let m = Module::new(&bytes).unwrap();
+    assert!(m.customs.contains(&("abc".to_string(), 2)));
+    // A custom section whose name is not UTF-8 is malformed.
+    bytes.extend_from_slice(&[0x00, 0x02, 0x01, 0xff]);
+    match Module::new(&bytes) {
+        Err(Error::Decode { offset: Some(_), .. }) => {}
+        other => panic!("{other:?}"),
+    }
+}
