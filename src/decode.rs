@@ -12,8 +12,8 @@ use std::fmt;
 use std::ops::Range;
 use std::rc::Rc;
 use wasmparser::{
-    CompositeInnerType, ExternalKind, Name, Parser, Payload, TypeRef, ValidPayload, Validator,
-    ValidatorResources, WasmFeatures,
+    CompositeInnerType, ExternalKind, Name, Parser, Payload, TypeRef, ValidPayload, Validator, ValidatorResources,
+    WasmFeatures,
 };
 
 /// The features we accept: WebAssembly 2.0 without SIMD.
@@ -260,9 +260,9 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             O::I64Const { value } => ConstOp::I64(value),
             O::F32Const { value } => ConstOp::F32(value.bits()),
             O::F64Const { value } => ConstOp::F64(value.bits()),
-            O::RefNull { hty } => ConstOp::RefNull(ref_type(wasmparser::RefType::new(true, hty).ok_or_else(
-                || Error::Unsupported("reference type".into()),
-            )?)?),
+            O::RefNull { hty } => ConstOp::RefNull(ref_type(
+                wasmparser::RefType::new(true, hty).ok_or_else(|| Error::Unsupported("reference type".into()))?,
+            )?),
             O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
             O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
             O::I32Add => ConstOp::I32Add,
@@ -381,7 +381,13 @@ impl Module {
                 let mut v = func.into_validator(allocs);
                 v.validate(&body)?;
                 allocs = v.into_allocations();
-                m.bodies.push(Body { range: body.range().start as usize..body.range().end as usize, resources, index, ty, code: OnceCell::new() });
+                m.bodies.push(Body {
+                    range: body.range().start as usize..body.range().end as usize,
+                    resources,
+                    index,
+                    ty,
+                    code: OnceCell::new(),
+                });
             }
             if let Payload::MemorySection(r) = &payload {
                 check_memory_limits(&bytes, r.range().start as usize..r.range().end as usize)?;
@@ -483,10 +489,9 @@ impl Module {
                     let mode = match e.kind {
                         wasmparser::ElementKind::Passive => ElemMode::Passive,
                         wasmparser::ElementKind::Declared => ElemMode::Declared,
-                        wasmparser::ElementKind::Active { table_index, offset_expr } => ElemMode::Active {
-                            table: table_index.unwrap_or(0),
-                            offset: const_expr(&offset_expr)?,
-                        },
+                        wasmparser::ElementKind::Active { table_index, offset_expr } => {
+                            ElemMode::Active { table: table_index.unwrap_or(0), offset: const_expr(&offset_expr)? }
+                        }
                     };
                     let (ty, items) = match e.items {
                         wasmparser::ElementItems::Functions(r) => {
@@ -518,10 +523,8 @@ impl Module {
                 if c.name() == "name" {
                     // A malformed name section is not an error (the spec says custom
                     // sections never affect validity); keep what could be read.
-                    let reader = wasmparser::NameSectionReader::new(wasmparser::BinaryReader::new(
-                        c.data(),
-                        c.data_offset(),
-                    ));
+                    let reader =
+                        wasmparser::NameSectionReader::new(wasmparser::BinaryReader::new(c.data(), c.data_offset()));
                     self.read_names(reader);
                 }
             }

@@ -32,15 +32,21 @@ pub enum Instr {
     Loop,
     End,
     /// `if`: pops the condition; jumps to `else_pc` when it is zero.
-    If { else_pc: u32 },
+    If {
+        else_pc: u32,
+    },
     /// `else` reached from the end of the then-arm: jumps to the `end` marker.
-    Else { end_pc: u32 },
+    Else {
+        end_pc: u32,
+    },
     Br(Target),
     BrIf(Target),
     /// `br_table`: followed by `len + 1` [`Instr::BrTableTarget`] entries (the last is the
     /// default). The entries are data, never executed. An entry whose `pc` is
     /// [`RETURN_PC`] returns from the function.
-    BrTable { len: u32 },
+    BrTable {
+        len: u32,
+    },
     BrTableTarget(Target),
     /// Return from the current function (also `end` of the function body, and `br` to the
     /// function's label).
@@ -48,7 +54,10 @@ pub enum Instr {
     /// `br_if` to the function's label: pops the condition and returns if it is non-zero.
     ReturnIf,
     Call(u32),
-    CallIndirect { ty: u32, table: u32 },
+    CallIndirect {
+        ty: u32,
+        table: u32,
+    },
 
     // Parametric.
     Drop,
@@ -67,8 +76,14 @@ pub enum Instr {
     TableSize(u32),
     TableGrow(u32),
     TableFill(u32),
-    TableCopy { dst: u32, src: u32 },
-    TableInit { table: u32, elem: u32 },
+    TableCopy {
+        dst: u32,
+        src: u32,
+    },
+    TableInit {
+        table: u32,
+        elem: u32,
+    },
     ElemDrop(u32),
 
     // Memory (memory 0; the immediate is the static offset).

@@ -5,6 +5,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod debug;
 pub mod decode;
 pub mod error;
 pub mod exec;

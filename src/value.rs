@@ -150,11 +150,7 @@ impl Value {
 fn fmt_float(f: &mut fmt::Formatter<'_>, v: f64, is_nan: bool, neg: bool, payload: u64, canonical: u64) -> fmt::Result {
     if is_nan {
         let sign = if neg { "-" } else { "" };
-        if payload == canonical {
-            write!(f, "{sign}nan")
-        } else {
-            write!(f, "{sign}nan:{payload:#x}")
-        }
+        if payload == canonical { write!(f, "{sign}nan") } else { write!(f, "{sign}nan:{payload:#x}") }
     } else if v.is_infinite() {
         f.write_str(if v < 0.0 { "-inf" } else { "inf" })
     } else {

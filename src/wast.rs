@@ -129,9 +129,8 @@ impl Runner {
                 Ok(())
             }
             WastDirective::ModuleInstance { instance, module, .. } => {
-                let def = module
-                    .and_then(|m| self.definitions.get(m.name()).cloned())
-                    .ok_or("unknown module definition")?;
+                let def =
+                    module.and_then(|m| self.definitions.get(m.name()).cloned()).ok_or("unknown module definition")?;
                 let inst = self.store.instantiate(def).map_err(|e| format!("instantiation failed: {e}"))?;
                 self.last = Some(inst);
                 if let Some(n) = instance {
@@ -327,8 +326,9 @@ pub fn register_spectest(store: &mut Store) {
         ("global_f64", Value::F64(666.6)),
     ];
     for (name, v) in globals {
-        let g = store.alloc_global(GlobalType { ty: v.ty(), mutable: false }, v);
-        store.define("spectest", name, g);
+        if let Ok(g) = store.alloc_global(GlobalType { ty: v.ty(), mutable: false }, v) {
+            store.define("spectest", name, g);
+        }
     }
     if let Ok(t) = store.alloc_table(FuncRef, 10, Some(20)) {
         store.define("spectest", "table", t);

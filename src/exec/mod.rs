@@ -42,7 +42,7 @@ pub struct Frame {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
+pub(crate) enum State {
     Idle,
     Running,
     Done,
@@ -50,15 +50,18 @@ enum State {
 
 /// The mutable execution state of one call: value stack, frame stack, counters.
 pub struct Machine {
-    stack: ValueStack,
-    frames: Vec<Frame>,
+    pub(crate) stack: ValueStack,
+    pub(crate) frames: Vec<Frame>,
     limits: Limits,
-    results: Vec<ValType>,
-    state: State,
+    pub(crate) results: Vec<ValType>,
+    pub(crate) state: State,
     /// Results of a call that finished without running wasm (a host function).
     early: Option<Vec<Value>>,
     /// Instructions executed so far.
     pub executed: u64,
+    /// When set, host functions record the old bytes of what they write to memory here
+    /// (memory address, byte address, old bytes): the debugger's undo log.
+    pub(crate) host_journal: Option<Vec<crate::runtime::HostEffect>>,
 }
 
 /// The compiled code of the wasm function at store address `func`, translating it on
@@ -84,6 +87,7 @@ impl Machine {
             state: State::Idle,
             early: None,
             executed: 0,
+            host_journal: None,
         }
     }
 
@@ -94,6 +98,9 @@ impl Machine {
             return Err(Error::BadCall(format!("no function at address {func}")));
         };
         let ty = store.types[f.ty as usize].clone();
+        if let Some(bad) = args.iter().find(|a| !store.valid_value(a)) {
+            return Err(Error::BadCall(format!("argument {bad} names no function of this store")));
+        }
         if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, &t)| a.ty() != t) {
             let got: Vec<String> = args.iter().map(|a| a.ty().to_string()).collect();
             return Err(Error::BadCall(format!(
@@ -111,8 +118,8 @@ impl Machine {
         match &store.funcs[func as usize].kind {
             FuncKind::Host(h) => {
                 let h = h.clone();
-                let mut caller = Caller { memory: None };
-                match h(&mut caller, args) {
+                let mut caller = Caller::new(None, None);
+                match h(&mut caller, args).and_then(|v| check_host_results(store, &ty.results, v)) {
                     Ok(v) => self.early = Some(v),
                     Err(t) => {
                         self.state = State::Done;
@@ -178,7 +185,8 @@ impl Machine {
         match r {
             Ok(true) => {
                 self.state = State::Done;
-                let values = self.results.iter().zip(self.stack.as_slice()).map(|(&t, &r)| Value::from_raw(t, r)).collect();
+                let values =
+                    self.results.iter().zip(self.stack.as_slice()).map(|(&t, &r)| Value::from_raw(t, r)).collect();
                 Outcome::Finished(values)
             }
             Ok(false) => Outcome::Paused(PauseReason::Budget),
@@ -344,7 +352,7 @@ impl Machine {
                             trap!(TrapCode::UninitializedElement);
                         }
                         let func = (r - 1) as u32;
-                        if store.funcs[func as usize].ty != inst.types[ty as usize] {
+                        if store.funcs.get(func as usize).is_none_or(|f| f.ty != inst.types[ty as usize]) {
                             trap!(TrapCode::IndirectCallTypeMismatch);
                         }
                         save!(pc);
@@ -665,20 +673,21 @@ impl Machine {
                 let ty = &store.types[store.funcs[func as usize].ty as usize];
                 let n = ty.params.len();
                 let base = self.stack.len() - n;
-                let args: Vec<Value> =
-                    ty.params.iter().zip(&self.stack.as_slice()[base..]).map(|(&t, &r)| Value::from_raw(t, r)).collect();
+                let args: Vec<Value> = ty
+                    .params
+                    .iter()
+                    .zip(&self.stack.as_slice()[base..])
+                    .map(|(&t, &r)| Value::from_raw(t, r))
+                    .collect();
                 let results = ty.results.clone();
                 self.stack.truncate(base);
                 let mem = store.instances[caller_instance].memories.first().copied();
-                let mut caller = Caller { memory: mem.map(|m| &mut store.memories[m as usize]) };
-                let out = h(&mut caller, &args)?;
-                if out.len() != results.len() || out.iter().zip(&results).any(|(v, &t)| v.ty() != t) {
-                    return Err(Trap::host(format!(
-                        "host function returned ({}), expected ({})",
-                        out.iter().map(|v| v.ty().name()).collect::<Vec<_>>().join(" "),
-                        results.iter().map(|t| t.name()).collect::<Vec<_>>().join(" ")
-                    )));
-                }
+                let out = {
+                    let memory = mem.map(|m| (m, &mut store.memories[m as usize]));
+                    let mut caller = Caller::new(memory, self.host_journal.as_mut());
+                    h(&mut caller, &args)?
+                };
+                let out = check_host_results(store, &results, out)?;
                 for v in out {
                     self.stack.push(v.to_raw())?;
                 }
@@ -686,6 +695,18 @@ impl Machine {
             }
         }
     }
+}
+
+/// A host function's results must match its signature and be valid in the store.
+fn check_host_results(store: &Store, want: &[ValType], out: Vec<Value>) -> std::result::Result<Vec<Value>, Trap> {
+    if out.len() != want.len() || out.iter().zip(want).any(|(v, &t)| v.ty() != t || !store.valid_value(v)) {
+        return Err(Trap::host(format!(
+            "host function returned ({}), expected ({})",
+            out.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" "),
+            want.iter().map(|t| t.name()).collect::<Vec<_>>().join(" ")
+        )));
+    }
+    Ok(out)
 }
 
 #[inline(always)]

@@ -56,6 +56,11 @@ impl Memory {
         Some(old)
     }
 
+    /// Shrinks back to `pages` (the debugger undoing a `memory.grow`).
+    pub(crate) fn shrink_to(&mut self, pages: u32) {
+        self.data.truncate(pages as usize * PAGE_SIZE);
+    }
+
     /// The byte range `[addr + offset, addr + offset + len)`, or an out-of-bounds trap.
     #[inline]
     fn range(&self, addr: u32, offset: u32, len: usize) -> Result<std::ops::Range<usize>, TrapCode> {

@@ -54,10 +54,59 @@ pub enum Extern {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct InstanceId(pub u32);
 
-/// What a host function sees of its caller.
+/// A change a host function made to its caller's memory, with the state before it (the
+/// debugger's undo log).
+#[derive(Debug, Clone)]
+pub(crate) enum HostEffect {
+    Write { mem: u32, addr: u32, old: Vec<u8> },
+    Grow { mem: u32, pages: u32 },
+}
+
+/// What a host function sees of its caller: its memory 0, read freely and written through
+/// methods (so that a debugger can undo the writes).
 pub struct Caller<'a> {
+    memory: Option<(u32, &'a mut Memory)>,
+    journal: Option<&'a mut Vec<HostEffect>>,
+}
+
+impl<'a> Caller<'a> {
+    pub(crate) fn new(memory: Option<(u32, &'a mut Memory)>, journal: Option<&'a mut Vec<HostEffect>>) -> Self {
+        Caller { memory, journal }
+    }
+
     /// The calling instance's memory 0, if it has one.
-    pub memory: Option<&'a mut Memory>,
+    pub fn memory(&self) -> Option<&Memory> {
+        self.memory.as_ref().map(|(_, m)| &**m)
+    }
+
+    fn no_memory() -> Trap {
+        Trap::host("the calling module has no memory")
+    }
+
+    /// Reads `len` bytes at `addr` of the caller's memory.
+    pub fn read_memory(&self, addr: u32, len: u32) -> Result<&[u8], Trap> {
+        self.memory().ok_or_else(Self::no_memory)?.read(addr, len).map_err(Trap::new)
+    }
+
+    /// Writes `bytes` at `addr` of the caller's memory (all or nothing).
+    pub fn write_memory(&mut self, addr: u32, bytes: &[u8]) -> Result<(), Trap> {
+        let (mem, m) = self.memory.as_mut().ok_or_else(Self::no_memory)?;
+        if let Some(j) = self.journal.as_mut() {
+            let old = m.read(addr, bytes.len() as u32).map_err(Trap::new)?.to_vec();
+            j.push(HostEffect::Write { mem: *mem, addr, old });
+        }
+        m.write(addr, bytes).map_err(Trap::new)
+    }
+
+    /// Grows the caller's memory like `memory.grow`: the old size, or `None`.
+    pub fn grow_memory(&mut self, delta: u32) -> Option<u32> {
+        let (mem, m) = self.memory.as_mut()?;
+        let old = m.grow(delta)?;
+        if let Some(j) = self.journal.as_mut() {
+            j.push(HostEffect::Grow { mem: *mem, pages: old });
+        }
+        Some(old)
+    }
 }
 
 /// A host function: plain Rust, typed values in, typed values (or a trap) out.
@@ -139,18 +188,29 @@ impl Store {
         Extern::Func(self.funcs.len() as u32 - 1)
     }
 
-    pub fn alloc_global(&mut self, ty: GlobalType, value: Value) -> Extern {
+    /// Adds a global. The value must have the global's type (and name a function of this
+    /// store if it is a function reference).
+    pub fn alloc_global(&mut self, ty: GlobalType, value: Value) -> Result<Extern> {
+        if value.ty() != ty.ty || !self.valid_value(&value) {
+            return Err(Error::BadCall(format!("global of type {} cannot hold {value}", ty.ty)));
+        }
         self.globals.push(Global { value: value.to_raw(), ty });
-        Extern::Global(self.globals.len() as u32 - 1)
+        Ok(Extern::Global(self.globals.len() as u32 - 1))
     }
 
     pub fn alloc_table(&mut self, ty: ValType, min: u32, max: Option<u32>) -> Result<Extern> {
+        if !ty.is_ref() || max.is_some_and(|m| m < min) {
+            return Err(Error::BadCall(format!("invalid table type: {min} {max:?} {ty}")));
+        }
         let t = Table::new(ty, min, max, 0, self.limits.max_table_elems).map_err(Error::Link)?;
         self.tables.push(t);
         Ok(Extern::Table(self.tables.len() as u32 - 1))
     }
 
     pub fn alloc_memory(&mut self, min: u32, max: Option<u32>) -> Result<Extern> {
+        if max.is_some_and(|m| m < min) || max.unwrap_or(min) > memory::MAX_PAGES {
+            return Err(Error::BadCall(format!("invalid memory type: {min} {max:?}")));
+        }
         let m = Memory::new(min, max, self.limits.max_memory_pages).map_err(Error::Link)?;
         self.memories.push(m);
         Ok(Extern::Memory(self.memories.len() as u32 - 1))
@@ -216,18 +276,27 @@ impl Store {
     }
 
     /// The type of an external value, as import matching sees it.
-    pub fn extern_type(&self, x: Extern) -> ExternType {
-        match x {
-            Extern::Func(f) => ExternType::Func(self.func_type(f).clone()),
+    /// The type of an external value, or `None` if the address names nothing in this store.
+    pub fn extern_type(&self, x: Extern) -> Option<ExternType> {
+        Some(match x {
+            Extern::Func(f) => ExternType::Func(self.types[self.funcs.get(f as usize)?.ty as usize].clone()),
             Extern::Table(t) => {
-                let t = &self.tables[t as usize];
+                let t = self.tables.get(t as usize)?;
                 ExternType::Table(crate::decode::TableType { elem: t.ty, min: t.size(), max: t.max() })
             }
             Extern::Memory(m) => {
-                let m = &self.memories[m as usize];
+                let m = self.memories.get(m as usize)?;
                 ExternType::Memory(crate::decode::MemoryType { min: m.pages(), max: m.max() })
             }
-            Extern::Global(g) => ExternType::Global(self.globals[g as usize].ty),
+            Extern::Global(g) => ExternType::Global(self.globals.get(g as usize)?.ty),
+        })
+    }
+
+    /// Does `v` make sense in this store (a function reference must name a function)?
+    pub(crate) fn valid_value(&self, v: &Value) -> bool {
+        match v {
+            Value::FuncRef(Some(f)) => (*f as usize) < self.funcs.len(),
+            _ => true,
         }
     }
 
@@ -285,11 +354,7 @@ impl Store {
     /// Instantiates `module` with explicitly given imports (in import order).
     pub fn instantiate_with(&mut self, module: Rc<Module>, imports: &[Extern]) -> Result<InstanceId> {
         if imports.len() != module.imports.len() {
-            return Err(Error::Link(format!(
-                "module needs {} imports, {} given",
-                module.imports.len(),
-                imports.len()
-            )));
+            return Err(Error::Link(format!("module needs {} imports, {} given", module.imports.len(), imports.len())));
         }
         let id = self.instances.len() as u32;
         let mut inst = Instance {
@@ -304,7 +369,12 @@ impl Store {
         };
         // 1. Check and bind imports.
         for (imp, &x) in module.imports.iter().zip(imports) {
-            let actual = self.extern_type(x);
+            let Some(actual) = self.extern_type(x) else {
+                return Err(Error::Link(format!(
+                    "import {}.{} is bound to {x:?}, which does not exist in this store",
+                    imp.module, imp.name
+                )));
+            };
             if !import_matches(&imp.ty, &actual) {
                 return Err(Error::Link(format!(
                     "incompatible import type for {}.{}: expected {}, found {}",

@@ -54,6 +54,11 @@ impl Table {
         Some(old)
     }
 
+    /// Shrinks back to `size` (the debugger undoing a `table.grow`).
+    pub(crate) fn shrink_to(&mut self, size: u32) {
+        self.elems.truncate(size as usize);
+    }
+
     fn range(&self, start: u32, len: u32) -> Result<std::ops::Range<usize>, TrapCode> {
         let end = start as u64 + len as u64;
         if end > self.elems.len() as u64 {

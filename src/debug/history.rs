@@ -1,0 +1,290 @@
+//! The undo log behind step back. Before each step the debugger records what the next
+//! instruction can change — the live value-stack cells it may overwrite, the frame it may
+//! pop, and its side effects on memory, globals, tables and segments — so undoing a step
+//! is writing those old values back. No copies of whole memories.
+
+use crate::exec::{Frame, Machine, State};
+use crate::ir::{Instr, RETURN_PC};
+use crate::runtime::Store;
+use crate::value::Raw;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// A side effect of one step, holding the value from before it.
+#[derive(Debug, Clone)]
+pub(crate) enum Effect {
+    /// Bytes of memory `mem` at `addr`.
+    Memory {
+        mem: u32,
+        addr: u32,
+        old: Vec<u8>,
+    },
+    MemorySize {
+        mem: u32,
+        pages: u32,
+    },
+    Global {
+        global: u32,
+        old: Raw,
+    },
+    Table {
+        table: u32,
+        index: u32,
+        old: Vec<Raw>,
+    },
+    TableSize {
+        table: u32,
+        size: u32,
+    },
+    Elem {
+        instance: u32,
+        seg: u32,
+        old: Rc<[Raw]>,
+    },
+    Data {
+        instance: u32,
+        seg: u32,
+        old: Rc<[u8]>,
+    },
+}
+
+impl Effect {
+    fn bytes(&self) -> usize {
+        match self {
+            Effect::Memory { old, .. } => old.len(),
+            Effect::Table { old, .. } => old.len() * 8,
+            _ => 16,
+        }
+    }
+}
+
+/// Everything needed to undo one step.
+#[derive(Debug, Clone)]
+pub(crate) struct Record {
+    pub executed: u64,
+    pub sp: usize,
+    pub frames: usize,
+    pub pc: u32,
+    /// The top frame, if the step may pop it (a return).
+    pub popped: Option<Frame>,
+    pub cells_start: usize,
+    pub cells: Vec<Raw>,
+    pub local: Option<(usize, Raw)>,
+    pub effects: Vec<Effect>,
+    /// The watchpoint this step hit, if any (reverse-continue stops before it).
+    pub watch_hit: Option<Box<super::StopReason>>,
+}
+
+impl Record {
+    fn bytes(&self) -> usize {
+        64 + self.cells.len() * 8 + self.effects.iter().map(Effect::bytes).sum::<usize>()
+    }
+}
+
+/// Records what the machine's next instruction may change. `None` when there is no
+/// instruction to execute.
+pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
+    let frame = m.frames.last()?;
+    let instr = *frame.code.instrs.get(frame.pc as usize)?;
+    let cells = m.stack.as_slice();
+    let sp = cells.len();
+    let fp = frame.fp as usize;
+    let inst = &store.instances[frame.instance as usize];
+    // The i-th value from the top, as u32 / u64.
+    let top = |i: usize| cells.get(sp.wrapping_sub(i + 1)).copied().unwrap_or(0);
+    let top32 = |i: usize| top(i) as u32;
+    // Ordinary instructions pop at most three values; saving them covers every live cell
+    // they can overwrite (pushes beyond the old top only touch dead cells).
+    let mut start = sp.saturating_sub(3);
+    let mut popped = None;
+    let mut local = None;
+    let mut effects = Vec::new();
+    let mem = inst.memories.first().copied();
+    let mem_range = |addr: u64, len: u64, effects: &mut Vec<Effect>| {
+        if let Some(mem) = mem {
+            let data = store.memories[mem as usize].data();
+            if len > 0 && addr + len <= data.len() as u64 {
+                effects.push(Effect::Memory {
+                    mem,
+                    addr: addr as u32,
+                    old: data[addr as usize..(addr + len) as usize].to_vec(),
+                });
+            }
+        }
+    };
+    let table_range = |t: u32, index: u32, len: u32, effects: &mut Vec<Effect>| {
+        let table = inst.tables[t as usize];
+        if let Ok(old) = store.tables[table as usize].slice(index, len)
+            && len > 0
+        {
+            effects.push(Effect::Table { table, index, old: old.to_vec() });
+        }
+    };
+    let store_width = |i: &Instr| -> Option<(u32, u64)> {
+        Some(match *i {
+            Instr::I32Store(o) | Instr::F32Store(o) | Instr::I64Store32(o) => (o, 4),
+            Instr::I64Store(o) | Instr::F64Store(o) => (o, 8),
+            Instr::I32Store8(o) | Instr::I64Store8(o) => (o, 1),
+            Instr::I32Store16(o) | Instr::I64Store16(o) => (o, 2),
+            _ => return None,
+        })
+    };
+    let mut returns = false;
+    match instr {
+        Instr::LocalSet(i) | Instr::LocalTee(i) => {
+            let at = fp + i as usize;
+            local = cells.get(at).map(|&v| (at, v));
+        }
+        Instr::GlobalSet(g) => {
+            let global = inst.globals[g as usize];
+            effects.push(Effect::Global { global, old: store.globals[global as usize].value });
+        }
+        Instr::Br(t) => start = start.min(sp - (t.dk.drop + t.dk.keep) as usize),
+        Instr::BrIf(t) => start = start.min(sp.saturating_sub(1 + (t.dk.drop + t.dk.keep) as usize)),
+        Instr::BrTable { len } => {
+            let i = top32(0).min(len) as usize;
+            if let Some(Instr::BrTableTarget(t)) = frame.code.instrs.get(frame.pc as usize + 1 + i) {
+                if t.pc == RETURN_PC {
+                    returns = true;
+                } else {
+                    start = start.min(sp.saturating_sub(1 + (t.dk.drop + t.dk.keep) as usize));
+                }
+            }
+        }
+        Instr::Return | Instr::ReturnIf => returns = true,
+        Instr::Call(f) => {
+            // A host callee overwrites its arguments with its results.
+            let ty = store.funcs[inst.funcs[f as usize] as usize].ty;
+            start = start.min(sp.saturating_sub(store.types[ty as usize].params.len()));
+        }
+        Instr::CallIndirect { ty, .. } => {
+            let params = inst.module.types.get(ty as usize).map_or(0, |t| t.params.len());
+            start = start.min(sp.saturating_sub(params + 1));
+        }
+        Instr::MemoryGrow => {
+            if let Some(mem) = mem {
+                effects.push(Effect::MemorySize { mem, pages: store.memories[mem as usize].pages() });
+            }
+        }
+        Instr::MemoryFill | Instr::MemoryCopy | Instr::MemoryInit(_) => {
+            mem_range(top32(2) as u64, top32(0) as u64, &mut effects);
+        }
+        Instr::TableSet(t) => table_range(t, top32(1), 1, &mut effects),
+        Instr::TableFill(t) => table_range(t, top32(2), top32(0), &mut effects),
+        Instr::TableCopy { dst, .. } => table_range(dst, top32(2), top32(0), &mut effects),
+        Instr::TableInit { table, .. } => table_range(table, top32(2), top32(0), &mut effects),
+        Instr::TableGrow(t) => {
+            let table = inst.tables[t as usize];
+            effects.push(Effect::TableSize { table, size: store.tables[table as usize].size() });
+        }
+        Instr::ElemDrop(seg) => {
+            effects.push(Effect::Elem { instance: frame.instance, seg, old: inst.elems[seg as usize].clone() })
+        }
+        Instr::DataDrop(seg) => {
+            effects.push(Effect::Data { instance: frame.instance, seg, old: inst.datas[seg as usize].clone() })
+        }
+        ref i => {
+            if let Some((offset, width)) = store_width(i) {
+                mem_range(top32(1) as u64 + offset as u64, width, &mut effects);
+            }
+        }
+    }
+    if returns {
+        start = start.min(fp);
+        popped = Some(frame.clone());
+    }
+    Some(Record {
+        executed: m.executed,
+        sp,
+        frames: m.frames.len(),
+        pc: frame.pc,
+        popped,
+        cells_start: start,
+        cells: cells[start..].to_vec(),
+        local,
+        effects,
+        watch_hit: None,
+    })
+}
+
+/// Puts the machine and store back to how they were before the recorded step.
+pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
+    for e in r.effects.into_iter().rev() {
+        match e {
+            Effect::Memory { mem, addr, old } => {
+                let _ = store.memories[mem as usize].write(addr, &old);
+            }
+            Effect::MemorySize { mem, pages } => store.memories[mem as usize].shrink_to(pages),
+            Effect::Global { global, old } => store.globals[global as usize].value = old,
+            Effect::Table { table, index, old } => {
+                let _ = store.tables[table as usize].init(index, &old);
+            }
+            Effect::TableSize { table, size } => store.tables[table as usize].shrink_to(size),
+            Effect::Elem { instance, seg, old } => store.instances[instance as usize].elems[seg as usize] = old,
+            Effect::Data { instance, seg, old } => store.instances[instance as usize].datas[seg as usize] = old,
+        }
+    }
+    m.frames.truncate(r.frames);
+    if m.frames.len() < r.frames
+        && let Some(f) = r.popped
+    {
+        m.frames.push(f);
+    }
+    if let Some(f) = m.frames.last_mut() {
+        f.pc = r.pc;
+    }
+    let end = r.cells_start + r.cells.len();
+    m.stack.truncate(0);
+    let _ = m.stack.reserve(end);
+    m.stack.cells[r.cells_start..end].copy_from_slice(&r.cells);
+    m.stack.sp = r.sp;
+    if let Some((at, v)) = r.local {
+        m.stack.cells[at] = v;
+    }
+    m.executed = r.executed;
+    m.state = State::Running;
+}
+
+/// A bounded log of steps: at most `max_steps` records and about `max_bytes` of saved data;
+/// the oldest records are forgotten first.
+#[derive(Debug)]
+pub(crate) struct History {
+    records: VecDeque<Record>,
+    bytes: usize,
+    pub max_steps: usize,
+    pub max_bytes: usize,
+}
+
+impl History {
+    pub fn new(max_steps: usize, max_bytes: usize) -> History {
+        History { records: VecDeque::new(), bytes: 0, max_steps, max_bytes }
+    }
+
+    pub fn push(&mut self, r: Record) {
+        if self.max_steps == 0 {
+            return;
+        }
+        self.bytes += r.bytes();
+        self.records.push_back(r);
+        while self.records.len() > self.max_steps || (self.bytes > self.max_bytes && self.records.len() > 1) {
+            if let Some(old) = self.records.pop_front() {
+                self.bytes -= old.bytes();
+            }
+        }
+    }
+
+    pub fn pop(&mut self) -> Option<Record> {
+        let r = self.records.pop_back()?;
+        self.bytes -= r.bytes();
+        Some(r)
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn clear(&mut self) {
+        self.records.clear();
+        self.bytes = 0;
+    }
+}

@@ -1,0 +1,661 @@
+//! The debugger engine: a [`Session`] drives one [`Machine`] a wasm instruction at a time
+//! (budget 1 — the same loop as full-speed runs), keeps an undo log for stepping back, and
+//! answers questions about the paused state with plain-data [`Snapshot`]s.
+//!
+//! **API boundary:** [`Snapshot`] and the types it contains are what the page and the CLI
+//! see; nothing outside this module reads the machine's raw cells.
+
+mod history;
+mod info;
+pub mod text;
+
+use crate::decode::Module;
+use crate::error::{Error, Result};
+use crate::exec::Machine;
+use crate::runtime::{Extern, FuncKind, HostEffect, InstanceId, Store};
+use crate::trap::Trap;
+use crate::value::{ValType, Value};
+use history::{Effect, History};
+pub use info::{FuncInfo, Line};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Debugger settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    /// How many steps can be undone.
+    pub history_steps: usize,
+    /// About how many bytes the undo log may hold (old memory bytes, stack cells, ...).
+    pub history_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { history_steps: 100_000, history_bytes: 64 << 20 }
+    }
+}
+
+/// A memory write that hit a watchpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchHit {
+    pub watchpoint: u32,
+    pub addr: u32,
+    pub width: u32,
+    /// Bytes before and after the write (at most 16 shown).
+    pub old: Vec<u8>,
+    pub new: Vec<u8>,
+}
+
+/// Why the last command stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StopReason {
+    /// No call started yet.
+    Ready,
+    /// A call was started; stopped before its first instruction.
+    Started,
+    /// The command reached its goal (one step, the end of a step over/out, run-to).
+    Step,
+    Breakpoint(u32),
+    Watchpoint(WatchHit),
+    Finished(Vec<Value>),
+    Trapped(Trap),
+    /// The budget ran out (a paused continue): send the command again to go on.
+    Budget,
+    /// Stepping back reached the oldest recorded step.
+    HistoryStart,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breakpoint {
+    pub id: u32,
+    /// Function index in the module.
+    pub func: u32,
+    /// Byte offset of the instruction.
+    pub offset: u32,
+    /// Break only from the Nth hit on (`None`: every hit).
+    pub hit_count: Option<u64>,
+    pub hits: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watchpoint {
+    pub id: u32,
+    pub addr: u32,
+    pub len: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    Into,
+    Over(usize),
+    Out(usize),
+    Continue,
+    RunTo(u32, u32),
+}
+
+/// Where a frame is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Position {
+    /// Function index in the module.
+    pub func: u32,
+    pub func_name: String,
+    /// Byte offset of the instruction (the next one to execute in the innermost frame, the
+    /// call in its callers).
+    pub offset: u32,
+    /// Index into the function's disassembly.
+    pub line: usize,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalView {
+    pub index: u32,
+    pub name: Option<String>,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperandView {
+    pub value: Value,
+    /// The block the value belongs to: 0 is the function body, 1 the outermost block, ...
+    pub block: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrameView {
+    pub position: Position,
+    pub locals: Vec<LocalView>,
+    /// Operands of this frame, bottom first.
+    pub operands: Vec<OperandView>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobalView {
+    pub index: u32,
+    pub name: Option<String>,
+    pub value: Value,
+    pub mutable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableView {
+    pub index: u32,
+    pub elem: ValType,
+    pub size: u32,
+    /// The first entries (at most 64).
+    pub entries: Vec<Value>,
+}
+
+/// The whole inspectable state after a command. Plain data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub stop: StopReason,
+    /// Call frames, outermost first.
+    pub frames: Vec<FrameView>,
+    pub globals: Vec<GlobalView>,
+    pub memory_pages: Option<u32>,
+    /// `(address, length)` of the memory written by the last step.
+    pub last_writes: Vec<(u32, u32)>,
+    pub tables: Vec<TableView>,
+    /// Instructions executed since the call started.
+    pub executed: u64,
+    /// Steps that can be undone.
+    pub history: usize,
+}
+
+/// A debugging session over one instance.
+pub struct Session {
+    store: Store,
+    instance: InstanceId,
+    machine: Machine,
+    history: History,
+    infos: HashMap<u32, Rc<FuncInfo>>,
+    breakpoints: Vec<Breakpoint>,
+    watchpoints: Vec<Watchpoint>,
+    next_id: u32,
+    last_writes: Vec<(u32, u32)>,
+    stop: StopReason,
+    goal: Goal,
+}
+
+impl Session {
+    /// A session over `instance`, which lives in `store`.
+    pub fn new(store: Store, instance: InstanceId, config: Config) -> Session {
+        let machine = Machine::new(store.limits);
+        Session {
+            store,
+            instance,
+            machine,
+            history: History::new(config.history_steps, config.history_bytes),
+            infos: HashMap::new(),
+            breakpoints: Vec::new(),
+            watchpoints: Vec::new(),
+            next_id: 1,
+            last_writes: Vec::new(),
+            stop: StopReason::Ready,
+            goal: Goal::Into,
+        }
+    }
+
+    /// Loads text or binary, instantiates it in a fresh store with `limits` (no imports
+    /// available), and opens a session on it.
+    pub fn load(input: &[u8], limits: crate::Limits, config: Config) -> Result<Session> {
+        let module = Rc::new(Module::new(input)?);
+        let mut store = Store::new(limits);
+        let instance = store.instantiate(module)?;
+        Ok(Session::new(store, instance, config))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub fn module(&self) -> &Rc<Module> {
+        self.store.module(self.instance)
+    }
+
+    pub fn instance(&self) -> InstanceId {
+        self.instance
+    }
+
+    pub fn stop_reason(&self) -> &StopReason {
+        &self.stop
+    }
+
+    /// Is a call in progress (started, not finished or trapped)?
+    pub fn is_running(&self) -> bool {
+        matches!(
+            self.stop,
+            StopReason::Started
+                | StopReason::Step
+                | StopReason::Breakpoint(_)
+                | StopReason::Watchpoint(_)
+                | StopReason::Budget
+                | StopReason::HistoryStart
+        )
+    }
+
+    /// Instructions executed since the call started.
+    pub fn executed(&self) -> u64 {
+        self.machine.executed
+    }
+
+    /// Call depth.
+    pub fn depth(&self) -> usize {
+        self.machine.frames.len()
+    }
+
+    // ---- starting ----
+
+    /// Starts the exported function `name` and stops before its first instruction.
+    pub fn start(&mut self, name: &str, args: &[Value]) -> Result<StopReason> {
+        match self.store.export(self.instance, name) {
+            Some(Extern::Func(f)) => self.start_func(f, args),
+            Some(_) => Err(Error::BadCall(format!("export `{name}` is not a function"))),
+            None => Err(Error::BadCall(format!("no exported function named `{name}`"))),
+        }
+    }
+
+    /// Starts the function at store address `func`.
+    pub fn start_func(&mut self, func: u32, args: &[Value]) -> Result<StopReason> {
+        self.history.clear();
+        self.last_writes.clear();
+        self.machine.start(&mut self.store, func, args)?;
+        self.stop = StopReason::Started;
+        Ok(self.stop.clone())
+    }
+
+    // ---- forward ----
+
+    /// Executes one instruction, entering calls.
+    pub fn step_into(&mut self) -> StopReason {
+        self.drive(Goal::Into, 1)
+    }
+
+    /// Executes one instruction; a call runs to completion (or a breakpoint, ...).
+    pub fn step_over(&mut self, budget: u64) -> StopReason {
+        let depth = self.depth();
+        self.drive(Goal::Over(depth), budget)
+    }
+
+    /// Runs until the current function returns.
+    pub fn step_out(&mut self, budget: u64) -> StopReason {
+        let depth = self.depth();
+        self.drive(Goal::Out(depth), budget)
+    }
+
+    /// Runs until a breakpoint, a watchpoint, the end, a trap, or `budget` instructions.
+    pub fn resume(&mut self, budget: u64) -> StopReason {
+        self.drive(Goal::Continue, budget)
+    }
+
+    /// Runs until the instruction at `offset` in function `func` is next.
+    pub fn run_to(&mut self, func: u32, offset: u32, budget: u64) -> StopReason {
+        self.drive(Goal::RunTo(func, offset), budget)
+    }
+
+    /// Goes on with the last command after it stopped for its budget.
+    pub fn proceed(&mut self, budget: u64) -> StopReason {
+        let goal = self.goal;
+        self.drive(goal, budget)
+    }
+
+    fn drive(&mut self, goal: Goal, budget: u64) -> StopReason {
+        if !self.is_running() {
+            return self.stop.clone();
+        }
+        self.goal = goal;
+        let mut left = budget.max(1);
+        let stop = loop {
+            if left == 0 {
+                break StopReason::Budget;
+            }
+            left -= 1;
+            if let Some(stop) = self.step_once() {
+                break stop;
+            }
+            let depth = self.depth();
+            let reached = match goal {
+                Goal::Into => true,
+                Goal::Over(d) => depth <= d,
+                Goal::Out(d) => depth < d,
+                Goal::Continue => false,
+                Goal::RunTo(f, o) => self.location() == Some((f, o)),
+            };
+            if reached {
+                break StopReason::Step;
+            }
+            if let Some(id) = self.count_breakpoint_hit() {
+                break StopReason::Breakpoint(id);
+            }
+        };
+        self.stop = stop.clone();
+        stop
+    }
+
+    /// One recorded instruction. Returns a stop reason when the step ended the call, trapped
+    /// or hit a watchpoint.
+    fn step_once(&mut self) -> Option<StopReason> {
+        let mut record = history::record(&self.machine, &self.store);
+        self.machine.host_journal = Some(Vec::new());
+        let outcome = self.machine.run(&mut self.store, 1);
+        let host_writes = self.machine.host_journal.take().unwrap_or_default();
+        if let Some(r) = &mut record {
+            for e in host_writes {
+                r.effects.push(match e {
+                    HostEffect::Write { mem, addr, old } => Effect::Memory { mem, addr, old },
+                    HostEffect::Grow { mem, pages } => Effect::MemorySize { mem, pages },
+                });
+            }
+        }
+        if let crate::exec::Outcome::Trapped(t) = outcome {
+            // Leave the state as it was before the trapping instruction, so it can be inspected.
+            if let Some(r) = record {
+                history::undo(r, &mut self.machine, &mut self.store);
+            }
+            self.last_writes.clear();
+            return Some(StopReason::Trapped(t));
+        }
+        let mut stop = None;
+        self.last_writes.clear();
+        if let Some(mut r) = record {
+            for e in &r.effects {
+                if let Effect::Memory { mem, addr, old } = e {
+                    self.last_writes.push((*addr, old.len() as u32));
+                    if stop.is_none()
+                        && let Some(hit) = self.watch_hit(*mem, *addr, old)
+                    {
+                        stop = Some(StopReason::Watchpoint(hit));
+                    }
+                }
+            }
+            r.watch_hit = stop.clone().map(Box::new);
+            self.history.push(r);
+        }
+        if let crate::exec::Outcome::Finished(v) = outcome {
+            return Some(StopReason::Finished(v));
+        }
+        stop
+    }
+
+    fn watch_hit(&self, mem: u32, addr: u32, old: &[u8]) -> Option<WatchHit> {
+        let end = addr as u64 + old.len() as u64;
+        // Overlap of [addr, end) with the watched range; a write of equal bytes still counts.
+        let w =
+            self.watchpoints.iter().find(|w| (w.addr as u64) < end && (addr as u64) < w.addr as u64 + w.len as u64)?;
+        let data = self.store.memory(mem).data();
+        let new = data.get(addr as usize..end as usize).unwrap_or(&[]);
+        let shown = old.len().min(16);
+        Some(WatchHit {
+            watchpoint: w.id,
+            addr,
+            width: old.len() as u32,
+            old: old[..shown].to_vec(),
+            new: new[..shown.min(new.len())].to_vec(),
+        })
+    }
+
+    /// `(function index, offset)` of the next instruction of the innermost frame, if it is
+    /// a function of this session's instance.
+    fn location(&self) -> Option<(u32, u32)> {
+        let f = self.machine.frames.last()?;
+        let offset = *f.code.offsets.get(f.pc as usize)?;
+        Some((self.func_index(f.func)?, offset))
+    }
+
+    fn func_index(&self, addr: u32) -> Option<u32> {
+        match &self.store.funcs.get(addr as usize)?.kind {
+            FuncKind::Wasm { module, def, instance } if *instance == self.instance.0 => {
+                Some(module.num_imported_funcs + def)
+            }
+            _ => None,
+        }
+    }
+
+    fn count_breakpoint_hit(&mut self) -> Option<u32> {
+        if self.breakpoints.is_empty() {
+            return None;
+        }
+        let (func, offset) = self.location()?;
+        let bp = self.breakpoints.iter_mut().find(|b| b.func == func && b.offset == offset)?;
+        bp.hits += 1;
+        (bp.hits >= bp.hit_count.unwrap_or(1)).then_some(bp.id)
+    }
+
+    // ---- backward ----
+
+    /// Undoes the last instruction.
+    pub fn step_back(&mut self) -> StopReason {
+        self.stop = match self.history.pop() {
+            Some(r) => {
+                history::undo(r, &mut self.machine, &mut self.store);
+                StopReason::Step
+            }
+            None => StopReason::HistoryStart,
+        };
+        self.last_writes.clear();
+        self.stop.clone()
+    }
+
+    /// Steps back until a breakpoint's instruction is next, or to just before a write that hit
+    /// a watchpoint, or to the oldest recorded step.
+    pub fn reverse_continue(&mut self) -> StopReason {
+        self.last_writes.clear();
+        let stop = loop {
+            let Some(mut r) = self.history.pop() else { break StopReason::HistoryStart };
+            let hit = r.watch_hit.take();
+            history::undo(r, &mut self.machine, &mut self.store);
+            if let Some(hit) = hit
+                && let StopReason::Watchpoint(h) = *hit
+            {
+                break StopReason::Watchpoint(h);
+            }
+            if let Some(loc) = self.location()
+                && let Some(b) = self.breakpoints.iter().find(|b| (b.func, b.offset) == loc)
+            {
+                break StopReason::Breakpoint(b.id);
+            }
+        };
+        self.stop = stop.clone();
+        stop
+    }
+
+    // ---- breakpoints and watchpoints ----
+
+    /// Adds a breakpoint at the instruction at `offset` of function `func`.
+    pub fn add_breakpoint(&mut self, func: u32, offset: u32, hit_count: Option<u64>) -> Result<u32> {
+        let info = self.func_info(func)?;
+        if info.line_at(offset).is_none() {
+            return Err(Error::BadCall(format!("no instruction at offset {offset:#x} in function {}", info.name)));
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.breakpoints.push(Breakpoint { id, func, offset, hit_count, hits: 0 });
+        Ok(id)
+    }
+
+    pub fn remove_breakpoint(&mut self, id: u32) -> bool {
+        let n = self.breakpoints.len();
+        self.breakpoints.retain(|b| b.id != id);
+        n != self.breakpoints.len()
+    }
+
+    pub fn breakpoints(&self) -> &[Breakpoint] {
+        &self.breakpoints
+    }
+
+    /// Breaks after any instruction writes a byte in `[addr, addr + len)` of memory 0.
+    pub fn add_watchpoint(&mut self, addr: u32, len: u32) -> Result<u32> {
+        if len == 0 {
+            return Err(Error::BadCall("a watchpoint needs at least one byte".into()));
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.watchpoints.push(Watchpoint { id, addr, len });
+        Ok(id)
+    }
+
+    pub fn remove_watchpoint(&mut self, id: u32) -> bool {
+        let n = self.watchpoints.len();
+        self.watchpoints.retain(|w| w.id != id);
+        n != self.watchpoints.len()
+    }
+
+    pub fn watchpoints(&self) -> &[Watchpoint] {
+        &self.watchpoints
+    }
+
+    // ---- inspection ----
+
+    /// Debug info (disassembly, local names) of function `func` (module index).
+    pub fn func_info(&mut self, func: u32) -> Result<Rc<FuncInfo>> {
+        let addr = *self.store.instances[self.instance.0 as usize]
+            .funcs
+            .get(func as usize)
+            .ok_or_else(|| Error::BadCall(format!("no function {func}")))?;
+        self.info_at(addr)
+    }
+
+    fn info_at(&mut self, addr: u32) -> Result<Rc<FuncInfo>> {
+        if let Some(i) = self.infos.get(&addr) {
+            return Ok(i.clone());
+        }
+        let FuncKind::Wasm { module, def, .. } = &self.store.funcs[addr as usize].kind else {
+            return Err(Error::BadCall("an imported host function has no code".into()));
+        };
+        let info = Rc::new(FuncInfo::new(module, *def)?);
+        self.infos.insert(addr, info.clone());
+        Ok(info)
+    }
+
+    /// Bytes `[addr, addr + len)` of memory 0, clipped to its size.
+    pub fn read_memory(&self, addr: u32, len: u32) -> &[u8] {
+        let Some(&mem) = self.store.instances[self.instance.0 as usize].memories.first() else { return &[] };
+        let data = self.store.memory(mem).data();
+        let start = (addr as usize).min(data.len());
+        let end = (start + len as usize).min(data.len());
+        &data[start..end]
+    }
+
+    /// The call frames, outermost first, with locals and typed operands.
+    pub fn frames(&mut self) -> Vec<FrameView> {
+        let frames = self.machine.frames.clone();
+        let cells = self.machine.stack.as_slice().to_vec();
+        let mut out = Vec::with_capacity(frames.len());
+        for (k, f) in frames.iter().enumerate() {
+            let Ok(info) = self.info_at(f.func) else { continue };
+            let top = k + 1 == frames.len();
+            let pc = if top { f.pc as usize } else { (f.pc as usize).saturating_sub(1) };
+            let offset = f.code.offsets.get(pc).copied().unwrap_or(0);
+            let line = info.line_at(offset).unwrap_or(0);
+            let fp = f.fp as usize;
+            let locals_end = fp + info.local_types.len();
+            let end = if top { cells.len() } else { frames[k + 1].fp as usize };
+            let locals = info
+                .local_types
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| LocalView {
+                    index: i as u32,
+                    name: info.local_names.get(i).cloned().flatten(),
+                    value: Value::from_raw(t, cells.get(fp + i).copied().unwrap_or(0)),
+                })
+                .collect();
+            let types = info.operand_types(line);
+            let heights = info.block_heights(line);
+            let operands = cells
+                .get(locals_end..end)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+                .map(|(h, &raw)| OperandView {
+                    value: Value::from_raw(types.get(h).copied().unwrap_or(ValType::I64), raw),
+                    block: heights.iter().rposition(|&bh| bh as usize <= h).unwrap_or(0) as u32,
+                })
+                .collect();
+            out.push(FrameView {
+                position: Position {
+                    func: info.index,
+                    func_name: info.name.clone(),
+                    offset,
+                    line,
+                    text: info.lines.get(line).map(|l| l.text.clone()).unwrap_or_default(),
+                },
+                locals,
+                operands,
+            });
+        }
+        out
+    }
+
+    /// Position of the innermost frame.
+    pub fn position(&mut self) -> Option<Position> {
+        let f = self.machine.frames.last()?.clone();
+        let info = self.info_at(f.func).ok()?;
+        let offset = *f.code.offsets.get(f.pc as usize)?;
+        let line = info.line_at(offset)?;
+        Some(Position {
+            func: info.index,
+            func_name: info.name.clone(),
+            offset,
+            line,
+            text: info.lines[line].text.clone(),
+        })
+    }
+
+    pub fn globals(&self) -> Vec<GlobalView> {
+        let inst = &self.store.instances[self.instance.0 as usize];
+        inst.globals
+            .iter()
+            .enumerate()
+            .map(|(i, &g)| GlobalView {
+                index: i as u32,
+                name: inst.module.names.globals.get(&(i as u32)).cloned(),
+                value: self.store.global(g),
+                mutable: self.store.global_type(g).mutable,
+            })
+            .collect()
+    }
+
+    pub fn tables(&self) -> Vec<TableView> {
+        let inst = &self.store.instances[self.instance.0 as usize];
+        inst.tables
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| {
+                let t = self.store.table(t);
+                let n = t.size().min(64);
+                let entries = t.slice(0, n).unwrap_or(&[]).iter().map(|&r| Value::from_raw(t.elem_type(), r)).collect();
+                TableView { index: i as u32, elem: t.elem_type(), size: t.size(), entries }
+            })
+            .collect()
+    }
+
+    pub fn memory_pages(&self) -> Option<u32> {
+        let inst = &self.store.instances[self.instance.0 as usize];
+        inst.memories.first().map(|&m| self.store.memory(m).pages())
+    }
+
+    /// `(address, length)` of the memory written by the last step.
+    pub fn last_writes(&self) -> &[(u32, u32)] {
+        &self.last_writes
+    }
+
+    /// Everything at once.
+    pub fn snapshot(&mut self) -> Snapshot {
+        Snapshot {
+            stop: self.stop.clone(),
+            frames: self.frames(),
+            globals: self.globals(),
+            memory_pages: self.memory_pages(),
+            last_writes: self.last_writes.clone(),
+            tables: self.tables(),
+            executed: self.machine.executed,
+            history: self.history.len(),
+        }
+    }
+}
