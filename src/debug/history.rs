@@ -71,8 +71,6 @@ pub(crate) struct Record {
     pub cells: Vec<Raw>,
     pub local: Option<(usize, Raw)>,
     pub effects: Vec<Effect>,
-    /// The watchpoint this step hit, if any (reverse-continue stops before it).
-    pub watch_hit: Option<Box<super::StopReason>>,
 }
 
 impl Record {
@@ -203,7 +201,6 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
         cells: cells[start..].to_vec(),
         local,
         effects,
-        watch_hit: None,
     })
 }
 

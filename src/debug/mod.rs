@@ -362,18 +362,13 @@ impl Session {
         }
         let mut stop = None;
         self.last_writes.clear();
-        if let Some(mut r) = record {
+        if let Some(r) = record {
             for e in &r.effects {
-                if let Effect::Memory { mem, addr, old } = e {
+                if let Effect::Memory { addr, old, .. } = e {
                     self.last_writes.push((*addr, old.len() as u32));
-                    if stop.is_none()
-                        && let Some(hit) = self.watch_hit(*mem, *addr, old)
-                    {
-                        stop = Some(StopReason::Watchpoint(hit));
-                    }
                 }
             }
-            r.watch_hit = stop.clone().map(Box::new);
+            stop = self.watch_hit(&r.effects).map(StopReason::Watchpoint);
             self.history.push(r);
         }
         if let crate::exec::Outcome::Finished(v) = outcome {
@@ -382,7 +377,19 @@ impl Session {
         stop
     }
 
-    fn watch_hit(&self, mem: u32, addr: u32, old: &[u8]) -> Option<WatchHit> {
+    /// The first watched write among a step's effects (`old` from the record, `new` from
+    /// memory as it is now, i.e. after the step).
+    fn watch_hit(&self, effects: &[Effect]) -> Option<WatchHit> {
+        if self.watchpoints.is_empty() {
+            return None;
+        }
+        effects.iter().find_map(|e| match e {
+            Effect::Memory { mem, addr, old } => self.watch_write(*mem, *addr, old),
+            _ => None,
+        })
+    }
+
+    fn watch_write(&self, mem: u32, addr: u32, old: &[u8]) -> Option<WatchHit> {
         let end = addr as u64 + old.len() as u64;
         // Overlap of [addr, end) with the watched range; a write of equal bytes still counts.
         let w =
@@ -446,13 +453,11 @@ impl Session {
     pub fn reverse_continue(&mut self) -> StopReason {
         self.last_writes.clear();
         let stop = loop {
-            let Some(mut r) = self.history.pop() else { break StopReason::HistoryStart };
-            let hit = r.watch_hit.take();
+            let Some(r) = self.history.pop() else { break StopReason::HistoryStart };
+            let hit = self.watch_hit(&r.effects);
             history::undo(r, &mut self.machine, &mut self.store);
-            if let Some(hit) = hit
-                && let StopReason::Watchpoint(h) = *hit
-            {
-                break StopReason::Watchpoint(h);
+            if let Some(hit) = hit {
+                break StopReason::Watchpoint(hit);
             }
             if let Some(loc) = self.location()
                 && let Some(b) = self.breakpoints.iter().find(|b| (b.func, b.offset) == loc)
