@@ -57,6 +57,10 @@ struct RunArgs {
     /// Trap with `call stack exhausted` beyond this many nested calls.
     #[arg(long, value_name = "N")]
     max_stack_depth: Option<u32>,
+    /// Print every executed instruction to stderr: call depth, function, byte offset,
+    /// instruction, and the value stack after it.
+    #[arg(long)]
+    trace: bool,
     /// A `.wasm` binary or a `.wat` text module.
     file: PathBuf,
     /// The exported function to call. Without it, the module is instantiated and its
@@ -175,6 +179,9 @@ fn run(args: &RunArgs) -> i32 {
             }
         },
     };
+    if args.trace {
+        return trace_call(store, instance, name, &values);
+    }
     match store.invoke(instance, name, &values) {
         Ok(results) => {
             for r in results {
@@ -183,6 +190,55 @@ fn run(args: &RunArgs) -> i32 {
             EXIT_OK
         }
         Err(e) => report("", &e),
+    }
+}
+
+/// Runs a call one instruction at a time, printing each to stderr as it goes.
+fn trace_call(store: Store, instance: crate::runtime::InstanceId, name: &str, values: &[Value]) -> i32 {
+    use crate::debug::{Config, Session, StopReason};
+    let fuel = store.limits.fuel.unwrap_or(u64::MAX);
+    let mut session = Session::new(store, instance, Config { history_steps: 0, history_bytes: 0 });
+    if let Err(e) = session.start(name, values) {
+        return report("", &e);
+    }
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    loop {
+        if session.executed() >= fuel {
+            let _ = err.flush();
+            return trap(crate::trap::TrapCode::OutOfFuel.message());
+        }
+        let depth = session.depth();
+        let at = session.position();
+        let stop = session.step_into();
+        let stack = match &stop {
+            StopReason::Finished(v) => v.clone(),
+            _ if session.depth() > 0 => {
+                let top = session.depth() - 1;
+                session.frame(top).map(|f| f.operands.iter().map(|o| o.value).collect()).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
+        if let Some(at) = at
+            && !matches!(stop, StopReason::Trapped(_))
+        {
+            let stack: Vec<String> = stack.iter().map(|v| v.to_string()).collect();
+            let _ =
+                writeln!(err, "{depth:>3} {}@{:#06x}  {:<28} [{}]", at.func_name, at.offset, at.text, stack.join(", "));
+        }
+        match stop {
+            StopReason::Finished(results) => {
+                let _ = err.flush();
+                for r in results {
+                    out(r);
+                }
+                return EXIT_OK;
+            }
+            StopReason::Trapped(t) => {
+                let _ = err.flush();
+                return trap(t);
+            }
+            _ => {}
+        }
     }
 }
 

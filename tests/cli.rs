@@ -407,3 +407,27 @@ fn wast_reports_failures_by_line() {
 fn wast_needs_a_file() {
     assert_eq!(wasmscope(&["wast"]).code, 2);
 }
+
+#[test]
+fn trace_prints_every_instruction_with_the_stack_after_it() {
+    let out = wasmscope(&["run", "--trace", &data("fac.wat"), "fac", "2"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "i64:2\n");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    // fac(2): 8 instructions before each of the two recursive calls, 7 in fac(0), and
+    // `i64.mul`, `end`, `end` on the way back out of fac(1) and fac(2).
+    assert_eq!(lines.len(), 8 + 8 + 7 + 3 + 3, "{}", out.stderr);
+    assert!(lines[0].starts_with("  1 fac@0x"), "{}", lines[0]);
+    assert!(lines[0].contains("local.get 0") && lines[0].ends_with("[i64:2]"), "{}", lines[0]);
+    assert!(lines.iter().any(|l| l.starts_with("  3 fac@") && l.contains("i64.const 1") && l.ends_with("[i64:1]")));
+    assert!(lines.last().unwrap().ends_with("end                          [i64:2]"), "{}", out.stderr);
+}
+
+#[test]
+fn trace_reports_traps_and_fuel() {
+    let err = fails(134, &["run", "--trace", &data("ops.wat"), "div", "1", "0"]);
+    assert!(err.ends_with("trap: integer divide by zero\n"), "{err}");
+    let err = fails(134, &["run", "--trace", "--fuel", "5", &data("fac.wat"), "fac", "20"]);
+    assert_eq!(err.lines().count(), 6, "{err}");
+    assert!(err.ends_with("trap: out of fuel\n"), "{err}");
+}

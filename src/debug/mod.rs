@@ -340,7 +340,12 @@ impl Session {
     /// One recorded instruction. Returns a stop reason when the step ended the call, trapped
     /// or hit a watchpoint.
     fn step_once(&mut self) -> Option<StopReason> {
-        let mut record = history::record(&self.machine, &self.store);
+        // Without history or watchpoints nothing needs recording (except to rewind a trap).
+        let mut record = if self.history.max_steps > 0 || !self.watchpoints.is_empty() {
+            history::record(&self.machine, &self.store)
+        } else {
+            None
+        };
         self.machine.host_journal = Some(Vec::new());
         let outcome = self.machine.run(&mut self.store, 1);
         let host_writes = self.machine.host_journal.take().unwrap_or_default();
@@ -548,53 +553,54 @@ impl Session {
 
     /// The call frames, outermost first, with locals and typed operands.
     pub fn frames(&mut self) -> Vec<FrameView> {
-        let frames = self.machine.frames.clone();
-        let cells = self.machine.stack.as_slice().to_vec();
-        let mut out = Vec::with_capacity(frames.len());
-        for (k, f) in frames.iter().enumerate() {
-            let Ok(info) = self.info_at(f.func) else { continue };
-            let top = k + 1 == frames.len();
-            let pc = if top { f.pc as usize } else { (f.pc as usize).saturating_sub(1) };
-            let offset = f.code.offsets.get(pc).copied().unwrap_or(0);
-            let line = info.line_at(offset).unwrap_or(0);
-            let fp = f.fp as usize;
-            let locals_end = fp + info.local_types.len();
-            let end = if top { cells.len() } else { frames[k + 1].fp as usize };
-            let locals = info
-                .local_types
-                .iter()
-                .enumerate()
-                .map(|(i, &t)| LocalView {
-                    index: i as u32,
-                    name: info.local_names.get(i).cloned().flatten(),
-                    value: Value::from_raw(t, cells.get(fp + i).copied().unwrap_or(0)),
-                })
-                .collect();
-            let types = info.operand_types(line);
-            let heights = info.block_heights(line);
-            let operands = cells
-                .get(locals_end..end)
-                .unwrap_or(&[])
-                .iter()
-                .enumerate()
-                .map(|(h, &raw)| OperandView {
-                    value: Value::from_raw(types.get(h).copied().unwrap_or(ValType::I64), raw),
-                    block: heights.iter().rposition(|&bh| bh as usize <= h).unwrap_or(0) as u32,
-                })
-                .collect();
-            out.push(FrameView {
-                position: Position {
-                    func: info.index,
-                    func_name: info.name.clone(),
-                    offset,
-                    line,
-                    text: info.lines.get(line).map(|l| l.text.clone()).unwrap_or_default(),
-                },
-                locals,
-                operands,
-            });
-        }
-        out
+        (0..self.machine.frames.len()).filter_map(|k| self.frame(k)).collect()
+    }
+
+    /// Frame `k` (0 is the outermost).
+    pub fn frame(&mut self, k: usize) -> Option<FrameView> {
+        let f = self.machine.frames.get(k)?.clone();
+        let info = self.info_at(f.func).ok()?;
+        let top = k + 1 == self.machine.frames.len();
+        let cells = self.machine.stack.as_slice();
+        let pc = if top { f.pc as usize } else { (f.pc as usize).saturating_sub(1) };
+        let offset = f.code.offsets.get(pc).copied().unwrap_or(0);
+        let line = info.line_at(offset).unwrap_or(0);
+        let fp = f.fp as usize;
+        let locals_end = fp + info.local_types.len();
+        let end = if top { cells.len() } else { self.machine.frames[k + 1].fp as usize };
+        let locals = info
+            .local_types
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| LocalView {
+                index: i as u32,
+                name: info.local_names.get(i).cloned().flatten(),
+                value: Value::from_raw(t, cells.get(fp + i).copied().unwrap_or(0)),
+            })
+            .collect();
+        let types = info.operand_types(line);
+        let heights = info.block_heights(line);
+        let operands = cells
+            .get(locals_end..end)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .map(|(h, &raw)| OperandView {
+                value: Value::from_raw(types.get(h).copied().unwrap_or(ValType::I64), raw),
+                block: heights.iter().rposition(|&bh| bh as usize <= h).unwrap_or(0) as u32,
+            })
+            .collect();
+        Some(FrameView {
+            position: Position {
+                func: info.index,
+                func_name: info.name.clone(),
+                offset,
+                line,
+                text: info.lines.get(line).map(|l| l.text.clone()).unwrap_or_default(),
+            },
+            locals,
+            operands,
+        })
     }
 
     /// Position of the innermost frame.
