@@ -431,3 +431,15 @@ fn trace_reports_traps_and_fuel() {
     assert_eq!(err.lines().count(), 6, "{err}");
     assert!(err.ends_with("trap: out of fuel\n"), "{err}");
 }
+
+#[test]
+fn runs_a_module_compiled_from_rust() {
+    // tests/data/rust/primes.wasm is rustc's output for primes.rs (see build.sh there).
+    let wasm = data("rust/primes.wasm");
+    assert_eq!(ok(&["run", &wasm, "count_primes", "100000"]), "i32:9592\n");
+    assert_eq!(ok(&["run", &wasm, "nth_prime", "1000"]), "i64:7919\n");
+    assert_eq!(ok(&["run", &wasm, "mean_square", "10"]), "f64:38.5\n");
+    assert_eq!(ok(&["run", &wasm, "checked_div", "-7", "2"]), "i32:-3\n");
+    // A Rust panic is the trap `unreachable`.
+    assert_eq!(fails(134, &["run", &wasm, "checked_div", "7", "0"]), "trap: unreachable\n");
+}
