@@ -188,6 +188,55 @@ impl fmt::Display for Value {
     }
 }
 
+/// Parses a command-line argument as a value of type `ty`. `TYPE:VALUE` forms are
+/// accepted when TYPE is `ty`.
+pub fn parse_arg(arg: &str, ty: ValType) -> Result<Value, String> {
+    let mut text = arg;
+    if let Some((prefix, rest)) = arg.split_once(':') {
+        let typed = [ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::FuncRef, ValType::ExternRef]
+            .into_iter()
+            .find(|t| t.name() == prefix);
+        if let Some(t) = typed {
+            if t != ty {
+                return Err(format!("expected {ty}, found {t}"));
+            }
+            text = rest;
+        }
+    }
+    parse_value(text, ty).ok_or_else(|| match ty {
+        ValType::I32 | ValType::I64 => {
+            format!("expected {ty}: a decimal or 0x-hexadecimal integer in its range")
+        }
+        ValType::F32 | ValType::F64 => format!("expected {ty}: a number, `nan`, `inf` or `-inf`"),
+        ValType::FuncRef => "expected funcref: only `null` can be given".to_string(),
+        ValType::ExternRef => "expected externref: `null` or a number".to_string(),
+    })
+}
+
+fn parse_value(text: &str, ty: ValType) -> Option<Value> {
+    use wast::parser::{ParseBuffer, parse};
+    // The text format's own number syntax (hex, `_` separators, `nan:0x...`, hex
+    // floats), but one token only: no spaces, comments or parentheses.
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_alphanumeric() || "+-._:".contains(c)) {
+        return None;
+    }
+    let buf = ParseBuffer::new(text).ok()?;
+    Some(match ty {
+        ValType::I32 => Value::I32(parse::<i32>(&buf).ok()?),
+        ValType::I64 => Value::I64(parse::<i64>(&buf).ok()?),
+        ValType::F32 => Value::F32(f32::from_bits(parse::<wast::token::F32>(&buf).ok()?.bits)),
+        ValType::F64 => Value::F64(f64::from_bits(parse::<wast::token::F64>(&buf).ok()?.bits)),
+        ValType::FuncRef => match text {
+            "null" => Value::FuncRef(None),
+            _ => return None,
+        },
+        ValType::ExternRef => match text {
+            "null" => Value::ExternRef(None),
+            _ => Value::ExternRef(Some(parse::<u32>(&buf).ok()?)),
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
