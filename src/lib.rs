@@ -16,6 +16,8 @@ pub mod trap;
 pub mod value;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod wast;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use decode::{ExternKind, ExternType, GlobalType, MemoryType, Module, TableType};
 pub use error::{Error, Result};

@@ -298,6 +298,22 @@ impl Session {
         self.drive(Goal::RunTo(func, offset), budget)
     }
 
+    /// Runs at full speed for at most `budget` instructions, ignoring breakpoints and
+    /// watchpoints and keeping no history (stepping back stops here). The page's Run.
+    pub fn run_unrecorded(&mut self, budget: u64) -> StopReason {
+        if !self.is_running() {
+            return self.stop.clone();
+        }
+        self.history.clear();
+        self.last_writes.clear();
+        self.stop = match self.machine.run(&mut self.store, budget) {
+            crate::exec::Outcome::Finished(v) => StopReason::Finished(v),
+            crate::exec::Outcome::Trapped(t) => StopReason::Trapped(t),
+            crate::exec::Outcome::Paused(_) => StopReason::Budget,
+        };
+        self.stop.clone()
+    }
+
     /// Goes on with the last command after it stopped for its budget.
     pub fn proceed(&mut self, budget: u64) -> StopReason {
         let goal = self.goal;
@@ -654,6 +670,11 @@ impl Session {
     /// `(address, length)` of the memory written by the last step.
     pub fn last_writes(&self) -> &[(u32, u32)] {
         &self.last_writes
+    }
+
+    /// Steps that can be undone.
+    pub fn history_len(&self) -> usize {
+        self.history.len()
     }
 
     /// Everything at once.

@@ -1,0 +1,549 @@
+//! The wasm-bindgen layer: a thin translation of the debugger [`Session`] into a JS class.
+//! This is the only place that knows about JS: it turns [`Snapshot`]-like data into plain
+//! objects (via serde) and every error into a JS `Error` carrying the CLI's message.
+
+use crate::debug::{Config, FrameView, Session, StopReason};
+use crate::decode::{ExternKind, Module};
+use crate::runtime::{Limits, Store};
+use crate::value::{Value, parse_arg};
+use serde::Serialize;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// The page's limits: memories up to 1 GiB.
+fn page_limits() -> Limits {
+    Limits { max_memory_pages: 16384, ..Limits::default() }
+}
+
+fn err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(err)
+}
+
+/// A value as `{ type: "i32", value: "42" }` (strings keep i64s and NaN payloads exact).
+#[derive(Serialize)]
+struct TypedValue {
+    #[serde(rename = "type")]
+    ty: &'static str,
+    value: String,
+}
+
+impl From<&Value> for TypedValue {
+    fn from(v: &Value) -> Self {
+        let text = v.to_string();
+        let value = text.split_once(':').map_or(text.clone(), |(_, v)| v.to_string());
+        TypedValue { ty: v.ty().name(), value }
+    }
+}
+
+fn values(v: &[Value]) -> Vec<TypedValue> {
+    v.iter().map(TypedValue::from).collect()
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FuncSummary {
+    index: u32,
+    name: String,
+    params: Vec<&'static str>,
+    results: Vec<&'static str>,
+    signature: String,
+    imported: bool,
+    exported: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ImportSummary {
+    module: String,
+    name: String,
+    kind: &'static str,
+    #[serde(rename = "type")]
+    ty: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportSummary {
+    name: String,
+    kind: &'static str,
+    index: u32,
+    #[serde(rename = "type")]
+    ty: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Summary {
+    imports: Vec<ImportSummary>,
+    exports: Vec<ExportSummary>,
+    functions: Vec<FuncSummary>,
+    memories: usize,
+    tables: usize,
+    globals: usize,
+    custom_sections: Vec<(String, usize)>,
+    size: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Watch {
+    watchpoint: u32,
+    addr: u32,
+    width: u32,
+    old: Vec<u8>,
+    new: Vec<u8>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Stop {
+    /// started | step | breakpoint | watchpoint | finished | trapped | budget | history-start | ready
+    kind: &'static str,
+    breakpoint: Option<u32>,
+    watch: Option<Watch>,
+    results: Option<Vec<TypedValue>>,
+    trap: Option<String>,
+    /// Byte offset of the trapping instruction, when known.
+    trap_offset: Option<u32>,
+}
+
+impl From<&StopReason> for Stop {
+    fn from(s: &StopReason) -> Self {
+        let mut stop =
+            Stop { kind: "step", breakpoint: None, watch: None, results: None, trap: None, trap_offset: None };
+        match s {
+            StopReason::Ready => stop.kind = "ready",
+            StopReason::Started => stop.kind = "started",
+            StopReason::Step => {}
+            StopReason::Breakpoint(id) => {
+                stop.kind = "breakpoint";
+                stop.breakpoint = Some(*id);
+            }
+            StopReason::Watchpoint(h) => {
+                stop.kind = "watchpoint";
+                stop.watch = Some(Watch {
+                    watchpoint: h.watchpoint,
+                    addr: h.addr,
+                    width: h.width,
+                    old: h.old.clone(),
+                    new: h.new.clone(),
+                });
+            }
+            StopReason::Finished(v) => {
+                stop.kind = "finished";
+                stop.results = Some(values(v));
+            }
+            StopReason::Trapped(t) => {
+                stop.kind = "trapped";
+                stop.trap = Some(t.to_string());
+                stop.trap_offset = t.offset;
+            }
+            StopReason::Budget => stop.kind = "budget",
+            StopReason::HistoryStart => stop.kind = "history-start",
+        }
+        stop
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Position {
+    func: u32,
+    func_name: String,
+    offset: u32,
+    line: usize,
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Local {
+    index: u32,
+    name: Option<String>,
+    #[serde(flatten)]
+    value: TypedValue,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Operand {
+    block: u32,
+    #[serde(flatten)]
+    value: TypedValue,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Frame {
+    #[serde(flatten)]
+    position: Position,
+    locals: Vec<Local>,
+    operands: Vec<Operand>,
+}
+
+impl From<FrameView> for Frame {
+    fn from(f: FrameView) -> Self {
+        let p = f.position;
+        Frame {
+            position: Position { func: p.func, func_name: p.func_name, offset: p.offset, line: p.line, text: p.text },
+            locals: f
+                .locals
+                .iter()
+                .map(|l| Local { index: l.index, name: l.name.clone(), value: (&l.value).into() })
+                .collect(),
+            operands: f.operands.iter().map(|o| Operand { block: o.block, value: (&o.value).into() }).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Global {
+    index: u32,
+    name: Option<String>,
+    mutable: bool,
+    #[serde(flatten)]
+    value: TypedValue,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Table {
+    index: u32,
+    elem: &'static str,
+    size: u32,
+    entries: Vec<TypedValue>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Write {
+    addr: u32,
+    len: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Breakpoint {
+    id: u32,
+    func: u32,
+    offset: u32,
+    hit_count: Option<f64>,
+    hits: f64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Watchpoint {
+    id: u32,
+    addr: u32,
+    len: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct State {
+    /// ready | paused | finished | trapped
+    status: &'static str,
+    stop: Stop,
+    /// Frames, outermost first.
+    frames: Vec<Frame>,
+    globals: Vec<Global>,
+    memory_pages: Option<u32>,
+    last_writes: Vec<Write>,
+    tables: Vec<Table>,
+    executed: f64,
+    depth: usize,
+    history: usize,
+    breakpoints: Vec<Breakpoint>,
+    watchpoints: Vec<Watchpoint>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Disassembly {
+    index: u32,
+    name: String,
+    lines: Vec<Line>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Line {
+    offset: u32,
+    depth: u32,
+    text: String,
+}
+
+/// A loaded module and a debugging session over a fresh instance of it.
+#[wasm_bindgen]
+pub struct Playground {
+    module: Rc<Module>,
+    session: Session,
+}
+
+fn instantiate(module: &Rc<Module>) -> Result<Session, JsError> {
+    let mut store = Store::new(page_limits());
+    let instance = store.instantiate(module.clone()).map_err(err)?;
+    Ok(Session::new(store, instance, Config::default()))
+}
+
+#[wasm_bindgen]
+impl Playground {
+    /// Loads a module from WAT text (a string) or bytes (a `Uint8Array` of a binary or of
+    /// text), validates and instantiates it. Throws an `Error` with the same message the CLI
+    /// prints (with the byte offset where there is one).
+    pub fn load(input: JsValue) -> Result<Playground, JsError> {
+        let bytes = match input.as_string() {
+            Some(text) => text.into_bytes(),
+            None => js_sys::Uint8Array::new(&input).to_vec(),
+        };
+        let module = Rc::new(Module::new(&bytes).map_err(err)?);
+        let session = instantiate(&module)?;
+        Ok(Playground { module, session })
+    }
+
+    /// Imports, exports with signatures, functions, counts and custom sections.
+    pub fn summary(&self) -> Result<JsValue, JsError> {
+        let m = &self.module;
+        let kind = |k: ExternKind| match k {
+            ExternKind::Func => "func",
+            ExternKind::Table => "table",
+            ExternKind::Memory => "memory",
+            ExternKind::Global => "global",
+        };
+        let summary = Summary {
+            imports: m
+                .imports
+                .iter()
+                .map(|i| ImportSummary {
+                    module: i.module.clone(),
+                    name: i.name.clone(),
+                    kind: i.ty.kind(),
+                    ty: i.ty.to_string(),
+                })
+                .collect(),
+            exports: m
+                .exports
+                .iter()
+                .map(|e| ExportSummary {
+                    name: e.name.clone(),
+                    kind: kind(e.kind),
+                    index: e.index,
+                    ty: m.export_type(e).map(|t| t.to_string()).unwrap_or_default(),
+                })
+                .collect(),
+            functions: (0..m.funcs.len() as u32)
+                .filter_map(|i| {
+                    let ty = m.func_type(i)?;
+                    Some(FuncSummary {
+                        index: i,
+                        name: m.display_func_name(i),
+                        params: ty.params.iter().map(|t| t.name()).collect(),
+                        results: ty.results.iter().map(|t| t.name()).collect(),
+                        signature: ty.to_string(),
+                        imported: i < m.num_imported_funcs,
+                        exported: m
+                            .exports
+                            .iter()
+                            .find(|e| e.kind == ExternKind::Func && e.index == i)
+                            .map(|e| e.name.clone()),
+                    })
+                })
+                .collect(),
+            memories: m.memories.len(),
+            tables: m.tables.len(),
+            globals: m.globals.len(),
+            custom_sections: m.customs.clone(),
+            size: m.bytes().len(),
+        };
+        to_js(&summary)
+    }
+
+    /// Starts the exported function `name`; `args` are strings parsed by parameter type as
+    /// the CLI does (`5`, `-0x10`, `1.5`, `nan`, `i64:7`). Stops before the first
+    /// instruction; returns the state.
+    pub fn start(&mut self, name: &str, args: Vec<String>) -> Result<JsValue, JsError> {
+        let e = self.module.export(name).filter(|e| e.kind == ExternKind::Func);
+        let e = e.ok_or_else(|| err(format!("no exported function named `{name}`")))?;
+        let ty = self.module.func_type(e.index).cloned().unwrap_or_default();
+        if args.len() != ty.params.len() {
+            return Err(err(format!("`{name}` takes {} arguments {ty}, {} given", ty.params.len(), args.len())));
+        }
+        let values = args
+            .iter()
+            .zip(&ty.params)
+            .enumerate()
+            .map(|(i, (a, &t))| parse_arg(a.trim(), t).map_err(|m| err(format!("argument {}: {m}", i + 1))))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.session.start(name, &values).map_err(err)?;
+        self.state()
+    }
+
+    /// A fresh instance of the same module (memory, globals and tables as after
+    /// instantiation); breakpoints and watchpoints are kept.
+    pub fn reset(&mut self) -> Result<JsValue, JsError> {
+        let mut fresh = instantiate(&self.module)?;
+        for b in self.session.breakpoints().to_vec() {
+            let _ = fresh.add_breakpoint(b.func, b.offset, b.hit_count);
+        }
+        for w in self.session.watchpoints().to_vec() {
+            let _ = fresh.add_watchpoint(w.addr, w.len);
+        }
+        self.session = fresh;
+        self.state()
+    }
+
+    #[wasm_bindgen(js_name = stepInto)]
+    pub fn step_into(&mut self) -> Result<JsValue, JsError> {
+        self.session.step_into();
+        self.state()
+    }
+
+    #[wasm_bindgen(js_name = stepOver)]
+    pub fn step_over(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        self.session.step_over(budget as u64);
+        self.state()
+    }
+
+    #[wasm_bindgen(js_name = stepOut)]
+    pub fn step_out(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        self.session.step_out(budget as u64);
+        self.state()
+    }
+
+    #[wasm_bindgen(js_name = stepBack)]
+    pub fn step_back(&mut self) -> Result<JsValue, JsError> {
+        self.session.step_back();
+        self.state()
+    }
+
+    #[wasm_bindgen(js_name = reverseContinue)]
+    pub fn reverse_continue(&mut self) -> Result<JsValue, JsError> {
+        self.session.reverse_continue();
+        self.state()
+    }
+
+    /// Continue: until a breakpoint, a watchpoint, the end, a trap, or `budget`
+    /// instructions (then `stop.kind` is `budget`; call `proceed` to go on).
+    #[wasm_bindgen(js_name = resume)]
+    pub fn resume(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        self.session.resume(budget as u64);
+        self.state()
+    }
+
+    /// Goes on with the last command (step over, step out, continue, run to) after a
+    /// `budget` stop.
+    pub fn proceed(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        self.session.proceed(budget as u64);
+        self.state()
+    }
+
+    /// Runs until the instruction at `offset` of function `func` is next.
+    #[wasm_bindgen(js_name = runTo)]
+    pub fn run_to(&mut self, func: u32, offset: u32, budget: f64) -> Result<JsValue, JsError> {
+        self.session.run_to(func, offset, budget as u64);
+        self.state()
+    }
+
+    /// Full speed for at most `budget` instructions: no breakpoints, no history.
+    pub fn run(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        self.session.run_unrecorded(budget as u64);
+        self.state()
+    }
+
+    /// Everything the panels show.
+    pub fn state(&mut self) -> Result<JsValue, JsError> {
+        let s = &mut self.session;
+        let stop = s.stop_reason().clone();
+        let status = match stop {
+            StopReason::Ready => "ready",
+            StopReason::Finished(_) => "finished",
+            StopReason::Trapped(_) => "trapped",
+            _ => "paused",
+        };
+        let state = State {
+            status,
+            stop: (&stop).into(),
+            frames: s.frames().into_iter().map(Frame::from).collect(),
+            globals: s
+                .globals()
+                .iter()
+                .map(|g| Global { index: g.index, name: g.name.clone(), mutable: g.mutable, value: (&g.value).into() })
+                .collect(),
+            memory_pages: s.memory_pages(),
+            last_writes: s.last_writes().iter().map(|&(addr, len)| Write { addr, len }).collect(),
+            tables: s
+                .tables()
+                .iter()
+                .map(|t| Table { index: t.index, elem: t.elem.name(), size: t.size, entries: values(&t.entries) })
+                .collect(),
+            executed: s.executed() as f64,
+            depth: s.depth(),
+            history: s.history_len(),
+            breakpoints: s
+                .breakpoints()
+                .iter()
+                .map(|b| Breakpoint {
+                    id: b.id,
+                    func: b.func,
+                    offset: b.offset,
+                    hit_count: b.hit_count.map(|h| h as f64),
+                    hits: b.hits as f64,
+                })
+                .collect(),
+            watchpoints: s.watchpoints().iter().map(|w| Watchpoint { id: w.id, addr: w.addr, len: w.len }).collect(),
+        };
+        to_js(&state)
+    }
+
+    /// The instructions of function `func` (module index): offset, nesting depth, text.
+    pub fn disassembly(&mut self, func: u32) -> Result<JsValue, JsError> {
+        let info = self.session.func_info(func).map_err(err)?;
+        let d = Disassembly {
+            index: info.index,
+            name: info.name.clone(),
+            lines: info.lines.iter().map(|l| Line { offset: l.offset, depth: l.depth, text: l.text.clone() }).collect(),
+        };
+        to_js(&d)
+    }
+
+    /// Bytes `[addr, addr + len)` of memory 0, clipped to its size (a copy of just that
+    /// window).
+    #[wasm_bindgen(js_name = readMemory)]
+    pub fn read_memory(&self, addr: u32, len: u32) -> Vec<u8> {
+        self.session.read_memory(addr, len).to_vec()
+    }
+
+    /// Adds a breakpoint; returns its id. Throws if there is no instruction there.
+    #[wasm_bindgen(js_name = addBreakpoint)]
+    pub fn add_breakpoint(&mut self, func: u32, offset: u32, hit_count: Option<f64>) -> Result<u32, JsError> {
+        self.session.add_breakpoint(func, offset, hit_count.map(|h| h as u64)).map_err(err)
+    }
+
+    #[wasm_bindgen(js_name = removeBreakpoint)]
+    pub fn remove_breakpoint(&mut self, id: u32) -> bool {
+        self.session.remove_breakpoint(id)
+    }
+
+    /// Breaks after any write to `[addr, addr + len)`; returns its id.
+    #[wasm_bindgen(js_name = addWatchpoint)]
+    pub fn add_watchpoint(&mut self, addr: u32, len: u32) -> Result<u32, JsError> {
+        self.session.add_watchpoint(addr, len).map_err(err)
+    }
+
+    #[wasm_bindgen(js_name = removeWatchpoint)]
+    pub fn remove_watchpoint(&mut self, id: u32) -> bool {
+        self.session.remove_watchpoint(id)
+    }
+}
+
+/// Converts WAT text to a binary (throws with the parser's message).
+#[wasm_bindgen(js_name = watToWasm)]
+pub fn wat_to_wasm(text: &str) -> Result<Vec<u8>, JsError> {
+    crate::decode::to_binary(text.as_bytes()).map_err(err)
+}

@@ -1,0 +1,129 @@
+//! The wasm-bindgen layer in a real browser: `wasm-pack test --headless --firefox`.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+use wasmscope::web::{Playground, wat_to_wasm};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const FAC: &str = r#"(module (memory 1)
+  (func $fac (export "fac") (param $n i32) (result i32)
+    (i32.store (i32.const 0) (local.get $n))
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 1))
+      (else (i32.mul (local.get $n) (call $fac (i32.sub (local.get $n) (i32.const 1)))))))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))"#;
+
+fn json(v: &JsValue) -> String {
+    js_sys::JSON::stringify(v).map(String::from).unwrap_or_default()
+}
+
+fn load(text: &str) -> Playground {
+    match Playground::load(JsValue::from_str(text)) {
+        Ok(p) => p,
+        Err(_) => panic!("module did not load"),
+    }
+}
+
+fn ok(r: Result<JsValue, wasm_bindgen::JsError>) -> String {
+    match r {
+        Ok(v) => json(&v),
+        Err(_) => panic!("call failed"),
+    }
+}
+
+#[wasm_bindgen_test]
+fn load_text_and_binary_and_summarise() {
+    let p = load(FAC);
+    let summary = ok(p.summary());
+    assert!(
+        summary.contains(r#""name":"fac","kind":"func","index":0,"type":"func (param i32) (result i32)""#),
+        "{summary}"
+    );
+    let bytes = match wat_to_wasm(FAC) {
+        Ok(b) => b,
+        Err(_) => panic!("wat"),
+    };
+    assert_eq!(&bytes[..4], b"\0asm");
+    let p = match Playground::load(js_sys::Uint8Array::from(&bytes[..]).into()) {
+        Ok(p) => p,
+        Err(_) => panic!("binary did not load"),
+    };
+    assert!(ok(p.summary()).contains(r#""exported":"div""#));
+}
+
+#[wasm_bindgen_test]
+fn step_and_read_the_stack_locals_and_memory() {
+    let mut p = load(FAC);
+    let s = ok(p.start("fac", vec!["3".into()]));
+    assert!(s.contains(r#""status":"paused""#) && s.contains(r#""kind":"started""#), "{s}");
+    assert!(s.contains(r#""locals":[{"index":0,"name":"n","type":"i32","value":"3"}]"#), "{s}");
+    ok(p.step_into()); // i32.const 0
+    let s = ok(p.step_into()); // local.get $n
+    assert!(
+        s.contains(r#""operands":[{"block":0,"type":"i32","value":"0"},{"block":0,"type":"i32","value":"3"}]"#),
+        "{s}"
+    );
+    let s = ok(p.step_into()); // i32.store
+    assert!(s.contains(r#""lastWrites":[{"addr":0,"len":4}]"#), "{s}");
+    assert_eq!(p.read_memory(0, 4), vec![3, 0, 0, 0]);
+    let s = ok(p.step_back());
+    assert!(s.contains(r#""text":"i32.store""#), "{s}");
+    assert_eq!(p.read_memory(0, 4), vec![0, 0, 0, 0], "step back undid the store");
+    let s = ok(p.resume(1_000_000.0));
+    assert!(s.contains(r#""status":"finished""#) && s.contains(r#""results":[{"type":"i32","value":"6"}]"#), "{s}");
+}
+
+#[wasm_bindgen_test]
+fn breakpoints_and_disassembly() {
+    let mut p = load(FAC);
+    let d = ok(p.disassembly(0));
+    assert!(d.contains(r#""text":"call $fac""#), "{d}");
+    let start = d.find(r#""text":"i32.mul""#).unwrap();
+    let offset: u32 = d[..start].rsplit(r#""offset":"#).next().unwrap().split(',').next().unwrap().parse().unwrap();
+    let id = p.add_breakpoint(0, offset, None).ok().unwrap();
+    ok(p.start("fac", vec!["4".into()]));
+    let s = ok(p.resume(1_000_000.0));
+    assert!(s.contains(&format!(r#""kind":"breakpoint","breakpoint":{id}"#)), "{s}");
+    assert!(s.contains(r#""depth":4"#), "{s}");
+    assert!(p.add_breakpoint(0, offset + 1000, None).is_err());
+}
+
+#[wasm_bindgen_test]
+fn traps_and_errors_are_reported_not_panics() {
+    let mut p = load(FAC);
+    let s = ok(p.start("div", vec!["1".into(), "0".into()]));
+    assert!(s.contains(r#""status":"paused""#));
+    let s = ok(p.resume(100.0));
+    assert!(s.contains(r#""status":"trapped""#) && s.contains(r#""trap":"integer divide by zero""#), "{s}");
+    assert!(p.start("div", vec!["x".into(), "0".into()]).is_err());
+    assert!(p.start("nope", vec![]).is_err());
+    assert!(p.start("div", vec!["1".into()]).is_err());
+    // Invalid modules: a JS Error with the validator's message and offset.
+    let e = match Playground::load(JsValue::from_str("(module (func (result i32) (i64.const 1)))")) {
+        Ok(_) => panic!("invalid module loaded"),
+        Err(e) => JsValue::from(e),
+    };
+    let message = js_sys::Reflect::get(&e, &"message".into()).unwrap().as_string().unwrap();
+    assert!(message.contains("type mismatch") && message.contains("offset"), "{message}");
+    assert!(Playground::load(JsValue::from_str("(module (func")).is_err());
+    assert!(Playground::load(js_sys::Uint8Array::from(&b"\0asm\x01\0\0\0\x01"[..]).into()).is_err());
+}
+
+#[wasm_bindgen_test]
+fn run_in_slices_and_reset() {
+    let mut p = load(
+        r#"(module (global $g (export "g") (mut i32) (i32.const 0))
+        (func (export "spin") (loop $l (global.set $g (i32.add (global.get $g) (i32.const 1))) (br $l))))"#,
+    );
+    ok(p.start("spin", vec![]));
+    for _ in 0..5 {
+        let s = ok(p.run(10_000.0));
+        assert!(s.contains(r#""kind":"budget""#), "{s}");
+    }
+    let s = ok(p.state());
+    assert!(s.contains(r#""executed":50000"#), "{s}");
+    let s = ok(p.reset());
+    assert!(s.contains(r#""status":"ready""#) && s.contains(r#""value":"0""#), "{s}");
+}
