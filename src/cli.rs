@@ -129,7 +129,9 @@ fn read(path: &Path) -> Result<Vec<u8>, i32> {
 
 fn load(path: &Path) -> Result<Module, i32> {
     let bytes = read(path)?;
-    Module::new(&bytes).map_err(|e| error(format_args!("cannot load {}: {e}", path.display())))
+    crate::decode::to_binary_named(&bytes, Some(path))
+        .and_then(Module::from_binary)
+        .map_err(|e| error(format_args!("cannot load {}: {e}", path.display())))
 }
 
 // ---- run ----

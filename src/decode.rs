@@ -24,6 +24,11 @@ pub fn features() -> WasmFeatures {
 /// Turns user input into a binary: input starting with the `\0asm` magic is taken as a
 /// binary, anything else as the text format.
 pub fn to_binary(input: &[u8]) -> Result<Vec<u8>> {
+    to_binary_named(input, None)
+}
+
+/// Like [`to_binary`]; text errors name `path` (`--> fac.wat:3:7`).
+pub fn to_binary_named(input: &[u8], path: Option<&std::path::Path>) -> Result<Vec<u8>> {
     if input.starts_with(b"\0asm") {
         return Ok(input.to_vec());
     }
@@ -31,7 +36,7 @@ pub fn to_binary(input: &[u8]) -> Result<Vec<u8>> {
         message: format!("input is neither a wasm binary (no \\0asm magic) nor UTF-8 text: {e}"),
         offset: Some(e.valid_up_to()),
     })?;
-    wat::parse_str(text).map_err(|e| Error::Text(e.to_string()))
+    wat::Parser::new().parse_str(path, text).map_err(|e| Error::Text(e.to_string()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
