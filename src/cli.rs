@@ -61,6 +61,18 @@ struct RunArgs {
     /// instruction, and the value stack after it.
     #[arg(long)]
     trace: bool,
+    /// WASI: an environment variable for the program (repeatable).
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    env: Vec<String>,
+    /// WASI: read the program's stdin from FILE instead of this process's stdin.
+    #[arg(long, value_name = "FILE")]
+    stdin: Option<PathBuf>,
+    /// WASI: reproducible runs: `random_get` seeded with N, and a fixed clock.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Satisfy imports nothing provides with stubs that return zeros and log each call.
+    #[arg(long)]
+    stub_imports: bool,
     /// A `.wasm` binary or a `.wat` text module.
     file: PathBuf,
     /// The exported function to call. Without it, the module is instantiated and its
@@ -70,6 +82,65 @@ struct RunArgs {
     /// `-inf`, `1e+20`), optionally typed (`i32:5`).
     #[arg(allow_hyphen_values = true, allow_negative_numbers = true, trailing_var_arg = true)]
     args: Vec<String>,
+    /// WASI program arguments: what follows `--` when no FUNCTION is given
+    /// (`wasmscope run prog.wasm -- a b`); argv[0] is FILE. Filled in by `main_with`.
+    #[arg(skip)]
+    argv: Vec<String>,
+}
+
+/// A store with WASI (and, if asked, stubs for other missing imports) for `module`.
+fn wasi_store(args: &RunArgs, module: &Module, limits: Limits) -> Result<Store, i32> {
+    use crate::wasi::{self, Wasi};
+    let mut store = Store::new(limits);
+    let mut env = Vec::new();
+    for kv in &args.env {
+        match kv.split_once('=') {
+            Some((k, v)) if !k.is_empty() => env.push((k.to_string(), v.to_string())),
+            _ => return Err(error(format_args!("--env needs KEY=VALUE, got `{kv}`"))),
+        }
+    }
+    let input: wasi::InputSource = match &args.stdin {
+        Some(path) => Wasi::input_from(read(path)?),
+        None => Box::new(|buf| std::io::Read::read(&mut std::io::stdin().lock(), buf)),
+    };
+    let output = || -> wasi::OutputSink {
+        Box::new(|fd, bytes| {
+            // Flushed per write, so output interleaves correctly with a trap message.
+            if fd == 1 {
+                let mut o = std::io::stdout().lock();
+                let _ = o.write_all(bytes).and_then(|_| o.flush());
+            } else {
+                let mut e = std::io::stderr().lock();
+                let _ = e.write_all(bytes).and_then(|_| e.flush());
+            }
+        })
+    };
+    let (clock, seed): (wasi::ClockSource, u64) = match args.seed {
+        Some(seed) => (Wasi::fixed_clock(), seed),
+        None => {
+            let start = std::time::Instant::now();
+            let clock = Box::new(move |id| match id {
+                0 => std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos() as u64),
+                _ => start.elapsed().as_nanos() as u64,
+            });
+            let seed = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0x5eed, |d| d.as_nanos() as u64 ^ std::process::id() as u64);
+            (clock, seed)
+        }
+    };
+    let mut argv = vec![args.file.display().to_string()];
+    argv.extend(args.argv.iter().cloned());
+    wasi::define(&mut store, Wasi::new(argv, env, output(), input, clock, seed));
+    if args.stub_imports {
+        let log = std::rc::Rc::new(std::cell::RefCell::new(output()));
+        if let Err(e) = wasi::stub_missing_imports(&mut store, module, log) {
+            return Err(report("cannot stub imports", &e));
+        }
+    }
+    Ok(store)
 }
 
 /// Runs the tool with the process's command line; returns the exit code.
@@ -84,13 +155,27 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    // Everything after the first `--` is set aside: for `run FILE -- ARGS` it is the WASI
+    // program's argv; after a FUNCTION it is more function arguments.
+    let mut args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    let rest = match args.iter().position(|a| a == "--") {
+        Some(i) => args.split_off(i).into_iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect(),
+        None => Vec::new(),
+    };
+    let mut cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return e.exit_code();
         }
     };
+    if let Command::Run(run) = &mut cli.command {
+        if run.function.is_some() {
+            run.args.extend(rest);
+        } else {
+            run.argv = rest;
+        }
+    }
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Inspect { file } => inspect(&file),
@@ -114,9 +199,11 @@ fn trap(message: impl Display) -> i32 {
     EXIT_TRAP
 }
 
-/// Reports an error from the library: traps exit 134, everything else 1.
+/// Reports an error from the library: a WASI exit exits with its status, traps exit
+/// 134, everything else 1.
 fn report(context: &str, e: &Error) -> i32 {
     match e {
+        Error::Trap(t) if t.exit_code().is_some() => t.exit_code().unwrap_or(EXIT_ERROR),
         Error::Trap(t) => trap(t),
         _ if context.is_empty() => error(e),
         _ => error(format_args!("{context}: {e}")),
@@ -162,7 +249,10 @@ fn run(args: &RunArgs) -> i32 {
         None => None,
     };
 
-    let mut store = Store::new(limits);
+    let mut store = match wasi_store(args, &module, limits) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let instance = match store.instantiate(module.clone()) {
         Ok(i) => i,
         Err(e) => return report("cannot instantiate module", &e),
@@ -238,6 +328,10 @@ fn trace_call(store: Store, instance: crate::runtime::InstanceId, name: &str, va
             StopReason::Trapped(t) => {
                 let _ = err.flush();
                 return trap(t);
+            }
+            StopReason::Exited(status) => {
+                let _ = err.flush();
+                return status;
             }
             _ => {}
         }

@@ -14,6 +14,7 @@ pub mod runtime;
 pub mod translate;
 pub mod trap;
 pub mod value;
+pub mod wasi;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod wast;
 #[cfg(target_arch = "wasm32")]

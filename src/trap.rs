@@ -20,6 +20,9 @@ pub enum TrapCode {
     OutOfFuel,
     /// A host function failed; the message says why.
     HostError,
+    /// The program asked to exit (WASI `proc_exit`). Not an error: `Trap::exit_code` has
+    /// the status.
+    Exit,
 }
 
 impl TrapCode {
@@ -37,6 +40,7 @@ impl TrapCode {
             TrapCode::CallStackExhausted => "call stack exhausted",
             TrapCode::OutOfFuel => "out of fuel",
             TrapCode::HostError => "host error",
+            TrapCode::Exit => "exit",
         }
     }
 }
@@ -67,6 +71,19 @@ impl Trap {
     pub fn host(message: impl Into<String>) -> Self {
         Trap { code: TrapCode::HostError, func: None, offset: None, detail: Some(message.into()) }
     }
+
+    /// The program exits with `status` (WASI `proc_exit`).
+    pub fn exit(status: i32) -> Self {
+        Trap { code: TrapCode::Exit, func: None, offset: None, detail: Some(status.to_string()) }
+    }
+
+    /// The exit status, if this is a [`TrapCode::Exit`].
+    pub fn exit_code(&self) -> Option<i32> {
+        if self.code != TrapCode::Exit {
+            return None;
+        }
+        self.detail.as_deref().and_then(|d| d.parse().ok())
+    }
 }
 
 impl From<TrapCode> for Trap {
@@ -79,6 +96,7 @@ impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.detail {
             Some(d) if self.code == TrapCode::HostError => f.write_str(d),
+            Some(d) if self.code == TrapCode::Exit => write!(f, "exit with status {d}"),
             _ => f.write_str(self.code.message()),
         }
     }

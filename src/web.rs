@@ -101,8 +101,10 @@ struct Watch {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Stop {
-    /// started | step | breakpoint | watchpoint | finished | trapped | budget | history-start | ready
+    /// started | step | breakpoint | watchpoint | finished | exited | trapped | budget |
+    /// history-start | ready
     kind: &'static str,
+    exit_code: Option<i32>,
     breakpoint: Option<u32>,
     watch: Option<Watch>,
     results: Option<Vec<TypedValue>>,
@@ -113,8 +115,15 @@ struct Stop {
 
 impl From<&StopReason> for Stop {
     fn from(s: &StopReason) -> Self {
-        let mut stop =
-            Stop { kind: "step", breakpoint: None, watch: None, results: None, trap: None, trap_offset: None };
+        let mut stop = Stop {
+            kind: "step",
+            exit_code: None,
+            breakpoint: None,
+            watch: None,
+            results: None,
+            trap: None,
+            trap_offset: None,
+        };
         match s {
             StopReason::Ready => stop.kind = "ready",
             StopReason::Started => stop.kind = "started",
@@ -136,6 +145,10 @@ impl From<&StopReason> for Stop {
             StopReason::Finished(v) => {
                 stop.kind = "finished";
                 stop.results = Some(values(v));
+            }
+            StopReason::Exited(status) => {
+                stop.kind = "exited";
+                stop.exit_code = Some(*status);
             }
             StopReason::Trapped(t) => {
                 stop.kind = "trapped";
@@ -462,7 +475,7 @@ impl Playground {
         let stop = s.stop_reason().clone();
         let status = match stop {
             StopReason::Ready => "ready",
-            StopReason::Finished(_) => "finished",
+            StopReason::Finished(_) | StopReason::Exited(_) => "finished",
             StopReason::Trapped(_) => "trapped",
             _ => "paused",
         };

@@ -58,6 +58,8 @@ pub enum StopReason {
     Breakpoint(u32),
     Watchpoint(WatchHit),
     Finished(Vec<Value>),
+    /// The program exited (WASI `proc_exit`) with this status.
+    Exited(i32),
     Trapped(Trap),
     /// The budget ran out (a paused continue): send the command again to go on.
     Budget,
@@ -308,7 +310,10 @@ impl Session {
         self.last_writes.clear();
         self.stop = match self.machine.run(&mut self.store, budget) {
             crate::exec::Outcome::Finished(v) => StopReason::Finished(v),
-            crate::exec::Outcome::Trapped(t) => StopReason::Trapped(t),
+            crate::exec::Outcome::Trapped(t) => match t.exit_code() {
+                Some(status) => StopReason::Exited(status),
+                None => StopReason::Trapped(t),
+            },
             crate::exec::Outcome::Paused(_) => StopReason::Budget,
         };
         self.stop.clone()
@@ -372,6 +377,12 @@ impl Session {
                     HostEffect::Grow { mem, pages } => Effect::MemorySize { mem, pages },
                 });
             }
+        }
+        if let crate::exec::Outcome::Trapped(t) = &outcome
+            && let Some(status) = t.exit_code()
+        {
+            self.history.clear();
+            return Some(StopReason::Exited(status));
         }
         if let crate::exec::Outcome::Trapped(t) = outcome {
             // Leave the state as it was before the trapping instruction, so it can be inspected.

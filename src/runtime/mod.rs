@@ -221,6 +221,11 @@ impl Store {
         self.registry.insert((module.to_string(), name.to_string()), item);
     }
 
+    /// Is something importable as `module`.`name`?
+    pub fn is_defined(&self, module: &str, name: &str) -> bool {
+        self.registry.contains_key(&(module.to_string(), name.to_string()))
+    }
+
     /// Makes every export of `instance` importable under the module name `name`.
     pub fn register(&mut self, name: &str, instance: InstanceId) {
         let module = self.instances[instance.0 as usize].module.clone();
@@ -346,7 +351,13 @@ impl Store {
             }
         }
         if !missing.is_empty() {
-            return Err(Error::Link(format!("unknown import: {}", missing.join(", "))));
+            let n = missing.len();
+            let list = missing.join("\n  ");
+            return Err(Error::Link(format!(
+                "unknown import{}: the module needs {n} import{} nothing provides:\n  {list}",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "" } else { "s" }
+            )));
         }
         self.instantiate_with(module, &imports)
     }
