@@ -56,6 +56,16 @@ impl Wasi {
         Wasi { args, env, output, input, clock, rng: seed | 1, warned: HashSet::new() }
     }
 
+    /// Replaces stdin.
+    pub fn set_input(&mut self, input: InputSource) {
+        self.input = input;
+    }
+
+    /// Reseeds `random_get`.
+    pub fn set_seed(&mut self, seed: u64) {
+        self.rng = seed | 1;
+    }
+
     /// A fixed clock for reproducible runs: realtime starts at 2024-01-01T00:00:00Z and both
     /// clocks advance by one millisecond per reading.
     pub fn fixed_clock() -> ClockSource {

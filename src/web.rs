@@ -6,7 +6,9 @@ use crate::debug::{Config, FrameView, Session, StopReason};
 use crate::decode::{ExternKind, Module};
 use crate::runtime::{Limits, Store};
 use crate::value::{Value, parse_arg};
+use crate::wasi::{self, Wasi};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -292,17 +294,69 @@ struct Line {
     text: String,
 }
 
+/// Program output not yet taken by the page: `(fd, bytes)`.
+type Output = Rc<RefCell<Vec<(u32, Vec<u8>)>>>;
+
+/// WASI settings the page controls.
+#[derive(Clone, Default)]
+struct WasiSettings {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    stdin: String,
+    seed: Option<u64>,
+}
+
 /// A loaded module and a debugging session over a fresh instance of it.
 #[wasm_bindgen]
 pub struct Playground {
     module: Rc<Module>,
     session: Session,
+    stub_imports: bool,
+    output: Output,
+    wasi: WasiSettings,
 }
 
-fn instantiate(module: &Rc<Module>) -> Result<Session, JsError> {
+fn clock() -> wasi::ClockSource {
+    let start = js_sys::Date::now();
+    Box::new(move |id| {
+        let now = js_sys::Date::now();
+        let ms = if id == 0 { now } else { now - start };
+        (ms * 1e6) as u64
+    })
+}
+
+/// A fresh store with WASI (and stubs when asked) and an instance of `module` in it.
+fn instantiate(
+    module: &Rc<Module>,
+    stub_imports: bool,
+    output: &Output,
+    settings: &WasiSettings,
+) -> Result<Session, JsError> {
     let mut store = Store::new(page_limits());
+    let sink = output.clone();
+    let out: wasi::OutputSink = Box::new(move |fd, bytes| sink.borrow_mut().push((fd, bytes.to_vec())));
+    let mut args = vec![module.names.module.clone().unwrap_or_else(|| "main.wasm".into())];
+    args.extend(settings.args.iter().cloned());
+    let (clock, seed) = match settings.seed {
+        Some(seed) => (Wasi::fixed_clock(), seed),
+        None => (clock(), (js_sys::Math::random() * u64::MAX as f64) as u64),
+    };
+    let input = Wasi::input_from(settings.stdin.clone().into_bytes());
+    wasi::define(&mut store, Wasi::new(args, settings.env.clone(), out, input, clock, seed));
+    if stub_imports {
+        let sink = output.clone();
+        let log: wasi::OutputSink = Box::new(move |fd, bytes| sink.borrow_mut().push((fd, bytes.to_vec())));
+        wasi::stub_missing_imports(&mut store, module, Rc::new(RefCell::new(log))).map_err(err)?;
+    }
     let instance = store.instantiate(module.clone()).map_err(err)?;
     Ok(Session::new(store, instance, Config::default()))
+}
+
+#[derive(Serialize)]
+struct OutputChunk {
+    /// 1 (stdout) or 2 (stderr).
+    fd: u32,
+    text: String,
 }
 
 #[wasm_bindgen]
@@ -310,14 +364,56 @@ impl Playground {
     /// Loads a module from WAT text (a string) or bytes (a `Uint8Array` of a binary or of
     /// text), validates and instantiates it. Throws an `Error` with the same message the CLI
     /// prints (with the byte offset where there is one).
-    pub fn load(input: JsValue) -> Result<Playground, JsError> {
+    ///
+    /// WASI (`wasi_snapshot_preview1`) is always available; with `stub_imports`, every
+    /// other import nothing provides is satisfied by a stub that returns zeros and logs
+    /// each call to the output (stderr).
+    pub fn load(input: JsValue, stub_imports: Option<bool>) -> Result<Playground, JsError> {
         let bytes = match input.as_string() {
             Some(text) => text.into_bytes(),
             None => js_sys::Uint8Array::new(&input).to_vec(),
         };
         let module = Rc::new(Module::new(&bytes).map_err(err)?);
-        let session = instantiate(&module)?;
-        Ok(Playground { module, session })
+        let stub_imports = stub_imports.unwrap_or(false);
+        let output = Output::default();
+        let wasi = WasiSettings::default();
+        let session = instantiate(&module, stub_imports, &output, &wasi)?;
+        Ok(Playground { module, session, stub_imports, output, wasi })
+    }
+
+    /// WASI program arguments (after the program name), environment (`KEY=VALUE` strings)
+    /// and stdin; `seed` (a number) makes `random_get` and the clocks reproducible. Takes
+    /// effect at the next `reset`.
+    #[wasm_bindgen(js_name = setWasi)]
+    pub fn set_wasi(
+        &mut self,
+        args: Vec<String>,
+        env: Vec<String>,
+        stdin: String,
+        seed: Option<f64>,
+    ) -> Result<(), JsError> {
+        let env = env
+            .iter()
+            .filter(|kv| !kv.trim().is_empty())
+            .map(|kv| match kv.split_once('=') {
+                Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+                _ => Err(err(format!("environment entries are KEY=VALUE, got `{kv}`"))),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.wasi = WasiSettings { args, env, stdin, seed: seed.map(|s| s as u64) };
+        Ok(())
+    }
+
+    /// Program output produced since the last call: `[{fd, text}]` (fd 1 stdout, 2 stderr).
+    #[wasm_bindgen(js_name = takeOutput)]
+    pub fn take_output(&self) -> Result<JsValue, JsError> {
+        let chunks: Vec<OutputChunk> = self
+            .output
+            .borrow_mut()
+            .drain(..)
+            .map(|(fd, bytes)| OutputChunk { fd, text: String::from_utf8_lossy(&bytes).into_owned() })
+            .collect();
+        to_js(&chunks)
     }
 
     /// Imports, exports with signatures, functions, counts and custom sections.
@@ -400,7 +496,7 @@ impl Playground {
     /// A fresh instance of the same module (memory, globals and tables as after
     /// instantiation); breakpoints and watchpoints are kept.
     pub fn reset(&mut self) -> Result<JsValue, JsError> {
-        let mut fresh = instantiate(&self.module)?;
+        let mut fresh = instantiate(&self.module, self.stub_imports, &self.output, &self.wasi)?;
         for b in self.session.breakpoints().to_vec() {
             let _ = fresh.add_breakpoint(b.func, b.offset, b.hit_count);
         }
