@@ -57,6 +57,10 @@ struct RunArgs {
     /// Trap with `call stack exhausted` beyond this many nested calls.
     #[arg(long, value_name = "N")]
     max_stack_depth: Option<u32>,
+    /// Most 64 KiB pages any memory may have (instantiation fails above it, `memory.grow`
+    /// returns -1). Default: 65536, the wasm32 maximum.
+    #[arg(long, value_name = "N")]
+    max_pages: Option<u32>,
     /// Print every executed instruction to stderr: call depth, function, byte offset,
     /// instruction, and the value stack after it.
     #[arg(long)]
@@ -234,6 +238,9 @@ fn run(args: &RunArgs) -> i32 {
     }
     if let Some(depth) = args.max_stack_depth {
         limits.max_call_depth = depth;
+    }
+    if let Some(pages) = args.max_pages {
+        limits.max_memory_pages = pages;
     }
 
     // Everything that can be checked without running anything is checked first, so a

@@ -443,3 +443,17 @@ fn runs_a_module_compiled_from_rust() {
     // A Rust panic is the trap `unreachable`.
     assert_eq!(fails(134, &["run", &wasm, "checked_div", "7", "0"]), "trap: unreachable\n");
 }
+
+#[test]
+fn max_pages_limits_memory() {
+    let dir = TempDir::new();
+    let grow = dir.file(
+        "grow.wat",
+        r#"(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
+    assert_eq!(ok(&["run", "--max-pages", "4", &grow, "grow", "3"]), "i32:1\n");
+    assert_eq!(ok(&["run", "--max-pages", "4", &grow, "grow", "4"]), "i32:-1\n");
+    let big = dir.file("big.wat", r#"(module (memory 10))"#);
+    let err = fails(1, &["run", "--max-pages", "4", &big]);
+    assert!(err.contains("exceeds the limit of 4 pages"), "{err}");
+}
