@@ -108,3 +108,12 @@ fn missing_imports_are_listed_and_can_be_stubbed() {
     assert_eq!((code, out.as_str()), (0, "i32:1\n"));
     assert_eq!(err, "stub env.log_i32(i32:42) -> ()\nstub env.now() -> (f64:0.0)\n");
 }
+
+#[test]
+fn a_c_program_built_with_wasi_libc() {
+    // tests/data/wasi/c/wc.wasm: clang + wasi-libc's output for wc.c (see build.sh there).
+    let wc = data("wasi/c/wc.wasm");
+    let (code, out, err) = run(&["run", "--env", "WHO=me", &wc, "--", "a", "b c"], "one two\nthree\n");
+    assert_eq!((code, out.as_str(), err.as_str()), (2, "hello from C [a] [b c]\nWHO=me\n2 3 14\n", ""));
+    assert_eq!(run(&["run", &wc], ""), (0, "hello from C\n0 0 0\n".into(), String::new()));
+}
