@@ -213,16 +213,34 @@ impl Machine {
             let stack = &mut self.stack.cells[..];
             let instrs = &code.instrs[..];
 
+            // Operand and local accesses skip bounds checks: validation fixes every stack
+            // height, and `push_frame` reserved `max_height` cells above the locals.
+            macro_rules! cell {
+                ($i:expr) => {{
+                    let i: usize = $i;
+                    debug_assert!(i < stack.len());
+                    // SAFETY: see above; `i` is below the reserved height of this frame.
+                    unsafe { *stack.get_unchecked(i) }
+                }};
+            }
+            macro_rules! set_cell {
+                ($i:expr, $v:expr) => {{
+                    let i: usize = $i;
+                    let v: Raw = $v;
+                    debug_assert!(i < stack.len());
+                    // SAFETY: as for `cell!`.
+                    unsafe { *stack.get_unchecked_mut(i) = v }
+                }};
+            }
             macro_rules! pop {
                 () => {{
                     sp -= 1;
-                    stack[sp]
+                    cell!(sp)
                 }};
             }
             macro_rules! push {
                 ($v:expr) => {{
-                    let v: Raw = $v;
-                    stack[sp] = v;
+                    set_cell!(sp, $v);
                     sp += 1;
                 }};
             }
@@ -369,9 +387,12 @@ impl Machine {
                         }
                     }
 
-                    Instr::LocalGet(i) => push!(stack[fp + i as usize]),
-                    Instr::LocalSet(i) => stack[fp + i as usize] = pop!(),
-                    Instr::LocalTee(i) => stack[fp + i as usize] = stack[sp - 1],
+                    Instr::LocalGet(i) => push!(cell!(fp + i as usize)),
+                    Instr::LocalSet(i) => {
+                        let v = pop!();
+                        set_cell!(fp + i as usize, v)
+                    }
+                    Instr::LocalTee(i) => set_cell!(fp + i as usize, cell!(sp - 1)),
                     Instr::GlobalGet(i) => {
                         let g = store.instances[inst_id].globals[i as usize] as usize;
                         push!(store.globals[g].value)
