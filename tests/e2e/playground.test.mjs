@@ -1,0 +1,467 @@
+// End-to-end tests of the playground page (www/) in headless Chromium, driven by
+// playwright-core through accessible names. `npm test` builds www/pkg, serves www/ and sets
+// WASMSCOPE_URL; by hand:
+//
+//   wasm-pack build --release --target web --out-dir www/pkg
+//   python3 -m http.server -d www 8123 --bind 127.0.0.1 &
+//   WASMSCOPE_URL=http://127.0.0.1:8123/ node --test tests/e2e/
+//
+// Every test fails on a console error or an uncaught page error, and saves a screenshot to
+// test-results/<test>.png (look at them: a panel can render wrong while its DOM is right).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const URL = process.env.WASMSCOPE_URL;
+if (!URL) {
+  throw new Error(
+    'WASMSCOPE_URL is not set: build the page (wasm-pack build --release --target web --out-dir www/pkg), ' +
+      'serve www/ and set WASMSCOPE_URL to its URL (npm test does all of this)',
+  );
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RESULTS = join(ROOT, 'test-results');
+mkdirSync(RESULTS, { recursive: true });
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let browser;
+
+before(async () => {
+  // A plain launch runs on a fresh temporary profile of its own.
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/**
+ * Opens the page in a fresh context (fresh storage), waits for the interpreter, runs `body`,
+ * saves a screenshot and fails on any console error or page error.
+ */
+async function withPage(name, options, body) {
+  if (typeof options === 'function') [options, body] = [{}, options];
+  const { width = 1280, height = 800, colorScheme = 'light' } = options;
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  try {
+    await page.goto(URL);
+    await waitReady(page);
+    await body(page);
+  } finally {
+    await page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: !!options.fullPage }).catch(() => {});
+    await context.close();
+  }
+  assert.deepEqual(errors, [], 'no console errors or page errors');
+}
+
+async function waitReady(page) {
+  await page.waitForFunction(() => {
+    const s = document.getElementById('status')?.textContent ?? '';
+    return s !== '' && !s.startsWith('loading');
+  });
+  const status = await statusText(page);
+  assert.doesNotMatch(status, /^error/, `the interpreter loaded (status: ${status})`);
+}
+
+/** Polls `fn` until it returns without throwing (or the time is up: then its last error). */
+async function eventually(fn, { timeout = 5000, interval = 20 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, interval));
+    }
+  }
+}
+
+const region = (page, name) => page.getByRole('region', { name, exact: true });
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+const statusText = (page) => page.locator('#status').textContent();
+
+async function pickExample(page, label) {
+  await page.getByLabel('Examples').selectOption({ label });
+  await eventually(async () => assert.match(await consoleText(page), /loaded WAT/));
+}
+
+/** Value stack entries, top first, as "type value". */
+async function stackValues(page) {
+  return region(page, 'Value stack')
+    .locator('li')
+    .evaluateAll((lis) => lis.map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
+}
+
+/** Rows of a Locals/Globals table as "name type value". */
+async function tableRows(page, name) {
+  return region(page, name)
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim()).join(' ')));
+}
+
+async function changedValues(page) {
+  return region(page, 'Value stack')
+    .locator('li.changed')
+    .evaluateAll((lis) => lis.map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
+}
+
+const consoleText = (page) => region(page, 'Console').textContent();
+
+async function expectStatus(page, re) {
+  await eventually(async () => assert.match(await statusText(page), re));
+}
+
+async function expectConsole(page, re) {
+  await eventually(async () => assert.match(await consoleText(page), re));
+}
+
+/** The gutter (breakpoint toggle) of the first disassembly line whose text is `text`. */
+function gutter(page, text) {
+  return region(page, 'Disassembly')
+    .locator('li')
+    .filter({ has: page.locator('.ins', { hasText: new RegExp(`^\\s*${text.replace('.', '\\.')}$`) }) })
+    .first()
+    .getByRole('button');
+}
+
+async function executed(page) {
+  const text = await page.locator('#executed').textContent();
+  return Number(text.replace(/[^0-9]/g, ''));
+}
+
+// ---- tests --------------------------------------------------------------------------
+
+test('stepping the recursive factorial shows exact values on the Value stack and in Locals', () =>
+  withPage('step-factorial', async (page) => {
+    await pickExample(page, 'Recursive factorial');
+    assert.equal(await page.getByLabel('Function').inputValue(), 'fac');
+    await page.getByLabel('$n: i64').fill('3');
+
+    // Step into with no call in progress starts the call, before its first instruction.
+    await button(page, 'Step into').click();
+    await expectStatus(page, /^paused at fac @ 0x0022/);
+    assert.deepEqual(await tableRows(page, 'Locals'), ['$n i64 3']);
+    assert.deepEqual(await stackValues(page), []);
+    const current = region(page, 'Disassembly').locator('li[aria-current="step"]');
+    assert.match(await current.textContent(), /local\.get 0/);
+
+    await button(page, 'Step into').click(); // local.get 0
+    assert.deepEqual(await stackValues(page), ['i64 3']);
+    await button(page, 'Step into').click(); // i64.const 1
+    assert.deepEqual(await stackValues(page), ['i64 1', 'i64 3']);
+    assert.deepEqual(await changedValues(page), ['i64 1'], 'the pushed value is highlighted');
+    await button(page, 'Step into').click(); // i64.le_s
+    assert.deepEqual(await stackValues(page), ['i32 0']);
+    await button(page, 'Step into').click(); // if: the condition is false, on to else
+    assert.deepEqual(await stackValues(page), []);
+    await expectStatus(page, /@ 0x002c/);
+    for (let i = 0; i < 3; i++) await button(page, 'Step into').click(); // local.get, local.get, i64.const
+    assert.deepEqual(await stackValues(page), ['i64 1', 'i64 3', 'i64 3']);
+    // Values inside the if's else branch belong to block 1.
+    assert.deepEqual(
+      await region(page, 'Value stack').getByRole('group').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label'))),
+      ['block 1'],
+    );
+    await button(page, 'Step into').click(); // i64.sub
+    assert.deepEqual(await stackValues(page), ['i64 2', 'i64 3']);
+    assert.deepEqual(await changedValues(page), ['i64 2']);
+
+    // The call: a second frame with n = 2.
+    await button(page, 'Step into').click();
+    await expectStatus(page, /^paused at fac @ 0x0022/);
+    assert.equal((await page.locator('#depth').textContent()).trim(), 'depth 2');
+    assert.deepEqual(await tableRows(page, 'Locals'), ['$n i64 2']);
+    assert.deepEqual(await stackValues(page), []);
+    const frames = region(page, 'Call stack').getByRole('button');
+    assert.equal(await frames.count(), 2);
+    assert.match(await frames.nth(0).textContent(), /fac\s*0x0022/);
+    assert.match(await frames.nth(1).textContent(), /fac\s*0x0033\s*call \$fac/);
+
+    // Clicking the caller's frame shows its locals and operands, and its line.
+    await frames.nth(1).click();
+    assert.deepEqual(await tableRows(page, 'Locals'), ['$n i64 3']);
+    assert.deepEqual(await stackValues(page), ['i64 3']);
+    assert.match(await region(page, 'Disassembly').locator('li.caller').textContent(), /call \$fac/);
+    await frames.nth(0).click();
+    assert.deepEqual(await tableRows(page, 'Locals'), ['$n i64 2']);
+
+    // Keyboard: F11 steps into, Shift+F10 steps back.
+    await page.keyboard.press('F11');
+    assert.deepEqual(await stackValues(page), ['i64 2']);
+    await page.keyboard.press('Shift+F10');
+    assert.deepEqual(await stackValues(page), []);
+    await expectStatus(page, /^paused at fac @ 0x0022/);
+  }));
+
+test('a breakpoint set in the gutter; continue to it, step back, continue to the result', () =>
+  withPage('breakpoint-factorial', async (page) => {
+    await pickExample(page, 'Recursive factorial');
+    await page.getByLabel('$n: i64').fill('4');
+    const mul = gutter(page, 'i64.mul');
+    assert.equal(await mul.getAttribute('aria-pressed'), 'false');
+    await mul.click();
+    assert.equal(await mul.getAttribute('aria-pressed'), 'true', 'the gutter shows the breakpoint');
+
+    await button(page, 'Continue').click();
+    await expectStatus(page, /^paused at fac @ 0x0035 \(breakpoint 1\)/);
+    // fac(4) -> fac(3) -> fac(2) -> fac(1) returned 1: fac(2) is about to multiply 2 * 1.
+    assert.equal((await page.locator('#depth').textContent()).trim(), 'depth 3');
+    assert.deepEqual(await stackValues(page), ['i64 1', 'i64 2']);
+    assert.deepEqual(await tableRows(page, 'Locals'), ['$n i64 2']);
+    assert.match(await region(page, 'Disassembly').locator('li.current').textContent(), /i64\.mul/);
+    await expectConsole(page, /breakpoint 1 hit at fac @ 0x0035/);
+
+    // Step back: into fac(1) again, before its final `end`.
+    await button(page, 'Step back').click();
+    await expectStatus(page, /^paused at fac @ 0x0037/);
+    assert.equal((await page.locator('#depth').textContent()).trim(), 'depth 4');
+    assert.deepEqual(await tableRows(page, 'Locals'), ['$n i64 1']);
+    assert.deepEqual(await stackValues(page), ['i64 1']);
+
+    await button(page, 'Continue').click();
+    await expectStatus(page, /\(breakpoint 1\)/);
+    assert.equal((await page.locator('#depth').textContent()).trim(), 'depth 3');
+    await button(page, 'Continue').click();
+    await eventually(async () => assert.deepEqual(await stackValues(page), ['i64 2', 'i64 3']));
+    assert.deepEqual(await tableRows(page, 'Locals'), ['$n i64 3']);
+    await button(page, 'Continue').click();
+    await eventually(async () => assert.deepEqual(await stackValues(page), ['i64 6', 'i64 4']));
+    await button(page, 'Continue').click();
+    await expectStatus(page, /^finished: i64:24$/);
+    await expectConsole(page, /fac\(4\) → i64:24 \(\d+ instructions in [\d.]+ ms; 44 in this call\)/);
+
+    // Remove the breakpoint; Run starts a new call and runs it to the end.
+    await mul.click();
+    assert.equal(await mul.getAttribute('aria-pressed'), 'false');
+    await page.getByLabel('$n: i64').fill('20');
+    await button(page, 'Run').click();
+    await expectConsole(page, /fac\(20\) → i64:2432902008176640000/);
+  }));
+
+test('runs to completion: typed results, multi-value, traps and argument checks', () =>
+  withPage('results-and-traps', async (page) => {
+    await pickExample(page, 'Iterative fibonacci');
+    await page.getByLabel('$n: i32').fill('10');
+    await button(page, 'Run').click();
+    await expectConsole(page, /fib\(10\) → i32:55/);
+    await expectStatus(page, /^finished: i32:55$/);
+
+    await pickExample(page, 'Multi-value function');
+    await page.getByLabel('$a: i32').fill('47');
+    await page.getByLabel('$b: i32').fill('5');
+    await button(page, 'Run').click();
+    await expectConsole(page, /divmod\(47, 5\) → i32:9, i32:2/);
+    await page.getByLabel('Function').selectOption('swap');
+    await page.getByLabel('$x: i64').fill('-1');
+    await page.getByLabel('$y: f64').fill('2.5');
+    await button(page, 'Run').click();
+    await expectConsole(page, /swap\(-1, 2\.5\) → f64:2\.5, i64:-1/);
+
+    // Argument checks before calling.
+    await page.getByLabel('$x: i64').fill('twelve');
+    await button(page, 'Run').click();
+    assert.equal(await page.getByLabel('$x: i64').getAttribute('aria-invalid'), 'true');
+    await expectConsole(page, /argument \$x: not a valid i64/);
+    assert.equal(await page.getByText('not a valid i64', { exact: true }).isVisible(), true);
+
+    await pickExample(page, 'A function that traps');
+    await page.getByLabel('$total: i32').fill('10');
+    await page.getByLabel('$count: i32').fill('0');
+    await button(page, 'Run').click();
+    await expectConsole(page, /trap: integer divide by zero at 0x[0-9a-f]+ in average/);
+    await expectStatus(page, /^trapped: integer divide by zero$/);
+    assert.match(await region(page, 'Disassembly').locator('li.trap').textContent(), /i32\.div_s/);
+    // A new call after the trap works.
+    await page.getByLabel('$count: i32').fill('3');
+    await button(page, 'Run').click();
+    await expectConsole(page, /average\(10, 3\) → i32:3/);
+  }));
+
+test('loading files: a binary, garbage bytes, a WAT type error, an oversized file', () =>
+  withPage('load-files', async (page) => {
+    const input = page.getByLabel('Load module');
+    // (module (func (export "answer") (result i32) i32.const 42))
+    const answer = Buffer.from([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x02, 0x01,
+      0x00, 0x07, 0x0a, 0x01, 0x06, 0x61, 0x6e, 0x73, 0x77, 0x65, 0x72, 0x00, 0x00, 0x0a, 0x06, 0x01, 0x04, 0x00,
+      0x41, 0x2a, 0x0b,
+    ]);
+    await input.setInputFiles({ name: 'answer.wasm', mimeType: 'application/wasm', buffer: answer });
+    await eventually(async () => assert.match(await page.locator('#binary-note').textContent(), /binary module \(39 bytes\)/));
+    assert.equal(await page.locator('#editor').isVisible(), false, 'a binary is not shown as text');
+    assert.match(await region(page, 'Module summary').textContent(), /answer\s*\(result i32\)/);
+    await button(page, 'Run').click();
+    await expectConsole(page, /answer\(\) → i32:42/);
+
+    // Garbage bytes: the error, with its offset, in the Module summary.
+    await input.setInputFiles({ name: 'garbage.wasm', mimeType: 'application/wasm', buffer: Buffer.from('\x00asm\x01\x00\x00\x00\x01\x05\xff\xff') });
+    const error = region(page, 'Module summary').getByRole('alert');
+    await eventually(async () => assert.match(await error.textContent(), /Cannot load: .*offset 0x[0-9a-f]+/));
+    assert.match(await error.locator('mark').textContent(), /offset 0x[0-9a-f]+/);
+    assert.equal(await button(page, 'Run').isDisabled(), true);
+    await input.setInputFiles({ name: 'noise.wasm', mimeType: 'application/wasm', buffer: Buffer.from('this is not wasm at all') });
+    await eventually(async () => assert.match(await error.textContent(), /noise\.wasm is not a WebAssembly binary.*offset 0x0/));
+    assert.match(await page.locator('#binary-note').textContent(), /binary module \(23 bytes\)/);
+
+    // A WAT file with a type error: the text in the editor, the error with its offset.
+    const bad = '(module\n  (func (export "f") (result i32)\n    (i64.const 1)))\n';
+    await input.setInputFiles({ name: 'bad.wat', mimeType: 'text/plain', buffer: Buffer.from(bad) });
+    await eventually(async () => assert.match(await error.textContent(), /type mismatch.*offset 0x[0-9a-f]+/));
+    assert.equal(await page.locator('#editor').inputValue(), bad);
+    await expectConsole(page, /load failed: .*type mismatch/);
+
+    // Fix it in the editor, compile, and the error goes away.
+    await page.locator('#editor').fill('(module (func (export "f") (result i32) (i32.const 7)))');
+    await button(page, 'Compile').click();
+    await eventually(async () => assert.equal(await error.count(), 0));
+    await button(page, 'Run').click();
+    await expectConsole(page, /f\(\) → i32:7/);
+
+    // Over 16 MiB: refused before reading.
+    await input.setInputFiles({ name: 'huge.wasm', mimeType: 'application/wasm', buffer: Buffer.alloc(17 * 1024 * 1024) });
+    await eventually(async () => assert.match(await error.textContent(), /huge\.wasm is 17\.0 MiB: files over 16 MiB are refused/));
+
+    // The editor's text survives a reload.
+    await page.reload();
+    await waitReady(page);
+    assert.equal(await page.locator('#editor').inputValue(), '(module (func (export "f") (result i32) (i32.const 7)))');
+    assert.equal(await page.getByLabel('Function').inputValue(), 'f');
+  }));
+
+test('memory: writes highlighted, typed inspector, a watchpoint stops the run', () =>
+  withPage('memory-watchpoint', async (page) => {
+    await pickExample(page, 'Loop storing into memory');
+    await page.getByLabel('$n: i32').fill('8');
+    const memory = region(page, 'Memory');
+    // Watch the 4 bytes at 0x14 (where i = 5 stores 25): select them with click, shift+click.
+    await memory.getByLabel('Address').fill('0x14');
+    await memory.getByLabel('Address').press('Enter');
+    await memory.locator('.bytes [data-addr="23"]').click({ modifiers: ['Shift'] });
+    await button(page, 'Watch').click();
+    await expectConsole(page, /watchpoint 1: break after writes to 0x14\.\.0x17/);
+    assert.equal(await button(page, 'Unwatch').getAttribute('aria-pressed'), 'true');
+
+    await button(page, 'Continue').click();
+    await expectStatus(page, /\(watchpoint 1\)/);
+    await expectConsole(page, /watchpoint 1: 4-byte write at 0x14: 00 00 00 00 → 19 00 00 00/);
+    const written = await memory.locator('.bytes .written').evaluateAll((els) => els.map((e) => `${e.dataset.addr}=${e.textContent}`));
+    assert.deepEqual(written, ['20=19', '21=00', '22=00', '23=00']);
+    const inspector = await memory.locator('.insp').evaluateAll((els) => els.map((e) => e.textContent.replace(/\s+/g, ' ').trim()));
+    assert.ok(inspector.includes('i32 25') && inspector.includes('u8 25') && inspector.includes('f32 3.5e-44') && inspector.includes('f64 1.24e-322'), inspector.join(' | '));
+    assert.deepEqual(await tableRows(page, 'Locals'), ['$n i32 8', '$i i32 5', '$sq i32 25']);
+    assert.deepEqual(await tableRows(page, 'Globals'), ['$sum mut i32 30']);
+
+    // Step over the global.set: the global's change is shown.
+    for (let i = 0; i < 4; i++) await button(page, 'Step over').click();
+    await eventually(async () => assert.deepEqual(await tableRows(page, 'Globals'), ['$sum mut i32 55']));
+    assert.equal(await region(page, 'Globals').locator('tr.changed').count(), 1);
+
+    // Remove the watchpoint and finish: 0+1+4+...+49 = 140.
+    await button(page, 'Unwatch').click();
+    await button(page, 'Continue').click();
+    await expectConsole(page, /squares\(8\) → i32:140/);
+    await memory.getByLabel('Address').fill('0');
+    await memory.getByLabel('Address').press('Enter');
+    assert.equal(await memory.locator('.row .addr').first().textContent(), '00000000');
+    const row0 = await memory.locator('.row').first().locator('.bytes span').allTextContents();
+    assert.equal(row0.join(' '), '00 00 00 00 01 00 00 00 04 00 00 00 09 00 00 00');
+  }));
+
+test('Pause stops an infinite loop within 100 ms; the counter runs live', (t) =>
+  withPage('pause-infinite-loop', async (page) => {
+    await pickExample(page, 'Infinite loop (try Pause)');
+    await button(page, 'Run').click();
+    await expectStatus(page, /^running Run/);
+    assert.equal(await button(page, 'Pause').isEnabled(), true);
+    assert.equal(await button(page, 'Step into').isDisabled(), true);
+    await page.waitForTimeout(300);
+    const first = await executed(page);
+    await page.waitForTimeout(300);
+    const second = await executed(page);
+    assert.ok(first > 0 && second > first, `the instruction counter advances (${first} then ${second})`);
+
+    // Time from the click event to the status line leaving "running", measured in the page.
+    await page.evaluate(() => {
+      const status = document.getElementById('status');
+      window.__pause = {};
+      document.getElementById('pause').addEventListener('click', (e) => (window.__pause.click = e.timeStamp), { once: true });
+      new MutationObserver((_, obs) => {
+        if (!status.textContent.startsWith('running')) {
+          window.__pause.stopped = performance.now();
+          obs.disconnect();
+        }
+      }).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    await button(page, 'Pause').click();
+    await expectStatus(page, /^paused at spin @ 0x[0-9a-f]+ \(paused\)/);
+    const { click, stopped } = await page.evaluate(() => window.__pause);
+    t.diagnostic(`paused ${(stopped - click).toFixed(1)} ms after the click event`);
+    assert.ok(stopped - click < 100, `paused ${Math.round(stopped - click)} ms after the click`);
+    await expectConsole(page, /paused at spin @ 0x[0-9a-f]+ \([\d,]+ instructions in \d+ ms\)/);
+    const ticks = Number((await tableRows(page, 'Globals'))[0].split(' ').at(-1));
+    assert.ok(ticks > 1000, `the global counted (${ticks})`);
+
+    // Keyboard: F8 continues and pauses again; stepping works after a pause.
+    await page.keyboard.press('F8');
+    await expectStatus(page, /^running Continue/);
+    await page.waitForTimeout(200);
+    await page.keyboard.press('F8');
+    await expectStatus(page, /^paused at spin/);
+    const before = await executed(page);
+    await button(page, 'Step into').click();
+    assert.equal(await executed(page), before + 1);
+    await button(page, 'Reset').click();
+    await expectStatus(page, /^ready$/);
+    assert.deepEqual(await tableRows(page, 'Globals'), ['$ticks mut i64 0']);
+  }));
+
+test('panels are labelled regions; usable at 800 px and in dark mode', async () => {
+  const names = ['Disassembly', 'Value stack', 'Call stack', 'Locals', 'Globals', 'Memory', 'Console', 'Module summary'];
+  await withPage('narrow-800', { width: 800, fullPage: true }, async (page) => {
+    await pickExample(page, 'String in memory');
+    for (const name of names) assert.equal(await region(page, name).count(), 1, `region ${name}`);
+    for (const name of ['Run', 'Step into', 'Step over', 'Step out', 'Step back', 'Continue', 'Pause', 'Reset', 'Compile']) {
+      assert.equal(await button(page, name).count(), 1, `button ${name}`);
+    }
+    for (let i = 0; i < 12; i++) await page.keyboard.press('F11');
+    await expectStatus(page, /^paused at upper/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling at 800 px (${overflow} px too wide)`);
+    // Panels stack: the Value stack is below the Disassembly, not beside it.
+    const code = await region(page, 'Disassembly').boundingBox();
+    const stack = await region(page, 'Value stack').boundingBox();
+    assert.ok(stack.y >= code.y + code.height, 'panels stack at 800 px');
+  });
+  await withPage('dark-mode', { colorScheme: 'dark' }, async (page) => {
+    await pickExample(page, 'Loop storing into memory');
+    await page.getByLabel('$n: i32').fill('4');
+    await button(page, 'Continue').click();
+    await expectConsole(page, /squares\(4\) → i32:14/);
+    for (let i = 0; i < 20; i++) await page.keyboard.press('F11');
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = bg.match(/\d+/g).map(Number);
+    assert.ok(r + g + b < 150, `dark background (${bg})`);
+  });
+});

@@ -1,0 +1,688 @@
+// The playground's controller: one state object (`app`), event wiring, and calls into the
+// interpreter (www/pkg, built by wasm-pack). Every action calls the wasm API, stores the
+// returned state and calls render(app). No interpreter logic lives here.
+import init, { Playground } from './pkg/wasmscope.js';
+import { examples } from './examples.js';
+import { MEM_WINDOW, hex, positionText, render, renderExamples, renderStatus, typed } from './render.js';
+
+const STORAGE_KEY = 'wasmscope.editor';
+const MAX_FILE = 16 * 1024 * 1024;
+const SLICE_MS = 10; // target duration of one slice of a long run
+const $ = (id) => document.getElementById(id);
+
+const app = {
+  ready: false, // the wasm module is initialised
+  fatal: null, // the page cannot work (the interpreter failed to load)
+  pg: null, // the Playground (a loaded module and its debugging session)
+  moduleId: 0, // bumps on every load (render caches are keyed on it)
+  summary: null,
+  source: { kind: 'text' }, // or { kind: 'binary', name, size }
+  loadError: null,
+  funcName: '', // the selected export
+  params: [], // [{ name, type }] of the selected export
+  args: [], // argument strings, one per parameter
+  argErrors: [],
+  state: null, // the last state the API returned
+  prev: null, // the state before the last command (changes are highlighted against it)
+  frame: null, // selected call-stack frame (index, outermost = 0), null = innermost
+  code: null, // disassembly shown: { index, name, lines } or { index, name, error }
+  mem: { base: 0, sel: 0, selEnd: 0, bytes: null, inspect: null },
+  running: null, // { label, kind, t0, executed0 } while a sliced command runs
+  pauseRequested: false,
+  slice: 100_000, // instructions per slice, adapted to SLICE_MS
+  log: [], // console entries { kind: info|cmd|result|trap|error, text }
+  scrollCode: false,
+};
+
+const disasmCache = new Map(); // func index -> disassembly, per module
+
+// ---- helpers ----------------------------------------------------------------------
+
+function log(kind, text) {
+  app.log.push({ kind, text });
+  if (app.log.length > 1000) app.log.splice(0, app.log.length - 800);
+}
+
+function errorMessage(e) {
+  return e instanceof Error ? e.message : String(e);
+}
+
+const inCall = () => app.state?.status === 'paused';
+
+const NUMBER = {
+  int: /^[+-]?(0x[0-9a-f]+|[0-9]+)$/i,
+  float: /^[+-]?(inf|infinity|nan(:0x[0-9a-f]+)?|[0-9]+\.?[0-9]*(e[+-]?[0-9]+)?|\.[0-9]+(e[+-]?[0-9]+)?|0x[0-9a-f]+\.?[0-9a-f]*(p[+-]?[0-9]+)?)$/i,
+  ref: /^(null|[0-9]+)$/i,
+};
+const PATTERN = { i32: NUMBER.int, i64: NUMBER.int, f32: NUMBER.float, f64: NUMBER.float, funcref: NUMBER.ref, externref: NUMBER.ref };
+
+/** An argument's problem, or '' (shape only: the interpreter checks ranges too). */
+function argProblem(text, type) {
+  let t = text.trim();
+  if (t.toLowerCase().startsWith(type + ':')) t = t.slice(type.length + 1);
+  if (t === '') return `enter a ${type}`;
+  const re = PATTERN[type];
+  if (re && !re.test(t)) return `not a valid ${type}`;
+  return '';
+}
+
+function defaultArg(type) {
+  return type === 'funcref' || type === 'externref' ? 'null' : '0';
+}
+
+// ---- derived view data (read from the interpreter before each render) ---------------
+
+function disassembly(func) {
+  if (!disasmCache.has(func)) {
+    let d;
+    try {
+      d = app.pg.disassembly(func);
+    } catch (e) {
+      const f = app.summary?.functions.find((x) => x.index === func);
+      d = { index: func, name: f?.name ?? `func[${func}]`, error: f?.imported ? `${f.name} is imported: no code to show.` : errorMessage(e) };
+    }
+    disasmCache.set(func, d);
+  }
+  return disasmCache.get(func);
+}
+
+function selectedExportIndex() {
+  return app.summary?.exports.find((e) => e.kind === 'func' && e.name === app.funcName)?.index;
+}
+
+function refresh() {
+  // Disassembly: the shown frame's function, or the selected export when nothing runs.
+  const frames = app.state?.frames ?? [];
+  let func = null;
+  if (frames.length) func = frames[Math.min(app.frame ?? frames.length - 1, frames.length - 1)].func;
+  else if (app.pg) func = selectedExportIndex() ?? null;
+  app.code = app.pg && func != null ? disassembly(func) : null;
+
+  // Memory: only the visible window and the inspector's 8 bytes.
+  const m = app.mem;
+  if (app.pg && app.state?.memoryPages != null) {
+    const size = app.state.memoryPages * 65536;
+    if (m.base >= size) m.base = Math.max(0, Math.floor((size - MEM_WINDOW) / 16) * 16);
+    m.bytes = app.pg.readMemory(m.base, MEM_WINDOW);
+    m.inspect = app.pg.readMemory(Math.min(m.sel, m.selEnd), 8);
+  } else {
+    m.bytes = null;
+    m.inspect = null;
+  }
+  render(app);
+}
+
+/** Stores a new state from a command (the old one is kept for change highlighting). */
+function setState(state, prev = app.state) {
+  app.prev = prev;
+  app.state = state;
+  app.frame = null;
+  app.scrollCode = true;
+}
+
+// ---- loading ----------------------------------------------------------------------
+
+function loadModule(input, { source, func, args } = {}, refusal = null) {
+  cancelRun();
+  const previousFunc = app.funcName;
+  let pg;
+  try {
+    if (refusal) throw new Error(refusal);
+    pg = Playground.load(input);
+  } catch (e) {
+    app.pg?.free();
+    app.pg = null;
+    app.summary = null;
+    app.state = null;
+    app.prev = null;
+    app.funcName = '';
+    app.params = [];
+    app.args = [];
+    app.argErrors = [];
+    app.source = source ?? app.source;
+    app.loadError = errorMessage(e);
+    app.moduleId++;
+    log('error', `load failed: ${app.loadError}`);
+    refresh();
+    return false;
+  }
+  app.pg?.free();
+  app.pg = pg;
+  app.moduleId++;
+  disasmCache.clear();
+  app.loadError = null;
+  app.source = source ?? app.source;
+  app.summary = pg.summary();
+  app.paramNames = probeParamNames(pg, app.summary);
+  app.state = pg.state();
+  app.prev = null;
+  app.frame = null;
+  app.mem = { base: 0, sel: 0, selEnd: 0, bytes: null, inspect: null };
+  const funcs = app.summary.exports.filter((e) => e.kind === 'func');
+  const pick = funcs.find((e) => e.name === func) ?? funcs.find((e) => e.name === previousFunc) ?? funcs[0];
+  selectFunction(pick?.name ?? '', pick?.name === func ? args : undefined);
+  const what = app.source.kind === 'binary' ? `${app.source.name || 'binary module'}` : 'WAT';
+  log('info', `loaded ${what}: ${app.summary.size.toLocaleString('en-US')} bytes, ${funcs.length} exported function${funcs.length === 1 ? '' : 's'}`);
+  refresh();
+  return true;
+}
+
+/**
+ * Parameter names per exported function index. The summary has only types, so each
+ * function with parameters is started once (it stops before its first instruction: nothing
+ * runs) to read its frame's local names, then the instance is reset. Unnamed ones are
+ * shown as $0, $1, ...
+ */
+function probeParamNames(pg, summary) {
+  const names = new Map();
+  let started = false;
+  for (const e of summary.exports.slice(0, 500)) {
+    const f = e.kind === 'func' && summary.functions.find((x) => x.index === e.index);
+    if (!f || f.imported || !f.params.length || f.paramNames || names.has(f.index)) continue;
+    try {
+      const s = pg.start(e.name, f.params.map(defaultArg));
+      started = true;
+      const locals = s.frames.at(-1)?.locals ?? [];
+      names.set(f.index, f.params.map((_, i) => locals[i]?.name ?? null));
+    } catch {
+      // e.g. a parameter type the page cannot give a default for: keep $0, $1, ...
+    }
+  }
+  if (started) pg.reset();
+  return names;
+}
+
+function selectFunction(name, args) {
+  app.funcName = name;
+  const exp = app.summary?.exports.find((e) => e.kind === 'func' && e.name === name);
+  const f = exp ? app.summary.functions.find((x) => x.index === exp.index) : null;
+  const names = f?.paramNames ?? app.paramNames?.get(f?.index) ?? [];
+  app.params = (f?.params ?? []).map((type, i) => ({ name: names[i] ? `$${names[i]}` : `$${i}`, type }));
+  const keep = app.args.length === app.params.length && !args ? app.args : null;
+  app.args = app.params.map((p, i) => args?.[i] ?? keep?.[i] ?? defaultArg(p.type));
+  app.argErrors = app.params.map(() => '');
+}
+
+function compile() {
+  const editor = $('editor');
+  const text = editor.value;
+  saveEditor();
+  const ex = examples.find((e) => e.wat === text);
+  if (!loadModule(text, { source: { kind: 'text' }, func: ex?.func, args: ex?.args })) showTextError(text);
+}
+
+/** Puts the editor's caret where a WAT parse error points (`--> <anon>:LINE:COLUMN`). */
+function showTextError(text) {
+  const m = /--> [^\n]*?:(\d+):(\d+)/.exec(app.loadError ?? '');
+  if (!m) return;
+  const lines = text.split('\n');
+  const line = Math.min(Number(m[1]), lines.length) - 1;
+  let at = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + Number(m[2]) - 1;
+  at = Math.min(at, text.length);
+  const editor = $('editor');
+  editor.focus();
+  editor.setSelectionRange(at, Math.min(at + 1, text.length));
+}
+
+async function loadFile(file) {
+  if (!file) return;
+  if (file.size > MAX_FILE) {
+    app.loadError = `${file.name} is ${(file.size / 1048576).toFixed(1)} MiB: files over 16 MiB are refused.`;
+    log('error', app.loadError);
+    refresh();
+    return;
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const isBinary = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+  $('examples').value = '';
+  if (isBinary) {
+    loadModule(bytes, { source: { kind: 'binary', name: file.name, size: bytes.length } });
+  } else if (/\.wasm$/i.test(file.name) && !/^\s*[(;]/.test(new TextDecoder().decode(bytes.subarray(0, 64)))) {
+    // Neither a binary nor text: the interpreter would report it as bad WAT.
+    loadModule(null, { source: { kind: 'binary', name: file.name, size: bytes.length } }, `${file.name} is not a WebAssembly binary: it does not start with the magic number \\0asm (at offset 0x0)`);
+  } else {
+    const text = new TextDecoder().decode(bytes);
+    $('editor').value = text;
+    saveEditor();
+    loadModule(text, { source: { kind: 'text' } });
+  }
+}
+
+function saveEditor() {
+  try {
+    localStorage.setItem(STORAGE_KEY, $('editor').value);
+  } catch {
+    // storage unavailable (private mode, quota): the editor still works
+  }
+}
+
+// ---- commands -----------------------------------------------------------------------
+
+function readArgs() {
+  app.argErrors = app.params.map((p, i) => argProblem(app.args[i] ?? '', p.type));
+  const bad = app.argErrors.findIndex(Boolean);
+  if (bad >= 0) {
+    log('error', `argument ${app.params[bad].name}: ${app.argErrors[bad]} (got ${JSON.stringify(app.args[bad] ?? '')})`);
+    return null;
+  }
+  return app.args.map((a) => a.trim());
+}
+
+/** Starts the selected function if no call is in progress. Returns false on failure. */
+function ensureStarted() {
+  if (inCall()) return true;
+  const args = readArgs();
+  if (!args) return false;
+  const prev = app.state;
+  try {
+    setState(app.pg.start(app.funcName, args), prev);
+  } catch (e) {
+    log('error', errorMessage(e));
+    return false;
+  }
+  app.callLabel = `${app.funcName}(${args.join(', ')})`;
+  log('cmd', `▶ ${app.callLabel}`);
+  return true;
+}
+
+/** Runs a one-shot command (step into, step back, ...). */
+function command(fn) {
+  if (!app.pg || app.running) return;
+  try {
+    const prev = app.state;
+    setState(fn(), prev);
+    report(app.state);
+  } catch (e) {
+    log('error', errorMessage(e));
+  }
+  refresh();
+}
+
+/** Reports how a command ended, in the Console. */
+function report(s, extra = '') {
+  const top = s.frames[s.frames.length - 1];
+  switch (s.stop.kind) {
+    case 'finished': {
+      const results = (s.stop.results ?? []).map(typed).join(', ') || '(no results)';
+      log('result', `${app.callLabel ?? app.funcName} → ${results}${extra}`);
+      break;
+    }
+    case 'trapped': {
+      const at = s.stop.trapOffset != null ? ` at ${hex(s.stop.trapOffset)}` : '';
+      const where = top ? ` in ${top.funcName}` : '';
+      log('trap', `trap: ${s.stop.trap}${at}${where}${extra}`);
+      break;
+    }
+    case 'breakpoint':
+      log('info', `breakpoint ${s.stop.breakpoint} hit at ${top ? positionText(top) : '?'}${extra}`);
+      break;
+    case 'watchpoint': {
+      const w = s.stop.watch;
+      const bytes = (a) => Array.from(a, (b) => b.toString(16).padStart(2, '0')).join(' ');
+      log('info', `watchpoint ${w.watchpoint}: ${w.width}-byte write at ${hex(w.addr, 1)}: ${bytes(w.old)} → ${bytes(w.new)}${extra}`);
+      showAddress(w.addr, w.addr + Math.max(1, w.width) - 1);
+      break;
+    }
+    case 'history-start':
+      log('info', 'reached the oldest recorded step');
+      break;
+    case 'budget':
+      log('info', `paused at ${top ? positionText(top) : '?'}${extra}`);
+      break;
+    default:
+      break;
+  }
+}
+
+// ---- sliced long-running commands ----------------------------------------------------
+
+// A MessageChannel tick yields to input and rendering without setTimeout's 4 ms clamp.
+const channel = new MessageChannel();
+let queued = null;
+channel.port1.onmessage = () => {
+  const f = queued;
+  queued = null;
+  f?.();
+};
+function schedule(f) {
+  queued = f;
+  channel.port2.postMessage(null);
+}
+
+/**
+ * Runs `first(budget)` and then `next(budget)` in slices of about SLICE_MS each until the
+ * stop is not a budget stop or Pause is pressed; the status line counts live.
+ */
+function sliced(label, first, next) {
+  if (!app.pg || app.running) return;
+  const run = { label, t0: performance.now(), executed0: app.state?.executed ?? 0 };
+  const prev = app.state;
+  app.running = run;
+  app.pauseRequested = false;
+  let started = false;
+  let painted = 0; // when the running state was last shown
+  const finish = (s) => {
+    app.running = null;
+    app.pauseRequested = false;
+    setState(s, prev);
+    const ms = performance.now() - run.t0;
+    const n = Math.max(0, s.executed - run.executed0);
+    const total = (s.status === 'finished' || s.status === 'trapped') && s.executed !== n ? `; ${s.executed.toLocaleString('en-US')} in this call` : '';
+    report(s, ` (${n.toLocaleString('en-US')} instruction${n === 1 ? '' : 's'} in ${ms < 10 ? ms.toFixed(2) : Math.round(ms)} ms${total})`);
+    refresh();
+  };
+  const tick = () => {
+    if (app.running !== run) return; // cancelled (a new module was loaded)
+    if (started && app.pauseRequested) return finish(app.state); // paused between slices
+    const t = performance.now();
+    let s;
+    try {
+      s = (started ? next : first)(app.slice);
+    } catch (e) {
+      app.running = null;
+      log('error', errorMessage(e));
+      refresh();
+      return;
+    }
+    started = true;
+    const dt = performance.now() - t;
+    const factor = dt > 0.5 ? SLICE_MS / dt : 4;
+    app.slice = Math.round(Math.min(50_000_000, Math.max(1000, app.slice * Math.min(4, Math.max(0.25, factor)))));
+    app.state = s;
+    if (s.stop.kind !== 'budget') return finish(s);
+    if (!painted) refresh(); // the first time: disable the buttons, enable Pause
+    else if (t - painted > 50) renderStatus(app);
+    if (!painted || t - painted > 50) painted = t;
+    schedule(tick);
+  };
+  // The first slice runs at once: a short command finishes without a flash of "running".
+  tick();
+}
+
+function cancelRun() {
+  app.running = null;
+  app.pauseRequested = false;
+  queued = null;
+}
+
+const actions = {
+  run() {
+    if (!app.pg || app.running || !app.funcName) return;
+    if (!ensureStarted()) return refresh();
+    sliced('Run', (b) => app.pg.run(b), (b) => app.pg.run(b));
+  },
+  continue() {
+    if (!app.pg || app.running || !app.funcName) return;
+    if (!ensureStarted()) return refresh();
+    sliced('Continue', (b) => app.pg.resume(b), (b) => app.pg.proceed(b));
+  },
+  pause() {
+    if (app.running) app.pauseRequested = true;
+  },
+  stepInto() {
+    if (!app.pg || app.running || !app.funcName) return;
+    if (!inCall()) {
+      // Stopping before the first instruction counts as the first step.
+      ensureStarted();
+      return refresh();
+    }
+    command(() => app.pg.stepInto());
+  },
+  stepOver() {
+    if (!app.pg || app.running || !app.funcName) return;
+    if (!ensureStarted()) return refresh();
+    sliced('Step over', (b) => app.pg.stepOver(b), (b) => app.pg.proceed(b));
+  },
+  stepOut() {
+    if (!app.pg || app.running || !inCall()) return;
+    sliced('Step out', (b) => app.pg.stepOut(b), (b) => app.pg.proceed(b));
+  },
+  stepBack() {
+    if (!app.state?.history) return;
+    command(() => app.pg.stepBack());
+  },
+  reverseContinue() {
+    if (!app.state?.history) return;
+    command(() => app.pg.reverseContinue());
+  },
+  reset() {
+    if (!app.pg || app.running) return;
+    command(() => app.pg.reset());
+    app.prev = null;
+    log('info', 'reset: a fresh instance (breakpoints and watchpoints kept)');
+    refresh();
+  },
+};
+
+// ---- breakpoints, watchpoints, memory navigation --------------------------------------
+
+function toggleBreakpoint(func, offset) {
+  if (!app.pg) return;
+  try {
+    const b = app.state?.breakpoints.find((x) => x.func === func && x.offset === offset);
+    if (b) app.pg.removeBreakpoint(b.id);
+    else app.pg.addBreakpoint(func, offset);
+    app.state = app.pg.state();
+  } catch (e) {
+    log('error', errorMessage(e));
+  }
+  refresh();
+}
+
+function toggleWatchpoint() {
+  if (!app.pg) return;
+  const lo = Math.min(app.mem.sel, app.mem.selEnd);
+  const len = Math.abs(app.mem.selEnd - app.mem.sel) + 1;
+  try {
+    const w = app.state?.watchpoints.find((x) => x.addr === lo && x.len === len);
+    if (w) app.pg.removeWatchpoint(w.id);
+    else {
+      const id = app.pg.addWatchpoint(lo, len);
+      log('info', `watchpoint ${id}: break after writes to ${hex(lo, 1)}${len > 1 ? `..${hex(lo + len - 1, 1)}` : ''}`);
+    }
+    app.state = app.pg.state();
+  } catch (e) {
+    log('error', errorMessage(e));
+  }
+  refresh();
+}
+
+/** Selects [lo, hi] and moves the window so that `lo` is visible. */
+function showAddress(lo, hi = lo) {
+  const m = app.mem;
+  m.sel = lo;
+  m.selEnd = hi;
+  if (lo !== m.typed) m.typed = null;
+  if (lo < m.base || lo >= m.base + MEM_WINDOW) m.base = Math.floor(lo / 16) * 16;
+}
+
+function parseAddress(text) {
+  const t = text.trim().toLowerCase();
+  if (/^0x[0-9a-f]+$/.test(t)) return parseInt(t.slice(2), 16);
+  if (/^[0-9]+$/.test(t)) return parseInt(t, 10);
+  return null;
+}
+
+// ---- wiring -----------------------------------------------------------------------------
+
+function wire() {
+  const click = (id, fn) => $(id).addEventListener('click', () => fn());
+  click('run', actions.run);
+  click('continue', actions.continue);
+  click('pause', actions.pause);
+  click('step-into', actions.stepInto);
+  click('step-over', actions.stepOver);
+  click('step-out', actions.stepOut);
+  click('step-back', actions.stepBack);
+  click('reverse-continue', actions.reverseContinue);
+  click('reset', actions.reset);
+  click('compile', compile);
+  click('console-clear', () => {
+    app.log = [];
+    refresh();
+  });
+  click('edit-text', () => {
+    app.source = { kind: 'text' };
+    refresh();
+    $('editor').focus();
+  });
+  $('call-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    actions.run();
+  });
+
+  $('examples').addEventListener('change', (e) => {
+    const ex = examples[Number(e.target.value)];
+    if (!ex || e.target.value === '') return;
+    $('editor').value = ex.wat;
+    saveEditor();
+    loadModule(ex.wat, { source: { kind: 'text' }, func: ex.func, args: ex.args });
+  });
+
+  $('file-input').addEventListener('change', async (e) => {
+    const file = e.target.files?.[0];
+    await loadFile(file);
+    e.target.value = '';
+  });
+  const zone = $('drop-zone');
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    loadFile(e.dataTransfer?.files?.[0]);
+  });
+
+  const editor = $('editor');
+  let saveTimer = 0;
+  editor.addEventListener('input', () => {
+    const ex = examples[Number($('examples').value)];
+    if (ex && ex.wat !== editor.value) $('examples').value = '';
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(saveEditor, 300);
+  });
+  editor.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      compile();
+    }
+  });
+
+  $('function').addEventListener('change', (e) => {
+    selectFunction(e.target.value);
+    refresh();
+  });
+  $('args').addEventListener('input', (e) => {
+    const i = Number(e.target.dataset.index);
+    if (Number.isNaN(i)) return;
+    app.args[i] = e.target.value;
+    app.argErrors[i] = '';
+    refresh();
+  });
+  $('args').addEventListener('change', (e) => {
+    const i = Number(e.target.dataset.index);
+    if (Number.isNaN(i) || !app.params[i]) return;
+    app.argErrors[i] = argProblem(e.target.value, app.params[i].type);
+    refresh();
+  });
+
+  $('disassembly').addEventListener('click', (e) => {
+    const button = e.target.closest('button.gutter');
+    if (button) toggleBreakpoint(Number(button.dataset.func), Number(button.dataset.offset));
+  });
+  $('call-stack').addEventListener('click', (e) => {
+    const button = e.target.closest('button.frame');
+    if (!button) return;
+    app.frame = Number(button.dataset.frame);
+    app.scrollCode = true;
+    refresh();
+  });
+
+  $('memory').addEventListener('click', (e) => {
+    const cell = e.target.closest('[data-addr]');
+    if (!cell) return;
+    const a = Number(cell.dataset.addr);
+    if (e.shiftKey) app.mem.selEnd = a;
+    else app.mem.sel = app.mem.selEnd = a;
+    app.mem.typed = null;
+    refresh();
+  });
+  const addr = $('mem-addr');
+  // Enter applies the address; so does leaving the box (change), unless already applied.
+  const applyAddress = () => {
+    const a = parseAddress(addr.value);
+    addr.setAttribute('aria-invalid', a == null ? 'true' : 'false');
+    if (a == null || a === app.mem.typed) return;
+    app.mem.typed = a;
+    showAddress(a);
+    refresh();
+  };
+  addr.addEventListener('change', applyAddress);
+  addr.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      applyAddress();
+    }
+  });
+  click('mem-prev', () => {
+    app.mem.base = Math.max(0, app.mem.base - MEM_WINDOW);
+    refresh();
+  });
+  click('mem-next', () => {
+    const size = (app.state?.memoryPages ?? 0) * 65536;
+    if (app.mem.base + MEM_WINDOW < size) app.mem.base += MEM_WINDOW;
+    refresh();
+  });
+  click('mem-watch', toggleWatchpoint);
+  $('watchpoints').addEventListener('click', (e) => {
+    const id = e.target.closest('[data-unwatch]')?.dataset.unwatch;
+    if (id == null) return;
+    app.pg?.removeWatchpoint(Number(id));
+    app.state = app.pg?.state() ?? app.state;
+    refresh();
+  });
+
+  document.addEventListener('keydown', (e) => {
+    const keys = {
+      F8: () => (app.running ? actions.pause() : actions.continue()),
+      F10: () => (e.shiftKey ? actions.stepBack() : actions.stepOver()),
+      F11: () => (e.shiftKey ? actions.stepOut() : actions.stepInto()),
+    };
+    const fn = keys[e.key];
+    if (!fn) return;
+    e.preventDefault();
+    if (app.ready && app.pg) fn();
+  });
+}
+
+// ---- start-up -----------------------------------------------------------------------------
+
+async function main() {
+  renderExamples(examples);
+  wire();
+  let saved = null;
+  try {
+    saved = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    // no storage
+  }
+  $('editor').value = saved ?? examples[0].wat;
+  const ex = examples.findIndex((e) => e.wat === $('editor').value);
+  $('examples').value = ex >= 0 ? String(ex) : '';
+  render(app);
+  try {
+    await init();
+  } catch (e) {
+    app.fatal = `the interpreter (pkg/wasmscope_bg.wasm) did not load: ${errorMessage(e)}`;
+    log('error', app.fatal);
+    render(app);
+    return;
+  }
+  app.ready = true;
+  compile();
+}
+
+main();

@@ -1,0 +1,628 @@
+// Pure rendering: the app state (see main.js) -> DOM. No calls into the interpreter here;
+// main.js reads everything a panel needs (disassembly, memory window) before render().
+
+const $ = (id) => document.getElementById(id);
+
+/** Small element builder: h('li', {class: 'x', dataset: {a: 1}}, 'text', child). */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'style') el.style.cssText = v;
+    else if (k in el && typeof v !== 'string') el[k] = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
+}
+
+/** Replaces an element's children, skipping null/false and flattening arrays. */
+function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+}
+
+export const hex = (n, width = 4) => '0x' + n.toString(16).padStart(width, '0');
+export const typed = (v) => `${v.type}:${v.value}`;
+const plural = (n, word) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+/** The frame the panels show: the selected one, or the innermost. */
+export function shownFrame(app) {
+  const frames = app.state?.frames ?? [];
+  if (frames.length === 0) return null;
+  const i = app.frame ?? frames.length - 1;
+  return { index: i, frame: frames[Math.min(i, frames.length - 1)], innermost: i >= frames.length - 1 };
+}
+
+/** The same frame in the state before the last command, if it is the same call site. */
+function prevFrame(app, index, func) {
+  const f = app.prev?.frames?.[index];
+  return f && f.func === func ? f : null;
+}
+
+function sameValue(a, b) {
+  return a && b && a.type === b.type && a.value === b.value;
+}
+
+function funcLabel(name) {
+  return name;
+}
+
+export function positionText(frame) {
+  return `${funcLabel(frame.funcName)} @ ${hex(frame.offset)}`;
+}
+
+// ---- status line ----------------------------------------------------------------
+
+export function statusText(app) {
+  if (app.fatal) return 'error: ' + app.fatal;
+  if (!app.ready) return 'loading…';
+  if (!app.pg) return app.loadError ? 'no module (load failed)' : 'no module';
+  if (app.running) return `running ${app.running.label}…`;
+  const s = app.state;
+  if (!s) return 'ready';
+  const top = s.frames[s.frames.length - 1];
+  switch (s.status) {
+    case 'ready':
+      return 'ready';
+    case 'finished':
+      return `finished: ${(s.stop.results ?? []).map(typed).join(', ') || 'no results'}`;
+    case 'trapped':
+      return `trapped: ${s.stop.trap}`;
+    default: {
+      const why = {
+        breakpoint: ` (breakpoint ${s.stop.breakpoint})`,
+        watchpoint: ` (watchpoint ${s.stop.watch?.watchpoint})`,
+        started: ' (call started)',
+        budget: ' (paused)',
+        'history-start': ' (oldest recorded step)',
+      }[s.stop.kind] ?? '';
+      return top ? `paused at ${positionText(top)}${why}` : `paused${why}`;
+    }
+  }
+}
+
+export function renderStatus(app) {
+  const status = $('status');
+  const text = statusText(app);
+  if (status.textContent !== text) status.textContent = text;
+  status.dataset.status = app.running ? 'running' : (app.state?.status ?? 'none');
+  const s = app.state;
+  $('executed').textContent = plural(s?.executed ?? 0, 'instruction');
+  $('depth').textContent = `depth ${s?.depth ?? 0}`;
+}
+
+// ---- module summary -------------------------------------------------------------
+
+function renderSummary(app) {
+  const err = $('load-error');
+  if (app.loadError) {
+    err.hidden = false;
+    fill(err, h('strong', {}, 'Cannot load: '), ...highlightOffset(app.loadError));
+  } else {
+    err.hidden = true;
+    fill(err);
+  }
+  const box = $('summary');
+  if (box._summary === app.summary) return;
+  box._summary = app.summary;
+  const m = app.summary;
+  if (!m) {
+    fill(box, h('p', { class: 'empty' }, 'No module loaded.'));
+    return;
+  }
+  const list = (items, empty, fn) =>
+    items.length ? h('ul', { class: 'code' }, items.map((x) => h('li', {}, ...fn(x)))) : h('p', { class: 'empty' }, empty);
+  fill(box,
+    h(
+      'p',
+      { class: 'counts' },
+      `${plural(m.size, 'byte')} · ${plural(m.functions.length, 'function')} · ${plural(m.memories, 'memory').replace('memorys', 'memories')} · ${plural(m.tables, 'table')} · ${plural(m.globals, 'global')}`,
+    ),
+    h('h3', {}, `Exports (${m.exports.length})`),
+    list(m.exports, 'none', (e) => [h('span', { class: 'kw' }, e.kind), ' ', h('b', {}, e.name), ' ', h('span', { class: 'sig' }, sigText(e.type, e.kind))]),
+    h('h3', {}, `Imports (${m.imports.length})`),
+    list(m.imports, 'none', (i) => [h('span', { class: 'kw' }, i.kind), ' ', `${i.module}.${i.name}`, ' ', h('span', { class: 'sig' }, i.type)]),
+    m.customSections.length
+      ? [h('h3', {}, 'Custom sections'), list(m.customSections, '', ([name, size]) => [`${name} (${plural(size, 'byte')})`])]
+      : null,
+  );
+}
+
+function sigText(type, kind) {
+  return kind === 'func' ? type.replace(/^func\s*/, '') || '()' : type;
+}
+
+/** Splits an error message so the `offset 0x…` part can be emphasised. */
+function highlightOffset(message) {
+  const m = /(at )?offset (0x[0-9a-f]+|\d+)/i.exec(message);
+  if (!m) return [message];
+  return [message.slice(0, m.index), h('mark', { class: 'offset' }, m[0]), message.slice(m.index + m[0].length)];
+}
+
+// ---- function picker and arguments ----------------------------------------------
+
+function renderCall(app) {
+  const select = $('function');
+  const exports = app.summary ? app.summary.exports.filter((e) => e.kind === 'func') : [];
+  if (select._summary !== app.summary) {
+    select._summary = app.summary;
+    fill(select,
+      ...(exports.length
+        ? exports.map((e) => h('option', { value: e.name }, `${e.name} ${sigText(e.type, 'func')}`))
+        : [h('option', { value: '' }, app.summary ? '(no exported functions)' : '(no module)')]),
+    );
+  }
+  if (select.value !== app.funcName) select.value = app.funcName;
+  select.disabled = !exports.length || !!app.running;
+
+  const box = $('args');
+  const params = app.params ?? [];
+  const key = `${app.funcName}|${params.map((p) => p.type).join(',')}`;
+  if (box._key !== key || box._summary !== app.summary) {
+    box._key = key;
+    box._summary = app.summary;
+    fill(box,
+      ...params.map((p, i) =>
+        h(
+          'span',
+          { class: 'arg' },
+          h('label', { for: `arg-${i}` }, `${p.name}: ${p.type}`),
+          h('input', {
+            id: `arg-${i}`,
+            type: 'text',
+            class: 'code',
+            size: 8,
+            spellcheck: 'false',
+            dataset: { index: i },
+            value: app.args[i] ?? '',
+            'aria-describedby': `arg-${i}-error`,
+          }),
+          h('span', { id: `arg-${i}-error`, class: 'arg-error', role: 'alert' }),
+        ),
+      ),
+      params.length ? null : h('span', { class: 'empty' }, app.funcName ? 'no parameters' : ''),
+    );
+  }
+  params.forEach((p, i) => {
+    const input = $(`arg-${i}`);
+    if (!input) return;
+    if (document.activeElement !== input && input.value !== (app.args[i] ?? '')) input.value = app.args[i] ?? '';
+    const error = app.argErrors[i] ?? '';
+    input.setAttribute('aria-invalid', error ? 'true' : 'false');
+    input.disabled = !!app.running;
+    const msg = $(`arg-${i}-error`);
+    if (msg.textContent !== error) msg.textContent = error;
+  });
+}
+
+function renderButtons(app) {
+  const s = app.state;
+  const loaded = !!app.pg && !!app.funcName;
+  const idle = !app.running;
+  const paused = s?.status === 'paused';
+  const set = (id, enabled) => {
+    $(id).disabled = !enabled;
+  };
+  set('run', loaded && idle);
+  set('continue', loaded && idle);
+  set('step-into', loaded && idle);
+  set('step-over', loaded && idle);
+  set('step-out', !!app.pg && idle && paused);
+  set('step-back', !!app.pg && idle && (s?.history ?? 0) > 0);
+  set('reverse-continue', !!app.pg && idle && (s?.history ?? 0) > 0);
+  set('pause', !!app.running);
+  set('reset', !!app.pg && idle);
+  set('compile', app.ready && idle && app.source.kind === 'text');
+  $('examples').disabled = !app.ready || !idle;
+  $('file-input').disabled = !app.ready || !idle;
+}
+
+// ---- disassembly ----------------------------------------------------------------
+
+function renderDisassembly(app) {
+  const box = $('disassembly');
+  const code = app.code; // { func, name, lines } | { func, error } | null
+  const title = $('disasm-title');
+  if (!code) {
+    box._key = null;
+    title.textContent = '';
+    fill(box, h('p', { class: 'empty' }, app.pg ? 'No function selected.' : 'Load a module to see its code.'));
+    return;
+  }
+  if (code.error) {
+    box._key = null;
+    title.textContent = code.name ?? '';
+    fill(box, h('p', { class: 'empty' }, code.error));
+    return;
+  }
+  title.textContent = `${code.name} (function ${code.index})`;
+  const key = `${app.moduleId}:${code.index}`;
+  if (box._key !== key) {
+    box._key = key;
+    box._current = null;
+    const width = Math.max(4, (code.lines.at(-1)?.offset ?? 0).toString(16).length);
+    fill(box,
+      h(
+        'ol',
+        { class: 'lines', 'aria-label': `Instructions of ${code.name}` },
+        code.lines.map((l, i) =>
+          h(
+            'li',
+            { dataset: { offset: l.offset, line: i } },
+            h('button', {
+              type: 'button',
+              class: 'gutter',
+              dataset: { offset: l.offset, func: code.index },
+              'aria-label': `Breakpoint at ${hex(l.offset, width)}`,
+              title: `Toggle breakpoint at ${hex(l.offset, width)}`,
+              'aria-pressed': 'false',
+            }),
+            h('span', { class: 'off' }, hex(l.offset, width)),
+            h('span', { class: 'ins', style: `padding-left:${l.depth * 2}ch` }, l.text),
+          ),
+        ),
+      ),
+    );
+  }
+  // Breakpoints.
+  const bps = new Map();
+  for (const b of app.state?.breakpoints ?? []) if (b.func === code.index) bps.set(b.offset, b);
+  for (const button of box.querySelectorAll('button.gutter')) {
+    const b = bps.get(Number(button.dataset.offset));
+    const on = b ? 'true' : 'false';
+    if (button.getAttribute('aria-pressed') !== on) button.setAttribute('aria-pressed', on);
+    button.title = b
+      ? `Breakpoint ${b.id}${b.hitCount ? ` (from hit ${b.hitCount})` : ''}, ${b.hits} hits: click to remove`
+      : `Toggle breakpoint at ${button.getAttribute('aria-label').slice(14)}`;
+  }
+  // Current line (of the shown frame) or the trapping instruction.
+  let current = null;
+  let cls = 'current';
+  const shown = shownFrame(app);
+  const s = app.state;
+  if (shown && shown.frame.func === code.index && s?.status !== 'finished') {
+    current = box.querySelector(`li[data-line="${shown.frame.line}"]`);
+    if (!shown.innermost) cls = 'caller';
+    if (s?.status === 'trapped') cls = 'trap';
+  }
+  if (!current && s?.status === 'trapped' && s.stop.trapOffset != null) {
+    current = box.querySelector(`li[data-offset="${s.stop.trapOffset}"]`);
+    cls = 'trap';
+  }
+  for (const li of box.querySelectorAll('li.current, li.caller, li.trap')) {
+    if (li !== current) {
+      li.classList.remove('current', 'caller', 'trap');
+      li.removeAttribute('aria-current');
+    }
+  }
+  if (current) {
+    current.classList.remove('current', 'caller', 'trap');
+    current.classList.add(cls);
+    current.setAttribute('aria-current', 'step');
+    if (box._current !== current || app.scrollCode) scrollIntoBox(box, current);
+  }
+  box._current = current;
+}
+
+function scrollIntoBox(box, el) {
+  const top = el.offsetTop;
+  const bottom = top + el.offsetHeight;
+  if (top < box.scrollTop + 8 || bottom > box.scrollTop + box.clientHeight - 8) {
+    box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+  }
+}
+
+// ---- value stack, call stack, locals, globals ------------------------------------
+
+function valueCells(v, changed) {
+  return [h('span', { class: `ty ty-${v.type}` }, v.type), ' ', h('span', { class: 'val' + (changed ? ' changed' : '') }, v.value)];
+}
+
+function renderValueStack(app) {
+  const box = $('value-stack');
+  const shown = shownFrame(app);
+  if (!shown) {
+    fill(box, h('p', { class: 'empty' }, app.state?.status === 'finished' ? 'Call finished.' : 'No call in progress.'));
+    return;
+  }
+  const { frame, index } = shown;
+  const prev = prevFrame(app, index, frame.func);
+  const ops = frame.operands;
+  if (ops.length === 0) {
+    fill(box, h('p', { class: 'empty' }, 'empty'));
+    return;
+  }
+  // Top first, grouped by the block each value belongs to.
+  const groups = [];
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = ops[i];
+    if (!groups.length || groups.at(-1).block !== op.block) groups.push({ block: op.block, items: [] });
+    const changed = prev ? !sameValue(prev.operands[i], op) : app.prev != null;
+    groups.at(-1).items.push(
+      h('li', { class: changed ? 'changed' : null, dataset: { slot: i } }, ...valueCells(op, changed)),
+    );
+  }
+  fill(box,
+    ...groups.map((g) =>
+      h(
+        'div',
+        { class: 'block-group', role: 'group', 'aria-label': g.block === 0 ? 'function body' : `block ${g.block}` },
+        h('div', { class: 'block-label' }, g.block === 0 ? 'function body' : `block ${g.block}`),
+        h('ol', { class: 'values' }, g.items),
+      ),
+    ),
+  );
+}
+
+function renderCallStack(app) {
+  const box = $('call-stack');
+  const frames = app.state?.frames ?? [];
+  if (!frames.length) {
+    fill(box, h('li', { class: 'empty' }, 'No call in progress.'));
+    return;
+  }
+  const shown = shownFrame(app);
+  const items = [];
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const f = frames[i];
+    const selected = i === shown.index;
+    items.push(
+      h(
+        'li',
+        { class: selected ? 'selected' : null },
+        h(
+          'button',
+          { type: 'button', class: 'frame', dataset: { frame: i }, 'aria-current': selected ? 'true' : null },
+          h('span', { class: 'fname' }, funcLabel(f.funcName)),
+          h('span', { class: 'off' }, hex(f.offset)),
+          h('span', { class: 'ins' }, f.text),
+        ),
+      ),
+    );
+  }
+  fill(box, ...items);
+}
+
+function renderLocals(app) {
+  const box = $('locals');
+  const shown = shownFrame(app);
+  $('locals-title').textContent = shown ? `of ${funcLabel(shown.frame.funcName)}` : '';
+  if (!shown) {
+    fill(box, h('p', { class: 'empty' }, 'No call in progress.'));
+    return;
+  }
+  const { frame, index } = shown;
+  const prev = prevFrame(app, index, frame.func);
+  if (!frame.locals.length) {
+    fill(box, h('p', { class: 'empty' }, 'none'));
+    return;
+  }
+  fill(box,
+    h(
+      'table',
+      { class: 'vars' },
+      h('thead', { class: 'visually-hidden' }, h('tr', {}, h('th', {}, 'name'), h('th', {}, 'type'), h('th', {}, 'value'))),
+      h(
+        'tbody',
+        {},
+        frame.locals.map((l) => {
+          const changed = prev && !sameValue(prev.locals[l.index], l);
+          return h(
+            'tr',
+            { class: changed ? 'changed' : null },
+            h('th', { scope: 'row' }, l.name ? `$${l.name}` : `$${l.index}`),
+            h('td', { class: `ty ty-${l.type}` }, l.type),
+            h('td', { class: 'val' }, l.value),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+function renderGlobals(app) {
+  const box = $('globals');
+  const globals = app.state?.globals ?? [];
+  if (!globals.length) {
+    fill(box, h('p', { class: 'empty' }, app.pg ? 'none' : 'No module loaded.'));
+    return;
+  }
+  const prev = app.prev?.globals;
+  fill(box,
+    h(
+      'table',
+      { class: 'vars' },
+      h('thead', { class: 'visually-hidden' }, h('tr', {}, h('th', {}, 'name'), h('th', {}, 'type'), h('th', {}, 'value'))),
+      h(
+        'tbody',
+        {},
+        globals.map((g, i) => {
+          const changed = prev && !sameValue(prev[i], g);
+          return h(
+            'tr',
+            { class: changed ? 'changed' : null },
+            h('th', { scope: 'row' }, g.name ? `$${g.name}` : `$${g.index}`),
+            h('td', { class: `ty ty-${g.type}` }, (g.mutable ? 'mut ' : '') + g.type),
+            h('td', { class: 'val' }, g.value),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+// ---- memory ---------------------------------------------------------------------
+
+export const MEM_WINDOW = 256;
+const ROW = 16;
+
+function renderMemory(app) {
+  const box = $('memory');
+  const info = $('memory-info');
+  const pages = app.state?.memoryPages;
+  const mem = app.mem;
+  const controls = ['mem-addr', 'mem-prev', 'mem-next', 'mem-watch'];
+  if (pages == null) {
+    info.textContent = '';
+    fill(box, h('p', { class: 'empty' }, app.pg ? 'This module has no memory.' : 'No module loaded.'));
+    fill($('inspector'));
+    fill($('watchpoints'));
+    for (const id of controls) $(id).disabled = true;
+    return;
+  }
+  for (const id of controls) $(id).disabled = false;
+  const size = pages * 65536;
+  info.textContent = `${plural(pages, 'page')} (${(size / 1024).toLocaleString('en-US')} KiB)`;
+  const addrBox = $('mem-addr');
+  if (document.activeElement !== addrBox) addrBox.value = hex(mem.sel, 1);
+
+  const selLo = Math.min(mem.sel, mem.selEnd);
+  const selHi = Math.max(mem.sel, mem.selEnd);
+  const written = (a) => (app.state?.lastWrites ?? []).some((w) => a >= w.addr && a < w.addr + w.len);
+  const watched = (a) => (app.state?.watchpoints ?? []).some((w) => a >= w.addr && a < w.addr + w.len);
+  const bytes = mem.bytes ?? new Uint8Array();
+  const rows = [];
+  for (let r = 0; r < MEM_WINDOW / ROW; r++) {
+    const rowAddr = mem.base + r * ROW;
+    if (rowAddr >= size) break;
+    const hexCells = [];
+    const ascii = [];
+    for (let c = 0; c < ROW; c++) {
+      const a = rowAddr + c;
+      const i = a - mem.base;
+      const has = i < bytes.length;
+      const b = bytes[i];
+      const cls = [
+        'b',
+        a >= selLo && a <= selHi ? 'sel' : '',
+        has && written(a) ? 'written' : '',
+        watched(a) ? 'watched' : '',
+        has && b === 0 ? 'zero' : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      hexCells.push(h('span', { class: cls, dataset: { addr: a } }, has ? b.toString(16).padStart(2, '0') : '  '));
+      ascii.push(
+        h('span', { class: cls, dataset: { addr: a } }, has ? (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '·') : ' '),
+      );
+    }
+    rows.push(
+      h(
+        'div',
+        { class: 'row' },
+        h('span', { class: 'addr' }, rowAddr.toString(16).padStart(8, '0')),
+        h('span', { class: 'bytes' }, hexCells),
+        h('span', { class: 'ascii' }, ascii),
+      ),
+    );
+  }
+  fill(box, ...rows);
+  renderInspector(app, selLo);
+
+  const len = selHi - selLo + 1;
+  const existing = (app.state?.watchpoints ?? []).find((w) => w.addr === selLo && w.len === len);
+  const watch = $('mem-watch');
+  watch.textContent = existing ? 'Unwatch' : 'Watch';
+  watch.setAttribute('aria-pressed', existing ? 'true' : 'false');
+  watch.title = `${existing ? 'Remove the watchpoint on' : 'Break after any write to'} ${hex(selLo, 1)}${len > 1 ? `..${hex(selHi, 1)} (${len} bytes)` : ''} — shift+click bytes to select a range`;
+
+  fill($('watchpoints'),
+    ...(app.state?.watchpoints ?? []).map((w) =>
+      h(
+        'li',
+        {},
+        `watchpoint ${w.id}: ${hex(w.addr, 1)}, ${plural(w.len, 'byte')} `,
+        h('button', { type: 'button', class: 'small', dataset: { unwatch: w.id }, 'aria-label': `Remove watchpoint ${w.id}` }, '×'),
+      ),
+    ),
+  );
+}
+
+/** The shortest decimal that reads back as the same f32. */
+function f32Text(v) {
+  if (!Number.isFinite(v) || v === 0) return Object.is(v, -0) ? '-0' : String(v);
+  for (let p = 1; p < 9; p++) {
+    const t = Number(v.toPrecision(p));
+    if (Math.fround(t) === v) return String(t);
+  }
+  return String(v);
+}
+
+function renderInspector(app, addr) {
+  const b = app.mem.inspect ?? new Uint8Array();
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const n = b.byteLength;
+  const get = (w, f) => (n >= w ? f() : '—');
+  // Two columns: signed | unsigned, then f32 | f64.
+  const rows = [
+    ['i8', get(1, () => dv.getInt8(0))],
+    ['u8', get(1, () => dv.getUint8(0))],
+    ['i16', get(2, () => dv.getInt16(0, true))],
+    ['u16', get(2, () => dv.getUint16(0, true))],
+    ['i32', get(4, () => dv.getInt32(0, true))],
+    ['u32', get(4, () => dv.getUint32(0, true))],
+    ['i64', get(8, () => dv.getBigInt64(0, true))],
+    ['u64', get(8, () => dv.getBigUint64(0, true))],
+    ['f32', get(4, () => f32Text(dv.getFloat32(0, true)))],
+    ['f64', get(8, () => dv.getFloat64(0, true))],
+  ];
+  fill($('inspector'),
+    h('div', { class: 'insp-title' }, `little-endian values at ${hex(addr, 1)}`),
+    rows.map(([t, v]) =>
+      h('div', { class: 'insp' }, h('span', { class: `ty ty-${t[0] === 'u' ? 'i' + t.slice(1) : t}` }, t), ' ', h('span', { class: 'val', title: String(v) }, String(v))),
+    ),
+  );
+}
+
+// ---- console --------------------------------------------------------------------
+
+function renderConsole(app) {
+  const box = $('console');
+  if ((box._count ?? 0) > app.log.length || box._log !== app.log) {
+    fill(box);
+    box._count = 0;
+    box._log = app.log;
+  }
+  const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
+  for (let i = box._count; i < app.log.length; i++) {
+    const e = app.log[i];
+    box.append(h('div', { class: `entry ${e.kind}` }, e.text));
+  }
+  box._count = app.log.length;
+  if (atBottom || app.log.at(-1)?.kind !== 'info') box.scrollTop = box.scrollHeight;
+}
+
+// ---- source pane ----------------------------------------------------------------
+
+function renderSource(app) {
+  const binary = app.source.kind === 'binary';
+  $('editor').hidden = binary;
+  $('binary-note').hidden = !binary;
+  if (binary) $('binary-text').textContent = `binary module (${plural(app.source.size, 'byte')})${app.source.name ? ` — ${app.source.name}` : ''}`;
+}
+
+export function renderExamples(examples) {
+  $('examples').append(...examples.map((e, i) => h('option', { value: String(i) }, e.name)));
+}
+
+/** Everything. */
+export function render(app) {
+  renderStatus(app);
+  renderSource(app);
+  renderSummary(app);
+  renderCall(app);
+  renderButtons(app);
+  renderDisassembly(app);
+  renderValueStack(app);
+  renderCallStack(app);
+  renderLocals(app);
+  renderGlobals(app);
+  renderMemory(app);
+  renderConsole(app);
+  app.scrollCode = false;
+}
