@@ -638,6 +638,11 @@ function wire() {
   });
   click('mem-watch', toggleWatchpoint);
   $('watchpoints').addEventListener('click', (e) => {
+    const goto = e.target.closest('[data-goto]')?.dataset.goto;
+    if (goto != null) {
+      showAddress(Number(goto));
+      return refresh();
+    }
     const id = e.target.closest('[data-unwatch]')?.dataset.unwatch;
     if (id == null) return;
     app.pg?.removeWatchpoint(Number(id));

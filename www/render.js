@@ -359,6 +359,8 @@ function renderValueStack(app) {
   );
 }
 
+const MAX_FRAMES = 100;
+
 function renderCallStack(app) {
   const box = $('call-stack');
   const frames = app.state?.frames ?? [];
@@ -368,7 +370,16 @@ function renderCallStack(app) {
   }
   const shown = shownFrame(app);
   const items = [];
+  // Deep recursion: the innermost frames, the outermost, and the selected one.
+  const keep = (i) => i >= frames.length - MAX_FRAMES || i < 3 || i === shown.index;
   for (let i = frames.length - 1; i >= 0; i--) {
+    if (!keep(i)) {
+      let j = i;
+      while (j > 0 && !keep(j - 1)) j--;
+      items.push(h('li', { class: 'more' }, `… ${(i - j + 1).toLocaleString('en-US')} more frames …`));
+      i = j;
+      continue;
+    }
     const f = frames[i];
     const selected = i === shown.index;
     items.push(
@@ -531,7 +542,15 @@ function renderMemory(app) {
   watch.setAttribute('aria-pressed', existing ? 'true' : 'false');
   watch.title = `${existing ? 'Remove the watchpoint on' : 'Break after any write to'} ${hex(selLo, 1)}${len > 1 ? `..${hex(selHi, 1)} (${len} bytes)` : ''} — shift+click bytes to select a range`;
 
+  const writes = app.state?.lastWrites ?? [];
   fill($('watchpoints'),
+    writes.map((w) =>
+      h(
+        'li',
+        {},
+        h('button', { type: 'button', class: 'small', dataset: { goto: w.addr }, title: 'Show the bytes written by the last step' }, `last write: ${hex(w.addr, 1)}, ${plural(w.len, 'byte')}`),
+      ),
+    ),
     ...(app.state?.watchpoints ?? []).map((w) =>
       h(
         'li',

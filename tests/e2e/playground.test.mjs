@@ -156,6 +156,7 @@ async function executed(page) {
 test('stepping the recursive factorial shows exact values on the Value stack and in Locals', () =>
   withPage('step-factorial', async (page) => {
     await pickExample(page, 'Recursive factorial');
+    await page.getByLabel('Function').selectOption('fac');
     assert.equal(await page.getByLabel('Function').inputValue(), 'fac');
     await page.getByLabel('$n: i64').fill('3');
 
