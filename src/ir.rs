@@ -128,6 +128,90 @@ pub enum Instr {
     RefIsNull,
     RefFunc(u32),
 
+    // Fused instructions (see `translate::fuse`). Each stands in front of the `n` original
+    // instructions it replaces and is only taken when the budget allows all `n`; otherwise
+    // execution falls through to the originals, so stepping stays exact.
+    /// `local.get a; local.get b; op` (3)
+    FLLBin {
+        op: BinOp,
+        a: u32,
+        b: u32,
+    },
+    /// `local.get a; i32.const c; op` (3), also `i64.const` with a value that fits in i32.
+    FLCBin {
+        op: BinOp,
+        a: u32,
+        c: i32,
+    },
+    /// `i32.const c; op` (2)
+    FCBin {
+        op: BinOp,
+        c: i32,
+    },
+    /// `op; local.set x` (2)
+    FBinSet {
+        op: BinOp,
+        x: u32,
+    },
+    /// `local.get a; local.get b; op; local.set x` (4)
+    FLLBinSet {
+        op: BinOp,
+        a: u32,
+        b: u32,
+        x: u32,
+    },
+    /// `local.get a; i32.const c; op; local.set x` (4)
+    FLCBinSet {
+        op: BinOp,
+        a: u32,
+        c: i32,
+        x: u32,
+    },
+    /// `local.get a; local.get b; cmp; br_if` (4), a branch that keeps the stack as it is.
+    FLLCmpBrIf {
+        op: BinOp,
+        a: u32,
+        b: u32,
+        target: u32,
+    },
+    /// `local.get a; i32.const c; cmp; br_if` (4)
+    FLCCmpBrIf {
+        op: BinOp,
+        a: u32,
+        c: i32,
+        target: u32,
+    },
+    /// `cmp; br_if` (2)
+    FCmpBrIf {
+        op: BinOp,
+        target: u32,
+    },
+    /// `i32.eqz; br_if` (2)
+    FEqzBrIf {
+        target: u32,
+    },
+    /// `local.get a; br_if` (2)
+    FLocalBrIf {
+        a: u32,
+        target: u32,
+    },
+    /// `local.get a; local.set x` (2)
+    FLocalCopy {
+        a: u32,
+        x: u32,
+    },
+    /// `i32.const c; local.set x` (2)
+    FConstSet {
+        c: i32,
+        x: u32,
+    },
+    /// `local.get a; <load> offset` (2)
+    FLLoad {
+        op: LoadOp,
+        a: u32,
+        offset: u32,
+    },
+
     // Numeric.
     I32Eqz,
     I32Eq,
@@ -265,6 +349,198 @@ pub enum Instr {
     I64TruncSatF32U,
     I64TruncSatF64S,
     I64TruncSatF64U,
+}
+
+/// The binary operators that fused instructions carry (none of them can trap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum BinOp {
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I32And,
+    I32Or,
+    I32Xor,
+    I32Shl,
+    I32ShrS,
+    I32ShrU,
+    I32Eq,
+    I32Ne,
+    I32LtS,
+    I32LtU,
+    I32GtS,
+    I32GtU,
+    I32LeS,
+    I32LeU,
+    I32GeS,
+    I32GeU,
+    I64Add,
+    I64Sub,
+    I64Mul,
+    I64And,
+    I64Or,
+    I64Xor,
+    I64Shl,
+    I64ShrS,
+    I64ShrU,
+    I64Eq,
+    I64Ne,
+    I64LtS,
+    I64LtU,
+    I64GtS,
+    I64GtU,
+    I64LeS,
+    I64LeU,
+    I64GeS,
+    I64GeU,
+}
+
+impl BinOp {
+    /// The operator of an instruction, if it is one of ours.
+    pub fn of(i: &Instr) -> Option<BinOp> {
+        macro_rules! map {
+            ($($name:ident),*) => {
+                match i {
+                    $(Instr::$name => BinOp::$name,)*
+                    _ => return None,
+                }
+            };
+        }
+        Some(map!(
+            I32Add, I32Sub, I32Mul, I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Eq, I32Ne, I32LtS, I32LtU,
+            I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU, I64Add, I64Sub, I64Mul, I64And, I64Or, I64Xor, I64Shl,
+            I64ShrS, I64ShrU, I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU
+        ))
+    }
+
+    /// Is this an i64 operator (whose constant operand is sign-extended)?
+    pub fn is_i64(self) -> bool {
+        self as u8 >= BinOp::I64Add as u8
+    }
+
+    /// Does it produce an i32 truth value (for `br_if`)?
+    pub fn is_compare(self) -> bool {
+        !matches!(
+            self,
+            BinOp::I32Add
+                | BinOp::I32Sub
+                | BinOp::I32Mul
+                | BinOp::I32And
+                | BinOp::I32Or
+                | BinOp::I32Xor
+                | BinOp::I32Shl
+                | BinOp::I32ShrS
+                | BinOp::I32ShrU
+                | BinOp::I64Add
+                | BinOp::I64Sub
+                | BinOp::I64Mul
+                | BinOp::I64And
+                | BinOp::I64Or
+                | BinOp::I64Xor
+                | BinOp::I64Shl
+                | BinOp::I64ShrS
+                | BinOp::I64ShrU
+        )
+    }
+
+    /// Applies the operator to two untyped cells.
+    #[inline(always)]
+    pub fn eval(self, a: u64, b: u64) -> u64 {
+        let (x, y) = (a as u32, b as u32);
+        match self {
+            BinOp::I32Add => x.wrapping_add(y) as u64,
+            BinOp::I32Sub => x.wrapping_sub(y) as u64,
+            BinOp::I32Mul => x.wrapping_mul(y) as u64,
+            BinOp::I32And => (x & y) as u64,
+            BinOp::I32Or => (x | y) as u64,
+            BinOp::I32Xor => (x ^ y) as u64,
+            BinOp::I32Shl => x.wrapping_shl(y) as u64,
+            BinOp::I32ShrS => (x as i32).wrapping_shr(y) as u32 as u64,
+            BinOp::I32ShrU => x.wrapping_shr(y) as u64,
+            BinOp::I32Eq => (x == y) as u64,
+            BinOp::I32Ne => (x != y) as u64,
+            BinOp::I32LtS => ((x as i32) < (y as i32)) as u64,
+            BinOp::I32LtU => (x < y) as u64,
+            BinOp::I32GtS => ((x as i32) > (y as i32)) as u64,
+            BinOp::I32GtU => (x > y) as u64,
+            BinOp::I32LeS => ((x as i32) <= (y as i32)) as u64,
+            BinOp::I32LeU => (x <= y) as u64,
+            BinOp::I32GeS => ((x as i32) >= (y as i32)) as u64,
+            BinOp::I32GeU => (x >= y) as u64,
+            BinOp::I64Add => a.wrapping_add(b),
+            BinOp::I64Sub => a.wrapping_sub(b),
+            BinOp::I64Mul => a.wrapping_mul(b),
+            BinOp::I64And => a & b,
+            BinOp::I64Or => a | b,
+            BinOp::I64Xor => a ^ b,
+            BinOp::I64Shl => a.wrapping_shl(b as u32),
+            BinOp::I64ShrS => (a as i64).wrapping_shr(b as u32) as u64,
+            BinOp::I64ShrU => a.wrapping_shr(b as u32),
+            BinOp::I64Eq => (a == b) as u64,
+            BinOp::I64Ne => (a != b) as u64,
+            BinOp::I64LtS => ((a as i64) < (b as i64)) as u64,
+            BinOp::I64LtU => (a < b) as u64,
+            BinOp::I64GtS => ((a as i64) > (b as i64)) as u64,
+            BinOp::I64GtU => (a > b) as u64,
+            BinOp::I64LeS => ((a as i64) <= (b as i64)) as u64,
+            BinOp::I64LeU => (a <= b) as u64,
+            BinOp::I64GeS => ((a as i64) >= (b as i64)) as u64,
+            BinOp::I64GeU => (a >= b) as u64,
+        }
+    }
+
+    /// The constant operand as a cell: sign-extended for i64 operators.
+    #[inline(always)]
+    pub fn constant(self, c: i32) -> u64 {
+        if self.is_i64() { c as i64 as u64 } else { c as u32 as u64 }
+    }
+}
+
+/// The loads that fused instructions carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum LoadOp {
+    I32,
+    I64,
+    I32U8,
+    I32S8,
+    I32U16,
+    I32S16,
+}
+
+impl LoadOp {
+    pub fn of(i: &Instr) -> Option<(LoadOp, u32)> {
+        Some(match *i {
+            Instr::I32Load(o) | Instr::F32Load(o) | Instr::I64Load32U(o) => (LoadOp::I32, o),
+            Instr::I64Load(o) | Instr::F64Load(o) => (LoadOp::I64, o),
+            Instr::I32Load8U(o) | Instr::I64Load8U(o) => (LoadOp::I32U8, o),
+            Instr::I32Load8S(o) => (LoadOp::I32S8, o),
+            Instr::I32Load16U(o) | Instr::I64Load16U(o) => (LoadOp::I32U16, o),
+            Instr::I32Load16S(o) => (LoadOp::I32S16, o),
+            _ => return None,
+        })
+    }
+}
+
+impl Instr {
+    /// For a fused instruction, how many original instructions it stands for.
+    pub fn fused_len(&self) -> Option<u32> {
+        Some(match self {
+            Instr::FLLBin { .. } | Instr::FLCBin { .. } => 3,
+            Instr::FLLBinSet { .. } | Instr::FLCBinSet { .. } | Instr::FLLCmpBrIf { .. } | Instr::FLCCmpBrIf { .. } => {
+                4
+            }
+            Instr::FCBin { .. }
+            | Instr::FBinSet { .. }
+            | Instr::FCmpBrIf { .. }
+            | Instr::FEqzBrIf { .. }
+            | Instr::FLocalBrIf { .. }
+            | Instr::FLocalCopy { .. }
+            | Instr::FConstSet { .. }
+            | Instr::FLLoad { .. } => 2,
+            _ => return None,
+        })
+    }
 }
 
 /// A translated function body.

@@ -83,7 +83,13 @@ impl Record {
 /// instruction to execute.
 pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
     let frame = m.frames.last()?;
-    let instr = *frame.code.instrs.get(frame.pc as usize)?;
+    let mut instr = *frame.code.instrs.get(frame.pc as usize)?;
+    // A single step never takes a fused instruction: it runs the first original behind it.
+    let mut pc = frame.pc as usize;
+    if instr.fused_len().is_some() {
+        pc += 1;
+        instr = *frame.code.instrs.get(pc)?;
+    }
     let cells = m.stack.as_slice();
     let sp = cells.len();
     let fp = frame.fp as usize;
@@ -141,7 +147,7 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
         Instr::BrIf(t) => start = start.min(sp.saturating_sub(1 + (t.dk.drop + t.dk.keep) as usize)),
         Instr::BrTable { len } => {
             let i = top32(0).min(len) as usize;
-            if let Some(Instr::BrTableTarget(t)) = frame.code.instrs.get(frame.pc as usize + 1 + i) {
+            if let Some(Instr::BrTableTarget(t)) = frame.code.instrs.get(pc + 1 + i) {
                 if t.pc == RETURN_PC {
                     returns = true;
                 } else {

@@ -5,7 +5,7 @@ pub mod num;
 pub mod stack;
 
 use crate::error::{Error, Result};
-use crate::ir::{Code, DropKeep, Instr, RETURN_PC, Target};
+use crate::ir::{Code, DropKeep, Instr, LoadOp, RETURN_PC, Target};
 use crate::runtime::{Caller, FuncKind, Limits, Store};
 use crate::trap::{Trap, TrapCode};
 use crate::value::{Raw, ValType, Value};
@@ -199,10 +199,19 @@ impl Machine {
 
     /// The loop. Returns `Ok(true)` when the outermost frame returned, `Ok(false)` when
     /// the budget ran out.
-    fn execute(&mut self, store: &mut Store, budget: &mut u64) -> std::result::Result<bool, Trap> {
+    fn execute(&mut self, store: &mut Store, budget_out: &mut u64) -> std::result::Result<bool, Trap> {
+        // The budget lives in a register; every exit writes it back.
+        let mut budget = *budget_out;
+        let budget = &mut budget;
+        macro_rules! exit {
+            ($e:expr) => {{
+                *budget_out = *budget;
+                return $e;
+            }};
+        }
         'frames: loop {
             let Some(frame) = self.frames.last() else {
-                return Ok(true);
+                exit!(Ok(true));
             };
             let code = frame.code.clone();
             let fp = frame.fp as usize;
@@ -257,7 +266,7 @@ impl Machine {
                 ($code:expr) => {{
                     save!(pc - 1);
                     let f = self.frames.last().map(|f| f.func);
-                    return Err(Trap { code: $code, func: f, offset: code.offsets.get(pc - 1).copied(), detail: None });
+                    exit!(Err(Trap { code: $code, func: f, offset: code.offsets.get(pc - 1).copied(), detail: None }));
                 }};
             }
             macro_rules! tri {
@@ -307,6 +316,16 @@ impl Machine {
                 }};
             }
 
+            // Enter a fused instruction standing for `n` originals, or fall through to them.
+            macro_rules! fused {
+                ($n:expr) => {{
+                    if *budget < $n - 1 {
+                        *budget += 1;
+                        continue;
+                    }
+                    *budget -= $n - 1;
+                }};
+            }
             macro_rules! return_ {
                 () => {{
                     let n = code.num_results as usize;
@@ -320,10 +339,13 @@ impl Machine {
             loop {
                 if *budget == 0 {
                     save!(pc);
-                    return Ok(false);
+                    exit!(Ok(false));
                 }
                 *budget -= 1;
-                let instr = instrs[pc];
+                debug_assert!(pc < instrs.len());
+                // SAFETY: every path through translated code ends in a return, a branch or a
+                // trap, so `pc` never runs past the end.
+                let instr = unsafe { *instrs.get_unchecked(pc) };
                 pc += 1;
                 match instr {
                     Instr::Unreachable => trap!(TrapCode::Unreachable),
@@ -358,7 +380,9 @@ impl Machine {
                     Instr::Call(idx) => {
                         let func = store.instances[inst_id].funcs[idx as usize];
                         save!(pc);
-                        self.call(store, func, inst_id).map_err(|t| self.locate(t, pc - 1))?;
+                        if let Err(t) = self.call(store, func, inst_id) {
+                            exit!(Err(self.locate(t, pc - 1)));
+                        }
                         continue 'frames;
                     }
                     Instr::CallIndirect { ty, table } => {
@@ -374,7 +398,9 @@ impl Machine {
                             trap!(TrapCode::IndirectCallTypeMismatch);
                         }
                         save!(pc);
-                        self.call(store, func, inst_id).map_err(|t| self.locate(t, pc - 1))?;
+                        if let Err(t) = self.call(store, func, inst_id) {
+                            exit!(Err(self.locate(t, pc - 1)));
+                        }
                         continue 'frames;
                     }
 
@@ -520,6 +546,122 @@ impl Machine {
                     Instr::RefNull => push!(0),
                     Instr::RefIsNull => unop!(id, b2r, |a| a == 0),
                     Instr::RefFunc(f) => push!(store.instances[inst_id].funcs[f as usize] as u64 + 1),
+
+                    // Fused instructions: taken only when the budget covers every original
+                    // instruction they stand for (else `pc` already points at the first one).
+                    Instr::FLLBin { op, a, b } => {
+                        fused!(3);
+                        push!(op.eval(cell!(fp + a as usize), cell!(fp + b as usize)));
+                        pc += 3;
+                    }
+                    Instr::FLCBin { op, a, c } => {
+                        fused!(3);
+                        push!(op.eval(cell!(fp + a as usize), op.constant(c)));
+                        pc += 3;
+                    }
+                    Instr::FCBin { op, c } => {
+                        fused!(2);
+                        let x = pop!();
+                        push!(op.eval(x, op.constant(c)));
+                        pc += 2;
+                    }
+                    Instr::FBinSet { op, x } => {
+                        fused!(2);
+                        let b = pop!();
+                        let a = pop!();
+                        set_cell!(fp + x as usize, op.eval(a, b));
+                        pc += 2;
+                    }
+                    Instr::FLLBinSet { op, a, b, x } => {
+                        fused!(4);
+                        set_cell!(fp + x as usize, op.eval(cell!(fp + a as usize), cell!(fp + b as usize)));
+                        pc += 4;
+                    }
+                    Instr::FLCBinSet { op, a, c, x } => {
+                        fused!(4);
+                        set_cell!(fp + x as usize, op.eval(cell!(fp + a as usize), op.constant(c)));
+                        pc += 4;
+                    }
+                    Instr::FLLCmpBrIf { op, a, b, target } => {
+                        fused!(4);
+                        if op.eval(cell!(fp + a as usize), cell!(fp + b as usize)) as u32 != 0 {
+                            pc = target as usize;
+                        } else {
+                            pc += 4;
+                        }
+                    }
+                    Instr::FLCCmpBrIf { op, a, c, target } => {
+                        fused!(4);
+                        if op.eval(cell!(fp + a as usize), op.constant(c)) as u32 != 0 {
+                            pc = target as usize;
+                        } else {
+                            pc += 4;
+                        }
+                    }
+                    Instr::FCmpBrIf { op, target } => {
+                        fused!(2);
+                        let b = pop!();
+                        let a = pop!();
+                        if op.eval(a, b) as u32 != 0 {
+                            pc = target as usize;
+                        } else {
+                            pc += 2;
+                        }
+                    }
+                    Instr::FEqzBrIf { target } => {
+                        fused!(2);
+                        if pop!() as u32 == 0 {
+                            pc = target as usize;
+                        } else {
+                            pc += 2;
+                        }
+                    }
+                    Instr::FLocalBrIf { a, target } => {
+                        fused!(2);
+                        if cell!(fp + a as usize) as u32 != 0 {
+                            pc = target as usize;
+                        } else {
+                            pc += 2;
+                        }
+                    }
+                    Instr::FLocalCopy { a, x } => {
+                        fused!(2);
+                        set_cell!(fp + x as usize, cell!(fp + a as usize));
+                        pc += 2;
+                    }
+                    Instr::FConstSet { c, x } => {
+                        fused!(2);
+                        set_cell!(fp + x as usize, c as u32 as u64);
+                        pc += 2;
+                    }
+                    Instr::FLLoad { op, a, offset } => {
+                        fused!(2);
+                        let addr = cell!(fp + a as usize) as u32;
+                        let m = &store.memories[mem];
+                        let v = match op {
+                            LoadOp::I32 => m.load::<4>(addr, offset).map(|b| u32::from_le_bytes(b) as u64),
+                            LoadOp::I64 => m.load::<8>(addr, offset).map(u64::from_le_bytes),
+                            LoadOp::I32U8 => m.load::<1>(addr, offset).map(|b| b[0] as u64),
+                            LoadOp::I32S8 => m.load::<1>(addr, offset).map(|b| b[0] as i8 as i32 as u32 as u64),
+                            LoadOp::I32U16 => m.load::<2>(addr, offset).map(|b| u16::from_le_bytes(b) as u64),
+                            LoadOp::I32S16 => {
+                                m.load::<2>(addr, offset).map(|b| i16::from_le_bytes(b) as i32 as u32 as u64)
+                            }
+                        };
+                        match v {
+                            Ok(v) => {
+                                push!(v);
+                                pc += 2;
+                            }
+                            Err(c) => {
+                                // As if `local.get` had run: the address is on the stack and
+                                // the load is the trapping instruction.
+                                push!(addr as u64);
+                                pc += 2;
+                                trap!(c)
+                            }
+                        }
+                    }
 
                     Instr::I32Eqz => unop!(r2u32, b2r, |a| a == 0),
                     Instr::I32Eq => binop!(r2u32, b2r, |a, b| a == b),

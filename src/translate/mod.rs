@@ -6,6 +6,8 @@
 //! validator again in lock-step only to learn the operand-stack height before each
 //! instruction, which is what the drop/keep of a branch needs.
 
+mod fuse;
+
 use crate::decode::Module;
 use crate::error::{Error, Result};
 use crate::ir::{Code, DropKeep, Instr, RETURN_PC, Target};
@@ -122,14 +124,16 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         max_height = max_height.max(validator.operand_stack_height());
     }
     ops.finish()?;
-    Ok(Code {
+    let mut code = Code {
         instrs: t.instrs,
         offsets: t.offsets,
         num_params: ty.params.len() as u32,
         num_results: ty.results.len() as u32,
         num_locals,
         max_height,
-    })
+    };
+    fuse::fuse(&mut code);
+    Ok(code)
 }
 
 impl Translator<'_> {

@@ -1,0 +1,158 @@
+//! Superinstructions: a peephole pass over translated code that puts a fused instruction in
+//! front of each common sequence (`local.get a; local.get b; i32.add`, `i32.lt_s; br_if`, ...).
+//! The original instructions stay right behind it. The executor takes the fused form only
+//! when the budget covers the whole sequence, and falls through to the originals otherwise,
+//! so single-stepping (budget 1) still visits every original instruction and sees the spec's
+//! stack; full-speed runs dispatch once per sequence.
+
+use crate::ir::{BinOp, Code, Instr, LoadOp, RETURN_PC};
+
+/// The fused instruction for the sequence starting at `code[i]`, if any; it stands for
+/// `Instr::fused_len` originals. Branch targets in it are still the old indices.
+fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
+    let at = |k: usize| code.get(i + k).copied();
+    let bin = |k: usize| at(k).as_ref().and_then(BinOp::of);
+    // A `br_if` that leaves the stack as it is (no values to drop).
+    let plain_br_if = |k: usize| match at(k) {
+        Some(Instr::BrIf(t)) if t.dk.drop == 0 && t.pc != RETURN_PC => Some(t.pc),
+        _ => None,
+    };
+    let const32 = |k: usize, op: BinOp| match at(k) {
+        Some(Instr::I32Const(c)) if !op.is_i64() => Some(c),
+        Some(Instr::I64Const(c)) if op.is_i64() => i32::try_from(c).ok(),
+        _ => None,
+    };
+    let local_set = |k: usize| match at(k) {
+        Some(Instr::LocalSet(x)) => Some(x),
+        _ => None,
+    };
+    match at(0)? {
+        Instr::LocalGet(a) => {
+            match at(1)? {
+                Instr::LocalGet(b) => {
+                    if let Some(op) = bin(2) {
+                        if op.is_compare()
+                            && let Some(target) = plain_br_if(3)
+                        {
+                            return Some(Instr::FLLCmpBrIf { op, a, b, target });
+                        }
+                        if let Some(x) = local_set(3) {
+                            return Some(Instr::FLLBinSet { op, a, b, x });
+                        }
+                        return Some(Instr::FLLBin { op, a, b });
+                    }
+                }
+                Instr::I32Const(_) | Instr::I64Const(_) => {
+                    if let Some(op) = bin(2)
+                        && let Some(c) = const32(1, op)
+                    {
+                        if op.is_compare()
+                            && let Some(target) = plain_br_if(3)
+                        {
+                            return Some(Instr::FLCCmpBrIf { op, a, c, target });
+                        }
+                        if let Some(x) = local_set(3) {
+                            return Some(Instr::FLCBinSet { op, a, c, x });
+                        }
+                        return Some(Instr::FLCBin { op, a, c });
+                    }
+                }
+                Instr::LocalSet(x) => return Some(Instr::FLocalCopy { a, x }),
+                Instr::BrIf(t) if t.dk.drop == 0 && t.pc != RETURN_PC => {
+                    return Some(Instr::FLocalBrIf { a, target: t.pc });
+                }
+                ref load => {
+                    if let Some((op, offset)) = LoadOp::of(load) {
+                        return Some(Instr::FLLoad { op, a, offset });
+                    }
+                }
+            }
+            None
+        }
+        Instr::I32Const(_) | Instr::I64Const(_) => {
+            if let Some(Instr::LocalSet(x)) = at(1)
+                && let Some(Instr::I32Const(c)) = at(0)
+            {
+                return Some(Instr::FConstSet { c, x });
+            }
+            let op = bin(1)?;
+            Some(Instr::FCBin { op, c: const32(0, op)? })
+        }
+        Instr::I32Eqz => plain_br_if(1).map(|target| Instr::FEqzBrIf { target }),
+        ref i => {
+            let op = BinOp::of(i)?;
+            if op.is_compare()
+                && let Some(target) = plain_br_if(1)
+            {
+                return Some(Instr::FCmpBrIf { op, target });
+            }
+            local_set(1).map(|x| Instr::FBinSet { op, x })
+        }
+    }
+}
+
+/// Rewrites `code` with fused instructions in front of the sequences they replace.
+pub fn fuse(code: &mut Code) {
+    let old = std::mem::take(&mut code.instrs);
+    let old_offsets = std::mem::take(&mut code.offsets);
+    // `entry[i]`: where a jump to old instruction `i` now lands (its fused form, if any).
+    let mut entry = vec![0u32; old.len() + 1];
+    let mut instrs = Vec::with_capacity(old.len() + old.len() / 2);
+    let mut offsets = Vec::with_capacity(instrs.capacity());
+    let mut i = 0;
+    while i < old.len() {
+        // A br_table's entries are data: copy them untouched.
+        if let Instr::BrTable { len } = old[i] {
+            for k in i..=(i + len as usize + 1).min(old.len() - 1) {
+                entry[k] = instrs.len() as u32;
+                instrs.push(old[k]);
+                offsets.push(old_offsets[k]);
+            }
+            i += len as usize + 2;
+            continue;
+        }
+        match fusion(&old, i) {
+            Some(f) => {
+                let n = f.fused_len().unwrap_or(1) as usize;
+                entry[i] = instrs.len() as u32;
+                instrs.push(f);
+                offsets.push(old_offsets[i]);
+                for k in i..i + n {
+                    if k > i {
+                        entry[k] = instrs.len() as u32;
+                    }
+                    instrs.push(old[k]);
+                    offsets.push(old_offsets[k]);
+                }
+                i += n;
+            }
+            None => {
+                entry[i] = instrs.len() as u32;
+                instrs.push(old[i]);
+                offsets.push(old_offsets[i]);
+                i += 1;
+            }
+        }
+    }
+    entry[old.len()] = instrs.len() as u32;
+    let remap = |pc: &mut u32| {
+        if *pc != RETURN_PC {
+            *pc = entry[*pc as usize];
+        }
+    };
+    for instr in &mut instrs {
+        match instr {
+            Instr::Br(t) | Instr::BrIf(t) | Instr::BrTableTarget(t) => remap(&mut t.pc),
+            Instr::If { else_pc } => remap(else_pc),
+            Instr::Else { end_pc } => remap(end_pc),
+            Instr::FLLCmpBrIf { target, .. }
+            | Instr::FLCCmpBrIf { target, .. }
+            | Instr::FCmpBrIf { target, .. }
+            | Instr::FEqzBrIf { target }
+            | Instr::FLocalBrIf { target, .. } => remap(target),
+            _ => {}
+        }
+    }
+    code.instrs = instrs;
+    code.offsets = offsets;
+}

@@ -1,0 +1,158 @@
+//! Fused instructions must be invisible: every function below contains the sequences the
+//! translator fuses, and gives the same results, traps (with the same offset) and executed
+//! instruction counts whether it runs at full speed, single-stepped, or in slices of every
+//! size that can split a fused sequence.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::rc::Rc;
+use wasmscope::debug::{Config, Session, StopReason};
+use wasmscope::{Error, Limits, Module, Store, Value};
+
+const WAT: &str = r#"(module (memory 1)
+  (data (i32.const 0) "\01\02\03\04\05\06\07\08\f0\f1")
+  ;; local.get a; local.get b; op  /  ... ; local.set x  /  cmp; br_if
+  (func (export "ll") (param $a i32) (param $b i32) (result i32) (local $x i32)
+    (local.set $x (i32.add (local.get $a) (local.get $b)))
+    (block $out
+      (br_if $out (i32.lt_s (local.get $a) (local.get $b)))
+      (local.set $x (i32.sub (local.get $x) (local.get $b))))
+    (i32.xor (local.get $x) (local.get $a)))
+  ;; local.get a; i32.const c; op (i32 and i64)  /  ... ; local.set x  /  cmp; br_if
+  (func (export "lc") (param $n i32) (result i64) (local $i i32) (local $acc i64) (local $w i64)
+    (loop $l
+      (local.set $w (i64.extend_i32_u (local.get $i)))
+      (local.set $acc (i64.add (local.get $acc) (i64.mul (local.get $w) (i64.const -3))))
+      (local.set $acc (i64.xor (local.get $acc) (i64.shl (local.get $w) (i64.const 7))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (block $b (br_if $b (i32.gt_s (local.get $n) (i32.const 100)))
+      (local.set $acc (i64.sub (local.get $acc) (i64.const 1))))
+    (local.get $acc))
+  ;; i32.const c; op  /  op; local.set  /  i32.eqz; br_if  /  local.get; br_if  /  copies
+  (func (export "misc") (param $a i32) (result i32) (local $b i32) (local $c i32)
+    (local.set $b (i32.const 7))
+    (local.set $c (local.get $a))
+    (local.set $b (i32.mul (i32.and (local.get $b) (i32.const 3)) (local.get $c)))
+    (block $z (br_if $z (i32.eqz (local.get $a))) (local.set $b (i32.add (local.get $b) (i32.const 1000))))
+    (block $nz (br_if $nz (local.get $c)) (local.set $b (i32.const -1)))
+    (block $cmp (br_if $cmp (i32.ge_u (i32.add (local.get $b) (local.get $c)) (i32.const 50)))
+      (local.set $b (i32.shr_s (local.get $b) (i32.const 1))))
+    (block $ne (br_if $ne (i32.ne (i32.mul (local.get $a) (local.get $a)) (i32.add (local.get $c) (local.get $c))))
+      (local.set $b (i32.add (local.get $b) (i32.const 5))))
+    (local.get $b))
+  ;; local.get a; <load>: every kind, and one that traps.
+  (func (export "loads") (param $p i32) (result i64)
+    (i64.add
+      (i64.add (i64.extend_i32_u (i32.load (local.get $p))) (i64.load offset=1 (local.get $p)))
+      (i64.extend_i32_s (i32.add
+        (i32.add (i32.load8_s offset=8 (local.get $p)) (i32.load8_u offset=9 (local.get $p)))
+        (i32.add (i32.load16_s offset=8 (local.get $p)) (i32.load16_u offset=2 (local.get $p)))))))
+)"#;
+
+fn store_with_slice(slice: u64) -> (Store, wasmscope::InstanceId) {
+    let mut store = Store::new(Limits::default());
+    store.run_slice = slice;
+    let i = store.instantiate(Rc::new(Module::new(WAT.as_bytes()).unwrap())).unwrap();
+    (store, i)
+}
+
+fn calls() -> Vec<(&'static str, Vec<Value>)> {
+    let mut v = vec![];
+    for (a, b) in [(1, 2), (5, 3), (-4, 9), (0, 0)] {
+        v.push(("ll", vec![Value::I32(a), Value::I32(b)]));
+    }
+    for n in [1, 5, 150] {
+        v.push(("lc", vec![Value::I32(n)]));
+    }
+    for a in [0, 1, 3, 40, -8] {
+        v.push(("misc", vec![Value::I32(a)]));
+    }
+    for p in [0, 100, 65530, 65535, -1] {
+        v.push(("loads", vec![Value::I32(p)]));
+    }
+    v
+}
+
+#[test]
+fn same_results_at_every_slice_size() {
+    for (func, args) in calls() {
+        let (mut reference_store, i) = store_with_slice(u64::MAX);
+        let reference = reference_store.invoke(i, func, &args);
+        for slice in 1..=6 {
+            let (mut store, i) = store_with_slice(slice);
+            let got = store.invoke(i, func, &args);
+            match (&reference, &got) {
+                (Ok(a), Ok(b)) => assert!(
+                    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.bits_eq(y)),
+                    "{func}{args:?} slice {slice}: {a:?} vs {b:?}"
+                ),
+                (Err(Error::Trap(a)), Err(Error::Trap(b))) => {
+                    assert_eq!((a.code, a.offset), (b.code, b.offset), "{func}{args:?} slice {slice}")
+                }
+                _ => panic!("{func}{args:?} slice {slice}: {reference:?} vs {got:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn stepping_counts_every_original_instruction() {
+    // The debugger's count of steps equals the machine's count at full speed.
+    for (func, args) in calls() {
+        let mut s = Session::load(WAT.as_bytes(), Limits::default(), Config::default()).unwrap();
+        s.start(func, &args).unwrap();
+        let mut steps = 0;
+        let end = loop {
+            steps += 1;
+            match s.step_into() {
+                StopReason::Step => {}
+                other => break other,
+            }
+        };
+        let mut fast = Session::load(WAT.as_bytes(), Limits::default(), Config::default()).unwrap();
+        fast.start(func, &args).unwrap();
+        let fast_end = fast.run_unrecorded(u64::MAX);
+        match (&end, &fast_end) {
+            (StopReason::Finished(a), StopReason::Finished(b)) => {
+                assert!(a.iter().zip(b).all(|(x, y)| x.bits_eq(y)));
+                assert_eq!(s.executed(), fast.executed(), "{func}{args:?}");
+                assert_eq!(s.executed(), steps, "{func}{args:?}");
+            }
+            (StopReason::Trapped(a), StopReason::Trapped(b)) => assert_eq!((a.code, a.offset), (b.code, b.offset)),
+            _ => panic!("{func}{args:?}: {end:?} vs {fast_end:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_functions_above_really_contain_every_fused_form() {
+    let m = Module::new(WAT.as_bytes()).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for def in 0..4 {
+        let code = wasmscope::translate::translate(&m, def).unwrap();
+        for i in &code.instrs {
+            if i.fused_len().is_some() {
+                let name = format!("{i:?}");
+                seen.insert(name.split([' ', '{']).next().unwrap().to_string());
+            }
+        }
+    }
+    let all = [
+        "FLLBin",
+        "FLCBin",
+        "FCBin",
+        "FBinSet",
+        "FLLBinSet",
+        "FLCBinSet",
+        "FLLCmpBrIf",
+        "FLCCmpBrIf",
+        "FCmpBrIf",
+        "FEqzBrIf",
+        "FLocalBrIf",
+        "FLocalCopy",
+        "FConstSet",
+        "FLLoad",
+    ];
+    let missing: Vec<&str> = all.iter().copied().filter(|f| !seen.contains(*f)).collect();
+    assert!(missing.is_empty(), "not exercised: {missing:?}; seen {seen:?}");
+}
