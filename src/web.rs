@@ -51,6 +51,8 @@ struct FuncSummary {
     index: u32,
     name: String,
     params: Vec<&'static str>,
+    /// Parameter names from the name section (`null` where there is none).
+    param_names: Vec<Option<String>>,
     results: Vec<&'static str>,
     signature: String,
     imported: bool,
@@ -196,15 +198,24 @@ struct Operand {
 struct Frame {
     #[serde(flatten)]
     position: Position,
+    /// `true` when locals and operands were left out (a frame deep inside a long call
+    /// stack); `frame(k)` has them.
+    elided: bool,
     locals: Vec<Local>,
     operands: Vec<Operand>,
 }
 
+impl From<crate::debug::Position> for Position {
+    fn from(p: crate::debug::Position) -> Self {
+        Position { func: p.func, func_name: p.func_name, offset: p.offset, line: p.line, text: p.text }
+    }
+}
+
 impl From<FrameView> for Frame {
     fn from(f: FrameView) -> Self {
-        let p = f.position;
         Frame {
-            position: Position { func: p.func, func_name: p.func_name, offset: p.offset, line: p.line, text: p.text },
+            position: f.position.into(),
+            elided: false,
             locals: f
                 .locals
                 .iter()
@@ -304,6 +315,28 @@ struct WasiSettings {
     env: Vec<(String, String)>,
     stdin: String,
     seed: Option<u64>,
+}
+
+/// Frames with full detail for the innermost `DETAILED` and the outermost 3; the others
+/// with their position only, so deep recursion stays cheap to show.
+const DETAILED: usize = 100;
+
+fn frames(s: &mut Session) -> Vec<Frame> {
+    let n = s.depth();
+    (0..n)
+        .filter_map(|k| {
+            if k < 3 || k + DETAILED >= n {
+                s.frame(k).map(Frame::from)
+            } else {
+                s.frame_position(k).map(|p| Frame {
+                    position: p.into(),
+                    elided: true,
+                    locals: Vec::new(),
+                    operands: Vec::new(),
+                })
+            }
+        })
+        .collect()
 }
 
 /// A loaded module and a debugging session over a fresh instance of it.
@@ -453,6 +486,9 @@ impl Playground {
                         index: i,
                         name: m.display_func_name(i),
                         params: ty.params.iter().map(|t| t.name()).collect(),
+                        param_names: (0..ty.params.len() as u32)
+                            .map(|p| m.names.locals.get(&i).and_then(|n| n.get(&p)).cloned())
+                            .collect(),
                         results: ty.results.iter().map(|t| t.name()).collect(),
                         signature: ty.to_string(),
                         imported: i < m.num_imported_funcs,
@@ -578,7 +614,7 @@ impl Playground {
         let state = State {
             status,
             stop: (&stop).into(),
-            frames: s.frames().into_iter().map(Frame::from).collect(),
+            frames: frames(s),
             globals: s
                 .globals()
                 .iter()
@@ -608,6 +644,12 @@ impl Playground {
             watchpoints: s.watchpoints().iter().map(|w| Watchpoint { id: w.id, addr: w.addr, len: w.len }).collect(),
         };
         to_js(&state)
+    }
+
+    /// Frame `k` (0 is the outermost) with its locals and operands.
+    pub fn frame(&mut self, k: usize) -> Result<JsValue, JsError> {
+        let f = self.session.frame(k).ok_or_else(|| err(format!("no frame {k}")))?;
+        to_js(&Frame::from(f))
     }
 
     /// The instructions of function `func` (module index): offset, nesting depth, text.

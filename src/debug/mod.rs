@@ -583,6 +583,23 @@ impl Session {
         (0..self.machine.frames.len()).filter_map(|k| self.frame(k)).collect()
     }
 
+    /// Where frame `k` (0 is the outermost) is, without its locals and operands.
+    pub fn frame_position(&mut self, k: usize) -> Option<Position> {
+        let f = self.machine.frames.get(k)?.clone();
+        let info = self.info_at(f.func).ok()?;
+        let top = k + 1 == self.machine.frames.len();
+        let pc = if top { f.pc as usize } else { (f.pc as usize).saturating_sub(1) };
+        let offset = f.code.offsets.get(pc).copied().unwrap_or(0);
+        let line = info.line_at(offset).unwrap_or(0);
+        Some(Position {
+            func: info.index,
+            func_name: info.name.clone(),
+            offset,
+            line,
+            text: info.lines.get(line).map(|l| l.text.clone()).unwrap_or_default(),
+        })
+    }
+
     /// Frame `k` (0 is the outermost).
     pub fn frame(&mut self, k: usize) -> Option<FrameView> {
         let f = self.machine.frames.get(k)?.clone();
