@@ -148,7 +148,9 @@ impl Machine {
         let fp = sp - code.num_params as usize;
         let locals_end = sp + code.num_locals as usize;
         self.stack.reserve(code.num_locals as usize + code.max_height as usize + 1)?;
-        self.stack.cells[sp..locals_end].fill(0);
+        for cell in &mut self.stack.cells[sp..locals_end] {
+            *cell = 0;
+        }
         self.stack.sp = locals_end;
         self.frames.push(Frame { code, pc: 0, fp: fp as u32, func, instance });
         Ok(())
@@ -213,7 +215,11 @@ impl Machine {
             let Some(frame) = self.frames.last() else {
                 exit!(Ok(true));
             };
-            let code = frame.code.clone();
+            // SAFETY: the code of a function is owned by its module (`Body::code`), which the
+            // store keeps alive for as long as any instance of it exists, i.e. for the whole
+            // run; borrowing it through a raw pointer saves a reference-count round trip per
+            // call and return.
+            let code: &Code = unsafe { &*Rc::as_ptr(&frame.code) };
             let fp = frame.fp as usize;
             let inst_id = frame.instance as usize;
             let mut pc = frame.pc as usize;
@@ -309,7 +315,11 @@ impl Machine {
                     let Target { pc: target, dk: DropKeep { drop, keep } } = $t;
                     if drop > 0 {
                         let (drop, keep) = (drop as usize, keep as usize);
-                        stack.copy_within(sp - keep..sp, sp - keep - drop);
+                        if keep == 1 {
+                            set_cell!(sp - 1 - drop, cell!(sp - 1));
+                        } else {
+                            stack.copy_within(sp - keep..sp, sp - keep - drop);
+                        }
                         sp -= drop;
                     }
                     pc = target as usize;
@@ -329,7 +339,11 @@ impl Machine {
             macro_rules! return_ {
                 () => {{
                     let n = code.num_results as usize;
-                    stack.copy_within(sp - n..sp, fp);
+                    if n == 1 {
+                        set_cell!(fp, cell!(sp - 1));
+                    } else {
+                        stack.copy_within(sp - n..sp, fp);
+                    }
                     self.stack.sp = fp + n;
                     self.frames.pop();
                     continue 'frames;
