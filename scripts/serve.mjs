@@ -136,7 +136,8 @@ const server = createServer(async (req, res) => {
 });
 
 server.on('error', (e) => {
-  console.error(`serve.mjs: ${e.message}`);
+  const hint = e.code === 'EADDRINUSE' ? ` (port ${port} is in use: set PORT to another port, or PORT=0 for any free one)` : '';
+  console.error(`serve.mjs: ${e.message}${hint}`);
   process.exit(1);
 });
 

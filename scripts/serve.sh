@@ -3,12 +3,14 @@
 #
 #   npm start                  # http://127.0.0.1:8080/
 #   PORT=9000 npm start        # another port (PORT=0: any free port)
-#   NO_BUILD=1 npm start       # serve www/ as it is, without rebuilding www/pkg
+#   NO_BUILD=1 npm start       # serve www/ as it is: no install, no build
+#   FORCE_BUILD=1 npm start    # rebuild www/pkg even when it is newer than src/
 #
 # Steps: scripts/setup.sh start (rustup target, wasm-pack, wasm-bindgen-cli = Cargo.lock's
 # version, npm ci for binaryen's wasm-opt), then
-# `wasm-pack build --release --target web --out-dir www/pkg`, then scripts/serve.mjs
-# serves www/ on 127.0.0.1:$PORT until Ctrl-C.
+# `wasm-pack build --release --target web --out-dir www/pkg` (skipped when www/pkg is newer
+# than src/, Cargo.toml, Cargo.lock and package-lock.json), then scripts/serve.mjs serves
+# www/ on 127.0.0.1:$PORT until Ctrl-C.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,11 +22,7 @@ export PORT="${PORT:-8080}"
 
 if [[ "${NO_BUILD:-}" != 1 ]]; then
     setup_start
-    printf '\n==> wasm-pack build --release --target web --out-dir www/pkg\n'
-    start=$SECONDS
-    wasm-pack build --release --target web --out-dir www/pkg
-    printf '==> built in %d s: %s\n' "$((SECONDS - start))" \
-        "$(du -h www/pkg/*.wasm 2>/dev/null | awk '{print $2 " " $1}' | paste -sd' ')"
+    setup_build_pkg
 fi
 
 if [[ ! -f www/index.html ]]; then

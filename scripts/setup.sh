@@ -38,7 +38,12 @@ setup_timed() {
     shift
     local start=$SECONDS
     setup_log "$what: $*"
-    "$@"
+    local rc=0
+    "$@" || rc=$?
+    if ((rc != 0)); then
+        setup_log "$what: FAILED (exit $rc) after $((SECONDS - start)) s"
+        return "$rc"
+    fi
     setup_log "$what: done in $((SECONDS - start)) s"
 }
 
@@ -161,7 +166,7 @@ setup_npm() {
     if [[ -f "$stamp" && ! "$SETUP_ROOT/package-lock.json" -nt "$stamp" && ! "$SETUP_ROOT/package.json" -nt "$stamp" ]]; then
         setup_log "node_modules: up to date with package-lock.json"
     else
-        (cd "$SETUP_ROOT" && setup_timed "node_modules" npm ci --no-audit --no-fund)
+        (cd "$SETUP_ROOT" && setup_timed "node_modules" npm ci --no-audit --no-fund) || setup_die "npm ci failed"
         touch "$stamp"
     fi
     # wasm-pack runs the first wasm-opt on PATH: it must be npm's binaryen.
@@ -173,6 +178,35 @@ setup_npm() {
     v="$(wasm-opt --version)"
     [[ "$v" == *"version $BINARYEN_VERSION"* ]] || setup_die "unexpected wasm-opt: $v (want binaryen $BINARYEN_VERSION)"
     setup_log "wasm-opt: $v ($wasm_opt)"
+}
+
+# ---- the page's module: www/pkg ---------------------------------------------------------
+# Builds www/pkg with wasm-pack (wasm-opt is npm's binaryen, first on PATH), unless it is
+# newer than every input (src/, Cargo.toml, Cargo.lock, package-lock.json). FORCE_BUILD=1
+# always builds. The stamp is taken before the build starts, so a file edited during a
+# build makes the next call build again.
+setup_build_pkg() {
+    local out="$SETUP_ROOT/www/pkg" stamp="$SETUP_ROOT/www/pkg/.build-stamp"
+    if [[ "${FORCE_BUILD:-}" != 1 && -f "$stamp" && -f "$out/wasmscope_bg.wasm" && -f "$out/wasmscope.js" ]] &&
+        [[ -z "$(cd "$SETUP_ROOT" && find src Cargo.toml Cargo.lock package-lock.json -newer "$stamp" -print -quit)" ]]; then
+        setup_log "www/pkg is up to date with src/ (FORCE_BUILD=1 to rebuild): $(setup_pkg_sizes)"
+        return 0
+    fi
+    local next
+    next="$(mktemp "${TMPDIR:-/tmp}/wasmscope-build.XXXXXX")"
+    rm -f "$stamp"
+    if ! (cd "$SETUP_ROOT" && setup_timed "www/pkg" wasm-pack build --release --target web --out-dir www/pkg); then
+        rm -f "$next"
+        setup_die "wasm-pack build failed"
+    fi
+    mv "$next" "$stamp"
+    setup_log "built www/pkg: $(setup_pkg_sizes)"
+}
+
+setup_pkg_sizes() {
+    local f="$SETUP_ROOT/www/pkg/wasmscope_bg.wasm"
+    [[ -f "$f" ]] || return 0
+    printf 'wasmscope_bg.wasm %s bytes, %s gzipped' "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
 }
 
 # ---- groups -------------------------------------------------------------------------------

@@ -14,8 +14,10 @@
 #   wasm       cargo build --lib --target wasm32-unknown-unknown
 #   native     cargo test (unit, API, CLI, debugger and spec tests)
 #   browser    wasm-pack test --headless --firefox (the crate's wasm32-only tests, tests/web.rs)
-#   e2e        wasm-pack build --release --target web --out-dir www/pkg, serve www/ on a
-#              free 127.0.0.1 port, node --test tests/e2e/*.test.mjs (WASMSCOPE_URL=that URL)
+#   e2e        wasm-pack build --release --target web --out-dir www/pkg (skipped when
+#              www/pkg is newer than src/, Cargo.*, package-lock.json; FORCE_BUILD=1 builds),
+#              serve www/ on a free 127.0.0.1 port, node --test tests/e2e/*.test.mjs
+#              (WASMSCOPE_URL=that URL); skipped, saying so, without tests/e2e/*.test.mjs
 #
 # On a warm machine every install step is skipped. Exits non-zero on the first failure;
 # ends with a line `tests: N passed, N failed` summing every test runner's results.
@@ -124,7 +126,7 @@ section_e2e() {
         return 0
     fi
     header "wasm-pack build --release --target web --out-dir www/pkg"
-    wasm-pack build --release --target web --out-dir www/pkg
+    setup_build_pkg
 
     header "serving www/ on a free port"
     local log="$LOGS/server.log" url="" i
