@@ -3,10 +3,13 @@
 // returned state and calls render(app). No interpreter logic lives here.
 import init, { Playground } from './pkg/wasmscope.js';
 import { examples } from './examples.js';
-import { MEM_WINDOW, hex, positionText, render, renderExamples, renderStatus, typed } from './render.js';
+import { MEM_WINDOW, hex, positionText, render, renderExamples, renderLive, renderWasi, typed } from './render.js';
 
 const STORAGE_KEY = 'wasmscope.editor';
 const MAX_FILE = 16 * 1024 * 1024;
+const MAX_LOG = 2000; // console entries kept (the oldest quarter goes when it is reached)
+const MAX_LINE = 8192; // a program's output line longer than this continues in a new entry
+const WASI_MODULE = 'wasi_snapshot_preview1';
 const SLICE_MS = 10; // target duration of one slice of a long run
 const $ = (id) => document.getElementById(id);
 
@@ -25,13 +28,21 @@ const app = {
   state: null, // the last state the API returned
   prev: null, // the state before the last command (changes are highlighted against it)
   frame: null, // selected call-stack frame (index, outermost = 0), null = innermost
+  frameFull: null, // { index, state, frame }: an elided frame fetched in full with frame(k)
+  stackMore: 0, // call-stack frames revealed beyond the innermost ones (deep recursion)
   code: null, // disassembly shown: { index, name, lines } or { index, name, error }
   mem: { base: 0, sel: 0, selEnd: 0, bytes: null, inspect: null },
   running: null, // { label, kind, t0, executed0 } while a sliced command runs
   pauseRequested: false,
   slice: 100_000, // instructions per slice, adapted to SLICE_MS
-  log: [], // console entries { kind: info|cmd|result|trap|error, text }
+  log: [], // console entries { kind: info|cmd|result|trap|error|exit|stdout|stderr, text, rev }
+  logTrims: 0, // bumps whenever old entries are dropped (the Console re-renders)
+  openLines: {}, // fd -> the output entry its last unterminated line went to
   scrollCode: false,
+  // WASI settings as typed; `applied` is what the Playground has (JSON), null = defaults.
+  wasi: { args: '', env: '', stdin: '', argsError: '', envError: '', applied: null, touched: false },
+  stubImports: false,
+  lastInput: null, // { input, options } of the last load (the checkbox reloads it)
 };
 
 const disasmCache = new Map(); // func index -> disassembly, per module
@@ -39,8 +50,52 @@ const disasmCache = new Map(); // func index -> disassembly, per module
 // ---- helpers ----------------------------------------------------------------------
 
 function log(kind, text) {
-  app.log.push({ kind, text });
-  if (app.log.length > 1000) app.log.splice(0, app.log.length - 800);
+  app.openLines = {}; // a program's partial line is not continued after other messages
+  pushEntry({ kind, text, rev: 0 });
+}
+
+function pushEntry(entry) {
+  app.log.push(entry);
+  if (app.log.length > MAX_LOG) {
+    app.log.splice(0, app.log.length - Math.floor(MAX_LOG * 0.75));
+    app.logTrims++;
+  }
+}
+
+/**
+ * Appends program output (fd 1 or 2) to the Console: one entry per line, and text without
+ * a newline yet stays open, so that "Hello, " then "world\n" make one line.
+ */
+function appendOutput(fd, text) {
+  if (!text) return;
+  const kind = fd === 2 ? 'stderr' : 'stdout';
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    const last = i === lines.length - 1;
+    if (last && line === '') return; // the text ended with a newline
+    let open = app.openLines[fd];
+    if (open && open.text.length + line.length > MAX_LINE) open = null;
+    if (open) {
+      open.text += line;
+      open.rev++;
+    } else {
+      open = { kind, text: line, rev: 0 };
+      pushEntry(open);
+    }
+    app.openLines[fd] = last ? open : null;
+  });
+}
+
+/** Moves the program output produced so far into the Console. */
+function drainOutput(pg = app.pg) {
+  if (!pg) return;
+  let chunks;
+  try {
+    chunks = pg.takeOutput();
+  } catch {
+    return;
+  }
+  for (const c of chunks) appendOutput(c.fd, c.text);
 }
 
 function errorMessage(e) {
@@ -91,8 +146,18 @@ function selectedExportIndex() {
 }
 
 function refresh() {
-  // Disassembly: the shown frame's function, or the selected export when nothing runs.
+  // A selected frame deep inside a long call stack comes without locals: fetch it in full.
   const frames = app.state?.frames ?? [];
+  const sel = app.frame != null ? frames[app.frame] : null;
+  if (sel?.elided && app.pg && !(app.frameFull?.state === app.state && app.frameFull.index === app.frame)) {
+    try {
+      app.frameFull = { index: app.frame, state: app.state, frame: app.pg.frame(app.frame) };
+    } catch (e) {
+      app.frameFull = null;
+      log('error', errorMessage(e));
+    }
+  }
+  // Disassembly: the shown frame's function, or the selected export when nothing runs.
   let func = null;
   if (frames.length) func = frames[Math.min(app.frame ?? frames.length - 1, frames.length - 1)].func;
   else if (app.pg) func = selectedExportIndex() ?? null;
@@ -117,6 +182,7 @@ function setState(state, prev = app.state) {
   app.prev = prev;
   app.state = state;
   app.frame = null;
+  app.frameFull = null;
   app.scrollCode = true;
 }
 
@@ -125,10 +191,11 @@ function setState(state, prev = app.state) {
 function loadModule(input, { source, func, args } = {}, refusal = null) {
   cancelRun();
   const previousFunc = app.funcName;
+  app.lastInput = refusal ? null : { input, options: { source, func, args } };
   let pg;
   try {
     if (refusal) throw new Error(refusal);
-    pg = Playground.load(input);
+    pg = Playground.load(input, app.stubImports);
   } catch (e) {
     app.pg?.free();
     app.pg = null;
@@ -141,6 +208,7 @@ function loadModule(input, { source, func, args } = {}, refusal = null) {
     app.argErrors = [];
     app.source = source ?? app.source;
     app.loadError = errorMessage(e);
+    app.frameFull = null;
     app.moduleId++;
     log('error', `load failed: ${app.loadError}`);
     refresh();
@@ -153,50 +221,49 @@ function loadModule(input, { source, func, args } = {}, refusal = null) {
   app.loadError = null;
   app.source = source ?? app.source;
   app.summary = pg.summary();
-  app.paramNames = probeParamNames(pg, app.summary);
   app.state = pg.state();
   app.prev = null;
   app.frame = null;
+  app.frameFull = null;
+  app.stackMore = 0;
+  app.wasi.applied = null; // a new Playground starts with the default WASI settings
   app.mem = { base: 0, sel: 0, selEnd: 0, bytes: null, inspect: null };
   const funcs = app.summary.exports.filter((e) => e.kind === 'func');
-  const pick = funcs.find((e) => e.name === func) ?? funcs.find((e) => e.name === previousFunc) ?? funcs[0];
+  const pick =
+    funcs.find((e) => e.name === func) ??
+    funcs.find((e) => e.name === previousFunc) ??
+    funcs.find((e) => e.name === '_start') ??
+    funcs[0];
   selectFunction(pick?.name ?? '', pick?.name === func ? args : undefined);
   const what = app.source.kind === 'binary' ? `${app.source.name || 'binary module'}` : 'WAT';
-  log('info', `loaded ${what}: ${app.summary.size.toLocaleString('en-US')} bytes, ${funcs.length} exported function${funcs.length === 1 ? '' : 's'}`);
+  const stubbed = app.stubImports ? stubbedImports(app.summary).length : 0;
+  log(
+    'info',
+    `loaded ${what}: ${app.summary.size.toLocaleString('en-US')} bytes, ${funcs.length} exported function${funcs.length === 1 ? '' : 's'}` +
+      (usesWasi() ? ', uses WASI' : '') +
+      (stubbed ? `, ${stubbed} stubbed import${stubbed === 1 ? '' : 's'}` : ''),
+  );
+  drainOutput(); // a start function may have printed
+  if (usesWasi() && !app.wasi.touched) $('wasi').open = true;
   refresh();
   return true;
 }
 
-/**
- * Parameter names per exported function index. The summary has only types, so each
- * function with parameters is started once (it stops before its first instruction: nothing
- * runs) to read its frame's local names, then the instance is reset. Unnamed ones are
- * shown as $0, $1, ...
- */
-function probeParamNames(pg, summary) {
-  const names = new Map();
-  let started = false;
-  for (const e of summary.exports.slice(0, 500)) {
-    const f = e.kind === 'func' && summary.functions.find((x) => x.index === e.index);
-    if (!f || f.imported || !f.params.length || f.paramNames || names.has(f.index)) continue;
-    try {
-      const s = pg.start(e.name, f.params.map(defaultArg));
-      started = true;
-      const locals = s.frames.at(-1)?.locals ?? [];
-      names.set(f.index, f.params.map((_, i) => locals[i]?.name ?? null));
-    } catch {
-      // e.g. a parameter type the page cannot give a default for: keep $0, $1, ...
-    }
-  }
-  if (started) pg.reset();
-  return names;
+/** Does the loaded module import anything from WASI? */
+function usesWasi() {
+  return !!app.summary?.imports.some((i) => i.module === WASI_MODULE);
+}
+
+/** Imports the loaded module gets stand-ins for (only when stubbing is on). */
+function stubbedImports(summary) {
+  return summary.imports.filter((i) => i.module !== WASI_MODULE);
 }
 
 function selectFunction(name, args) {
   app.funcName = name;
   const exp = app.summary?.exports.find((e) => e.kind === 'func' && e.name === name);
   const f = exp ? app.summary.functions.find((x) => x.index === exp.index) : null;
-  const names = f?.paramNames ?? app.paramNames?.get(f?.index) ?? [];
+  const names = f?.paramNames ?? [];
   app.params = (f?.params ?? []).map((type, i) => ({ name: names[i] ? `$${names[i]}` : `$${i}`, type }));
   const keep = app.args.length === app.params.length && !args ? app.args : null;
   app.args = app.params.map((p, i) => args?.[i] ?? keep?.[i] ?? defaultArg(p.type));
@@ -248,6 +315,13 @@ async function loadFile(file) {
   }
 }
 
+/** Loads the last module again (the "Stub missing imports" setting changed). */
+function reload() {
+  if (!app.ready || app.running) return;
+  if (app.source.kind === 'text') return compile();
+  if (app.lastInput) loadModule(app.lastInput.input, app.lastInput.options);
+}
+
 function saveEditor() {
   try {
     localStorage.setItem(STORAGE_KEY, $('editor').value);
@@ -268,6 +342,100 @@ function readArgs() {
   return app.args.map((a) => a.trim());
 }
 
+/**
+ * Splits program arguments like a shell: on whitespace, with "double" or 'single' quotes
+ * keeping spaces and a backslash escaping the next character (not inside single quotes).
+ */
+function splitArgs(text) {
+  const out = [];
+  let cur = null;
+  let quote = null;
+  let escaped = false;
+  for (const ch of text) {
+    if (escaped) {
+      cur = (cur ?? '') + ch;
+      escaped = false;
+    } else if (ch === '\\' && quote !== "'") {
+      escaped = true;
+      cur = cur ?? '';
+    } else if (quote) {
+      if (ch === quote) quote = null;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      cur = cur ?? '';
+    } else if (/\s/.test(ch)) {
+      if (cur !== null) out.push(cur);
+      cur = null;
+    } else {
+      cur = (cur ?? '') + ch;
+    }
+  }
+  if (quote) throw new Error(`a ${quote === '"' ? 'double' : 'single'} quote is not closed`);
+  if (escaped) cur += '\\';
+  if (cur !== null) out.push(cur);
+  return out;
+}
+
+/** KEY=VALUE lines (blank lines skipped). */
+function splitEnv(text) {
+  const out = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (line.trim() === '') return;
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new Error(`line ${i + 1}: expected KEY=VALUE, got ${JSON.stringify(line)}`);
+    out.push(line);
+  });
+  return out;
+}
+
+/** The WASI settings as typed, checked: { args, env, stdin }, or null (errors shown). */
+function readWasi() {
+  const w = app.wasi;
+  let args = [];
+  let env = [];
+  w.argsError = '';
+  w.envError = '';
+  try {
+    args = splitArgs(w.args);
+  } catch (e) {
+    w.argsError = errorMessage(e);
+  }
+  try {
+    env = splitEnv(w.env);
+  } catch (e) {
+    w.envError = errorMessage(e);
+  }
+  if (w.argsError || w.envError) {
+    $('wasi').open = true;
+    log('error', `WASI ${w.argsError ? `program arguments: ${w.argsError}` : `environment: ${w.envError}`}`);
+    return null;
+  }
+  return { args, env, stdin: w.stdin };
+}
+
+const DEFAULT_WASI = JSON.stringify({ args: [], env: [], stdin: '' });
+
+/**
+ * Gives the Playground the WASI settings as typed when they changed (they take effect at
+ * a reset). Returns 'changed', 'same', or null when they are invalid.
+ */
+function applyWasi() {
+  const w = readWasi();
+  if (!w) return null;
+  const key = JSON.stringify(w);
+  if (key === (app.wasi.applied ?? DEFAULT_WASI)) return 'same';
+  app.pg.setWasi(w.args, w.env, w.stdin);
+  app.wasi.applied = key;
+  return 'changed';
+}
+
+/** How program arguments read back, quoted where needed. */
+function argsText(args) {
+  return args.map((a) => (a === '' || /[\s"'\\]/.test(a) ? JSON.stringify(a) : a)).join(' ');
+}
+
 /** Starts the selected function if no call is in progress. Returns false on failure. */
 function ensureStarted() {
   if (inCall()) return true;
@@ -275,14 +443,35 @@ function ensureStarted() {
   if (!args) return false;
   const prev = app.state;
   try {
+    // A WASI program with new settings, or its _start run again: a fresh instance first.
+    // (Other modules keep their state: new settings wait for the next Reset.)
+    const wasi = applyWasi();
+    if (!wasi) return false;
+    const used = app.state && app.state.status !== 'ready';
+    if (usesWasi() && (wasi === 'changed' || (used && app.funcName === '_start'))) {
+      app.pg.reset();
+      drainOutput();
+    }
     setState(app.pg.start(app.funcName, args), prev);
+    app.stackMore = 0;
   } catch (e) {
     log('error', errorMessage(e));
     return false;
   }
   app.callLabel = `${app.funcName}(${args.join(', ')})`;
-  log('cmd', `▶ ${app.callLabel}`);
+  log('cmd', `▶ ${app.callLabel}${wasiNote()}`);
   return true;
+}
+
+/** What a WASI program is given, for the Console's call line ('' when nothing is set). */
+function wasiNote() {
+  if (!usesWasi() || !app.wasi.applied) return '';
+  const w = JSON.parse(app.wasi.applied);
+  const parts = [];
+  if (w.args.length) parts.push(`args: ${argsText(w.args)}`);
+  if (w.env.length) parts.push(`${w.env.length} environment variable${w.env.length === 1 ? '' : 's'}`);
+  if (w.stdin) parts.push(`stdin: ${new TextEncoder().encode(w.stdin).length.toLocaleString('en-US')} bytes`);
+  return parts.length ? ` — ${parts.join(', ')}` : '';
 }
 
 /** Runs a one-shot command (step into, step back, ...). */
@@ -291,8 +480,10 @@ function command(fn) {
   try {
     const prev = app.state;
     setState(fn(), prev);
+    drainOutput();
     report(app.state);
   } catch (e) {
+    drainOutput();
     log('error', errorMessage(e));
   }
   refresh();
@@ -302,6 +493,9 @@ function command(fn) {
 function report(s, extra = '') {
   const top = s.frames[s.frames.length - 1];
   switch (s.stop.kind) {
+    case 'exited':
+      log('exit', `${app.callLabel ?? app.funcName} exited with code ${s.stop.exitCode}${extra}`);
+      break;
     case 'finished': {
       const results = (s.stop.results ?? []).map(typed).join(', ') || '(no results)';
       log('result', `${app.callLabel ?? app.funcName} → ${results}${extra}`);
@@ -365,6 +559,7 @@ function sliced(label, first, next) {
     app.running = null;
     app.pauseRequested = false;
     setState(s, prev);
+    drainOutput();
     const ms = performance.now() - run.t0;
     const n = Math.max(0, s.executed - run.executed0);
     const total = (s.status === 'finished' || s.status === 'trapped') && s.executed !== n ? `; ${s.executed.toLocaleString('en-US')} in this call` : '';
@@ -380,6 +575,7 @@ function sliced(label, first, next) {
       s = (started ? next : first)(app.slice);
     } catch (e) {
       app.running = null;
+      drainOutput();
       log('error', errorMessage(e));
       refresh();
       return;
@@ -390,8 +586,9 @@ function sliced(label, first, next) {
     app.slice = Math.round(Math.min(50_000_000, Math.max(1000, app.slice * Math.min(4, Math.max(0.25, factor)))));
     app.state = s;
     if (s.stop.kind !== 'budget') return finish(s);
+    drainOutput(); // output shows as it is produced
     if (!painted) refresh(); // the first time: disable the buttons, enable Pause
-    else if (t - painted > 50) renderStatus(app);
+    else if (t - painted > 50) renderLive(app);
     if (!painted || t - painted > 50) painted = t;
     schedule(tick);
   };
@@ -447,9 +644,11 @@ const actions = {
   },
   reset() {
     if (!app.pg || app.running) return;
+    if (applyWasi() === null) return refresh();
+    app.stackMore = 0;
     command(() => app.pg.reset());
     app.prev = null;
-    log('info', 'reset: a fresh instance (breakpoints and watchpoints kept)');
+    log('info', `reset: a fresh instance (breakpoints and watchpoints kept)${wasiNote()}`);
     refresh();
   },
 };
@@ -594,11 +793,35 @@ function wire() {
     if (button) toggleBreakpoint(Number(button.dataset.func), Number(button.dataset.offset));
   });
   $('call-stack').addEventListener('click', (e) => {
+    const more = e.target.closest('button.more');
+    if (more) {
+      app.stackMore += Number(more.dataset.more);
+      return refresh();
+    }
     const button = e.target.closest('button.frame');
     if (!button) return;
     app.frame = Number(button.dataset.frame);
     app.scrollCode = true;
     refresh();
+  });
+
+  // WASI settings: kept as typed, given to the interpreter when the next call starts.
+  const wasiField = (id, key) =>
+    $(id).addEventListener('input', (e) => {
+      app.wasi[key] = e.target.value;
+      if (key === 'args') app.wasi.argsError = '';
+      if (key === 'env') app.wasi.envError = '';
+      renderWasi(app);
+    });
+  wasiField('wasi-args', 'args');
+  wasiField('wasi-env', 'env');
+  wasiField('wasi-stdin', 'stdin');
+  $('wasi').querySelector('summary').addEventListener('click', () => {
+    app.wasi.touched = true;
+  });
+  $('stub-imports').addEventListener('change', (e) => {
+    app.stubImports = e.target.checked;
+    reload();
   });
 
   $('memory').addEventListener('click', (e) => {

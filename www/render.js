@@ -34,13 +34,21 @@ const plural = (n, word) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' 
 export function shownFrame(app) {
   const frames = app.state?.frames ?? [];
   if (frames.length === 0) return null;
-  const i = app.frame ?? frames.length - 1;
-  return { index: i, frame: frames[Math.min(i, frames.length - 1)], innermost: i >= frames.length - 1 };
+  const i = Math.min(app.frame ?? frames.length - 1, frames.length - 1);
+  let frame = frames[i];
+  // An elided frame (deep in a long call stack) as main.js fetched it with frame(k).
+  const full = app.frameFull;
+  if (frame.elided && full && full.state === app.state && full.index === i) frame = full.frame;
+  return { index: i, frame, innermost: i >= frames.length - 1 };
 }
 
-/** The same frame in the state before the last command, if it is the same call site. */
+/**
+ * The same frame in the state before the last command, if it is the same call site;
+ * 'unknown' when that state left its values out.
+ */
 function prevFrame(app, index, func) {
   const f = app.prev?.frames?.[index];
+  if (f?.elided) return 'unknown';
   return f && f.func === func ? f : null;
 }
 
@@ -70,6 +78,7 @@ export function statusText(app) {
     case 'ready':
       return 'ready';
     case 'finished':
+      if (s.stop.kind === 'exited') return `exited with code ${s.stop.exitCode}`;
       return `finished: ${(s.stop.results ?? []).map(typed).join(', ') || 'no results'}`;
     case 'trapped':
       return `trapped: ${s.stop.trap}`;
@@ -90,7 +99,8 @@ export function renderStatus(app) {
   const status = $('status');
   const text = statusText(app);
   if (status.textContent !== text) status.textContent = text;
-  status.dataset.status = app.running ? 'running' : (app.state?.status ?? 'none');
+  const failed = app.state?.stop.kind === 'exited' && app.state.stop.exitCode !== 0;
+  status.dataset.status = app.running ? 'running' : failed ? 'failed' : (app.state?.status ?? 'none');
   const s = app.state;
   $('executed').textContent = plural(s?.executed ?? 0, 'instruction');
   $('depth').textContent = `depth ${s?.depth ?? 0}`;
@@ -102,14 +112,22 @@ function renderSummary(app) {
   const err = $('load-error');
   if (app.loadError) {
     err.hidden = false;
-    fill(err, h('strong', {}, 'Cannot load: '), ...highlightOffset(app.loadError));
+    const missing = /unknown imports?\b|nothing provides/i.test(app.loadError);
+    fill(err,
+      h('strong', {}, 'Cannot load: '),
+      ...highlightOffset(app.loadError),
+      missing && !app.stubImports
+        ? h('span', { class: 'hint' }, '\nTick ', h('b', {}, 'Stub missing imports'), ' (beside Compile) to load it anyway: each missing function returns zeros and logs its calls to the Console.')
+        : null,
+    );
   } else {
     err.hidden = true;
     fill(err);
   }
   const box = $('summary');
-  if (box._summary === app.summary) return;
+  if (box._summary === app.summary && box._stub === app.stubImports) return;
   box._summary = app.summary;
+  box._stub = app.stubImports;
   const m = app.summary;
   if (!m) {
     fill(box, h('p', { class: 'empty' }, 'No module loaded.'));
@@ -126,10 +144,37 @@ function renderSummary(app) {
     h('h3', {}, `Exports (${m.exports.length})`),
     list(m.exports, 'none', (e) => [h('span', { class: 'kw' }, e.kind), ' ', h('b', {}, e.name), ' ', h('span', { class: 'sig' }, sigText(e.type, e.kind))]),
     h('h3', {}, `Imports (${m.imports.length})`),
-    list(m.imports, 'none', (i) => [h('span', { class: 'kw' }, i.kind), ' ', `${i.module}.${i.name}`, ' ', h('span', { class: 'sig' }, i.type)]),
+    m.imports.length ? importGroups(app, m.imports) : h('p', { class: 'empty' }, 'none'),
     m.customSections.length
       ? [h('h3', {}, 'Custom sections'), list(m.customSections, '', ([name, size]) => [`${name} (${plural(size, 'byte')})`])]
       : null,
+  );
+}
+
+/** Imports grouped by module, each group tagged with what provides it. */
+function importGroups(app, imports) {
+  const groups = new Map();
+  for (const i of imports) {
+    if (!groups.has(i.module)) groups.set(i.module, []);
+    groups.get(i.module).push(i);
+  }
+  return h(
+    'ul',
+    { class: 'code imports' },
+    [...groups].map(([module, items]) => {
+      const wasi = module === 'wasi_snapshot_preview1';
+      const tag = wasi
+        ? h('span', { class: 'tag', title: 'provided by the built-in WASI (preview 1)' }, 'WASI')
+        : app.stubImports
+          ? h('span', { class: 'tag stub', title: 'stand-ins: functions return zeros and log each call' }, 'stubbed')
+          : null;
+      return h(
+        'li',
+        {},
+        h('span', { class: 'module' }, module), ' ', tag,
+        h('ul', {}, items.map((i) => h('li', {}, h('span', { class: 'kw' }, i.kind), ' ', h('b', {}, i.name), ' ', h('span', { class: 'sig' }, i.type.replace(new RegExp(`^${i.kind}\\s*`), '') || '()')))),
+      );
+    }),
   );
 }
 
@@ -220,6 +265,9 @@ function renderButtons(app) {
   set('compile', app.ready && idle && app.source.kind === 'text');
   $('examples').disabled = !app.ready || !idle;
   $('file-input').disabled = !app.ready || !idle;
+  const stub = $('stub-imports');
+  stub.disabled = !app.ready || !idle;
+  if (stub.checked !== app.stubImports) stub.checked = app.stubImports;
 }
 
 // ---- disassembly ----------------------------------------------------------------
@@ -342,7 +390,7 @@ function renderValueStack(app) {
   for (let i = ops.length - 1; i >= 0; i--) {
     const op = ops[i];
     if (!groups.length || groups.at(-1).block !== op.block) groups.push({ block: op.block, items: [] });
-    const changed = prev ? !sameValue(prev.operands[i], op) : app.prev != null;
+    const changed = prev === 'unknown' ? false : prev ? !sameValue(prev.operands[i], op) : app.prev != null;
     groups.at(-1).items.push(
       h('li', { class: changed ? 'changed' : null, dataset: { slot: i } }, ...valueCells(op, changed)),
     );
@@ -370,13 +418,25 @@ function renderCallStack(app) {
   }
   const shown = shownFrame(app);
   const items = [];
-  // Deep recursion: the innermost frames, the outermost, and the selected one.
-  const keep = (i) => i >= frames.length - MAX_FRAMES || i < 3 || i === shown.index;
-  for (let i = frames.length - 1; i >= 0; i--) {
+  const n = frames.length;
+  // Deep recursion: the innermost frames (and as many more as asked for), the outermost,
+  // and the selected one.
+  const inner = n - MAX_FRAMES - (app.stackMore ?? 0);
+  const keep = (i) => i >= inner || i < 3 || i === shown.index;
+  for (let i = n - 1; i >= 0; i--) {
     if (!keep(i)) {
       let j = i;
       while (j > 0 && !keep(j - 1)) j--;
-      items.push(h('li', { class: 'more' }, `… ${(i - j + 1).toLocaleString('en-US')} more frames …`));
+      const count = i - j + 1;
+      const more = Math.min(count, MAX_FRAMES);
+      items.push(
+        h(
+          'li',
+          { class: 'more' },
+          `… ${plural(count, 'more frame')} … `,
+          i >= inner - 1 ? h('button', { type: 'button', class: 'small more', dataset: { more } }, `show ${more} more`) : null,
+        ),
+      );
       i = j;
       continue;
     }
@@ -388,10 +448,17 @@ function renderCallStack(app) {
         { class: selected ? 'selected' : null },
         h(
           'button',
-          { type: 'button', class: 'frame', dataset: { frame: i }, 'aria-current': selected ? 'true' : null },
+          {
+            type: 'button',
+            class: 'frame',
+            dataset: { frame: i },
+            'aria-current': selected ? 'true' : null,
+            title: `frame ${(i + 1).toLocaleString('en-US')} of ${n.toLocaleString('en-US')} (1 is the outermost)`,
+          },
           h('span', { class: 'fname' }, funcLabel(f.funcName)),
           h('span', { class: 'off' }, hex(f.offset)),
           h('span', { class: 'ins' }, f.text),
+          n > 9 ? h('span', { class: 'depth' }, `#${i + 1}`) : null,
         ),
       ),
     );
@@ -422,11 +489,11 @@ function renderLocals(app) {
         'tbody',
         {},
         frame.locals.map((l) => {
-          const changed = prev && !sameValue(prev.locals[l.index], l);
+          const changed = prev && prev !== 'unknown' && !sameValue(prev.locals[l.index], l);
           return h(
             'tr',
             { class: changed ? 'changed' : null },
-            h('th', { scope: 'row' }, l.name ? `$${l.name}` : `$${l.index}`),
+            h('th', { scope: 'row' }, h('span', { class: 'name' }, l.name ? `$${l.name}` : `$${l.index}`)),
             h('td', { class: `ty ty-${l.type}` }, l.type),
             h('td', { class: 'val' }, l.value),
           );
@@ -457,7 +524,7 @@ function renderGlobals(app) {
           return h(
             'tr',
             { class: changed ? 'changed' : null },
-            h('th', { scope: 'row' }, g.name ? `$${g.name}` : `$${g.index}`),
+            h('th', { scope: 'row' }, h('span', { class: 'name' }, g.name ? `$${g.name}` : `$${g.index}`)),
             h('td', { class: `ty ty-${g.type}` }, (g.mutable ? 'mut ' : '') + g.type),
             h('td', { class: 'val' }, g.value),
           );
@@ -600,20 +667,80 @@ function renderInspector(app, addr) {
 
 // ---- console --------------------------------------------------------------------
 
-function renderConsole(app) {
+const OUTPUT_TITLE = { stdout: 'program output (stdout)', stderr: 'program output (stderr)' };
+
+function consoleEntry(e) {
+  return h('div', { class: `entry ${e.kind}`, title: OUTPUT_TITLE[e.kind] }, e.text);
+}
+
+export function renderConsole(app) {
   const box = $('console');
-  if ((box._count ?? 0) > app.log.length || box._log !== app.log) {
+  if (box._log !== app.log || box._trims !== app.logTrims || (box._count ?? 0) > app.log.length) {
     fill(box);
     box._count = 0;
+    box._revs = [];
     box._log = app.log;
+    box._trims = app.logTrims;
   }
   const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
-  for (let i = box._count; i < app.log.length; i++) {
+  let grew = false;
+  // A program's unterminated line may have grown since it was shown.
+  for (let i = 0; i < box._count; i++) {
     const e = app.log[i];
-    box.append(h('div', { class: `entry ${e.kind}` }, e.text));
+    if (box._revs[i] !== e.rev) {
+      box.children[i].textContent = e.text;
+      box._revs[i] = e.rev;
+      grew = true;
+    }
   }
+  const fresh = [];
+  for (let i = box._count; i < app.log.length; i++) {
+    fresh.push(consoleEntry(app.log[i]));
+    box._revs[i] = app.log[i].rev;
+  }
+  if (fresh.length) box.append(...fresh);
   box._count = app.log.length;
-  if (atBottom || app.log.at(-1)?.kind !== 'info') box.scrollTop = box.scrollHeight;
+  if (atBottom || (fresh.length && app.log.at(-1)?.kind !== 'info') || (grew && atBottom)) box.scrollTop = box.scrollHeight;
+}
+
+/** What a long run shows while it goes: the status line and the Console. */
+export function renderLive(app) {
+  renderStatus(app);
+  renderConsole(app);
+}
+
+// ---- WASI settings ---------------------------------------------------------------
+
+export function renderWasi(app) {
+  const w = app.wasi;
+  const sync = (id, value) => {
+    const el = $(id);
+    if (document.activeElement !== el && el.value !== value) el.value = value;
+  };
+  sync('wasi-args', w.args);
+  sync('wasi-env', w.env);
+  sync('wasi-stdin', w.stdin);
+  const error = (id, msg) => {
+    $(id).setAttribute('aria-invalid', msg ? 'true' : 'false');
+    const el = $(`${id}-error`);
+    if (el.textContent !== msg) el.textContent = msg;
+  };
+  error('wasi-args', w.argsError);
+  error('wasi-env', w.envError);
+  // The summary line says what is set, so a closed section still tells.
+  const parts = [];
+  if (w.args.trim()) parts.push(`args: ${w.args.trim().length > 40 ? w.args.trim().slice(0, 39) + '…' : w.args.trim()}`);
+  const env = w.env.split('\n').filter((l) => l.trim()).length;
+  if (env) parts.push(plural(env, 'variable'));
+  if (w.stdin) parts.push(`stdin ${plural(new TextEncoder().encode(w.stdin).length, 'byte')}`);
+  const uses = app.summary?.imports.some((i) => i.module === 'wasi_snapshot_preview1');
+  const text = parts.length
+    ? parts.join(' · ')
+    : uses
+      ? 'program arguments, environment, stdin (this module uses WASI)'
+      : 'program arguments, environment, stdin';
+  const summary = $('wasi-summary');
+  if (summary.textContent !== text) summary.textContent = text;
 }
 
 // ---- source pane ----------------------------------------------------------------
@@ -635,6 +762,7 @@ export function render(app) {
   renderSource(app);
   renderSummary(app);
   renderCall(app);
+  renderWasi(app);
   renderButtons(app);
   renderDisassembly(app);
   renderValueStack(app);

@@ -466,3 +466,266 @@ test('panels are labelled regions; usable at 800 px and in dark mode', async () 
     assert.ok(r + g + b < 150, `dark background (${bg})`);
   });
 });
+
+// ---- WASI, stubbed imports, deep call stacks ----------------------------------------
+
+const DATA = join(ROOT, 'tests', 'data');
+
+/** The Console's program-output lines, as "stdout: text" / "stderr: text". */
+async function outputLines(page) {
+  return region(page, 'Console')
+    .locator('.entry.stdout, .entry.stderr')
+    .evaluateAll((els) => els.map((e) => `${e.classList.contains('stderr') ? 'stderr' : 'stdout'}: ${e.textContent}`));
+}
+
+/** Sets the WASI fields (opening the section if needed); `undefined` leaves one as it is. */
+async function setWasi(page, { args, env, stdin }) {
+  const details = page.locator('details#wasi');
+  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+  if (args !== undefined) await page.getByLabel('Program arguments').fill(args);
+  if (env !== undefined) await page.getByLabel('Environment').fill(env);
+  if (stdin !== undefined) await page.getByLabel('Stdin').fill(stdin);
+}
+
+/** Runs the selected function and waits for the Console line that ends the call. */
+async function runToEnd(page) {
+  const ends = region(page, 'Console').locator('.entry.result, .entry.exit, .entry.trap, .entry.error');
+  const before = await ends.count();
+  await button(page, 'Run').click();
+  await eventually(async () => {
+    assert.ok((await ends.count()) > before, 'the call ended');
+    assert.doesNotMatch(await statusText(page), /^running/);
+  });
+}
+
+/** Steps over until the current instruction matches `re` (20 steps at most). */
+async function stepOverTo(page, re) {
+  const current = region(page, 'Disassembly').locator('li[aria-current="step"]');
+  for (let i = 0; i < 20 && !re.test(await current.textContent()); i++) {
+    await button(page, 'Step over').click();
+    await expectStatus(page, /^paused/);
+  }
+  assert.match(await current.textContent(), re);
+}
+
+/** Milliseconds the last finished call took, from its Console line. */
+async function lastCallMs(page) {
+  const text = await region(page, 'Console').locator('.entry.result, .entry.exit, .entry.trap').last().textContent();
+  const m = /in ([\d.]+) ms/.exec(text);
+  assert.ok(m, `a timing in ${JSON.stringify(text)}`);
+  return Number(m[1]);
+}
+
+test('WASI hello world example: Run prints, and stepping over fd_write prints at that step', () =>
+  withPage('wasi-hello', async (page) => {
+    await pickExample(page, 'WASI hello world');
+    assert.equal(await page.getByLabel('Function').inputValue(), '_start');
+    assert.match(await region(page, 'Module summary').textContent(), /wasi_snapshot_preview1 WASI\s*func fd_write \(param i32 i32 i32 i32\) \(result i32\)/);
+    await button(page, 'Run').click();
+    await expectConsole(page, /_start\(\) → \(no results\)/);
+    assert.deepEqual(await outputLines(page), ['stdout: Hello, world!']);
+    await expectStatus(page, /^finished: no results$/);
+
+    // Step through _start on a fresh instance: nothing is printed until fd_write runs.
+    await button(page, 'Clear').click();
+    await button(page, 'Step into').click();
+    await expectStatus(page, /^paused at _start @ 0x/);
+    const current = region(page, 'Disassembly').locator('li[aria-current="step"]');
+    await stepOverTo(page, /call \$fd_write/);
+    assert.deepEqual(await outputLines(page), [], 'no output before fd_write');
+    await button(page, 'Step over').click();
+    await eventually(async () => assert.deepEqual(await outputLines(page), ['stdout: Hello, world!']));
+    await expectStatus(page, /^paused at _start @ 0x[0-9a-f]+$/);
+    assert.match(await current.textContent(), /drop/);
+    // fd_write returned 0 (success) and stored the byte count at 8.
+    assert.deepEqual(await stackValues(page), ['i32 0']);
+    await button(page, 'Continue').click();
+    await expectStatus(page, /^finished/);
+    assert.deepEqual(await outputLines(page), ['stdout: Hello, world!'], 'printed once');
+  }));
+
+test('a Rust WASI program loaded from a file: arguments, environment, stdin, exit code, panic', () =>
+  withPage('wasi-demo', async (page) => {
+    await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'demo.wasm'));
+    await expectConsole(page, /loaded demo\.wasm: 118,374 bytes, 2 exported functions, uses WASI/);
+    assert.equal(await page.getByLabel('Function').inputValue(), '_start');
+    assert.equal(await page.locator('details#wasi').evaluate((d) => d.open), true, 'the WASI section opens for a WASI module');
+
+    await setWasi(page, { args: 'args one "two words"' });
+    await runToEnd(page);
+    await expectConsole(page, /▶ _start\(\) — args: args one "two words"/);
+    assert.deepEqual(await outputLines(page), ['stdout: one', 'stdout: two words']);
+    await expectStatus(page, /^finished: no results$/);
+    const ms = await lastCallMs(page);
+    assert.ok(ms < 3000, `runs at full speed (${ms} ms)`);
+
+    await setWasi(page, { args: 'exit 3' });
+    await runToEnd(page);
+    await expectConsole(page, /_start\(\) exited with code 3 \(/);
+    await expectStatus(page, /^exited with code 3$/);
+    assert.equal(await page.locator('#status').getAttribute('data-status'), 'failed');
+
+    await setWasi(page, { args: 'lines', stdin: 'a\nb\nc\n' });
+    await runToEnd(page);
+    await eventually(async () => assert.equal((await outputLines(page)).at(-1), 'stdout: 3 lines'));
+    assert.match(await page.locator('#wasi-summary').textContent(), /args: lines · stdin 6 bytes/);
+
+    // A bad environment line is refused before anything runs.
+    await setWasi(page, { args: 'env', env: 'GREETING=hi there\nNOT AN ENTRY' });
+    await button(page, 'Run').click();
+    await expectConsole(page, /WASI environment: line 2: expected KEY=VALUE/);
+    assert.equal(await page.getByLabel('Environment').getAttribute('aria-invalid'), 'true');
+    await setWasi(page, { env: 'GREETING=hi there\nLANG=C' });
+    assert.equal(await page.getByLabel('Environment').getAttribute('aria-invalid'), 'false');
+    await runToEnd(page);
+    await eventually(async () => assert.deepEqual((await outputLines(page)).slice(-2), ['stdout: GREETING=hi there', 'stdout: LANG=C']));
+
+    // A panic: the message on stderr, then the trap.
+    await setWasi(page, { args: 'panic', env: '', stdin: '' });
+    await runToEnd(page);
+    await expectStatus(page, /^trapped: unreachable$/);
+    const lines = await outputLines(page);
+    assert.ok(lines.includes('stdout: about to panic'), lines.join('\n'));
+    assert.ok(lines.some((l) => /^stderr: thread 'main'.* panicked at demo\.rs/.test(l)), lines.join('\n'));
+    assert.ok(lines.includes('stderr: the guest panicked on purpose'), lines.join('\n'));
+    const text = await consoleText(page);
+    assert.ok(text.indexOf('the guest panicked on purpose') < text.search(/trap: unreachable at 0x[0-9a-f]+ in /), 'stderr before the trap');
+    const colors = await region(page, 'Console')
+      .locator('.entry.stdout, .entry.stderr')
+      .evaluateAll((els) => [...new Set(els.map((e) => getComputedStyle(e).color))]);
+    assert.equal(colors.length, 2, `stdout and stderr in different colours (${colors})`);
+  }));
+
+test('a C WASI program (wasi-libc): arguments, stdin counts and its exit status', () =>
+  withPage('wasi-c', async (page) => {
+    await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'c', 'wc.wasm'));
+    await expectConsole(page, /loaded wc\.wasm: .*uses WASI/);
+    await setWasi(page, { args: `x 'y z'`, stdin: 'hello world\nfoo\n' });
+    await runToEnd(page);
+    // printf("hello from C") and the arguments arrive in pieces: one line all the same.
+    await eventually(async () => assert.deepEqual(await outputLines(page), ['stdout: hello from C [x] [y z]', 'stdout: 2 3 16']));
+    await expectStatus(page, /^exited with code 2$/);
+    // Run again: a fresh instance, stdin read from the start again.
+    await runToEnd(page);
+    await eventually(async () => assert.deepEqual((await outputLines(page)).slice(2), ['stdout: hello from C [x] [y z]', 'stdout: 2 3 16']));
+  }));
+
+test('missing imports: the error lists them; "Stub missing imports" loads the module with stubs', () =>
+  withPage('stub-imports', async (page) => {
+    await page.getByLabel('Load module').setInputFiles(join(DATA, 'other_host.wat'));
+    const error = region(page, 'Module summary').getByRole('alert');
+    await eventually(async () => assert.match(await error.textContent(), /needs 4 imports nothing provides/));
+    const text = await error.textContent();
+    for (const name of ['env.log_i32: func (param i32)', 'env.now: func (result f64)', 'env.memory: memory 1', 'env.base: global i32']) {
+      assert.ok(text.includes(name), `the error lists ${name}: ${text}`);
+    }
+    assert.match(text, /Tick Stub missing imports/);
+    assert.equal(await button(page, 'Run').isDisabled(), true);
+
+    await page.getByLabel('Stub missing imports').check();
+    await eventually(async () => assert.equal(await error.count(), 0));
+    await expectConsole(page, /loaded WAT: .*4 stubbed imports/);
+    assert.equal(await page.getByLabel('Function').inputValue(), 'main');
+    assert.match(await region(page, 'Module summary').locator('.imports').textContent(), /^env stubbed\s*func log_i32 \(param i32\)/);
+    await runToEnd(page);
+    await expectConsole(page, /main\(\) → i32:1/);
+    assert.deepEqual(await outputLines(page), ['stderr: stub env.log_i32(i32:42) -> ()', 'stderr: stub env.now() -> (f64:0.0)']);
+
+    // Unticked again: the error comes back.
+    await page.getByLabel('Stub missing imports').uncheck();
+    await eventually(async () => assert.match(await error.textContent(), /env\.log_i32/));
+  }));
+
+test('deep recursion: selecting a frame deep in the call stack shows its locals', () =>
+  withPage('deep-call-stack', async (page) => {
+    await pickExample(page, 'Recursive factorial');
+    await page.getByLabel('$n: i64').fill('3000');
+    // The base case: the `i64.const 1` inside the `if` (the first one is the comparison's).
+    await region(page, 'Disassembly')
+      .locator('li')
+      .filter({ has: page.locator('.ins', { hasText: /^\s*i64\.const 1$/ }) })
+      .nth(1)
+      .getByRole('button')
+      .click();
+    await button(page, 'Continue').click();
+    await expectStatus(page, /\(breakpoint 1\)$/);
+    assert.equal((await page.locator('#depth').textContent()).trim(), 'depth 3000');
+    assert.deepEqual(await tableRows(page, 'Locals'), ['$n i64 1']);
+
+    const stack = region(page, 'Call stack');
+    assert.match(await stack.locator('li.more').textContent(), /… 2,897 more frames …/);
+    await stack.getByRole('button', { name: 'show 100 more' }).click();
+    await eventually(async () => assert.match(await stack.locator('li.more').textContent(), /… 2,797 more frames …/));
+    // Frame 2851 of 3000 (index 2850) is deep inside: the state left its locals out.
+    const deep = stack.locator('button.frame[data-frame="2850"]');
+    assert.match(await deep.textContent(), /fac\s*0x0033\s*call \$fac\s*#2851/);
+    await deep.click();
+    await eventually(async () => assert.deepEqual(await tableRows(page, 'Locals'), ['$n i64 150']));
+    assert.deepEqual(await stackValues(page), ['i64 150'], 'its operands too');
+    assert.equal(await deep.getAttribute('aria-current'), 'true');
+    assert.match(await region(page, 'Disassembly').locator('li.caller').textContent(), /call \$fac/);
+    // The outermost frame (always in full) and back to the innermost.
+    await stack.locator('button.frame[data-frame="0"]').click();
+    assert.deepEqual(await tableRows(page, 'Locals'), ['$n i64 3000']);
+    await stack.locator('button.frame[data-frame="2999"]').click();
+    assert.deepEqual(await tableRows(page, 'Locals'), ['$n i64 1']);
+    // Finish: 3000! wraps around in i64 arithmetic, to 0.
+    await button(page, 'Run').click();
+    await expectStatus(page, /^finished: i64:0$/);
+  }));
+
+test('WASI at 800 px: the section and mixed output fit', () =>
+  withPage('wasi-narrow-800', { width: 800, fullPage: true }, async (page) => {
+    await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'demo.wasm'));
+    await expectConsole(page, /loaded demo\.wasm/);
+    await setWasi(page, { args: 'panic', env: 'A=1\nB=2', stdin: 'some input\n' });
+    await runToEnd(page);
+    await expectStatus(page, /^trapped: unreachable$/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling at 800 px (${overflow} px too wide)`);
+    for (const label of ['Program arguments', 'Environment', 'Stdin']) {
+      const box = await page.getByLabel(label).boundingBox();
+      assert.ok(box.width >= 150, `${label} is usable (${box.width} px wide)`);
+    }
+  }));
+
+test('program output: a partial line is completed in place, and output shows while a run goes on', () =>
+  withPage('wasi-live-output', async (page) => {
+    const wat = `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory 1)
+  (data (i32.const 16) "Hello, world\\ntick\\n")
+  (func $print (param $at i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $at))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "_start") (local $i i32)
+    (call $print (i32.const 16) (i32.const 7)) ;; "Hello, "
+    (call $print (i32.const 23) (i32.const 6)) ;; "world\\n"
+    (loop $forever ;; "tick\\n" every 2,000,000 turns
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (if (i32.eqz (i32.rem_u (local.get $i) (i32.const 2000000)))
+        (then (call $print (i32.const 29) (i32.const 5))))
+      (br $forever))))`;
+    await page.locator('#editor').fill(wat);
+    await button(page, 'Compile').click();
+    await expectConsole(page, /loaded WAT: .*uses WASI/);
+
+    await button(page, 'Step into').click();
+    await stepOverTo(page, /call \$print/);
+    await button(page, 'Step over').click(); // the first $print
+    await eventually(async () => assert.deepEqual(await outputLines(page), ['stdout: Hello, ']));
+    await stepOverTo(page, /call \$print/);
+    await button(page, 'Step over').click(); // the second: the same line goes on
+    await eventually(async () => assert.deepEqual(await outputLines(page), ['stdout: Hello, world']));
+
+    await button(page, 'Run').click();
+    await expectStatus(page, /^running Run/);
+    await eventually(async () => {
+      const lines = await outputLines(page);
+      assert.ok(lines.filter((l) => l === 'stdout: tick').length >= 2, lines.join(' | '));
+      assert.match(await statusText(page), /^running Run/, 'shown while still running');
+    }, { timeout: 15000 });
+    await button(page, 'Pause').click();
+    await expectStatus(page, /^paused at _start/);
+  }));
