@@ -277,7 +277,10 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             O::I64Sub => ConstOp::I64Sub,
             O::I64Mul => ConstOp::I64Mul,
             O::End => break,
-            other => return Err(Error::Unsupported(format!("constant instruction {other:?}"))),
+            other => {
+                let name = crate::debug::text::mnemonic(&other);
+                return Err(Error::Unsupported(format!("constant instruction {name}")));
+            }
         });
     }
     Ok(out)

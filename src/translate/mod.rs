@@ -371,7 +371,9 @@ impl Translator<'_> {
             O::RefFunc { function_index } => Instr::RefFunc(function_index),
             ref other => match memory_op(other) {
                 Some(i) => i,
-                None => simple_op(other).ok_or_else(|| Error::Unsupported(format!("instruction {other:?}")))?,
+                None => simple_op(other).ok_or_else(|| {
+                    Error::Unsupported(format!("instruction {}", crate::debug::text::mnemonic(other)))
+                })?,
             },
         };
         self.emit(i);
