@@ -1,0 +1,32 @@
+//! wasm-smith modules (WebAssembly 2.0 minus SIMD, see `wasmscope_fuzz::config`) →
+//! instantiate and call every exported function with arbitrary arguments under fuel and
+//! small memory and table caps. Nothing may panic; results must have the function's
+//! result types; fuel must be honoured.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use wasmscope::Value;
+use wasmscope_fuzz::{Arg, Ours, args, exported_funcs, generate, limits};
+
+fn run(u: &mut arbitrary::Unstructured<'_>) -> arbitrary::Result<()> {
+    let g = generate(u, false)?;
+    let Ok(mut ours) = Ours::new(&g.bytes, g.imports, limits()) else { return Ok(()) };
+    let funcs = exported_funcs(&ours.module);
+    let names: Vec<String> = funcs.iter().map(|(n, _)| n.clone()).collect();
+    for _ in 0..u.int_in_range(1..=3)? {
+        for (name, params) in &funcs {
+            let a: Vec<Arg> = args(u, params, &names)?;
+            let r = ours.call(name, &a);
+            if let Ok(values) = &r {
+                let ty = ours.module.func_type(ours.module.export(name).unwrap().index).unwrap();
+                let got: Vec<_> = values.iter().map(Value::ty).collect();
+                assert_eq!(got, ty.results, "results of {name} have the wrong types");
+            }
+        }
+    }
+    Ok(())
+}
+
+fuzz_target!(|data: &[u8]| {
+    let _ = run(&mut arbitrary::Unstructured::new(data));
+});

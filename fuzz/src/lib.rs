@@ -1,0 +1,413 @@
+//! Shared harness code of wasmscope's fuzz targets: module generation (wasm-smith
+//! configured for what wasmscope supports), arguments, the wasmscope and wasmi runners and
+//! an engine-neutral view of results for comparison.
+//!
+//! Set `WASMSCOPE_FUZZ_DUMP=DIR` when replaying a crash (`cargo fuzz run TARGET FILE`) to
+//! get the generated module as `DIR/module.wasm` and `DIR/module.wat` (plus the calls made
+//! as `DIR/calls.txt`).
+
+use arbitrary::{Result, Unstructured};
+use std::rc::Rc;
+use wasmscope::{Extern, InstanceId, Limits, Module, Store, TrapCode, ValType, Value};
+
+/// Instructions a call may execute (wasmscope's `Limits::fuel`).
+pub const FUEL: u64 = 50_000;
+/// Most memory pages (both engines): small, so that `memory.grow` fails early and cheaply.
+pub const MAX_PAGES: u32 = 10;
+/// Most table elements (both engines).
+pub const MAX_TABLE: u32 = 1_000;
+/// Deepest call nesting in wasmscope (its default 10 000 makes deep recursion slow).
+pub const MAX_DEPTH: u32 = 500;
+
+/// The wasmscope limits every target runs with.
+pub fn limits() -> Limits {
+    Limits {
+        max_call_depth: MAX_DEPTH,
+        max_stack_values: 1 << 20,
+        max_memory_pages: MAX_PAGES,
+        max_table_elems: MAX_TABLE,
+        fuel: Some(FUEL),
+    }
+}
+
+/// The `spectest` imports a generated module may use (what `register_spectest` defines).
+pub const SPECTEST_IMPORTS: &str = r#"(module
+  (import "spectest" "print" (func))
+  (import "spectest" "print_i32" (func (param i32)))
+  (import "spectest" "print_i64" (func (param i64)))
+  (import "spectest" "print_f32" (func (param f32)))
+  (import "spectest" "print_f64" (func (param f64)))
+  (import "spectest" "print_i32_f32" (func (param i32 f32)))
+  (import "spectest" "print_f64_f64" (func (param f64 f64)))
+  (import "spectest" "global_i32" (global i32))
+  (import "spectest" "global_i64" (global i64))
+  (import "spectest" "global_f32" (global f32))
+  (import "spectest" "global_f64" (global f64))
+  (import "spectest" "table" (table 10 20 funcref))
+  (import "spectest" "memory" (memory 1 2)))"#;
+
+/// wasm-smith configured for WebAssembly 2.0 minus SIMD (multi-value, bulk memory,
+/// reference types, sign extension, saturating conversions), with small modules, one
+/// memory of at most [`MAX_PAGES`] pages, every item exported, and (when `imports`) the
+/// spectest host module as the only thing to import from.
+pub fn config(u: &mut Unstructured<'_>, imports: bool) -> Result<wasm_smith::Config> {
+    let mut c = wasm_smith::Config::default();
+    // Features: exactly wasmscope's (`decode::features()`: WASM2 minus SIMD).
+    c.bulk_memory_enabled = true;
+    c.reference_types_enabled = true;
+    c.multi_value_enabled = true;
+    c.sign_extension_ops_enabled = true;
+    c.saturating_float_to_int_enabled = true;
+    c.simd_enabled = false;
+    c.relaxed_simd_enabled = false;
+    c.threads_enabled = false;
+    c.shared_everything_threads_enabled = false;
+    c.tail_call_enabled = false;
+    c.gc_enabled = false;
+    c.exceptions_enabled = false;
+    c.memory64_enabled = false;
+    c.custom_page_sizes_enabled = false;
+    c.extended_const_enabled = false;
+    c.wide_arithmetic_enabled = false;
+    c.compact_imports_enabled = false;
+    c.custom_descriptors_enabled = false;
+    c.multibyte_array_access_enabled = false;
+    c.acquire_release_atomics_enabled = false;
+    // Shape.
+    c.max_memories = 1;
+    c.max_tables = u.int_in_range(1..=3)?;
+    c.max_memory32_bytes = MAX_PAGES as u64 * 65536;
+    c.max_table_elements = MAX_TABLE as u64;
+    c.max_funcs = u.int_in_range(1..=12)?;
+    c.max_instructions = u.int_in_range(10..=300)?;
+    c.max_nesting_depth = u.int_in_range(1..=12)?;
+    c.max_globals = 10;
+    c.max_types = 20;
+    c.max_data_segments = 8;
+    c.max_element_segments = 8;
+    c.max_elements = 20;
+    c.max_values = 6;
+    c.export_everything = true;
+    c.min_funcs = 1;
+    c.canonicalize_nans = u.arbitrary()?;
+    c.min_uleb_size = u.int_in_range(1..=5)?;
+    c.generate_custom_sections = u.ratio(1, 8)?;
+    c.allow_start_export = u.ratio(1, 4)?;
+    if imports {
+        c.available_imports = Some(wat::parse_str(SPECTEST_IMPORTS).expect("spectest imports"));
+        c.max_imports = 8;
+    } else {
+        c.max_imports = 0;
+    }
+    Ok(c)
+}
+
+/// A generated module: bytes, plus whether it may import from `spectest`.
+pub struct Generated {
+    pub bytes: Vec<u8>,
+    pub imports: bool,
+}
+
+pub fn generate(u: &mut Unstructured<'_>, canonical_nans: bool) -> Result<Generated> {
+    let imports = u.ratio(1, 3)?;
+    let mut config = config(u, imports)?;
+    if canonical_nans {
+        config.canonicalize_nans = true;
+    }
+    let m = wasm_smith::Module::new(config, u)?;
+    let bytes = m.to_bytes();
+    dump_module(&bytes);
+    Ok(Generated { bytes, imports })
+}
+
+/// With `WASMSCOPE_FUZZ_DUMP=DIR`, writes the module as DIR/module.wasm and .wat.
+pub fn dump_module(bytes: &[u8]) {
+    if let Some(dir) = std::env::var_os("WASMSCOPE_FUZZ_DUMP") {
+        let dir = std::path::PathBuf::from(dir);
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join("module.wasm"), bytes);
+        let wat = wasmprinter::print_bytes(bytes).unwrap_or_else(|e| format!(";; cannot print: {e}"));
+        let _ = std::fs::write(dir.join("module.wat"), wat);
+        let _ = std::fs::write(dir.join("calls.txt"), "");
+    }
+}
+
+/// With `WASMSCOPE_FUZZ_DUMP=DIR`, appends a line to DIR/calls.txt.
+pub fn dump_line(line: impl AsRef<str>) {
+    if let Some(dir) = std::env::var_os("WASMSCOPE_FUZZ_DUMP") {
+        use std::io::Write;
+        let path = std::path::PathBuf::from(dir).join("calls.txt");
+        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            let _ = writeln!(f, "{}", line.as_ref());
+        }
+    }
+}
+
+/// An argument value, engine-neutral: function references are named by export.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    FuncRef(Option<String>),
+    ExternRef(Option<u32>),
+}
+
+fn interesting_u64(u: &mut Unstructured<'_>) -> Result<u64> {
+    const SPECIAL: [u64; 12] =
+        [0, 1, 2, 7, 8, 0xff, 0xffff, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff, i64::MAX as u64, 1 << 63];
+    Ok(match u.int_in_range(0..=3)? {
+        0 => *u.choose(&SPECIAL)?,
+        1 => u.int_in_range(0..=70_000)?,
+        2 => (-(u.int_in_range(1..=16u64)? as i64)) as u64,
+        _ => u.arbitrary()?,
+    })
+}
+
+fn interesting_f64(u: &mut Unstructured<'_>) -> Result<f64> {
+    const SPECIAL: [f64; 12] = [
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        0.5,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        2147483648.0,
+        -2147483649.0,
+        1e300,
+        f64::MIN_POSITIVE,
+    ];
+    Ok(match u.int_in_range(0..=2)? {
+        0 => *u.choose(&SPECIAL)?,
+        1 => u.int_in_range(-1000i32..=1000)? as f64 / 4.0,
+        _ => f64::from_bits(u.arbitrary()?),
+    })
+}
+
+/// Arguments for a function with these parameters. `funcs` are the exported function
+/// names a `funcref` argument may name.
+pub fn args(u: &mut Unstructured<'_>, params: &[ValType], funcs: &[String]) -> Result<Vec<Arg>> {
+    params
+        .iter()
+        .map(|t| {
+            Ok(match t {
+                ValType::I32 => Arg::I32(interesting_u64(u)? as i32),
+                ValType::I64 => Arg::I64(interesting_u64(u)? as i64),
+                ValType::F32 => {
+                    Arg::F32(if u.arbitrary()? { (interesting_f64(u)? as f32).to_bits() } else { u.arbitrary()? })
+                }
+                ValType::F64 => Arg::F64(interesting_f64(u)?.to_bits()),
+                ValType::FuncRef => {
+                    Arg::FuncRef(if funcs.is_empty() || u.arbitrary()? { None } else { Some(u.choose(funcs)?.clone()) })
+                }
+                ValType::ExternRef => Arg::ExternRef(if u.arbitrary()? { None } else { Some(u.int_in_range(0..=9)?) }),
+            })
+        })
+        .collect()
+}
+
+/// A result value, engine-neutral: NaNs canonicalised, function references compared by
+/// null-ness only (addresses differ between engines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum V {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    FuncRef(bool),
+    ExternRef(Option<u32>),
+}
+
+impl V {
+    pub fn f32(bits: u32) -> V {
+        V::F32(if f32::from_bits(bits).is_nan() { 0x7fc0_0000 } else { bits })
+    }
+
+    pub fn f64(bits: u64) -> V {
+        V::F64(if f64::from_bits(bits).is_nan() { 0x7ff8_0000_0000_0000 } else { bits })
+    }
+
+    pub fn from_ours(v: &Value) -> V {
+        match *v {
+            Value::I32(x) => V::I32(x),
+            Value::I64(x) => V::I64(x),
+            Value::F32(x) => V::f32(x.to_bits()),
+            Value::F64(x) => V::f64(x.to_bits()),
+            Value::FuncRef(r) => V::FuncRef(r.is_some()),
+            Value::ExternRef(r) => V::ExternRef(r),
+        }
+    }
+}
+
+/// How a call ended, engine-neutral.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    Returned(Vec<V>),
+    Trapped(Kind),
+    /// Out of fuel or call stack exhausted: engines differ here, nothing is compared.
+    Skip(String),
+}
+
+/// Trap kinds both engines can name. wasmi reports `call_indirect` on an index past the
+/// table's end as a table access out of bounds, as wasmscope's `undefined element` is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Unreachable,
+    DivByZero,
+    Overflow,
+    BadConversion,
+    MemoryOob,
+    TableOob,
+    NullElement,
+    SigMismatch,
+    Other(String),
+}
+
+pub fn kind_of_ours(code: TrapCode) -> Ended {
+    Ended::Trapped(match code {
+        TrapCode::Unreachable => Kind::Unreachable,
+        TrapCode::IntegerDivideByZero => Kind::DivByZero,
+        TrapCode::IntegerOverflow => Kind::Overflow,
+        TrapCode::InvalidConversionToInteger => Kind::BadConversion,
+        TrapCode::MemoryOutOfBounds => Kind::MemoryOob,
+        TrapCode::TableOutOfBounds | TrapCode::UndefinedElement => Kind::TableOob,
+        TrapCode::UninitializedElement => Kind::NullElement,
+        TrapCode::IndirectCallTypeMismatch => Kind::SigMismatch,
+        TrapCode::CallStackExhausted => return Ended::Skip("call stack exhausted".into()),
+        TrapCode::OutOfFuel => return Ended::Skip("out of fuel".into()),
+        other => Kind::Other(format!("{other:?}")),
+    })
+}
+
+pub fn ended_of_ours(r: &wasmscope::Result<Vec<Value>>) -> Ended {
+    match r {
+        Ok(v) => Ended::Returned(v.iter().map(V::from_ours).collect()),
+        Err(wasmscope::Error::Trap(t)) => kind_of_ours(t.code),
+        Err(e) => Ended::Trapped(Kind::Other(format!("error: {e}"))),
+    }
+}
+
+/// A wasmscope instance of a generated module.
+pub struct Ours {
+    pub store: Store,
+    pub instance: InstanceId,
+    pub module: Rc<Module>,
+}
+
+/// Exported functions of a module with their parameter types, in export order.
+pub fn exported_funcs(module: &Module) -> Vec<(String, Vec<ValType>)> {
+    module
+        .exports
+        .iter()
+        .filter(|e| e.kind == wasmscope::ExternKind::Func)
+        .filter_map(|e| Some((e.name.clone(), module.func_type(e.index)?.params.clone())))
+        .collect()
+}
+
+impl Ours {
+    /// Decodes (which must succeed: generated modules are valid) and instantiates.
+    pub fn new(bytes: &[u8], imports: bool, limits: Limits) -> wasmscope::Result<Ours> {
+        let module = match Module::new(bytes) {
+            Ok(m) => Rc::new(m),
+            Err(e) => panic!("wasmscope rejects a valid generated module: {e}"),
+        };
+        let mut store = Store::new(limits);
+        if imports {
+            wasmscope::wast::register_spectest(&mut store);
+        }
+        let instance = store.instantiate(module.clone())?;
+        Ok(Ours { store, instance, module })
+    }
+
+    pub fn value(&self, a: &Arg) -> Value {
+        match a {
+            Arg::I32(x) => Value::I32(*x),
+            Arg::I64(x) => Value::I64(*x),
+            Arg::F32(x) => Value::F32(f32::from_bits(*x)),
+            Arg::F64(x) => Value::F64(f64::from_bits(*x)),
+            Arg::FuncRef(None) => Value::FuncRef(None),
+            Arg::FuncRef(Some(name)) => match self.store.export(self.instance, name) {
+                Some(Extern::Func(f)) => Value::FuncRef(Some(f)),
+                _ => Value::FuncRef(None),
+            },
+            Arg::ExternRef(r) => Value::ExternRef(*r),
+        }
+    }
+
+    pub fn call(&mut self, name: &str, args: &[Arg]) -> wasmscope::Result<Vec<Value>> {
+        let values: Vec<Value> = args.iter().map(|a| self.value(a)).collect();
+        self.store.invoke(self.instance, name, &values)
+    }
+
+    /// Observable state: exported globals and memories, and table sizes and null-ness.
+    pub fn state(&self) -> State {
+        state_of(&self.store, self.instance, &self.module)
+    }
+}
+
+/// Exported state of an instance, engine-neutral.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct State {
+    pub globals: Vec<(String, V)>,
+    pub memories: Vec<(String, Vec<u8>)>,
+    pub tables: Vec<(String, Vec<bool>)>,
+}
+
+impl State {
+    /// Sorted by export name (the engines list exports in different orders).
+    pub fn sorted(mut self) -> State {
+        self.globals.sort_by(|a, b| a.0.cmp(&b.0));
+        self.memories.sort_by(|a, b| a.0.cmp(&b.0));
+        self.tables.sort_by(|a, b| a.0.cmp(&b.0));
+        self
+    }
+}
+
+pub fn state_of(store: &Store, instance: InstanceId, module: &Module) -> State {
+    let mut s = State::default();
+    for e in &module.exports {
+        match store.export(instance, &e.name) {
+            Some(Extern::Global(g)) => s.globals.push((e.name.clone(), V::from_ours(&store.global(g)))),
+            Some(Extern::Memory(m)) => s.memories.push((e.name.clone(), store.memory(m).data().to_vec())),
+            Some(Extern::Table(t)) => {
+                let t = store.table(t);
+                let v = t.slice(0, t.size()).unwrap_or(&[]).iter().map(|&r| r != 0).collect();
+                s.tables.push((e.name.clone(), v));
+            }
+            _ => {}
+        }
+    }
+    s.sorted()
+}
+
+/// Describes the first difference of two states (memories by first differing byte).
+pub fn state_diff(a: &State, b: &State) -> Option<String> {
+    if a.globals != b.globals {
+        return Some(format!("globals differ:\n  wasmscope {:?}\n  peer      {:?}", a.globals, b.globals));
+    }
+    if a.tables != b.tables {
+        return Some(format!("tables differ:\n  wasmscope {:?}\n  peer      {:?}", a.tables, b.tables));
+    }
+    for ((na, ma), (nb, mb)) in a.memories.iter().zip(&b.memories) {
+        if na != nb || ma.len() != mb.len() {
+            return Some(format!("memory {na}/{nb}: size {} vs {}", ma.len(), mb.len()));
+        }
+        if let Some(i) = ma.iter().zip(mb).position(|(x, y)| x != y) {
+            let end = (i + 16).min(ma.len());
+            return Some(format!(
+                "memory {na}: first difference at {i:#x}: {:02x?} vs {:02x?}",
+                &ma[i..end],
+                &mb[i..end]
+            ));
+        }
+    }
+    if a.memories.len() != b.memories.len() {
+        return Some("different numbers of exported memories".into());
+    }
+    None
+}
+
+pub mod peer;
