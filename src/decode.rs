@@ -29,7 +29,9 @@ pub fn to_binary(input: &[u8]) -> Result<Vec<u8>> {
 
 /// Like [`to_binary`]; text errors name `path` (`--> fac.wat:3:7`).
 pub fn to_binary_named(input: &[u8], path: Option<&std::path::Path>) -> Result<Vec<u8>> {
-    if input.starts_with(b"\0asm") {
+    // A NUL byte can never start the text format: anything starting with one is a binary
+    // (with a bad magic number, the decoder says so at offset 0).
+    if input.starts_with(b"\0") {
         return Ok(input.to_vec());
     }
     let text = std::str::from_utf8(input).map_err(|e| Error::Decode {

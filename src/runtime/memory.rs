@@ -6,6 +6,26 @@ pub const PAGE_SIZE: usize = 65536;
 /// The most pages a 32-bit memory can have.
 pub const MAX_PAGES: u32 = 65536;
 
+/// A buffer of `len` zero bytes with room for `capacity`, or `None` if it cannot be
+/// allocated (never an abort: hostile modules ask for gigabytes).
+fn zeroed(len: usize, capacity: usize) -> Option<Vec<u8>> {
+    let capacity = capacity.max(len);
+    if capacity == 0 {
+        return Some(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<u8>(capacity).ok()?;
+    // SAFETY: the layout has a non-zero size; a null result is handled; all `capacity`
+    // bytes are initialised (zeroed), `len <= capacity`, and the pointer comes from the
+    // global allocator with the layout `Vec<u8>` uses for that capacity.
+    unsafe {
+        let ptr = std::alloc::alloc_zeroed(layout);
+        if ptr.is_null() {
+            return None;
+        }
+        Some(Vec::from_raw_parts(ptr, len, capacity))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Memory {
     data: Vec<u8>,
@@ -21,7 +41,9 @@ impl Memory {
         if min > cap {
             return Err(format!("memory of {min} pages exceeds the limit of {cap} pages"));
         }
-        Ok(Memory { data: vec![0; min as usize * PAGE_SIZE], max, cap })
+        let data = zeroed(min as usize * PAGE_SIZE, min as usize * PAGE_SIZE)
+            .ok_or_else(|| format!("cannot allocate a memory of {min} pages"))?;
+        Ok(Memory { data, max, cap })
     }
 
     pub fn pages(&self) -> u32 {
@@ -49,10 +71,17 @@ impl Memory {
             return None;
         }
         let new_len = new as usize * PAGE_SIZE;
-        if self.data.try_reserve_exact(new_len - self.data.len()).is_err() {
-            return None;
+        if new_len <= self.data.capacity() {
+            self.data.resize(new_len, 0);
+        } else {
+            // A fresh zeroed allocation (room to double, within the limit): the OS hands out
+            // untouched zero pages, so growing by gigabytes costs nothing until they are used.
+            let limit = self.max.unwrap_or(MAX_PAGES).min(self.cap) as usize * PAGE_SIZE;
+            let capacity = new_len.max((self.data.len() * 2).min(limit));
+            let mut data = zeroed(new_len, capacity)?;
+            data[..self.data.len()].copy_from_slice(&self.data);
+            self.data = data;
         }
-        self.data.resize(new_len, 0);
         Some(old)
     }
 
