@@ -147,6 +147,14 @@ server.listen(port, host, () => {
   if (!quiet) console.log(`serving ${root} (Ctrl-C to stop)`);
 });
 
+// Under `npm start`, stop when orphaned: killing npm does not pass the signal on to us.
+if (process.env.SERVE_EXIT_WITH_PARENT === '1') {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
+}
+
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     server.close(() => process.exit(0));

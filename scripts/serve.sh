@@ -30,4 +30,4 @@ if [[ ! -f www/index.html ]]; then
 fi
 
 printf '\n==> serving www/ (Ctrl-C to stop)\n'
-exec node scripts/serve.mjs www
+SERVE_EXIT_WITH_PARENT=1 exec node scripts/serve.mjs www
