@@ -147,7 +147,8 @@ server.listen(port, host, () => {
   if (!quiet) console.log(`serving ${root} (Ctrl-C to stop)`);
 });
 
-// Under `npm start`, stop when orphaned: killing npm does not pass the signal on to us.
+// Under `npm start` or scripts/test.sh, stop when orphaned (killing npm does not pass the
+// signal on to us; a killed test script cannot stop us).
 if (process.env.SERVE_EXIT_WITH_PARENT === '1') {
   const parent = process.ppid;
   setInterval(() => {

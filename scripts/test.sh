@@ -130,7 +130,7 @@ section_e2e() {
 
     header "serving www/ on a free port"
     local log="$LOGS/server.log" url="" i
-    PORT=0 SERVE_QUIET=1 node scripts/serve.mjs www >"$log" 2>&1 &
+    PORT=0 SERVE_QUIET=1 SERVE_EXIT_WITH_PARENT=1 node scripts/serve.mjs www >"$log" 2>&1 &
     SERVER_PID=$!
     for ((i = 0; i < 100; i++)); do
         url="$(sed -n 's/^wasmscope playground: \(http:[^ ]*\)$/\1/p' "$log")"
