@@ -3,6 +3,7 @@
 // returned state and calls render(app). No interpreter logic lives here.
 import init, { Playground } from './pkg/wasmscope.js';
 import { examples } from './examples.js';
+import { decodeLink, isLink, makeLink } from './permalink.js';
 import { MEM_WINDOW, hex, positionText, render, renderExamples, renderLive, renderWasi, typed } from './render.js';
 
 const STORAGE_KEY = 'wasmscope.editor';
@@ -270,7 +271,13 @@ function selectFunction(name, args) {
   app.argErrors = app.params.map(() => '');
 }
 
+/** The page was opened from a link and the module changed since: the address forgets it. */
+function forgetLink() {
+  if (isLink(location.hash)) history.replaceState(null, '', location.pathname + location.search);
+}
+
 function compile() {
+  forgetLink();
   const editor = $('editor');
   const text = editor.value;
   saveEditor();
@@ -293,6 +300,7 @@ function showTextError(text) {
 
 async function loadFile(file) {
   if (!file) return;
+  forgetLink();
   if (file.size > MAX_FILE) {
     app.loadError = `${file.name} is ${(file.size / 1048576).toFixed(1)} MiB: files over 16 MiB are refused.`;
     log('error', app.loadError);
@@ -702,6 +710,111 @@ function parseAddress(text) {
   return null;
 }
 
+// ---- permalinks (permalink.js): the module and its settings in the URL fragment ---------
+
+/** What a link keeps: the loaded module, function, arguments, breakpoints, position, WASI. */
+function linkState() {
+  const loaded = app.pg && app.lastInput ? app.lastInput.input : null;
+  const module = loaded ?? $('editor').value;
+  const s = app.pg ? app.state : null;
+  return {
+    module,
+    name: app.source.kind === 'binary' ? app.source.name : '',
+    func: app.funcName,
+    args: app.args,
+    breakpoints: s?.breakpoints ?? [],
+    at: s?.status === 'paused' ? s.executed : 0,
+    stubImports: app.stubImports,
+    wasi: { args: app.wasi.args, env: app.wasi.env, stdin: app.wasi.stdin },
+  };
+}
+
+async function copyLink() {
+  const field = $('permalink');
+  const message = $('link-message');
+  let res;
+  try {
+    res = await makeLink(location.href, linkState());
+  } catch (e) {
+    res = { error: `No link: ${errorMessage(e)}` };
+  }
+  message.classList.toggle('refused', !!res.error);
+  if (res.error) {
+    field.hidden = true;
+    field.value = '';
+    message.textContent = res.error;
+    log('error', res.error);
+    refresh();
+    return;
+  }
+  field.hidden = false;
+  field.value = res.url;
+  field.select();
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(res.url);
+    copied = true;
+  } catch {
+    // no clipboard permission: the link is selected in the field
+  }
+  message.textContent = `${copied ? 'Link copied' : 'Copy the link from the field above'} (${res.url.length.toLocaleString('en-US')} characters).`;
+}
+
+/** Opens the module of a link (the page's fragment): returns false when there is none. */
+async function openLink() {
+  if (!isLink(location.hash)) return false;
+  let link;
+  try {
+    link = await decodeLink(location.hash);
+  } catch (e) {
+    log('error', `cannot open the link: ${errorMessage(e)}`);
+    return false;
+  }
+  app.stubImports = link.stubImports;
+  if (link.wasi) Object.assign(app.wasi, link.wasi, { touched: true });
+  const options = { func: link.func, args: link.args };
+  let ok;
+  if (typeof link.module === 'string') {
+    $('editor').value = link.module;
+    const ex = examples.findIndex((e) => e.wat === link.module);
+    $('examples').value = ex >= 0 ? String(ex) : '';
+    ok = loadModule(link.module, { ...options, source: { kind: 'text' } });
+    if (!ok) showTextError(link.module);
+  } else {
+    $('examples').value = '';
+    ok = loadModule(link.module, { ...options, source: { kind: 'binary', name: link.name, size: link.module.length } });
+  }
+  if (!ok) return true;
+  if (link.wasi && (link.wasi.args || link.wasi.env || link.wasi.stdin)) $('wasi').open = true;
+  // The position: the same call, run for as many instructions (before the breakpoints are
+  // set, so that none stops it on the way).
+  // The last instruction is a step of its own, so the page shows it as a step (with the
+  // values it changed highlighted), as where the link was made.
+  if (link.at > 0 && ensureStarted()) {
+    try {
+      if (link.at > 1) app.state = app.pg.resume(link.at - 1);
+      if (app.state.status === 'paused') setState(app.pg.stepInto(), app.state);
+      drainOutput();
+    } catch (e) {
+      log('error', errorMessage(e));
+    }
+  }
+  for (const b of link.breakpoints) {
+    try {
+      app.pg.addBreakpoint(b.func, b.offset, b.hitCount ?? undefined);
+    } catch (e) {
+      log('error', `breakpoint at function ${b.func} offset ${hex(b.offset)}: ${errorMessage(e)}`);
+    }
+  }
+  app.state = app.pg.state();
+  const parts = [`${app.funcName}(${app.args.join(', ')})`];
+  if (link.breakpoints.length) parts.push(`${link.breakpoints.length} breakpoint${link.breakpoints.length === 1 ? '' : 's'}`);
+  if (link.at > 0) parts.push(`paused after ${link.at.toLocaleString('en-US')} instructions`);
+  log('info', `opened a link: ${parts.join(', ')}`);
+  refresh();
+  return true;
+}
+
 // ---- wiring -----------------------------------------------------------------------------
 
 function wire() {
@@ -716,6 +829,8 @@ function wire() {
   click('reverse-continue', actions.reverseContinue);
   click('reset', actions.reset);
   click('compile', compile);
+  click('copy-link', copyLink);
+  $('permalink').addEventListener('focus', (e) => e.target.select());
   click('console-clear', () => {
     app.log = [];
     refresh();
@@ -733,6 +848,7 @@ function wire() {
   $('examples').addEventListener('change', (e) => {
     const ex = examples[Number(e.target.value)];
     if (!ex || e.target.value === '') return;
+    forgetLink();
     $('editor').value = ex.wat;
     saveEditor();
     loadModule(ex.wat, { source: { kind: 'text' }, func: ex.func, args: ex.args });
@@ -910,7 +1026,10 @@ async function main() {
     return;
   }
   app.ready = true;
-  compile();
+  if (!(await openLink())) compile();
+  window.addEventListener('hashchange', () => {
+    if (isLink(location.hash) && !app.running) openLink();
+  });
 }
 
 main();

@@ -1,7 +1,17 @@
 // Pure rendering: the app state (see main.js) -> DOM. No calls into the interpreter here;
 // main.js reads everything a panel needs (disassembly, memory window) before render().
+// The <wasm-playground> element (wasm-playground.js) renders its panels with the same
+// functions into its shadow root: `app.root` (a ShadowRoot) is where element ids are looked
+// up, `document` when it is absent. Every exported render function selects the root first.
 
-const $ = (id) => document.getElementById(id);
+let root = document;
+const $ = (id) => root.getElementById(id);
+/** Selects where the following lookups happen (the page, or an element's shadow root). */
+const use = (app) => {
+  root = app?.root ?? document;
+};
+/** The focused element of the current root (a shadow root has its own). */
+const focused = () => root.activeElement;
 
 /** Small element builder: h('li', {class: 'x', dataset: {a: 1}}, 'text', child). */
 export function h(tag, attrs = {}, ...children) {
@@ -96,6 +106,7 @@ export function statusText(app) {
 }
 
 export function renderStatus(app) {
+  use(app);
   const status = $('status');
   const text = statusText(app);
   if (status.textContent !== text) status.textContent = text;
@@ -236,7 +247,7 @@ function renderCall(app) {
   params.forEach((p, i) => {
     const input = $(`arg-${i}`);
     if (!input) return;
-    if (document.activeElement !== input && input.value !== (app.args[i] ?? '')) input.value = app.args[i] ?? '';
+    if (focused() !== input && input.value !== (app.args[i] ?? '')) input.value = app.args[i] ?? '';
     const error = app.argErrors[i] ?? '';
     input.setAttribute('aria-invalid', error ? 'true' : 'false');
     input.disabled = !!app.running;
@@ -263,6 +274,7 @@ function renderButtons(app) {
   set('pause', !!app.running);
   set('reset', !!app.pg && idle);
   set('compile', app.ready && idle && app.source.kind === 'text');
+  set('copy-link', app.ready && idle);
   $('examples').disabled = !app.ready || !idle;
   $('file-input').disabled = !app.ready || !idle;
   const stub = $('stub-imports');
@@ -557,7 +569,7 @@ function renderMemory(app) {
   const size = pages * 65536;
   info.textContent = `${plural(pages, 'page')} (${(size / 1024).toLocaleString('en-US')} KiB)`;
   const addrBox = $('mem-addr');
-  if (document.activeElement !== addrBox) addrBox.value = hex(mem.sel, 1);
+  if (focused() !== addrBox) addrBox.value = hex(mem.sel, 1);
 
   const selLo = Math.min(mem.sel, mem.selEnd);
   const selHi = Math.max(mem.sel, mem.selEnd);
@@ -674,6 +686,7 @@ function consoleEntry(e) {
 }
 
 export function renderConsole(app) {
+  use(app);
   const box = $('console');
   if (box._log !== app.log || box._trims !== app.logTrims || (box._count ?? 0) > app.log.length) {
     fill(box);
@@ -705,6 +718,7 @@ export function renderConsole(app) {
 
 /** What a long run shows while it goes: the status line and the Console. */
 export function renderLive(app) {
+  use(app);
   renderStatus(app);
   renderConsole(app);
 }
@@ -712,10 +726,11 @@ export function renderLive(app) {
 // ---- WASI settings ---------------------------------------------------------------
 
 export function renderWasi(app) {
+  use(app);
   const w = app.wasi;
   const sync = (id, value) => {
     const el = $(id);
-    if (document.activeElement !== el && el.value !== value) el.value = value;
+    if (focused() !== el && el.value !== value) el.value = value;
   };
   sync('wasi-args', w.args);
   sync('wasi-env', w.env);
@@ -753,11 +768,13 @@ function renderSource(app) {
 }
 
 export function renderExamples(examples) {
+  use(null);
   $('examples').append(...examples.map((e, i) => h('option', { value: String(i) }, e.name)));
 }
 
 /** Everything. */
 export function render(app) {
+  use(app);
   renderStatus(app);
   renderSource(app);
   renderSummary(app);
@@ -771,5 +788,22 @@ export function render(app) {
   renderGlobals(app);
   renderMemory(app);
   renderConsole(app);
+  app.scrollCode = false;
+}
+
+/**
+ * The panels an embedded playground shows (wasm-playground.js): the status line and the
+ * disassembly always, then those of `panels` (stack, locals, calls, globals, memory, console).
+ */
+export function renderPanels(app, panels) {
+  use(app);
+  renderStatus(app);
+  renderDisassembly(app);
+  if (panels.has('stack')) renderValueStack(app);
+  if (panels.has('calls')) renderCallStack(app);
+  if (panels.has('locals')) renderLocals(app);
+  if (panels.has('globals')) renderGlobals(app);
+  if (panels.has('memory')) renderMemory(app);
+  if (panels.has('console')) renderConsole(app);
   app.scrollCode = false;
 }
