@@ -246,7 +246,7 @@ const TEMPLATE = `
     <label for="function">Function</label>
     <select id="function" disabled></select>
     <span id="args" class="args"></span>
-    <a id="open" class="open" target="_blank" rel="noopener">Open in playground <span aria-hidden="true">↗</span></a>
+    <a id="open" class="open" target="_blank" rel="noopener" hidden>Open in playground <span aria-hidden="true">↗</span></a>
   </div>
   <div class="toolbar" role="toolbar" aria-label="Debugger controls">
     <button type="button" id="run" title="Run to the end at full speed, ignoring breakpoints">Run</button>
@@ -400,22 +400,21 @@ export class WasmPlayground extends HTMLElement {
 
   connectedCallback() {
     this._layout();
-    if (this._disconnected) {
-      this._disconnected = false;
-      return;
-    }
-    if (!this._loadQueued && !this.session) this._queueLoad();
     // Inline WAT edited (or added after the element) by the host page: load it again.
     this._observer ??= new MutationObserver(() => {
       if (!this.hasAttribute('src')) this._queueLoad();
     });
     this._observer.observe(this, { childList: true, characterData: true, subtree: true });
+    if (this._disconnected) {
+      this._disconnected = false; // moved within the page: the session goes on
+      return;
+    }
+    if (!this._loadQueued && !this.session) this._queueLoad();
   }
 
   disconnectedCallback() {
     this._disconnected = true;
     this._observer?.disconnect();
-    this._observer = null;
     this.app.running = null;
     // Moved elsewhere (connected again at once), or removed: then free the session.
     queueMicrotask(() => {
@@ -462,8 +461,6 @@ export class WasmPlayground extends HTMLElement {
     if (height) this._ws.style.setProperty('--height', /^\d+(\.\d+)?$/.test(height.trim()) ? `${height.trim()}px` : height);
     else this._ws.style.removeProperty('--height');
     this._ws.setAttribute('aria-label', this.getAttribute('label') || 'WebAssembly playground');
-    const playground = this.getAttribute('playground');
-    this._$('open').hidden = playground === 'none';
     if (this.app.ready) this._refresh();
   }
 
@@ -501,11 +498,13 @@ export class WasmPlayground extends HTMLElement {
     } catch (e) {
       if (seq !== this._loads) return;
       app.ready = true;
+      this._module = null;
       this._fail(errorMessage(e));
       return;
     }
     if (seq !== this._loads) return; // a newer load started meanwhile
     app.ready = true;
+    this._module = input; // also when it fails to load: the full page shows where
     app.stubImports = this.hasAttribute('stub-imports');
     let session;
     try {
@@ -520,7 +519,6 @@ export class WasmPlayground extends HTMLElement {
     }
     this.session?.free();
     this.session = session;
-    this._module = input;
     app.pg = session.playground;
     app.moduleId++;
     this._disasm.clear();
@@ -567,6 +565,16 @@ export class WasmPlayground extends HTMLElement {
     const funcs = this.session?.functions() ?? [];
     const pick = funcs.find((f) => f.name === name) ?? funcs.find((f) => f.name === '_start') ?? funcs[0];
     app.funcName = pick?.name ?? '';
+    // Another function while a call is paused: that call is abandoned (a fresh instance).
+    if (this.session && app.state?.status === 'paused' && app.funcName !== app.callFunc) {
+      app.running = null;
+      try {
+        this._setState(this.session.reset(), null);
+        this._drain();
+      } catch (e) {
+        this._log('error', errorMessage(e));
+      }
+    }
     app.params = pick?.params ?? [];
     const keep = !args && app.args.length === app.params.length ? app.args : null;
     app.args = app.params.map((p, i) => args?.[i] ?? keep?.[i] ?? (p.type.endsWith('ref') ? 'null' : '0'));
@@ -739,6 +747,7 @@ export class WasmPlayground extends HTMLElement {
     const playground = this.getAttribute('playground');
     if (playground === 'none' || this._module == null) {
       a.removeAttribute('href');
+      a.hidden = true;
       return;
     }
     const seq = ++this._linkSeq;
@@ -748,8 +757,8 @@ export class WasmPlayground extends HTMLElement {
       res = await makeLink(new URL(playground || DEFAULT_PLAYGROUND, document.baseURI), {
         module: this._module,
         name: this.app.source.name,
-        func: this.app.funcName,
-        args: this.app.args,
+        func: this.app.funcName || this.getAttribute('function') || '',
+        args: this.app.pg ? this.app.args : (parseArgs(this.getAttribute('args')) ?? []),
         breakpoints: s?.breakpoints ?? [],
         at: s?.status === 'paused' ? s.executed : 0,
         stubImports: this.app.stubImports,
@@ -758,6 +767,7 @@ export class WasmPlayground extends HTMLElement {
       res = { error: errorMessage(e) };
     }
     if (seq !== this._linkSeq) return;
+    a.hidden = !res.url;
     if (res.url) {
       a.href = res.url;
       a.title = 'Open this module, its function, arguments, breakpoints and position in the full playground';
@@ -793,6 +803,7 @@ export class WasmPlayground extends HTMLElement {
     app.argErrors = app.params.map(() => '');
     this._message('');
     app.callLabel = `${app.funcName}(${args.join(', ')})`;
+    app.callFunc = app.funcName;
     this._log('cmd', `▶ ${app.callLabel}`);
     return true;
   }

@@ -357,6 +357,69 @@ test("the element's styles stay inside it: the docs page looks the same with it"
     assert.equal(await page.evaluate(() => document.styleSheets.length), 1, 'the element adds no stylesheet to the page');
   }));
 
+test('an element made by script: <script type="text/wat">, attribute changes, a bad module, Pause on an endless loop', () =>
+  withPage('embed-dynamic', async (page) => {
+    await openDocs(page);
+    await page.evaluate(() => {
+      const el = document.createElement('wasm-playground');
+      el.id = 'dynamic';
+      el.setAttribute('function', 'spin');
+      el.setAttribute('panels', 'globals,console');
+      el.setAttribute('label', 'Example: an endless loop');
+      const script = document.createElement('script');
+      script.type = 'text/wat';
+      // "<" and "&" are fine inside the script element.
+      script.textContent = `(module ;; a < b && c
+        (global $ticks (export "ticks") (mut i64) (i64.const 0))
+        (func (export "add") (param $a i32) (param $b i32) (result i32) (i32.add (local.get $a) (local.get $b)))
+        (func (export "spin") (loop $l (global.set $ticks (i64.add (global.get $ticks) (i64.const 1))) (br $l))))`;
+      el.append(script);
+      document.querySelector('article').append(el);
+    });
+    const el = page.locator('#dynamic');
+    await eventually(async () => assert.equal(await el.getByLabel('Function').inputValue(), 'spin'));
+    assert.equal(await region(el, 'Globals').count(), 1);
+    assert.equal(await region(el, 'Value stack').count(), 0);
+
+    // Run never ends: the page stays responsive, the counter moves, Pause stops it.
+    await button(el, 'Run').click();
+    await eventually(async () => assert.match(await status(el), /^running Run/));
+    const fac = embeds(page).nth(0);
+    await button(fac, 'Step into').click();
+    assert.match(await status(fac), /^paused at fac/, 'another embed works meanwhile');
+    await eventually(async () => assert.ok((await executed(el)) > 100_000));
+    await button(el, 'Pause').click();
+    await eventually(async () => assert.match(await status(el), /^paused at spin @ 0x[0-9a-f]+ \(paused\)$/));
+    const ticks = Number((await tableRows(el, 'Globals'))[0].split(' ').at(-1));
+    assert.ok(ticks > 1000, `the global counted (${ticks})`);
+
+    // Attributes change what is selected; a bad argument is reported in the element.
+    await page.evaluate(() => {
+      const d = document.getElementById('dynamic');
+      d.setAttribute('function', 'add');
+      d.setAttribute('args', '40, 2');
+      d.setAttribute('panels', 'stack');
+    });
+    await eventually(async () => assert.equal(await el.getByLabel('$a: i32').inputValue(), '40'));
+    assert.equal(await el.getByLabel('$b: i32').inputValue(), '2');
+    assert.equal(await region(el, 'Value stack').count(), 1);
+    assert.equal(await region(el, 'Console').count(), 0);
+    await button(el, 'Run').click();
+    await eventually(async () => assert.match(await status(el), /^finished: i32:42$/));
+    await el.getByLabel('$b: i32').fill('two');
+    await button(el, 'Run').click();
+    await eventually(async () => assert.match(await el.getByRole('alert').textContent(), /argument 2: expected i32/));
+    assert.equal(await el.getByLabel('$b: i32').getAttribute('aria-invalid'), 'true');
+
+    // A module that does not validate: the message, with its offset, in the element.
+    await page.evaluate(() => {
+      document.getElementById('dynamic').querySelector('script').textContent = '(module (func (export "f") (result i32) (i64.const 1)))';
+    });
+    await eventually(async () => assert.match(await el.getByRole('alert').textContent(), /^Cannot load: .*type mismatch/));
+    assert.equal(await button(el, 'Run').isDisabled(), true);
+    await el.screenshot({ path: join(RESULTS, 'embed-dynamic-error.png') });
+  }));
+
 // ---- permalinks ----------------------------------------------------------------------------------
 
 test('Copy link on the full page: the module, function, arguments and breakpoints round-trip', () =>
