@@ -195,7 +195,7 @@ setup_build_pkg() {
     local next
     next="$(mktemp "${TMPDIR:-/tmp}/wasmscope-build.XXXXXX")"
     rm -f "$stamp"
-    if ! (cd "$SETUP_ROOT" && setup_timed "www/pkg" wasm-pack build --release --target web --out-dir www/pkg); then
+    if ! (cd "$SETUP_ROOT" && setup_timed "www/pkg" wasm-pack build --release --target web --out-dir www/pkg --no-gitignore); then
         rm -f "$next"
         setup_die "wasm-pack build failed"
     fi
