@@ -61,6 +61,91 @@ fn a_memory_grow_bomb_costs_nothing_and_max_pages_refuses_it() {
     assert_eq!(run(&["--max-pages", "16384"]), "i32:1");
 }
 
+/// A module with one exported function `f: () -> ()` whose body is `depth` nested empty
+/// blocks (binary: deeper than the text parser likes).
+fn nested_blocks_module(depth: usize) -> Vec<u8> {
+    fn leb(mut v: usize, out: &mut Vec<u8>) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+    let mut body = vec![0]; // no locals
+    body.extend(std::iter::repeat_n([0x02, 0x40], depth).flatten()); // block
+    body.extend(std::iter::repeat_n(0x0b, depth + 1)); // end ... end
+    let mut code = vec![1];
+    leb(body.len(), &mut code);
+    code.extend_from_slice(&body);
+    let mut m = b"\0asm\x01\0\0\0".to_vec();
+    m.extend_from_slice(&[0x01, 0x04, 0x01, 0x60, 0x00, 0x00]); // type () -> ()
+    m.extend_from_slice(&[0x03, 0x02, 0x01, 0x00]); // function 0: type 0
+    m.extend_from_slice(&[0x07, 0x05, 0x01, 0x01, b'f', 0x00, 0x00]); // export "f"
+    m.push(0x0a);
+    leb(code.len(), &mut m);
+    m.extend_from_slice(&code);
+    m
+}
+
+/// Found by review while writing tests/hostile.rs: `FuncInfo::new` stores, for every
+/// instruction, the types of all operands and the heights of all open blocks before it, so
+/// its time and memory grow with (instructions x nesting depth): a function of 20 000
+/// nested blocks (40 000 instructions, 60 KB) needs about 4 * 10^8 block-height entries
+/// (1.6 GB) before the debugger can show its first position. `wasmscope run --trace` and
+/// every `Session` command that looks at a frame build this info; compilers emit deep
+/// block nests for large `switch`es. The same holds for deep operand stacks.
+///
+/// Runs `wasmscope run --trace` under a 1 GiB address-space limit: today the allocation
+/// fails and the process aborts.
+#[test]
+#[ignore = "bug: debugger FuncInfo is quadratic (instructions x nesting depth) in time and memory"]
+fn trace_of_deeply_nested_blocks_is_linear() {
+    let dir = std::env::temp_dir().join(format!("wasmscope-regressions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("nested.wasm");
+    std::fs::write(&path, nested_blocks_module(20_000)).unwrap();
+    let t = Instant::now();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_wasmscope"))
+        .args(["run", "--trace", "--fuel", "5", path.to_str().unwrap(), "f"])
+        .output()
+        .unwrap();
+    let took = t.elapsed();
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Five traced instructions, then out of fuel.
+    assert_eq!(out.status.code(), Some(134), "{stderr}");
+    assert_eq!(stderr.lines().last(), Some("trap: out of fuel"), "{stderr}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+}
+
+/// The same in the library: debug info for 1 000 and 8 000 nested blocks.
+#[test]
+#[ignore = "bug: debugger FuncInfo is quadratic (instructions x nesting depth) in time and memory"]
+fn func_info_of_deeply_nested_blocks_is_linear() {
+    use wasmscope::debug::{Config, Session};
+    let time = |depth: usize| {
+        let module = Rc::new(Module::new(&nested_blocks_module(depth)).unwrap());
+        let mut store = Store::new(Limits::default());
+        let id = store.instantiate(module).unwrap();
+        let mut session = Session::new(store, id, Config::default());
+        let t = Instant::now();
+        let info = session.func_info(0).unwrap();
+        assert_eq!(info.lines.len(), 2 * depth + 1);
+        t.elapsed()
+    };
+    let small = time(1_000);
+    let large = time(8_000);
+    // 8x the instructions: linear is ~8x the time, quadratic ~64x.
+    assert!(large < small * 24 + Duration::from_millis(50), "1 000 deep: {small:?}, 8 000 deep: {large:?}");
+}
+
 #[allow(dead_code)]
 fn i32s(v: &[Value]) -> Vec<i32> {
     v.iter()
