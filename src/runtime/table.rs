@@ -16,7 +16,10 @@ impl Table {
         if min > cap {
             return Err(format!("table of {min} elements exceeds the limit of {cap}"));
         }
-        Ok(Table { elems: vec![init; min as usize], ty, max, cap })
+        let mut elems = Vec::new();
+        elems.try_reserve_exact(min as usize).map_err(|_| format!("cannot allocate a table of {min} elements"))?;
+        elems.resize(min as usize, init);
+        Ok(Table { elems, ty, max, cap })
     }
 
     pub fn size(&self) -> u32 {
