@@ -90,6 +90,9 @@ pub fn config(u: &mut Unstructured<'_>, imports: bool) -> Result<wasm_smith::Con
     c.export_everything = true;
     c.min_funcs = 1;
     c.canonicalize_nans = u.arbitrary()?;
+    // Half the modules guard their loads, stores, divisions and conversions so that calls
+    // run to the end more often (more results to compare, deeper executions).
+    c.disallow_traps = u.arbitrary()?;
     c.min_uleb_size = u.int_in_range(1..=5)?;
     c.generate_custom_sections = u.ratio(1, 8)?;
     c.allow_start_export = u.ratio(1, 4)?;

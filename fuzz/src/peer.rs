@@ -24,7 +24,6 @@ fn engine() -> Engine {
     c.wasm_tail_call(false);
     c.wasm_extended_const(false);
     c.wasm_multi_memory(false);
-    c.wasm_memory64(false);
     c.wasm_custom_page_sizes(false);
     c.wasm_wide_arithmetic(false);
     Engine::new(&c)
