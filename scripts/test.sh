@@ -18,6 +18,8 @@
 #              www/pkg is newer than src/, Cargo.*, package-lock.json; FORCE_BUILD=1 builds),
 #              serve www/ on a free 127.0.0.1 port, node --test tests/e2e/*.test.mjs
 #              (WASMSCOPE_URL=that URL); skipped, saying so, without tests/e2e/*.test.mjs
+#   fuzz       the fuzzers' smoke pass: fuzz/run.sh 15 (installs nightly and cargo-fuzz if
+#              missing, builds the four cargo-fuzz targets, runs each for 15 s)
 #
 # On a warm machine every install step is skipped. Exits non-zero on the first failure;
 # ends with a line `tests: N passed, N failed` summing every test runner's results.
@@ -30,7 +32,7 @@ ROOT="$PWD"
 source scripts/setup.sh # defines setup_*, puts ~/.cargo/bin and node_modules/.bin on PATH
 
 SKIP="${SKIP:-}"
-SECTIONS=(toolchain lint wasm native browser e2e)
+SECTIONS=(toolchain lint wasm native browser e2e fuzz)
 
 for s in ${SKIP//,/ }; do
     case " ${SECTIONS[*]} " in
@@ -151,6 +153,12 @@ section_e2e() {
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
+}
+
+# ---- fuzz: every fuzz target builds and runs for a few seconds -----------------------
+section_fuzz() {
+    header "fuzz/run.sh ${FUZZ_SECONDS:-15} (smoke pass)"
+    bash fuzz/run.sh "${FUZZ_SECONDS:-15}"
 }
 
 # Sums the results of every runner: cargo test / wasm-bindgen-test-runner

@@ -589,10 +589,7 @@ fn regenerate_hostile_files() {
 /// Hostile files wasmscope does not yet reject as it should; each has an ignored test in
 /// `tests/regressions.rs`. For these only "an error, no panic" is checked. Remove a name
 /// once its regression test passes.
-const KNOWN_BUGS: &[(&str, &str)] = &[(
-    "magic-bad.wasm",
-    "regressions::binary_with_bad_magic_is_a_decode_error: a binary with a bad magic is parsed as text",
-)];
+const KNOWN_BUGS: &[(&str, &str)] = &[];
 
 fn known_bug(name: &str) -> bool {
     KNOWN_BUGS.iter().any(|(n, _)| *n == name)
