@@ -50,7 +50,11 @@ impl From<Trap> for Error {
 
 impl From<wasmparser::BinaryReaderError> for Error {
     fn from(e: wasmparser::BinaryReaderError) -> Self {
-        Error::Decode { message: e.message().to_string(), offset: Some(e.offset() as usize) }
+        // Some messages embed pretty-printed values over several lines (a bad magic number):
+        // an error is one line.
+        let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+        let message = message.replace("[ ", "[").replace(", ]", "]");
+        Error::Decode { message, offset: Some(e.offset() as usize) }
     }
 }
 
