@@ -211,6 +211,46 @@ pub enum Instr {
         a: u32,
         offset: u32,
     },
+    /// `local.get b; op` (2): the stack's top value op local `b`.
+    FLBin {
+        op: BinOp,
+        b: u32,
+    },
+    /// `op; local.tee x` (2)
+    FBinTee {
+        op: BinOp,
+        x: u32,
+    },
+    /// `local.get b; op; local.set x` (3)
+    FLBinSet {
+        op: BinOp,
+        b: u32,
+        x: u32,
+    },
+    /// `local.get b; op; local.tee x` (3)
+    FLBinTee {
+        op: BinOp,
+        b: u32,
+        x: u32,
+    },
+    /// `local.get a; local.get b; op; local.tee x` (4)
+    FLLBinTee {
+        op: BinOp,
+        a: u32,
+        b: u32,
+        x: u32,
+    },
+    /// `local.get a; i32.const c; op; local.tee x` (4)
+    FLCBinTee {
+        op: BinOp,
+        a: u32,
+        c: i32,
+        x: u32,
+    },
+    /// A run of `n` markers that do nothing (`block`, `loop`, `end`, `nop`), `n` >= 2.
+    FSkip {
+        n: u32,
+    },
 
     // Numeric.
     I32Eqz,
@@ -393,6 +433,28 @@ pub enum BinOp {
     I64LeU,
     I64GeS,
     I64GeU,
+    I32Rotl,
+    I32Rotr,
+    I64Rotl,
+    I64Rotr,
+    F32Add,
+    F32Sub,
+    F32Mul,
+    F32Eq,
+    F32Ne,
+    F32Lt,
+    F32Gt,
+    F32Le,
+    F32Ge,
+    F64Add,
+    F64Sub,
+    F64Mul,
+    F64Eq,
+    F64Ne,
+    F64Lt,
+    F64Gt,
+    F64Le,
+    F64Ge,
 }
 
 impl BinOp {
@@ -409,13 +471,21 @@ impl BinOp {
         Some(map!(
             I32Add, I32Sub, I32Mul, I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Eq, I32Ne, I32LtS, I32LtU,
             I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU, I64Add, I64Sub, I64Mul, I64And, I64Or, I64Xor, I64Shl,
-            I64ShrS, I64ShrU, I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU
+            I64ShrS, I64ShrU, I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU, I32Rotl,
+            I32Rotr, I64Rotl, I64Rotr, F32Add, F32Sub, F32Mul, F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge, F64Add,
+            F64Sub, F64Mul, F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge
         ))
     }
 
     /// Is this an i64 operator (whose constant operand is sign-extended)?
     pub fn is_i64(self) -> bool {
-        self as u8 >= BinOp::I64Add as u8
+        (BinOp::I64Add as u8..=BinOp::I64GeU as u8).contains(&(self as u8))
+            || matches!(self, BinOp::I64Rotl | BinOp::I64Rotr)
+    }
+
+    /// Does it take integer operands (so that an `i32.const`/`i64.const` can feed it)?
+    pub fn is_int(self) -> bool {
+        (self as u8) < BinOp::F32Add as u8
     }
 
     /// Does it produce an i32 truth value (for `br_if`)?
@@ -440,6 +510,16 @@ impl BinOp {
                 | BinOp::I64Shl
                 | BinOp::I64ShrS
                 | BinOp::I64ShrU
+                | BinOp::I32Rotl
+                | BinOp::I32Rotr
+                | BinOp::I64Rotl
+                | BinOp::I64Rotr
+                | BinOp::F32Add
+                | BinOp::F32Sub
+                | BinOp::F32Mul
+                | BinOp::F64Add
+                | BinOp::F64Sub
+                | BinOp::F64Mul
         )
     }
 
@@ -486,6 +566,28 @@ impl BinOp {
             BinOp::I64LeU => (a <= b) as u64,
             BinOp::I64GeS => ((a as i64) >= (b as i64)) as u64,
             BinOp::I64GeU => (a >= b) as u64,
+            BinOp::I32Rotl => x.rotate_left(y % 32) as u64,
+            BinOp::I32Rotr => x.rotate_right(y % 32) as u64,
+            BinOp::I64Rotl => a.rotate_left((b % 64) as u32),
+            BinOp::I64Rotr => a.rotate_right((b % 64) as u32),
+            BinOp::F32Add => (f32::from_bits(x) + f32::from_bits(y)).to_bits() as u64,
+            BinOp::F32Sub => (f32::from_bits(x) - f32::from_bits(y)).to_bits() as u64,
+            BinOp::F32Mul => (f32::from_bits(x) * f32::from_bits(y)).to_bits() as u64,
+            BinOp::F32Eq => (f32::from_bits(x) == f32::from_bits(y)) as u64,
+            BinOp::F32Ne => (f32::from_bits(x) != f32::from_bits(y)) as u64,
+            BinOp::F32Lt => (f32::from_bits(x) < f32::from_bits(y)) as u64,
+            BinOp::F32Gt => (f32::from_bits(x) > f32::from_bits(y)) as u64,
+            BinOp::F32Le => (f32::from_bits(x) <= f32::from_bits(y)) as u64,
+            BinOp::F32Ge => (f32::from_bits(x) >= f32::from_bits(y)) as u64,
+            BinOp::F64Add => (f64::from_bits(a) + f64::from_bits(b)).to_bits(),
+            BinOp::F64Sub => (f64::from_bits(a) - f64::from_bits(b)).to_bits(),
+            BinOp::F64Mul => (f64::from_bits(a) * f64::from_bits(b)).to_bits(),
+            BinOp::F64Eq => (f64::from_bits(a) == f64::from_bits(b)) as u64,
+            BinOp::F64Ne => (f64::from_bits(a) != f64::from_bits(b)) as u64,
+            BinOp::F64Lt => (f64::from_bits(a) < f64::from_bits(b)) as u64,
+            BinOp::F64Gt => (f64::from_bits(a) > f64::from_bits(b)) as u64,
+            BinOp::F64Le => (f64::from_bits(a) <= f64::from_bits(b)) as u64,
+            BinOp::F64Ge => (f64::from_bits(a) >= f64::from_bits(b)) as u64,
         }
     }
 
@@ -526,10 +628,14 @@ impl Instr {
     /// For a fused instruction, how many original instructions it stands for.
     pub fn fused_len(&self) -> Option<u32> {
         Some(match self {
-            Instr::FLLBin { .. } | Instr::FLCBin { .. } => 3,
-            Instr::FLLBinSet { .. } | Instr::FLCBinSet { .. } | Instr::FLLCmpBrIf { .. } | Instr::FLCCmpBrIf { .. } => {
-                4
-            }
+            Instr::FSkip { n } => *n,
+            Instr::FLLBin { .. } | Instr::FLCBin { .. } | Instr::FLBinSet { .. } | Instr::FLBinTee { .. } => 3,
+            Instr::FLLBinSet { .. }
+            | Instr::FLCBinSet { .. }
+            | Instr::FLLCmpBrIf { .. }
+            | Instr::FLCCmpBrIf { .. }
+            | Instr::FLLBinTee { .. }
+            | Instr::FLCBinTee { .. } => 4,
             Instr::FCBin { .. }
             | Instr::FBinSet { .. }
             | Instr::FCmpBrIf { .. }
@@ -537,7 +643,9 @@ impl Instr {
             | Instr::FLocalBrIf { .. }
             | Instr::FLocalCopy { .. }
             | Instr::FConstSet { .. }
-            | Instr::FLLoad { .. } => 2,
+            | Instr::FLLoad { .. }
+            | Instr::FLBin { .. }
+            | Instr::FBinTee { .. } => 2,
             _ => return None,
         })
     }

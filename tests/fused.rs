@@ -47,6 +47,20 @@ const WAT: &str = r#"(module (memory 1)
       (i64.extend_i32_s (i32.add
         (i32.add (i32.load8_s offset=8 (local.get $p)) (i32.load8_u offset=9 (local.get $p)))
         (i32.add (i32.load16_s offset=8 (local.get $p)) (i32.load16_u offset=2 (local.get $p)))))))
+  ;; markers / local.get b; op (the stack's value op a local) / ...; local.tee / floats, rotations
+  (func (export "more") (param $a i32) (param $b i32) (param $f f64) (result f64)
+    (local $x i32) (local $y i32) (local $g f64)
+    (block (block (nop)))
+    (local.set $x (i32.rotl (i32.add (local.get $a) (i32.const 3)) (local.get $b)))
+    (local.set $y (local.tee $x (i32.xor (local.get $x) (local.get $a))))
+    (local.set $y (i32.add (local.tee $x (i32.sub (i32.mul (local.get $y) (local.get $y)) (local.get $a))) (i32.const 1)))
+    (local.set $y (local.tee $x (i32.and (i32.const 255) (i32.shl (local.get $y) (i32.const 2)))))
+    (drop (local.tee $x (i32.add (local.get $x) (i32.const 7))))
+    (local.set $y (i32.add (local.get $y) (i32.mul (i32.const 3) (local.get $y))))
+    (local.set $g (f64.add (f64.mul (local.get $f) (local.get $f)) (f64.convert_i32_s (local.get $y))))
+    (block $big (br_if $big (f64.gt (local.get $g) (local.get $f)))
+      (local.set $g (f64.sub (local.get $g) (local.get $f))))
+    (f64.add (local.get $g) (f64.convert_i32_u (i32.add (local.get $x) (local.get $y)))))
 )"#;
 
 fn store_with_slice(slice: u64) -> (Store, wasmscope::InstanceId) {
@@ -69,6 +83,9 @@ fn calls() -> Vec<(&'static str, Vec<Value>)> {
     }
     for p in [0, 100, 65530, 65535, -1] {
         v.push(("loads", vec![Value::I32(p)]));
+    }
+    for (a, b, f) in [(1, 2, 0.5), (-7, 33, -0.0), (12345, -1, f64::NAN), (0, 0, f64::INFINITY), (3, 5, -1e300)] {
+        v.push(("more", vec![Value::I32(a), Value::I32(b), Value::F64(f)]));
     }
     v
 }
@@ -128,7 +145,7 @@ fn stepping_counts_every_original_instruction() {
 fn the_functions_above_really_contain_every_fused_form() {
     let m = Module::new(WAT.as_bytes()).unwrap();
     let mut seen = std::collections::BTreeSet::new();
-    for def in 0..4 {
+    for def in 0..5 {
         let code = wasmscope::translate::translate(&m, def).unwrap();
         for i in &code.instrs {
             if i.fused_len().is_some() {
@@ -152,6 +169,13 @@ fn the_functions_above_really_contain_every_fused_form() {
         "FLocalCopy",
         "FConstSet",
         "FLLoad",
+        "FLBin",
+        "FBinTee",
+        "FLBinSet",
+        "FLBinTee",
+        "FLLBinTee",
+        "FLCBinTee",
+        "FSkip",
     ];
     let missing: Vec<&str> = all.iter().copied().filter(|f| !seen.contains(*f)).collect();
     assert!(missing.is_empty(), "not exercised: {missing:?}; seen {seen:?}");

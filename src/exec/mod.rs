@@ -648,6 +648,53 @@ impl Machine {
                         set_cell!(fp + x as usize, c as u32 as u64);
                         pc += 2;
                     }
+                    Instr::FSkip { n } => {
+                        fused!(n as u64);
+                        pc += n as usize;
+                    }
+                    Instr::FLBin { op, b } => {
+                        fused!(2);
+                        let x = pop!();
+                        push!(op.eval(x, cell!(fp + b as usize)));
+                        pc += 2;
+                    }
+                    Instr::FBinTee { op, x } => {
+                        fused!(2);
+                        let b = pop!();
+                        let a = pop!();
+                        let v = op.eval(a, b);
+                        set_cell!(fp + x as usize, v);
+                        push!(v);
+                        pc += 2;
+                    }
+                    Instr::FLBinSet { op, b, x } => {
+                        fused!(3);
+                        let a = pop!();
+                        set_cell!(fp + x as usize, op.eval(a, cell!(fp + b as usize)));
+                        pc += 3;
+                    }
+                    Instr::FLBinTee { op, b, x } => {
+                        fused!(3);
+                        let a = pop!();
+                        let v = op.eval(a, cell!(fp + b as usize));
+                        set_cell!(fp + x as usize, v);
+                        push!(v);
+                        pc += 3;
+                    }
+                    Instr::FLLBinTee { op, a, b, x } => {
+                        fused!(4);
+                        let v = op.eval(cell!(fp + a as usize), cell!(fp + b as usize));
+                        set_cell!(fp + x as usize, v);
+                        push!(v);
+                        pc += 4;
+                    }
+                    Instr::FLCBinTee { op, a, c, x } => {
+                        fused!(4);
+                        let v = op.eval(cell!(fp + a as usize), op.constant(c));
+                        set_cell!(fp + x as usize, v);
+                        push!(v);
+                        pc += 4;
+                    }
                     Instr::FLLoad { op, a, offset } => {
                         fused!(2);
                         let addr = cell!(fp + a as usize) as u32;

@@ -18,7 +18,7 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
         _ => None,
     };
     let const32 = |k: usize, op: BinOp| match at(k) {
-        Some(Instr::I32Const(c)) if !op.is_i64() => Some(c),
+        Some(Instr::I32Const(c)) if op.is_int() && !op.is_i64() => Some(c),
         Some(Instr::I64Const(c)) if op.is_i64() => i32::try_from(c).ok(),
         _ => None,
     };
@@ -26,7 +26,16 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
         Some(Instr::LocalSet(x)) => Some(x),
         _ => None,
     };
+    let local_tee = |k: usize| match at(k) {
+        Some(Instr::LocalTee(x)) => Some(x),
+        _ => None,
+    };
+    let marker = |k: usize| matches!(at(k), Some(Instr::Block | Instr::Loop | Instr::End | Instr::Nop));
     match at(0)? {
+        Instr::Block | Instr::Loop | Instr::End | Instr::Nop => {
+            let n = (0..).take_while(|&k| marker(k)).count();
+            (n >= 2).then_some(Instr::FSkip { n: n as u32 })
+        }
         Instr::LocalGet(a) => {
             match at(1)? {
                 Instr::LocalGet(b) => {
@@ -38,6 +47,9 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
                         }
                         if let Some(x) = local_set(3) {
                             return Some(Instr::FLLBinSet { op, a, b, x });
+                        }
+                        if let Some(x) = local_tee(3) {
+                            return Some(Instr::FLLBinTee { op, a, b, x });
                         }
                         return Some(Instr::FLLBin { op, a, b });
                     }
@@ -54,6 +66,9 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
                         if let Some(x) = local_set(3) {
                             return Some(Instr::FLCBinSet { op, a, c, x });
                         }
+                        if let Some(x) = local_tee(3) {
+                            return Some(Instr::FLCBinTee { op, a, c, x });
+                        }
                         return Some(Instr::FLCBin { op, a, c });
                     }
                 }
@@ -61,9 +76,20 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
                 Instr::BrIf(t) if t.dk.drop == 0 && t.pc != RETURN_PC => {
                     return Some(Instr::FLocalBrIf { a, target: t.pc });
                 }
-                ref load => {
-                    if let Some((op, offset)) = LoadOp::of(load) {
+                ref next => {
+                    if let Some((op, offset)) = LoadOp::of(next) {
                         return Some(Instr::FLLoad { op, a, offset });
+                    }
+                    // `local.get b; op`: the value under it is the left operand.
+                    if let Some(op) = BinOp::of(next) {
+                        let b = a;
+                        if let Some(x) = local_set(2) {
+                            return Some(Instr::FLBinSet { op, b, x });
+                        }
+                        if let Some(x) = local_tee(2) {
+                            return Some(Instr::FLBinTee { op, b, x });
+                        }
+                        return Some(Instr::FLBin { op, b });
                     }
                 }
             }
@@ -85,6 +111,9 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
                 && let Some(target) = plain_br_if(1)
             {
                 return Some(Instr::FCmpBrIf { op, target });
+            }
+            if let Some(x) = local_tee(1) {
+                return Some(Instr::FBinTee { op, x });
             }
             local_set(1).map(|x| Instr::FBinSet { op, x })
         }
