@@ -178,3 +178,56 @@ fn i32s(v: &[Value]) -> Vec<i32> {
         })
         .collect()
 }
+
+/// Found by the `step` fuzzer: with history off (`history_steps: 0`), stepping back or
+/// reverse-continuing from a trapped call had nothing to undo but still reported
+/// `HistoryStart`, so the session looked running again and the next command ended in the
+/// trap `no call in progress`. Going back from a finished or trapped call with nothing
+/// recorded now leaves it finished or trapped.
+#[test]
+fn stepping_back_from_a_trap_without_history_keeps_the_trap() {
+    use wasmscope::debug::{Config, Session, StopReason};
+    let wat = r#"(module (func (export "f") (param f32) (result i32) unreachable))"#;
+    for history_steps in [0, 10] {
+        let config = Config { history_steps, ..Config::default() };
+        let mut s = Session::load(wat.as_bytes(), Limits::default(), config).unwrap();
+        s.start("f", &[Value::F32(-1.0)]).unwrap();
+        assert!(matches!(s.step_into(), StopReason::Trapped(_)), "history {history_steps}");
+        s.step_back();
+        s.reverse_continue();
+        while s.is_running() {
+            s.resume(100);
+        }
+        match s.stop_reason() {
+            StopReason::Trapped(t) => assert_eq!(t.code, wasmscope::TrapCode::Unreachable, "history {history_steps}"),
+            other => panic!("history {history_steps}: {other:?}"),
+        }
+    }
+}
+
+/// Found by the `differential` fuzzer, and a bug of wasmi 2.0.0, not of wasmscope: in this
+/// function (wasm-smith's guarded `i32.rem_s`, shrunk by hand) wasmi traps with `integer
+/// divide by zero`, while the divisor is 1 (V8 agrees with wasmscope: 32 rem_s 1 = 0). The
+/// differential fuzzer therefore does not compare calls where only wasmi traps in a module
+/// generated not to trap. This test pins wasmscope's (the spec's) answer.
+#[test]
+fn wasmi_2_0_0_traps_in_a_guarded_rem_s() {
+    let wat = r#"(module
+      (func (export "f") (param i32 i32 i32 i32) (result i32) (local i32 i32)
+        local.get 3  i32.ctz
+        local.get 0  local.set 4
+        i32.const 1  local.get 4  local.get 4  i32.eqz  select
+        local.set 4  local.set 5
+        block
+          block
+            local.get 5  local.get 4  local.set 4  local.tee 5
+            i32.const -2147483648  i32.ne  br_if 0
+            local.get 4  i32.const -1  i32.ne  br_if 0
+            i32.const 1  local.set 4  br 1
+          end
+        end
+        local.get 5  local.get 4  i32.rem_s))"#;
+    let (mut store, id) = instance(wat);
+    let r = store.invoke(id, "f", &[Value::I32(0); 4]).unwrap();
+    assert_eq!(i32s(&r), [0]);
+}

@@ -56,6 +56,14 @@ fn run(u: &mut arbitrary::Unstructured<'_>) -> arbitrary::Result<()> {
             if matches!(x, Ended::Skip(_)) || matches!(y, Ended::Skip(_)) {
                 return Ok(());
             }
+            // wasmi 2.0.0 computes some guarded divisions wrongly and traps where no correct
+            // engine can (V8 and the spec agree with wasmscope; reproducer in
+            // tests/regressions.rs, `wasmi_2_0_0_traps_in_a_guarded_rem_s`). In a module
+            // built not to trap, a trap only wasmi reports is its bug: stop comparing here.
+            if g.no_traps && matches!(y, Ended::Trapped(_)) && !matches!(x, Ended::Trapped(_)) {
+                dump_line("  (wasmi trapped in a module built not to trap: its bug, not compared)");
+                return Ok(());
+            }
             assert_eq!(x, y, "call {name}{a:?}: wasmscope (left) and wasmi (right) disagree");
             if let Some(d) = state_diff(&ours.state(), &peer.state()) {
                 panic!("after call {name}{a:?} ({x:?}): {d}");

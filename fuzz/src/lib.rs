@@ -109,6 +109,9 @@ pub fn config(u: &mut Unstructured<'_>, imports: bool) -> Result<wasm_smith::Con
 pub struct Generated {
     pub bytes: Vec<u8>,
     pub imports: bool,
+    /// Generated with wasm-smith's `disallow_traps`: every load, store, division and
+    /// conversion is guarded, so a correct engine never traps (fuel and stack aside).
+    pub no_traps: bool,
 }
 
 pub fn generate(u: &mut Unstructured<'_>, canonical_nans: bool) -> Result<Generated> {
@@ -117,10 +120,11 @@ pub fn generate(u: &mut Unstructured<'_>, canonical_nans: bool) -> Result<Genera
     if canonical_nans {
         config.canonicalize_nans = true;
     }
+    let no_traps = config.disallow_traps;
     let m = wasm_smith::Module::new(config, u)?;
     let bytes = m.to_bytes();
     dump_module(&bytes);
-    Ok(Generated { bytes, imports })
+    Ok(Generated { bytes, imports, no_traps })
 }
 
 /// With `WASMSCOPE_FUZZ_DUMP=DIR`, writes the module as DIR/module.wasm and .wat.

@@ -286,6 +286,10 @@ impl History {
         self.records.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
     pub fn clear(&mut self) {
         self.records.clear();
         self.bytes = 0;

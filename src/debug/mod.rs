@@ -469,6 +469,10 @@ impl Session {
 
     /// Undoes the last instruction.
     pub fn step_back(&mut self) -> StopReason {
+        if self.history.is_empty() && self.machine.is_done() {
+            // Nothing recorded to go back to from a finished or trapped call (history off).
+            return self.stop.clone();
+        }
         self.stop = match self.history.pop() {
             Some(r) => {
                 history::undo(r, &mut self.machine, &mut self.store);
@@ -483,6 +487,9 @@ impl Session {
     /// Steps back until a breakpoint's instruction is next, or to just before a write that hit
     /// a watchpoint, or to the oldest recorded step.
     pub fn reverse_continue(&mut self) -> StopReason {
+        if self.history.is_empty() && self.machine.is_done() {
+            return self.stop.clone();
+        }
         self.last_writes.clear();
         let stop = loop {
             let Some(r) = self.history.pop() else { break StopReason::HistoryStart };
