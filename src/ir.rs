@@ -247,9 +247,12 @@ pub enum Instr {
         c: i32,
         x: u32,
     },
-    /// A run of `n` markers that do nothing (`block`, `loop`, `end`, `nop`), `n` >= 2.
+    /// A run of `n` markers that do nothing (`block`, `loop`, `end`, `nop`), `n` >= 2: jumps
+    /// to `to`, past the run. The markers follow it interleaved with the skips of the
+    /// run's shorter tails, so every one of them falls through to the next marker.
     FSkip {
         n: u32,
+        to: u32,
     },
 
     // Numeric.
@@ -628,7 +631,7 @@ impl Instr {
     /// For a fused instruction, how many original instructions it stands for.
     pub fn fused_len(&self) -> Option<u32> {
         Some(match self {
-            Instr::FSkip { n } => *n,
+            Instr::FSkip { n, .. } => *n,
             Instr::FLLBin { .. } | Instr::FLCBin { .. } | Instr::FLBinSet { .. } | Instr::FLBinTee { .. } => 3,
             Instr::FLLBinSet { .. }
             | Instr::FLCBinSet { .. }

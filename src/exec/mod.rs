@@ -648,9 +648,9 @@ impl Machine {
                         set_cell!(fp + x as usize, c as u32 as u64);
                         pc += 2;
                     }
-                    Instr::FSkip { n } => {
+                    Instr::FSkip { n, to } => {
                         fused!(n as u64);
-                        pc += n as usize;
+                        pc = to as usize;
                     }
                     Instr::FLBin { op, b } => {
                         fused!(2);

@@ -30,12 +30,7 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
         Some(Instr::LocalTee(x)) => Some(x),
         _ => None,
     };
-    let marker = |k: usize| matches!(at(k), Some(Instr::Block | Instr::Loop | Instr::End | Instr::Nop));
     match at(0)? {
-        Instr::Block | Instr::Loop | Instr::End | Instr::Nop => {
-            let n = (0..).take_while(|&k| marker(k)).count();
-            (n >= 2).then_some(Instr::FSkip { n: n as u32 })
-        }
         Instr::LocalGet(a) => {
             match at(1)? {
                 Instr::LocalGet(b) => {
@@ -120,6 +115,10 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
     }
 }
 
+fn is_marker(i: &Instr) -> bool {
+    matches!(i, Instr::Block | Instr::Loop | Instr::End | Instr::Nop)
+}
+
 /// Rewrites `code` with fused instructions in front of the sequences they replace.
 pub fn fuse(code: &mut Code) {
     let old = std::mem::take(&mut code.instrs);
@@ -138,6 +137,30 @@ pub fn fuse(code: &mut Code) {
                 offsets.push(old_offsets[k]);
             }
             i += len as usize + 2;
+            continue;
+        }
+        // A run of markers (`block`, `loop`, `end`, `nop`): a skip in front of each that has
+        // at least one more behind it, so that a branch into the run (to the `block` that
+        // starts a loop's body, say) skips the rest of it too.
+        let run = old[i..].iter().take_while(|x| is_marker(x)).count();
+        if run >= 2 {
+            let first = instrs.len();
+            for k in 0..run {
+                entry[i + k] = instrs.len() as u32;
+                if run - k >= 2 {
+                    instrs.push(Instr::FSkip { n: (run - k) as u32, to: 0 });
+                    offsets.push(old_offsets[i + k]);
+                }
+                instrs.push(old[i + k]);
+                offsets.push(old_offsets[i + k]);
+            }
+            let to = instrs.len() as u32;
+            for x in &mut instrs[first..] {
+                if let Instr::FSkip { to: t, .. } = x {
+                    *t = to;
+                }
+            }
+            i += run;
             continue;
         }
         match fusion(&old, i) {
