@@ -52,7 +52,7 @@ for t in "${TARGETS[@]}"; do
     set +e
     cargo +nightly fuzz run "${FLAGS[@]}" "$t" "corpus/$t" ${seeds[@]+"${seeds[@]}"} -- \
         -max_total_time="$SECONDS_EACH" -timeout=60 -rss_limit_mb=4096 -max_len=16384 -len_control="$len_control" \
-        -print_final_stats=1 2>&1 | grep --line-buffered -v -e '^#[0-9]*.*\(pulse\|NEW\|REDUCE\)' -e 'Uses: [0-9]*$'
+        -print_final_stats=1 2>&1 | grep -a --line-buffered -v -e '^#[0-9]*.*\(pulse\|NEW\|REDUCE\)' -e 'Uses: [0-9]*$'
     status=${PIPESTATUS[0]}
     set -e
     if [ "$status" -ne 0 ]; then

@@ -208,8 +208,8 @@ fn stepping_back_from_a_trap_without_history_keeps_the_trap() {
 /// Found by the `differential` fuzzer, and a bug of wasmi 2.0.0, not of wasmscope: in this
 /// function (wasm-smith's guarded `i32.rem_s`, shrunk by hand) wasmi traps with `integer
 /// divide by zero`, while the divisor is 1 (V8 agrees with wasmscope: 32 rem_s 1 = 0). The
-/// differential fuzzer therefore does not compare calls where only wasmi traps in a module
-/// generated not to trap. This test pins wasmscope's (the spec's) answer.
+/// differential fuzzer therefore generates no `disallow_traps` guards (fuzz/README.md).
+/// This test pins wasmscope's (the spec's) answer.
 #[test]
 fn wasmi_2_0_0_traps_in_a_guarded_rem_s() {
     let wat = r#"(module
@@ -229,5 +229,26 @@ fn wasmi_2_0_0_traps_in_a_guarded_rem_s() {
         local.get 5  local.get 4  i32.rem_s))"#;
     let (mut store, id) = instance(wat);
     let r = store.invoke(id, "f", &[Value::I32(0); 4]).unwrap();
+    assert_eq!(i32s(&r), [0]);
+}
+
+/// Found by the `differential` fuzzer, a second wasmi 2.0.0 bug in the same guards (shrunk
+/// by hand): after `0x80000000 / 0x80000000` (= 1), wasmi computes `1 / 0x80000000` as 1;
+/// it is 0 (V8 agrees with wasmscope on the fuzzer's module).
+#[test]
+fn wasmi_2_0_0_miscomputes_a_guarded_div_u() {
+    let wat = r#"(module
+      (func (export "f") (param i32) (result i32) (local i32 i32)
+        local.get 0
+        local.get 0  local.set 1
+        i32.const 1  local.get 1  local.get 1  i32.eqz  select
+        i32.div_u
+        local.get 0  local.set 2
+        i32.const 1  local.get 2  local.get 2  i32.eqz  select
+        i32.div_u))"#;
+    let (mut store, id) = instance(wat);
+    let r = store.invoke(id, "f", &[Value::I32(i32::MIN)]).unwrap();
+    assert_eq!(i32s(&r), [0]);
+    let r = store.invoke(id, "f", &[Value::I32(7)]).unwrap();
     assert_eq!(i32s(&r), [0]);
 }
