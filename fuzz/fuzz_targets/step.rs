@@ -14,14 +14,25 @@
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use wasmscope::debug::{Config, Session, Snapshot, StopReason};
-use wasmscope::{Error, TrapCode};
+use wasmscope::{Error, TrapCode, Value};
 use wasmscope_fuzz::{FUEL, Ours, args, dump_line, exported_funcs, generate, limits, state_diff, state_of};
 
 /// What a snapshot must keep across N steps forward and N back (the stop reason and the
 /// last step's writes describe the last command, not the state).
+/// Floats are compared by their bits (a NaN is not equal to itself).
 fn comparable(mut s: Snapshot) -> Snapshot {
     s.stop = StopReason::Step;
     s.last_writes.clear();
+    let bits = |v: &mut Value| match *v {
+        Value::F32(x) => *v = Value::I32(x.to_bits() as i32),
+        Value::F64(x) => *v = Value::I64(x.to_bits() as i64),
+        _ => {}
+    };
+    for f in &mut s.frames {
+        f.locals.iter_mut().for_each(|l| bits(&mut l.value));
+        f.operands.iter_mut().for_each(|o| bits(&mut o.value));
+    }
+    s.globals.iter_mut().for_each(|g| bits(&mut g.value));
     s
 }
 
