@@ -12,6 +12,9 @@ const MAX_LOG = 2000; // console entries kept (the oldest quarter goes when it i
 const MAX_LINE = 8192; // a program's output line longer than this continues in a new entry
 const WASI_MODULE = 'wasi_snapshot_preview1';
 const SLICE_MS = 10; // target duration of one slice of a long run
+// WAT texts at least this long compile in a Web Worker (compile-worker.js), which Pause can
+// terminate; shorter ones (well under 100 ms) compile at once.
+const WORKER_TEXT = 256 * 1024;
 const $ = (id) => document.getElementById(id);
 
 const app = {
@@ -282,7 +285,57 @@ function compile() {
   const text = editor.value;
   saveEditor();
   const ex = examples.find((e) => e.wat === text);
-  if (!loadModule(text, { source: { kind: 'text' }, func: ex?.func, args: ex?.args })) showTextError(text);
+  loadText(text, { source: { kind: 'text' }, func: ex?.func, args: ex?.args }).then((ok) => {
+    if (ok === false) showTextError(text);
+  });
+}
+
+/**
+ * Loads WAT text: at once when it is short, else compiled to a binary in a worker first,
+ * as a command Pause cancels. Resolves to loadModule's result, or 'cancelled'.
+ */
+function loadText(text, options) {
+  if (text.length < WORKER_TEXT) return Promise.resolve(loadModule(text, options));
+  cancelRun();
+  let worker;
+  try {
+    worker = new Worker(new URL('./compile-worker.js', import.meta.url), { type: 'module' });
+  } catch {
+    return Promise.resolve(loadModule(text, options)); // no module workers: compile here
+  }
+  return new Promise((resolve) => {
+    const job = { label: 'Compile', compile: true, t0: performance.now(), executed0: 0 };
+    const end = () => {
+      worker.terminate();
+      if (app.running === job) app.running = null;
+    };
+    job.cancelQuietly = () => {
+      end();
+      resolve('cancelled');
+    };
+    job.cancel = () => {
+      end();
+      log('info', 'compile cancelled');
+      refresh();
+      resolve('cancelled');
+    };
+    worker.onmessage = (e) => {
+      if (app.running !== job) return end(); // cancelled, or another load took over
+      end();
+      const { bytes, error } = e.data;
+      resolve(error ? loadModule(null, options, error) : loadModule(bytes, options));
+    };
+    worker.onerror = (e) => {
+      if (app.running !== job) return end();
+      end();
+      resolve(loadModule(null, options, `the compiler worker failed: ${e.message || 'unknown error'}`));
+    };
+    app.running = job;
+    app.pauseRequested = false;
+    log('info', `compiling ${(text.length / 1048576).toFixed(1)} MiB of WAT in the background (Pause cancels)`);
+    refresh();
+    worker.postMessage(text);
+  });
 }
 
 /** Puts the editor's caret where a WAT parse error points (`--> <anon>:LINE:COLUMN`). */
@@ -319,7 +372,7 @@ async function loadFile(file) {
     const text = new TextDecoder().decode(bytes);
     $('editor').value = text;
     saveEditor();
-    loadModule(text, { source: { kind: 'text' } });
+    loadText(text, { source: { kind: 'text' } });
   }
 }
 
@@ -605,6 +658,7 @@ function sliced(label, first, next) {
 }
 
 function cancelRun() {
+  app.running?.cancelQuietly?.();
   app.running = null;
   app.pauseRequested = false;
   queued = null;
@@ -622,7 +676,8 @@ const actions = {
     sliced('Continue', (b) => app.pg.resume(b), (b) => app.pg.proceed(b));
   },
   pause() {
-    if (app.running) app.pauseRequested = true;
+    if (app.running?.cancel) app.running.cancel();
+    else if (app.running) app.pauseRequested = true;
   },
   stepInto() {
     if (!app.pg || app.running || !app.funcName) return;

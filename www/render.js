@@ -79,6 +79,7 @@ export function positionText(frame) {
 export function statusText(app) {
   if (app.fatal) return 'error: ' + app.fatal;
   if (!app.ready) return 'loading…';
+  if (app.running?.compile) return 'compiling… (Pause cancels)';
   if (!app.pg) return app.loadError ? 'no module (load failed)' : 'no module';
   if (app.running) return `running ${app.running.label}…`;
   const s = app.state;

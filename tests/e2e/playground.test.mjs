@@ -351,6 +351,66 @@ test('loading files: a binary, garbage bytes, a WAT type error, an oversized fil
     assert.equal(await page.getByLabel('Function').inputValue(), 'f');
   }));
 
+/** A WAT module of about `mib` MiB: functions f0, f1, ... computing with their two params. */
+function bigWat(mib) {
+  const body = Array.from({ length: 40 }, (_, k) => `  (local.set 2 (i32.add (local.get 0) (i32.const ${k})))\n  (local.set 2 (i32.mul (local.get 2) (local.get 1)))\n`).join('');
+  const parts = ['(module\n'];
+  let size = 0;
+  for (let i = 0; size < mib * 1024 * 1024; i++) {
+    const f = `(func (export "f${i}") (param i32 i32) (result i32) (local i32)\n${body}  (local.get 2))\n`;
+    parts.push(f);
+    size += f.length;
+  }
+  parts.push(')\n');
+  return parts.join('');
+}
+
+test('a large WAT compiles in a worker: Pause cancels it at once, else it loads and runs', (t) =>
+  withPage('compile-large-wat', async (page) => {
+    await pickExample(page, 'Recursive factorial');
+    const input = page.getByLabel('Load module');
+    // ~12 MiB of text: seconds of parsing, which must not block the page.
+    await input.setInputFiles({ name: 'big.wat', mimeType: 'text/plain', buffer: Buffer.from(bigWat(12)) });
+    await expectStatus(page, /^compiling… \(Pause cancels\)/);
+    assert.equal(await button(page, 'Pause').isEnabled(), true);
+    assert.equal(await button(page, 'Run').isDisabled(), true);
+    await page.evaluate(() => {
+      const status = document.getElementById('status');
+      window.__cancel = {};
+      document.getElementById('pause').addEventListener('click', (e) => (window.__cancel.click = e.timeStamp), { once: true });
+      new MutationObserver((_, obs) => {
+        if (!status.textContent.startsWith('compiling')) {
+          window.__cancel.stopped = performance.now();
+          obs.disconnect();
+        }
+      }).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    await button(page, 'Pause').click();
+    await expectConsole(page, /compile cancelled/);
+    const { click, stopped } = await page.evaluate(() => window.__cancel);
+    t.diagnostic(`compile cancelled ${(stopped - click).toFixed(1)} ms after the click event`);
+    assert.ok(stopped - click < 100, `cancelled ${Math.round(stopped - click)} ms after the click`);
+    // The module loaded before stays loaded.
+    await expectStatus(page, /^ready$/);
+    assert.match(await region(page, 'Module summary').textContent(), /fac/);
+
+    // A smaller one (over the worker's threshold) compiles there and runs.
+    await input.setInputFiles({ name: 'medium.wat', mimeType: 'text/plain', buffer: Buffer.from(bigWat(0.5)) });
+    await eventually(async () => assert.match(await region(page, 'Module summary').textContent(), /f117/), { timeout: 20000 });
+    await expectStatus(page, /^ready$/);
+    await page.getByLabel('Function').selectOption('f3');
+    await page.getByLabel('$0: i32').fill('2');
+    await page.getByLabel('$1: i32').fill('3');
+    await button(page, 'Run').click();
+    await expectConsole(page, /f3\(2, 3\) → i32:/);
+
+    // A type error in a large text is reported like a small one's, with its offset.
+    const bad = bigWat(0.3).replace(/\)\n$/, '(func (export "bad") (result i32) (i64.const 1)))\n');
+    await input.setInputFiles({ name: 'bad.wat', mimeType: 'text/plain', buffer: Buffer.from(bad) });
+    const error = region(page, 'Module summary').getByRole('alert');
+    await eventually(async () => assert.match(await error.textContent(), /type mismatch.*offset 0x[0-9a-f]+/), { timeout: 20000 });
+  }));
+
 test('memory: writes highlighted, typed inspector, a watchpoint stops the run', () =>
   withPage('memory-watchpoint', async (page) => {
     await pickExample(page, 'Loop storing into memory');
