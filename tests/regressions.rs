@@ -252,3 +252,25 @@ fn wasmi_2_0_0_miscomputes_a_guarded_div_u() {
     let r = store.invoke(id, "f", &[Value::I32(7)]).unwrap();
     assert_eq!(i32s(&r), [0]);
 }
+
+/// Found by the `step` fuzzer: with history off, a trapping step left the stack as the
+/// trapping instruction had left it (its operands popped), while with history on the step
+/// is rewound so the state before the trap can be inspected. Both now show the state
+/// before the trapping instruction, and stepping again runs it again.
+#[test]
+fn a_trap_without_history_shows_the_state_before_it() {
+    use wasmscope::debug::{Config, Session, StopReason};
+    let wat = r#"(module (memory 0) (func (export "f") (result i32) (i32.load16_s (i32.const -1048577))))"#;
+    for history_steps in [0, 10] {
+        let config = Config { history_steps, ..Config::default() };
+        let mut s = Session::load(wat.as_bytes(), Limits::default(), config).unwrap();
+        s.start("f", &[]).unwrap();
+        assert_eq!(s.step_into(), StopReason::Step);
+        let before = format!("{:?}", s.snapshot().frames);
+        let executed = s.executed();
+        assert!(matches!(s.step_into(), StopReason::Trapped(_)), "history {history_steps}");
+        assert_eq!(format!("{:?}", s.snapshot().frames), before, "history {history_steps}");
+        assert_eq!(s.executed(), executed, "history {history_steps}");
+        assert!(before.contains("I32(-1048577)"), "{before}");
+    }
+}

@@ -367,6 +367,9 @@ impl Session {
         } else {
             None
         };
+        // Without a record, a trap is rewound from these (a trapping instruction has only
+        // popped its operands: their cells are intact below the old height).
+        let (sp_before, executed_before) = (self.machine.stack.sp, self.machine.executed);
         self.machine.host_journal = Some(Vec::new());
         let outcome = self.machine.run(&mut self.store, 1);
         let host_writes = self.machine.host_journal.take().unwrap_or_default();
@@ -385,9 +388,11 @@ impl Session {
             return Some(StopReason::Exited(status));
         }
         if let crate::exec::Outcome::Trapped(t) = outcome {
-            // Leave the state as it was before the trapping instruction, so it can be inspected.
-            if let Some(r) = record {
-                history::undo(r, &mut self.machine, &mut self.store);
+            // Leave the state as it was before the trapping instruction, so it can be inspected
+            // (and stepping again runs it again).
+            match record {
+                Some(r) => history::undo(r, &mut self.machine, &mut self.store),
+                None => self.machine.rewind_trap(sp_before, executed_before),
             }
             self.last_writes.clear();
             return Some(StopReason::Trapped(t));

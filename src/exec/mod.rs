@@ -166,6 +166,16 @@ impl Machine {
         self.stack.as_slice()
     }
 
+    /// Undoes a single instruction that trapped (the debugger without history): its frame's
+    /// position already names it; the stack height and the count go back to before it.
+    pub(crate) fn rewind_trap(&mut self, sp: usize, executed: u64) {
+        if !self.frames.is_empty() {
+            self.stack.sp = sp;
+            self.executed = executed;
+            self.state = State::Running;
+        }
+    }
+
     /// Has the current call finished (or trapped)?
     pub fn is_done(&self) -> bool {
         self.state != State::Running
