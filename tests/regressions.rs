@@ -274,3 +274,27 @@ fn a_trap_without_history_shows_the_state_before_it() {
         assert!(before.contains("I32(-1048577)"), "{before}");
     }
 }
+
+/// Found by the `step` fuzzer right after the fix above: a `call` that traps (here `call
+/// stack exhausted`) has already moved its frame past itself, so rewinding only the stack
+/// height resumed after the call. The frame's position is rewound too.
+#[test]
+fn a_trapping_call_without_history_is_run_again() {
+    use wasmscope::debug::{Config, Session, StopReason};
+    let wat = r#"(module (func $f (export "f") (call $f) (unreachable)))"#;
+    let limits = Limits { max_call_depth: 5, ..Limits::default() };
+    for history_steps in [0, 10] {
+        let config = Config { history_steps, ..Config::default() };
+        let mut s = Session::load(wat.as_bytes(), limits, config).unwrap();
+        s.start("f", &[]).unwrap();
+        let stop = s.resume(1000);
+        let StopReason::Trapped(t) = &stop else { panic!("{stop:?}") };
+        assert_eq!(t.code, wasmscope::TrapCode::CallStackExhausted);
+        let at = s.snapshot().frames.last().map(|f| f.position.text.clone());
+        assert_eq!(at.as_deref(), Some("call $f"), "history {history_steps}");
+        s.reverse_continue();
+        let stop = s.resume(1000);
+        let StopReason::Trapped(t) = &stop else { panic!("{stop:?}") };
+        assert_eq!(t.code, wasmscope::TrapCode::CallStackExhausted, "history {history_steps}");
+    }
+}

@@ -370,6 +370,7 @@ impl Session {
         // Without a record, a trap is rewound from these (a trapping instruction has only
         // popped its operands: their cells are intact below the old height).
         let (sp_before, executed_before) = (self.machine.stack.sp, self.machine.executed);
+        let pc_before = self.machine.frames.last().map(|f| (self.machine.frames.len(), f.pc));
         self.machine.host_journal = Some(Vec::new());
         let outcome = self.machine.run(&mut self.store, 1);
         let host_writes = self.machine.host_journal.take().unwrap_or_default();
@@ -392,7 +393,7 @@ impl Session {
             // (and stepping again runs it again).
             match record {
                 Some(r) => history::undo(r, &mut self.machine, &mut self.store),
-                None => self.machine.rewind_trap(sp_before, executed_before),
+                None => self.machine.rewind_trap(pc_before, sp_before, executed_before),
             }
             self.last_writes.clear();
             return Some(StopReason::Trapped(t));

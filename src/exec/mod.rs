@@ -166,10 +166,16 @@ impl Machine {
         self.stack.as_slice()
     }
 
-    /// Undoes a single instruction that trapped (the debugger without history): its frame's
-    /// position already names it; the stack height and the count go back to before it.
-    pub(crate) fn rewind_trap(&mut self, sp: usize, executed: u64) {
-        if !self.frames.is_empty() {
+    /// Undoes a single instruction that trapped (the debugger without history): the frame's
+    /// position (a trapping `call` has already moved it past itself), the stack height and
+    /// the count go back to before it. `at` is (frame count, pc) before the instruction.
+    pub(crate) fn rewind_trap(&mut self, at: Option<(usize, u32)>, sp: usize, executed: u64) {
+        let Some((depth, pc)) = at else { return };
+        // A trapping instruction pushes no frame and pops none.
+        if self.frames.len() == depth
+            && let Some(f) = self.frames.last_mut()
+        {
+            f.pc = pc;
             self.stack.sp = sp;
             self.executed = executed;
             self.state = State::Running;
