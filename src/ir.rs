@@ -417,6 +417,8 @@ pub enum BinOp {
     I32LeU,
     I32GeS,
     I32GeU,
+    I32Rotl,
+    I32Rotr,
     I64Add,
     I64Sub,
     I64Mul,
@@ -436,8 +438,6 @@ pub enum BinOp {
     I64LeU,
     I64GeS,
     I64GeU,
-    I32Rotl,
-    I32Rotr,
     I64Rotl,
     I64Rotr,
     F32Add,
@@ -480,10 +480,10 @@ impl BinOp {
         ))
     }
 
-    /// Is this an i64 operator (whose constant operand is sign-extended)?
+    /// Is this an i64 operator (whose constant operand is sign-extended)? The variants are
+    /// grouped by operand type: i32, i64, f32, f64.
     pub fn is_i64(self) -> bool {
-        (BinOp::I64Add as u8..=BinOp::I64GeU as u8).contains(&(self as u8))
-            || matches!(self, BinOp::I64Rotl | BinOp::I64Rotr)
+        (BinOp::I64Add as u8..=BinOp::I64Rotr as u8).contains(&(self as u8))
     }
 
     /// Does it take integer operands (so that an `i32.const`/`i64.const` can feed it)?

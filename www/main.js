@@ -309,27 +309,25 @@ function loadText(text, options) {
       worker.terminate();
       if (app.running === job) app.running = null;
     };
-    job.cancelQuietly = () => {
+    // Pause cancels with a word in the Console; another load (cancelRun) quietly.
+    job.cancel = (quiet = false) => {
       end();
+      if (!quiet) {
+        log('info', 'compile cancelled');
+        refresh();
+      }
       resolve('cancelled');
     };
-    job.cancel = () => {
+    // The worker answered: load what it made, unless the job was cancelled meanwhile.
+    const settle = (load) => {
+      const current = app.running === job;
       end();
-      log('info', 'compile cancelled');
-      refresh();
-      resolve('cancelled');
+      if (current) resolve(load());
     };
-    worker.onmessage = (e) => {
-      if (app.running !== job) return end(); // cancelled, or another load took over
-      end();
-      const { bytes, error } = e.data;
-      resolve(error ? loadModule(null, options, error) : loadModule(bytes, options));
-    };
-    worker.onerror = (e) => {
-      if (app.running !== job) return end();
-      end();
-      resolve(loadModule(null, options, `the compiler worker failed: ${e.message || 'unknown error'}`));
-    };
+    worker.onmessage = ({ data: { bytes, error } }) =>
+      settle(() => (error ? loadModule(null, options, error) : loadModule(bytes, options)));
+    worker.onerror = (e) =>
+      settle(() => loadModule(null, options, `the compiler worker failed: ${e.message || 'unknown error'}`));
     app.running = job;
     app.pauseRequested = false;
     log('info', `compiling ${(text.length / 1048576).toFixed(1)} MiB of WAT in the background (Pause cancels)`);
@@ -658,7 +656,7 @@ function sliced(label, first, next) {
 }
 
 function cancelRun() {
-  app.running?.cancelQuietly?.();
+  app.running?.cancel?.(true);
   app.running = null;
   app.pauseRequested = false;
   queued = null;

@@ -473,10 +473,16 @@ impl Session {
 
     // ---- backward ----
 
+    /// A finished call with no history (history off, or a full-speed run): going back has
+    /// nowhere to go, and must not make the call look running again. (A trap leaves the
+    /// machine rewound to the trapping instruction, so it is not done.)
+    fn nothing_to_undo(&self) -> bool {
+        self.history.is_empty() && self.machine.is_done()
+    }
+
     /// Undoes the last instruction.
     pub fn step_back(&mut self) -> StopReason {
-        if self.history.is_empty() && self.machine.is_done() {
-            // Nothing recorded to go back to from a finished or trapped call (history off).
+        if self.nothing_to_undo() {
             return self.stop.clone();
         }
         self.stop = match self.history.pop() {
@@ -493,7 +499,7 @@ impl Session {
     /// Steps back until a breakpoint's instruction is next, or to just before a write that hit
     /// a watchpoint, or to the oldest recorded step.
     pub fn reverse_continue(&mut self) -> StopReason {
-        if self.history.is_empty() && self.machine.is_done() {
+        if self.nothing_to_undo() {
             return self.stop.clone();
         }
         self.last_writes.clear();

@@ -352,6 +352,14 @@ impl Machine {
                     *budget -= $n - 1;
                 }};
             }
+            // `local.tee x` of a computed value: into the local and onto the stack.
+            macro_rules! tee {
+                ($x:expr, $v:expr) => {{
+                    let v: Raw = $v;
+                    set_cell!(fp + $x as usize, v);
+                    push!(v);
+                }};
+            }
             macro_rules! return_ {
                 () => {{
                     let n = code.num_results as usize;
@@ -678,9 +686,7 @@ impl Machine {
                         fused!(2);
                         let b = pop!();
                         let a = pop!();
-                        let v = op.eval(a, b);
-                        set_cell!(fp + x as usize, v);
-                        push!(v);
+                        tee!(x, op.eval(a, b));
                         pc += 2;
                     }
                     Instr::FLBinSet { op, b, x } => {
@@ -692,23 +698,17 @@ impl Machine {
                     Instr::FLBinTee { op, b, x } => {
                         fused!(3);
                         let a = pop!();
-                        let v = op.eval(a, cell!(fp + b as usize));
-                        set_cell!(fp + x as usize, v);
-                        push!(v);
+                        tee!(x, op.eval(a, cell!(fp + b as usize)));
                         pc += 3;
                     }
                     Instr::FLLBinTee { op, a, b, x } => {
                         fused!(4);
-                        let v = op.eval(cell!(fp + a as usize), cell!(fp + b as usize));
-                        set_cell!(fp + x as usize, v);
-                        push!(v);
+                        tee!(x, op.eval(cell!(fp + a as usize), cell!(fp + b as usize)));
                         pc += 4;
                     }
                     Instr::FLCBinTee { op, a, c, x } => {
                         fused!(4);
-                        let v = op.eval(cell!(fp + a as usize), op.constant(c));
-                        set_cell!(fp + x as usize, v);
-                        push!(v);
+                        tee!(x, op.eval(cell!(fp + a as usize), op.constant(c)));
                         pc += 4;
                     }
                     Instr::FLLoad { op, a, offset } => {

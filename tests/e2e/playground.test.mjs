@@ -151,6 +151,25 @@ async function executed(page) {
   return Number(text.replace(/[^0-9]/g, ''));
 }
 
+/**
+ * Watches, in the page, the next click on Pause and the moment the status line stops
+ * starting with `prefix`; returns a function that reads { click, stopped } (page times).
+ */
+async function timePause(page, prefix) {
+  await page.evaluate((prefix) => {
+    const status = document.getElementById('status');
+    window.__pause = {};
+    document.getElementById('pause').addEventListener('click', (e) => (window.__pause.click = e.timeStamp), { once: true });
+    new MutationObserver((_, obs) => {
+      if (!status.textContent.startsWith(prefix)) {
+        window.__pause.stopped = performance.now();
+        obs.disconnect();
+      }
+    }).observe(status, { childList: true, characterData: true, subtree: true });
+  }, prefix);
+  return () => page.evaluate(() => window.__pause);
+}
+
 // ---- tests --------------------------------------------------------------------------
 
 test('stepping the recursive factorial shows exact values on the Value stack and in Locals', () =>
@@ -374,20 +393,10 @@ test('a large WAT compiles in a worker: Pause cancels it at once, else it loads 
     await expectStatus(page, /^compiling… \(Pause cancels\)/);
     assert.equal(await button(page, 'Pause').isEnabled(), true);
     assert.equal(await button(page, 'Run').isDisabled(), true);
-    await page.evaluate(() => {
-      const status = document.getElementById('status');
-      window.__cancel = {};
-      document.getElementById('pause').addEventListener('click', (e) => (window.__cancel.click = e.timeStamp), { once: true });
-      new MutationObserver((_, obs) => {
-        if (!status.textContent.startsWith('compiling')) {
-          window.__cancel.stopped = performance.now();
-          obs.disconnect();
-        }
-      }).observe(status, { childList: true, characterData: true, subtree: true });
-    });
+    const cancelTime = await timePause(page, 'compiling');
     await button(page, 'Pause').click();
     await expectConsole(page, /compile cancelled/);
-    const { click, stopped } = await page.evaluate(() => window.__cancel);
+    const { click, stopped } = await cancelTime();
     t.diagnostic(`compile cancelled ${(stopped - click).toFixed(1)} ms after the click event`);
     assert.ok(stopped - click < 100, `cancelled ${Math.round(stopped - click)} ms after the click`);
     // The module loaded before stays loaded.
@@ -464,20 +473,10 @@ test('Pause stops an infinite loop within 100 ms; the counter runs live', (t) =>
     assert.ok(first > 0 && second > first, `the instruction counter advances (${first} then ${second})`);
 
     // Time from the click event to the status line leaving "running", measured in the page.
-    await page.evaluate(() => {
-      const status = document.getElementById('status');
-      window.__pause = {};
-      document.getElementById('pause').addEventListener('click', (e) => (window.__pause.click = e.timeStamp), { once: true });
-      new MutationObserver((_, obs) => {
-        if (!status.textContent.startsWith('running')) {
-          window.__pause.stopped = performance.now();
-          obs.disconnect();
-        }
-      }).observe(status, { childList: true, characterData: true, subtree: true });
-    });
+    const pauseTime = await timePause(page, 'running');
     await button(page, 'Pause').click();
     await expectStatus(page, /^paused at spin @ 0x[0-9a-f]+ \(paused\)/);
-    const { click, stopped } = await page.evaluate(() => window.__pause);
+    const { click, stopped } = await pauseTime();
     t.diagnostic(`paused ${(stopped - click).toFixed(1)} ms after the click event`);
     assert.ok(stopped - click < 100, `paused ${Math.round(stopped - click)} ms after the click`);
     await expectConsole(page, /paused at spin @ 0x[0-9a-f]+ \([\d,]+ instructions in \d+ ms\)/);
