@@ -13,8 +13,10 @@ const MAX_LINE = 8192; // a program's output line longer than this continues in 
 const WASI_MODULE = 'wasi_snapshot_preview1';
 const SLICE_MS = 10; // target duration of one slice of a long run
 // WAT texts at least this long compile in a Web Worker (compile-worker.js), which Pause can
-// terminate; shorter ones (well under 100 ms) compile at once.
-const WORKER_TEXT = 256 * 1024;
+// terminate; shorter ones (well under 100 ms) compile at once. A WAT file this long is not put
+// in the editor either: a textarea's layout takes ~0.6 s per MiB of text (measured in
+// Chromium), seconds in which the page, Pause included, would not answer.
+const LARGE_TEXT = 256 * 1024;
 const $ = (id) => document.getElementById(id);
 
 const app = {
@@ -23,7 +25,7 @@ const app = {
   pg: null, // the Playground (a loaded module and its debugging session)
   moduleId: 0, // bumps on every load (render caches are keyed on it)
   summary: null,
-  source: { kind: 'text' }, // or { kind: 'binary', name, size }
+  source: { kind: 'text' }, // or { kind: 'binary' | 'wat-file', name, size }: not in the editor
   loadError: null,
   funcName: '', // the selected export
   params: [], // [{ name, type }] of the selected export
@@ -239,7 +241,7 @@ function loadModule(input, { source, func, args } = {}, refusal = null) {
     funcs.find((e) => e.name === '_start') ??
     funcs[0];
   selectFunction(pick?.name ?? '', pick?.name === func ? args : undefined);
-  const what = app.source.kind === 'binary' ? `${app.source.name || 'binary module'}` : 'WAT';
+  const what = app.source.kind === 'text' ? 'WAT' : app.source.name || 'binary module';
   const stubbed = app.stubImports ? stubbedImports(app.summary).length : 0;
   log(
     'info',
@@ -295,7 +297,7 @@ function compile() {
  * as a command Pause cancels. Resolves to loadModule's result, or 'cancelled'.
  */
 function loadText(text, options) {
-  if (text.length < WORKER_TEXT) return Promise.resolve(loadModule(text, options));
+  if (text.length < LARGE_TEXT) return Promise.resolve(loadModule(text, options));
   cancelRun();
   let worker;
   try {
@@ -368,6 +370,11 @@ async function loadFile(file) {
     loadModule(null, { source: { kind: 'binary', name: file.name, size: bytes.length } }, `${file.name} is not a WebAssembly binary: it does not start with the magic number \\0asm (at offset 0x0)`);
   } else {
     const text = new TextDecoder().decode(bytes);
+    if (text.length >= LARGE_TEXT) {
+      // Compiled from the file; the editor keeps what it had (see LARGE_TEXT).
+      loadText(text, { source: { kind: 'wat-file', name: file.name, size: bytes.length } });
+      return;
+    }
     $('editor').value = text;
     saveEditor();
     loadText(text, { source: { kind: 'text' } });
@@ -772,7 +779,7 @@ function linkState() {
   const s = app.pg ? app.state : null;
   return {
     module,
-    name: app.source.kind === 'binary' ? app.source.name : '',
+    name: app.source.kind === 'text' ? '' : app.source.name,
     func: app.funcName,
     args: app.args,
     breakpoints: s?.breakpoints ?? [],

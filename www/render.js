@@ -762,10 +762,11 @@ export function renderWasi(app) {
 // ---- source pane ----------------------------------------------------------------
 
 function renderSource(app) {
-  const binary = app.source.kind === 'binary';
-  $('editor').hidden = binary;
-  $('binary-note').hidden = !binary;
-  if (binary) $('binary-text').textContent = `binary module (${plural(app.source.size, 'byte')})${app.source.name ? ` — ${app.source.name}` : ''}`;
+  const { kind, name, size } = app.source;
+  $('editor').hidden = kind !== 'text';
+  $('binary-note').hidden = kind === 'text';
+  if (kind === 'binary') $('binary-text').textContent = `binary module (${plural(size, 'byte')})${name ? ` — ${name}` : ''}`;
+  if (kind === 'wat-file') $('binary-text').textContent = `WAT file ${name} (${(size / 1048576).toFixed(1)} MiB): too large to edit here`;
 }
 
 export function renderExamples(examples) {
