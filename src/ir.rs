@@ -181,6 +181,12 @@ pub enum Instr {
         c: i32,
         target: u32,
     },
+    /// `i32.const c; cmp; br_if` (3): the stack's top value compared with `c`.
+    FCCmpBrIf {
+        op: BinOp,
+        c: i32,
+        target: u32,
+    },
     /// `cmp; br_if` (2)
     FCmpBrIf {
         op: BinOp,
@@ -632,7 +638,11 @@ impl Instr {
     pub fn fused_len(&self) -> Option<u32> {
         Some(match self {
             Instr::FSkip { n, .. } => *n,
-            Instr::FLLBin { .. } | Instr::FLCBin { .. } | Instr::FLBinSet { .. } | Instr::FLBinTee { .. } => 3,
+            Instr::FLLBin { .. }
+            | Instr::FLCBin { .. }
+            | Instr::FLBinSet { .. }
+            | Instr::FLBinTee { .. }
+            | Instr::FCCmpBrIf { .. } => 3,
             Instr::FLLBinSet { .. }
             | Instr::FLCBinSet { .. }
             | Instr::FLLCmpBrIf { .. }

@@ -164,6 +164,7 @@ fn the_functions_above_really_contain_every_fused_form() {
         "FLLCmpBrIf",
         "FLCCmpBrIf",
         "FCmpBrIf",
+        "FCCmpBrIf",
         "FEqzBrIf",
         "FLocalBrIf",
         "FLocalCopy",

@@ -636,6 +636,15 @@ impl Machine {
                             pc += 4;
                         }
                     }
+                    Instr::FCCmpBrIf { op, c, target } => {
+                        fused!(3);
+                        let a = pop!();
+                        if op.eval(a, op.constant(c)) as u32 != 0 {
+                            pc = target as usize;
+                        } else {
+                            pc += 3;
+                        }
+                    }
                     Instr::FCmpBrIf { op, target } => {
                         fused!(2);
                         let b = pop!();

@@ -97,7 +97,13 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
                 return Some(Instr::FConstSet { c, x });
             }
             let op = bin(1)?;
-            Some(Instr::FCBin { op, c: const32(0, op)? })
+            let c = const32(0, op)?;
+            if op.is_compare()
+                && let Some(target) = plain_br_if(2)
+            {
+                return Some(Instr::FCCmpBrIf { op, c, target });
+            }
+            Some(Instr::FCBin { op, c })
         }
         Instr::I32Eqz => plain_br_if(1).map(|target| Instr::FEqzBrIf { target }),
         ref i => {
@@ -200,6 +206,7 @@ pub fn fuse(code: &mut Code) {
             Instr::FLLCmpBrIf { target, .. }
             | Instr::FLCCmpBrIf { target, .. }
             | Instr::FCmpBrIf { target, .. }
+            | Instr::FCCmpBrIf { target, .. }
             | Instr::FEqzBrIf { target }
             | Instr::FLocalBrIf { target, .. } => remap(target),
             _ => {}
