@@ -23,7 +23,9 @@ pub struct Target {
     pub dk: DropKeep,
 }
 
+/// `repr(u8)`: the first byte is the discriminant, which `exec::threaded` dispatches on.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(u8)]
 pub enum Instr {
     // Control. `Block`, `Loop` and `End` do nothing; they exist for stepping.
     Unreachable,

@@ -30,12 +30,12 @@ pub struct Report {
 
 /// Runs a whole `.wast` script. `name` is used in messages only.
 pub fn run_script(name: &str, text: &str, limits: Limits) -> Report {
-    run_script_sliced(name, text, limits, u64::MAX)
+    run_script_sliced(name, text, limits, u64::MAX, true)
 }
 
 /// Like [`run_script`], but every call runs in slices of `slice` instructions
 /// (`slice = 1` single-steps everything).
-pub fn run_script_sliced(name: &str, text: &str, limits: Limits, slice: u64) -> Report {
+pub fn run_script_sliced(name: &str, text: &str, limits: Limits, slice: u64, threaded: bool) -> Report {
     let mut report = Report::default();
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
@@ -49,6 +49,7 @@ pub fn run_script_sliced(name: &str, text: &str, limits: Limits, slice: u64) -> 
     };
     let mut runner = Runner::new(limits);
     runner.store.run_slice = slice;
+    runner.store.threaded = threaded;
     for directive in script.directives {
         let line = directive.span().linecol_in(text).0 + 1;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runner.directive(directive)))

@@ -3,7 +3,8 @@
 //!
 //! Each suite runs twice: at full speed, and single-stepped (every call driven one
 //! instruction at a time through the same loop), so stepping and running are proven to
-//! agree. Every command must pass. `SKIPPED` lists scripts not run, each with its reason; it is
+//! agree; and once more with native builds' threaded handlers off (`Store::threaded`), the
+//! `match` alone as in wasm32 builds. Every command must pass. `SKIPPED` lists scripts not run, each with its reason; it is
 //! empty when nothing is skipped.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -13,7 +14,7 @@ use wasmscope::Limits;
 /// Scripts not run, with the reason. Keep this honest: every entry is a known gap.
 const SKIPPED: &[(&str, &str)] = &[];
 
-fn run(version: SpecVersion, slice: u64) {
+fn run(version: SpecVersion, slice: u64, threaded: bool) {
     let (mut passed, mut failed) = (0, 0);
     let mut lines = Vec::new();
     for file in spec(version) {
@@ -22,7 +23,7 @@ fn run(version: SpecVersion, slice: u64) {
             println!("SKIPPED {key}: {why}");
             continue;
         }
-        let r = wasmscope::wast::run_script_sliced(&key, file.raw(), Limits::default(), slice);
+        let r = wasmscope::wast::run_script_sliced(&key, file.raw(), Limits::default(), slice, threaded);
         passed += r.passed;
         failed += r.failed;
         println!("{key}: {} passed, {} failed", r.passed, r.failed);
@@ -39,20 +40,32 @@ fn run(version: SpecVersion, slice: u64) {
 
 #[test]
 fn wasm_v1() {
-    run(SpecVersion::V1, u64::MAX);
+    run(SpecVersion::V1, u64::MAX, true);
 }
 
 #[test]
 fn wasm_v2() {
-    run(SpecVersion::V2, u64::MAX);
+    run(SpecVersion::V2, u64::MAX, true);
 }
 
 #[test]
 fn wasm_v1_single_stepped() {
-    run(SpecVersion::V1, 1);
+    run(SpecVersion::V1, 1, true);
 }
 
 #[test]
 fn wasm_v2_single_stepped() {
-    run(SpecVersion::V2, 1);
+    run(SpecVersion::V2, 1, true);
+}
+
+// The `match` alone, as wasm32 builds run: at full speed and in slices of 3 (which split
+// fused forms).
+#[test]
+fn wasm_v1_match_only() {
+    run(SpecVersion::V1, u64::MAX, false);
+}
+
+#[test]
+fn wasm_v2_match_only() {
+    run(SpecVersion::V2, 3, false);
 }

@@ -3,6 +3,8 @@
 
 pub mod num;
 pub mod stack;
+#[cfg(not(target_arch = "wasm32"))]
+mod threaded;
 
 use crate::error::{Error, Result};
 use crate::ir::{Code, DropKeep, Instr, LoadOp, RETURN_PC, Target};
@@ -374,7 +376,34 @@ impl Machine {
                 }};
             }
 
+            #[cfg(not(target_arch = "wasm32"))]
+            let threaded_on = store.threaded;
             loop {
+                // The instructions the threaded handlers run go through them first; they stop
+                // at any other instruction (which the `match` runs) or when the budget is out.
+                #[cfg(not(target_arch = "wasm32"))]
+                if threaded_on && *budget > 0 && threaded::handles(&instrs[pc]) {
+                    let (mem_ptr, mem_len) = match store.memories.get_mut(mem) {
+                        Some(m) => (m.data_mut().as_mut_ptr(), m.data().len()),
+                        None => (std::ptr::null_mut(), 0),
+                    };
+                    let base = stack.as_mut_ptr();
+                    let code_ptr = instrs.as_ptr();
+                    let mut c =
+                        threaded::Ctx { code: code_ptr, mem: mem_ptr, mem_len, ip: code_ptr, sp: base, left: 0 };
+                    let chunk = (*budget).min(threaded::CHAIN);
+                    // SAFETY: `pc` is an instruction of this validated function, `fp` and
+                    // `sp` this frame's locals and stack top, with the reserved cells above.
+                    unsafe {
+                        threaded::run(&mut c, code_ptr.add(pc), base.add(sp), base.add(fp), chunk);
+                        pc = c.ip.offset_from(code_ptr) as usize;
+                        sp = c.sp.offset_from(base) as usize;
+                    }
+                    *budget -= chunk - c.left;
+                    if c.left == 0 {
+                        continue;
+                    }
+                }
                 if *budget == 0 {
                     save!(pc);
                     exit!(Ok(false));

@@ -158,11 +158,15 @@ pub struct Store {
     /// unlimited). The result never depends on it; the spec tests run with 1 to prove
     /// that single-stepping and running are the same loop.
     pub run_slice: u64,
+    /// Native builds run the simplest instructions through threaded handlers
+    /// (`exec::threaded`; default on). Off, every instruction goes through the `match`, as
+    /// in wasm32 builds; results never depend on it, and the spec tests run both ways.
+    pub threaded: bool,
 }
 
 impl Store {
     pub fn new(limits: Limits) -> Store {
-        Store { limits, run_slice: u64::MAX, ..Store::default() }
+        Store { limits, run_slice: u64::MAX, threaded: true, ..Store::default() }
     }
 
     pub(crate) fn type_id(&mut self, ty: &FuncType) -> u32 {
