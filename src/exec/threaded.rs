@@ -15,7 +15,7 @@
 //! would be a real call: slower than the `match` there), so this file is native only, and
 //! `tests/spec.rs` runs the suites with it on and off.
 
-use crate::ir::{BinOp, DropKeep, Instr, LoadOp, Target};
+use crate::ir::{BinOp, DropKeep, Instr, LoadOp, RETURN_PC, Target};
 use crate::value::Raw;
 
 /// The most instructions one entry into the chain runs before returning to the `match`.
@@ -166,6 +166,17 @@ handler!(h_br_if, |c, ip, sp, l, left| {
         next!(c, c.code.add(pc as usize), branch_stack(sp, dk), l, left - 1)
     }
     next!(c, ip.add(1), sp, l, left - 1)
+});
+
+handler!(h_br_table, |c, ip, sp, l, left| {
+    fields!(ip, Instr::BrTable { len });
+    let i = (*sp.sub(1) as u32).min(len) as usize;
+    let entry = ip.add(1 + i);
+    fields!(entry, Instr::BrTableTarget(Target { pc, dk }));
+    if pc == RETURN_PC {
+        stop!(c, ip, sp, left); // a return: the `match` pops the frame
+    }
+    next!(c, c.code.add(pc as usize), branch_stack(sp.sub(1), dk), l, left - 1)
 });
 
 handler!(h_local_get, |c, ip, sp, l, left| {
@@ -480,7 +491,7 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
     set! {
         Instr::Nop => h_marker, Instr::Block => h_marker, Instr::Loop => h_marker, Instr::End => h_marker,
         Instr::If { else_pc: 0 } => h_if, Instr::Else { end_pc: 0 } => h_else,
-        Instr::Br(tg) => h_br, Instr::BrIf(tg) => h_br_if,
+        Instr::Br(tg) => h_br, Instr::BrIf(tg) => h_br_if, Instr::BrTable { len: 0 } => h_br_table,
         Instr::LocalGet(0) => h_local_get, Instr::LocalSet(0) => h_local_set, Instr::LocalTee(0) => h_local_tee,
         Instr::Drop => h_drop, Instr::Select => h_select,
         Instr::I32Const(0) => h_i32_const, Instr::I64Const(0) => h_i64_const,
