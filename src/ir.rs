@@ -534,72 +534,24 @@ impl BinOp {
         )
     }
 
-    /// Applies the operator to two untyped cells.
+    /// Applies the operator (the definitions are `exec::ops`', shared with the interpreter).
     #[inline(always)]
     pub fn eval(self, a: u64, b: u64) -> u64 {
-        let (x, y) = (a as u32, b as u32);
-        match self {
-            BinOp::I32Add => x.wrapping_add(y) as u64,
-            BinOp::I32Sub => x.wrapping_sub(y) as u64,
-            BinOp::I32Mul => x.wrapping_mul(y) as u64,
-            BinOp::I32And => (x & y) as u64,
-            BinOp::I32Or => (x | y) as u64,
-            BinOp::I32Xor => (x ^ y) as u64,
-            BinOp::I32Shl => x.wrapping_shl(y) as u64,
-            BinOp::I32ShrS => (x as i32).wrapping_shr(y) as u32 as u64,
-            BinOp::I32ShrU => x.wrapping_shr(y) as u64,
-            BinOp::I32Eq => (x == y) as u64,
-            BinOp::I32Ne => (x != y) as u64,
-            BinOp::I32LtS => ((x as i32) < (y as i32)) as u64,
-            BinOp::I32LtU => (x < y) as u64,
-            BinOp::I32GtS => ((x as i32) > (y as i32)) as u64,
-            BinOp::I32GtU => (x > y) as u64,
-            BinOp::I32LeS => ((x as i32) <= (y as i32)) as u64,
-            BinOp::I32LeU => (x <= y) as u64,
-            BinOp::I32GeS => ((x as i32) >= (y as i32)) as u64,
-            BinOp::I32GeU => (x >= y) as u64,
-            BinOp::I64Add => a.wrapping_add(b),
-            BinOp::I64Sub => a.wrapping_sub(b),
-            BinOp::I64Mul => a.wrapping_mul(b),
-            BinOp::I64And => a & b,
-            BinOp::I64Or => a | b,
-            BinOp::I64Xor => a ^ b,
-            BinOp::I64Shl => a.wrapping_shl(b as u32),
-            BinOp::I64ShrS => (a as i64).wrapping_shr(b as u32) as u64,
-            BinOp::I64ShrU => a.wrapping_shr(b as u32),
-            BinOp::I64Eq => (a == b) as u64,
-            BinOp::I64Ne => (a != b) as u64,
-            BinOp::I64LtS => ((a as i64) < (b as i64)) as u64,
-            BinOp::I64LtU => (a < b) as u64,
-            BinOp::I64GtS => ((a as i64) > (b as i64)) as u64,
-            BinOp::I64GtU => (a > b) as u64,
-            BinOp::I64LeS => ((a as i64) <= (b as i64)) as u64,
-            BinOp::I64LeU => (a <= b) as u64,
-            BinOp::I64GeS => ((a as i64) >= (b as i64)) as u64,
-            BinOp::I64GeU => (a >= b) as u64,
-            BinOp::I32Rotl => x.rotate_left(y % 32) as u64,
-            BinOp::I32Rotr => x.rotate_right(y % 32) as u64,
-            BinOp::I64Rotl => a.rotate_left((b % 64) as u32),
-            BinOp::I64Rotr => a.rotate_right((b % 64) as u32),
-            BinOp::F32Add => (f32::from_bits(x) + f32::from_bits(y)).to_bits() as u64,
-            BinOp::F32Sub => (f32::from_bits(x) - f32::from_bits(y)).to_bits() as u64,
-            BinOp::F32Mul => (f32::from_bits(x) * f32::from_bits(y)).to_bits() as u64,
-            BinOp::F32Eq => (f32::from_bits(x) == f32::from_bits(y)) as u64,
-            BinOp::F32Ne => (f32::from_bits(x) != f32::from_bits(y)) as u64,
-            BinOp::F32Lt => (f32::from_bits(x) < f32::from_bits(y)) as u64,
-            BinOp::F32Gt => (f32::from_bits(x) > f32::from_bits(y)) as u64,
-            BinOp::F32Le => (f32::from_bits(x) <= f32::from_bits(y)) as u64,
-            BinOp::F32Ge => (f32::from_bits(x) >= f32::from_bits(y)) as u64,
-            BinOp::F64Add => (f64::from_bits(a) + f64::from_bits(b)).to_bits(),
-            BinOp::F64Sub => (f64::from_bits(a) - f64::from_bits(b)).to_bits(),
-            BinOp::F64Mul => (f64::from_bits(a) * f64::from_bits(b)).to_bits(),
-            BinOp::F64Eq => (f64::from_bits(a) == f64::from_bits(b)) as u64,
-            BinOp::F64Ne => (f64::from_bits(a) != f64::from_bits(b)) as u64,
-            BinOp::F64Lt => (f64::from_bits(a) < f64::from_bits(b)) as u64,
-            BinOp::F64Gt => (f64::from_bits(a) > f64::from_bits(b)) as u64,
-            BinOp::F64Le => (f64::from_bits(a) <= f64::from_bits(b)) as u64,
-            BinOp::F64Ge => (f64::from_bits(a) >= f64::from_bits(b)) as u64,
+        use crate::exec::ops::{self, Bin};
+        macro_rules! each {
+            ($($name:ident),*) => {
+                match self {
+                    $(BinOp::$name => ops::$name::eval(a, b),)*
+                }
+            };
         }
+        each!(
+            I32Add, I32Sub, I32Mul, I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Eq, I32Ne, I32LtS, I32LtU,
+            I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU, I32Rotl, I32Rotr, I64Add, I64Sub, I64Mul, I64And, I64Or,
+            I64Xor, I64Shl, I64ShrS, I64ShrU, I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS,
+            I64GeU, I64Rotl, I64Rotr, F32Add, F32Sub, F32Mul, F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge, F64Add, F64Sub,
+            F64Mul, F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge
+        )
     }
 
     /// The constant operand as a cell: sign-extended for i64 operators.

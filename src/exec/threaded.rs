@@ -9,12 +9,13 @@
 //! cannot trap, call, or touch the store beyond linear memory — and hands every other
 //! instruction back to the `match` in `Machine::execute`, which runs it and enters the chain
 //! again. A handler that would trap (a load out of bounds) hands its instruction back
-//! untouched, and the `match` raises the trap. Semantics shared with the `match`: `BinOp::eval`
-//! for every binary operator (plain and fused), the same budget rule for fused forms (taken
-//! only when the budget covers all their originals). wasm32 has no tail calls (each handler
+//! untouched, and the `match` raises the trap. Semantics shared with the `match`: the operators
+//! of `exec::ops` (which `BinOp::eval` uses too, for the fused forms), the same budget rule for
+//! fused forms (taken only when the budget covers all their originals). wasm32 has no tail calls (each handler
 //! would be a real call: slower than the `match` there), so this file is native only, and
 //! `tests/spec.rs` runs the suites with it on and off.
 
+use super::ops::{self, Bin, Un};
 use crate::ir::{BinOp, DropKeep, Instr, LoadOp, RETURN_PC, Target};
 use crate::value::Raw;
 
@@ -224,31 +225,24 @@ handler!(h_f64_const, |c, ip, sp, l, left| {
     next!(c, ip.add(1), sp, l, left - 1)
 });
 
-/// A plain binary operator, one handler per operator (`OP` is a `BinOp`).
-unsafe fn h_bin<const OP: u8>(c: &mut Ctx, ip: *const Instr, mut sp: *mut Raw, l: *mut Raw, left: u64) {
-    // SAFETY: `OP` is a `BinOp` discriminant (see `TABLE`); stack as in `run`.
+/// A unary operator of `ops`, one handler per operator.
+unsafe fn h_un<T: Un>(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, l: *mut Raw, left: u64) {
+    // SAFETY: stack as in `run`.
     unsafe {
-        let op: BinOp = std::mem::transmute::<u8, BinOp>(OP);
-        let b = pop!(sp);
-        *sp.sub(1) = op.eval(*sp.sub(1), b);
+        *sp.sub(1) = T::eval(*sp.sub(1));
         next!(c, ip.add(1), sp, l, left - 1)
     }
 }
 
-macro_rules! unop_handler {
-    ($name:ident, |$a:ident| $e:expr) => {
-        handler!($name, |c, ip, sp, l, left| {
-            let $a: Raw = *sp.sub(1);
-            *sp.sub(1) = $e;
-            next!(c, ip.add(1), sp, l, left - 1)
-        });
-    };
+/// A binary operator of `ops`, one handler per operator.
+unsafe fn h_bin<T: Bin>(c: &mut Ctx, ip: *const Instr, mut sp: *mut Raw, l: *mut Raw, left: u64) {
+    // SAFETY: stack as in `run`.
+    unsafe {
+        let b = pop!(sp);
+        *sp.sub(1) = T::eval(*sp.sub(1), b);
+        next!(c, ip.add(1), sp, l, left - 1)
+    }
 }
-unop_handler!(h_i32_eqz, |a| (a as u32 == 0) as u64);
-unop_handler!(h_i64_eqz, |a| (a == 0) as u64);
-unop_handler!(h_i32_wrap_i64, |a| a as u32 as u64);
-unop_handler!(h_i64_extend_i32_s, |a| a as u32 as i32 as i64 as u64);
-unop_handler!(h_i64_extend_i32_u, |a| a as u32 as u64);
 
 /// The bytes of a load or store of `n` bytes at `addr + offset`, if in bounds.
 #[inline(always)]
@@ -494,10 +488,11 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
         Instr::Br(tg) => h_br, Instr::BrIf(tg) => h_br_if, Instr::BrTable { len: 0 } => h_br_table,
         Instr::LocalGet(0) => h_local_get, Instr::LocalSet(0) => h_local_set, Instr::LocalTee(0) => h_local_tee,
         Instr::Drop => h_drop, Instr::Select => h_select,
+        // Reinterpretations: the cells are untyped bits already.
+        Instr::I32ReinterpretF32 => h_marker, Instr::I64ReinterpretF64 => h_marker,
+        Instr::F32ReinterpretI32 => h_marker, Instr::F64ReinterpretI64 => h_marker,
         Instr::I32Const(0) => h_i32_const, Instr::I64Const(0) => h_i64_const,
         Instr::F32Const(0) => h_f32_const, Instr::F64Const(0) => h_f64_const,
-        Instr::I32Eqz => h_i32_eqz, Instr::I64Eqz => h_i64_eqz, Instr::I32WrapI64 => h_i32_wrap_i64,
-        Instr::I64ExtendI32S => h_i64_extend_i32_s, Instr::I64ExtendI32U => h_i64_extend_i32_u,
         Instr::I32Load(0) => h_i32_load, Instr::I64Load(0) => h_i64_load,
         Instr::F32Load(0) => h_f32_load, Instr::F64Load(0) => h_f64_load,
         Instr::I32Load8S(0) => h_i32_load8_s, Instr::I32Load8U(0) => h_i32_load8_u,
@@ -536,17 +531,14 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
         Instr::FLLBinTee { op, a: 0, b: 0, x: 0 } => h_f_ll_bin_tee,
         Instr::FLCBinTee { op, a: 0, c: k, x: 0 } => h_f_lc_bin_tee,
     }
-    // Every plain binary operator: one handler each, the operator a constant.
-    macro_rules! bin {
-        ($($name:ident),*) => { $( set!(Instr::$name => h_bin::<{ BinOp::$name as u8 }>); )* };
+    // Every operator of `ops`: one handler each.
+    macro_rules! register {
+        (un: $($u:ident),*; bin: $($b:ident),*) => {
+            $( set!(Instr::$u => h_un::<ops::$u>); )*
+            $( set!(Instr::$b => h_bin::<ops::$b>); )*
+        };
     }
-    bin!(
-        I32Add, I32Sub, I32Mul, I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Eq, I32Ne, I32LtS, I32LtU, I32GtS,
-        I32GtU, I32LeS, I32LeU, I32GeS, I32GeU, I64Add, I64Sub, I64Mul, I64And, I64Or, I64Xor, I64Shl, I64ShrS,
-        I64ShrU, I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU, I32Rotl, I32Rotr,
-        I64Rotl, I64Rotr, F32Add, F32Sub, F32Mul, F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge, F64Add, F64Sub, F64Mul,
-        F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge
-    );
+    ops::all_ops!(register);
     (t, handled)
 };
 static TABLE: [Handler; 256] = BUILT.0;
