@@ -298,43 +298,74 @@ store_handler!(h_i32_store16, I32Store16, 2, |v| (v as u16).to_le_bytes());
 store_handler!(h_i64_store16, I64Store16, 2, |v| (v as u16).to_le_bytes());
 store_handler!(h_i64_store32, I64Store32, 4, |v| (v as u32).to_le_bytes());
 
+/// A fused form carrying an operator: `$entry` checks the budget and jumps to the handler
+/// specialised for its operator (`$spec::<ops::X>`, from `$table`), so that each (form,
+/// operator) pair is its own function with its own dispatch to the next instruction.
+macro_rules! fused_op {
+    ($entry:ident, $spec:ident, $table:ident, $variant:ident, $n:expr,
+     |$c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $t:ident| $body:block) => {
+        handler!($entry, |$c, $ip, $sp, $l, $left| {
+            fused!($c, $ip, $sp, $l, $left, $n);
+            fields!($ip, Instr::$variant { op, .. });
+            $table[op as usize]($c, $ip, $sp, $l, $left)
+        });
+        #[allow(unused_mut, unused_variables)]
+        unsafe fn $spec<$t: Bin>($c: &mut Ctx, $ip: *const Instr, mut $sp: *mut Raw, $l: *mut Raw, $left: u64) {
+            // SAFETY: as for every handler.
+            unsafe { $body }
+        }
+        static $table: [Handler; 256] = spec_table!($spec);
+    };
+}
+
+/// The handlers of one fused form, by `BinOp` (`h_stop` elsewhere).
+macro_rules! spec_table {
+    ($h:ident) => {
+        spec_table!(@ $h;
+            I32Add, I32Sub, I32Mul, I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Eq, I32Ne, I32LtS, I32LtU,
+            I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU, I32Rotl, I32Rotr, I64Add, I64Sub, I64Mul, I64And, I64Or,
+            I64Xor, I64Shl, I64ShrS, I64ShrU, I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS,
+            I64GeU, I64Rotl, I64Rotr, F32Add, F32Sub, F32Mul, F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge, F64Add,
+            F64Sub, F64Mul, F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge)
+    };
+    (@ $h:ident; $($name:ident),*) => {{
+        let mut t: [Handler; 256] = [h_stop; 256];
+        $( t[BinOp::$name as usize] = $h::<ops::$name>; )*
+        t
+    }};
+}
+
 // Fused forms (see `ir::Instr`): the same work as their arms in the `match`.
-handler!(h_f_ll_bin, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 3);
+fused_op!(h_f_ll_bin, h_f_ll_bin_s, SPEC_LL_BIN, FLLBin, 3, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FLLBin { op, a, b });
-    push!(sp, op.eval(*l.add(a as usize), *l.add(b as usize)));
+    push!(sp, T::eval(*l.add(a as usize), *l.add(b as usize)));
     next!(c, ip.add(4), sp, l, left - 3)
 });
-handler!(h_f_lc_bin, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 3);
+fused_op!(h_f_lc_bin, h_f_lc_bin_s, SPEC_LC_BIN, FLCBin, 3, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FLCBin { op, a, c: k });
-    push!(sp, op.eval(*l.add(a as usize), op.constant(k)));
+    push!(sp, T::eval(*l.add(a as usize), op.constant(k)));
     next!(c, ip.add(4), sp, l, left - 3)
 });
-handler!(h_f_c_bin, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 2);
+fused_op!(h_f_c_bin, h_f_c_bin_s, SPEC_C_BIN, FCBin, 2, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FCBin { op, c: k });
-    *sp.sub(1) = op.eval(*sp.sub(1), op.constant(k));
+    *sp.sub(1) = T::eval(*sp.sub(1), op.constant(k));
     next!(c, ip.add(3), sp, l, left - 2)
 });
-handler!(h_f_bin_set, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 2);
+fused_op!(h_f_bin_set, h_f_bin_set_s, SPEC_BIN_SET, FBinSet, 2, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FBinSet { op, x });
     let b = pop!(sp);
     let a = pop!(sp);
-    *l.add(x as usize) = op.eval(a, b);
+    *l.add(x as usize) = T::eval(a, b);
     next!(c, ip.add(3), sp, l, left - 2)
 });
-handler!(h_f_ll_bin_set, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 4);
+fused_op!(h_f_ll_bin_set, h_f_ll_bin_set_s, SPEC_LL_BIN_SET, FLLBinSet, 4, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FLLBinSet { op, a, b, x });
-    *l.add(x as usize) = op.eval(*l.add(a as usize), *l.add(b as usize));
+    *l.add(x as usize) = T::eval(*l.add(a as usize), *l.add(b as usize));
     next!(c, ip.add(5), sp, l, left - 4)
 });
-handler!(h_f_lc_bin_set, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 4);
+fused_op!(h_f_lc_bin_set, h_f_lc_bin_set_s, SPEC_LC_BIN_SET, FLCBinSet, 4, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FLCBinSet { op, a, c: k, x });
-    *l.add(x as usize) = op.eval(*l.add(a as usize), op.constant(k));
+    *l.add(x as usize) = T::eval(*l.add(a as usize), op.constant(k));
     next!(c, ip.add(5), sp, l, left - 4)
 });
 /// Jumps to `target` if `cond`, else past the `$n` originals.
@@ -344,28 +375,24 @@ macro_rules! branch_if {
         next!($c, ip, $sp, $l, $left - $n)
     }};
 }
-handler!(h_f_ll_cmp_br_if, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 4);
+fused_op!(h_f_ll_cmp_br_if, h_f_ll_cmp_br_if_s, SPEC_LL_CMP_BR_IF, FLLCmpBrIf, 4, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FLLCmpBrIf { op, a, b, target });
-    branch_if!(c, ip, sp, l, left, op.eval(*l.add(a as usize), *l.add(b as usize)) as u32 != 0, target, 4)
+    branch_if!(c, ip, sp, l, left, T::eval(*l.add(a as usize), *l.add(b as usize)) as u32 != 0, target, 4)
 });
-handler!(h_f_lc_cmp_br_if, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 4);
+fused_op!(h_f_lc_cmp_br_if, h_f_lc_cmp_br_if_s, SPEC_LC_CMP_BR_IF, FLCCmpBrIf, 4, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FLCCmpBrIf { op, a, c: k, target });
-    branch_if!(c, ip, sp, l, left, op.eval(*l.add(a as usize), op.constant(k)) as u32 != 0, target, 4)
+    branch_if!(c, ip, sp, l, left, T::eval(*l.add(a as usize), op.constant(k)) as u32 != 0, target, 4)
 });
-handler!(h_f_c_cmp_br_if, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 3);
+fused_op!(h_f_c_cmp_br_if, h_f_c_cmp_br_if_s, SPEC_C_CMP_BR_IF, FCCmpBrIf, 3, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FCCmpBrIf { op, c: k, target });
     let a = pop!(sp);
-    branch_if!(c, ip, sp, l, left, op.eval(a, op.constant(k)) as u32 != 0, target, 3)
+    branch_if!(c, ip, sp, l, left, T::eval(a, op.constant(k)) as u32 != 0, target, 3)
 });
-handler!(h_f_cmp_br_if, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 2);
+fused_op!(h_f_cmp_br_if, h_f_cmp_br_if_s, SPEC_CMP_BR_IF, FCmpBrIf, 2, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FCmpBrIf { op, target });
     let b = pop!(sp);
     let a = pop!(sp);
-    branch_if!(c, ip, sp, l, left, op.eval(a, b) as u32 != 0, target, 2)
+    branch_if!(c, ip, sp, l, left, T::eval(a, b) as u32 != 0, target, 2)
 });
 handler!(h_f_eqz_br_if, |c, ip, sp, l, left| {
     fused!(c, ip, sp, l, left, 2);
@@ -419,48 +446,42 @@ handler!(h_f_l_load, |c, ip, sp, l, left| {
     push!(sp, v);
     next!(c, ip.add(3), sp, l, left - 2)
 });
-handler!(h_f_l_bin, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 2);
+fused_op!(h_f_l_bin, h_f_l_bin_s, SPEC_L_BIN, FLBin, 2, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FLBin { op, b });
-    *sp.sub(1) = op.eval(*sp.sub(1), *l.add(b as usize));
+    *sp.sub(1) = T::eval(*sp.sub(1), *l.add(b as usize));
     next!(c, ip.add(3), sp, l, left - 2)
 });
-handler!(h_f_bin_tee, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 2);
+fused_op!(h_f_bin_tee, h_f_bin_tee_s, SPEC_BIN_TEE, FBinTee, 2, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FBinTee { op, x });
     let b = pop!(sp);
-    let v = op.eval(*sp.sub(1), b);
+    let v = T::eval(*sp.sub(1), b);
     *sp.sub(1) = v;
     *l.add(x as usize) = v;
     next!(c, ip.add(3), sp, l, left - 2)
 });
-handler!(h_f_l_bin_set, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 3);
+fused_op!(h_f_l_bin_set, h_f_l_bin_set_s, SPEC_L_BIN_SET, FLBinSet, 3, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FLBinSet { op, b, x });
     let a = pop!(sp);
-    *l.add(x as usize) = op.eval(a, *l.add(b as usize));
+    *l.add(x as usize) = T::eval(a, *l.add(b as usize));
     next!(c, ip.add(4), sp, l, left - 3)
 });
-handler!(h_f_l_bin_tee, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 3);
+fused_op!(h_f_l_bin_tee, h_f_l_bin_tee_s, SPEC_L_BIN_TEE, FLBinTee, 3, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FLBinTee { op, b, x });
-    let v = op.eval(*sp.sub(1), *l.add(b as usize));
+    let v = T::eval(*sp.sub(1), *l.add(b as usize));
     *sp.sub(1) = v;
     *l.add(x as usize) = v;
     next!(c, ip.add(4), sp, l, left - 3)
 });
-handler!(h_f_ll_bin_tee, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 4);
+fused_op!(h_f_ll_bin_tee, h_f_ll_bin_tee_s, SPEC_LL_BIN_TEE, FLLBinTee, 4, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FLLBinTee { op, a, b, x });
-    let v = op.eval(*l.add(a as usize), *l.add(b as usize));
+    let v = T::eval(*l.add(a as usize), *l.add(b as usize));
     *l.add(x as usize) = v;
     push!(sp, v);
     next!(c, ip.add(5), sp, l, left - 4)
 });
-handler!(h_f_lc_bin_tee, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 4);
+fused_op!(h_f_lc_bin_tee, h_f_lc_bin_tee_s, SPEC_LC_BIN_TEE, FLCBinTee, 4, |c, ip, sp, l, left, T| {
     fields!(ip, Instr::FLCBinTee { op, a, c: k, x });
-    let v = op.eval(*l.add(a as usize), op.constant(k));
+    let v = T::eval(*l.add(a as usize), op.constant(k));
     *l.add(x as usize) = v;
     push!(sp, v);
     next!(c, ip.add(5), sp, l, left - 4)
