@@ -172,10 +172,11 @@ handler!(h_br_if, |c, ip, sp, l, left| {
 handler!(h_br_table, |c, ip, sp, l, left| {
     fields!(ip, Instr::BrTable { len });
     let i = (*sp.sub(1) as u32).min(len) as usize;
-    let entry = ip.add(1 + i);
-    fields!(entry, Instr::BrTableTarget(Target { pc, dk }));
+    // A return goes back to the `match`, which pops the frame (as it does for an entry
+    // that is not a target, which the translator never emits).
+    let Instr::BrTableTarget(Target { pc, dk }) = *ip.add(1 + i) else { stop!(c, ip, sp, left) };
     if pc == RETURN_PC {
-        stop!(c, ip, sp, left); // a return: the `match` pops the frame
+        stop!(c, ip, sp, left);
     }
     next!(c, c.code.add(pc as usize), branch_stack(sp.sub(1), dk), l, left - 1)
 });
