@@ -253,6 +253,32 @@ fn wasmi_2_0_0_miscomputes_a_guarded_div_u() {
     assert_eq!(i32s(&r), [0]);
 }
 
+/// Found by the `differential` fuzzer (after 23,880 inputs, on the threaded interpreter), a
+/// third place where wasmi 2.0.0 and wasmscope disagree, not shrunk yet: after one call of
+/// this wasm-smith module (`tests/data/peer/wasmi-2.0.0-global-xor.wat`), wasmi leaves the
+/// global `_` at -32769; wasmscope (threaded or not, at full speed or single-stepped) and V8
+/// leave it at 0x8000000000008100. It is made of `i64.reinterpret_f64` of NaN constants
+/// (`f64.neg`-ed, which is exact bit arithmetic) xor-ed into the global.
+#[test]
+fn wasmi_2_0_0_disagrees_with_v8_on_a_global() {
+    let bytes = include_bytes!("data/peer/wasmi-2.0.0-global-xor.wasm");
+    for (threaded, slice) in [(true, u64::MAX), (true, 1), (false, u64::MAX), (false, 1)] {
+        let mut store = Store::new(Limits::default());
+        store.threaded = threaded;
+        store.run_slice = slice;
+        let id = store.instantiate(Rc::new(Module::new(bytes).unwrap())).unwrap();
+        let mut args = vec![Value::F64(f64::from_bits(13830554455654793216))];
+        args.extend([Value::I32(0); 19]);
+        let r = store.invoke(id, "", &args).unwrap();
+        assert_eq!(
+            format!("{r:?}"),
+            format!("{:?}", [Value::I32(-513), Value::I32(-513), Value::F64(f64::from_bits(2))])
+        );
+        let Some(wasmscope::Extern::Global(g)) = store.export(id, "_") else { panic!("no global _") };
+        assert_eq!(store.global(g), Value::I64(0x8000000000008100u64 as i64), "threaded {threaded}, slice {slice}");
+    }
+}
+
 /// Found by the `step` fuzzer: with history off, a trapping step left the stack as the
 /// trapping instruction had left it (its operands popped), while with history on the step
 /// is rewound so the state before the trap can be inspected. Both now show the state
