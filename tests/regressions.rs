@@ -257,8 +257,10 @@ fn wasmi_2_0_0_miscomputes_a_guarded_div_u() {
 /// third place where wasmi 2.0.0 and wasmscope disagree, not shrunk yet: after one call of
 /// this wasm-smith module (`tests/data/peer/wasmi-2.0.0-global-xor.wat`), wasmi leaves the
 /// global `_` at -32769; wasmscope (threaded or not, at full speed or single-stepped) and V8
-/// leave it at 0x8000000000008100. It is made of `i64.reinterpret_f64` of NaN constants
-/// (`f64.neg`-ed, which is exact bit arithmetic) xor-ed into the global.
+/// leave it at 0x8000000000008100. The global is two `i64.reinterpret_f64` of NaN constants
+/// (`f64.neg`-ed: exact bit arithmetic) xor-ed into it; wasmi xors in 0 for the second.
+/// Replacing the then-arm of the `if` before them — which never runs — with `unreachable`
+/// makes wasmi agree, so it is wasmi's translation of that `if` that goes wrong.
 #[test]
 fn wasmi_2_0_0_disagrees_with_v8_on_a_global() {
     let bytes = include_bytes!("data/peer/wasmi-2.0.0-global-xor.wasm");
