@@ -468,24 +468,35 @@ pub enum BinOp {
     F64Ge,
 }
 
+/// Calls `$m!($($pre)*; I32Add, I32Sub, ...)` with every `BinOp`, in declaration order. Each
+/// name is also an `Instr` variant and an `exec::ops` type: `BinOp::of`, `BinOp::eval` and the
+/// threaded handlers' per-operator tables are all made from this one list.
+macro_rules! binop_names {
+    ($m:ident $($pre:tt)*) => {
+        $m!($($pre)*;
+            I32Add, I32Sub, I32Mul, I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Eq, I32Ne,
+            I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU, I32Rotl, I32Rotr,
+            I64Add, I64Sub, I64Mul, I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Eq, I64Ne,
+            I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU, I64Rotl, I64Rotr,
+            F32Add, F32Sub, F32Mul, F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge, F64Add, F64Sub,
+            F64Mul, F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge)
+    };
+}
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use binop_names;
+
 impl BinOp {
     /// The operator of an instruction, if it is one of ours.
     pub fn of(i: &Instr) -> Option<BinOp> {
         macro_rules! map {
-            ($($name:ident),*) => {
+            (; $($name:ident),*) => {
                 match i {
                     $(Instr::$name => BinOp::$name,)*
                     _ => return None,
                 }
             };
         }
-        Some(map!(
-            I32Add, I32Sub, I32Mul, I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Eq, I32Ne, I32LtS, I32LtU,
-            I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU, I64Add, I64Sub, I64Mul, I64And, I64Or, I64Xor, I64Shl,
-            I64ShrS, I64ShrU, I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU, I32Rotl,
-            I32Rotr, I64Rotl, I64Rotr, F32Add, F32Sub, F32Mul, F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge, F64Add,
-            F64Sub, F64Mul, F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge
-        ))
+        Some(binop_names!(map))
     }
 
     /// Is this an i64 operator (whose constant operand is sign-extended)? The variants are
@@ -539,19 +550,13 @@ impl BinOp {
     pub fn eval(self, a: u64, b: u64) -> u64 {
         use crate::exec::ops::{self, Bin};
         macro_rules! each {
-            ($($name:ident),*) => {
+            (; $($name:ident),*) => {
                 match self {
                     $(BinOp::$name => ops::$name::eval(a, b),)*
                 }
             };
         }
-        each!(
-            I32Add, I32Sub, I32Mul, I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Eq, I32Ne, I32LtS, I32LtU,
-            I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU, I32Rotl, I32Rotr, I64Add, I64Sub, I64Mul, I64And, I64Or,
-            I64Xor, I64Shl, I64ShrS, I64ShrU, I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS,
-            I64GeU, I64Rotl, I64Rotr, F32Add, F32Sub, F32Mul, F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge, F64Add, F64Sub,
-            F64Mul, F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge
-        )
+        binop_names!(each)
     }
 
     /// The constant operand as a cell: sign-extended for i64 operators.

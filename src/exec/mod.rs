@@ -892,9 +892,7 @@ impl Machine {
                     Instr::F64Div => bin!(F64Div),
                     Instr::F64Min => bin!(F64Min),
                     Instr::F64Max => bin!(F64Max),
-                    Instr::F64Copysign => {
-                        binop!(id, id, |a, b| (a & 0x7fff_ffff_ffff_ffff) | (b & 0x8000_0000_0000_0000))
-                    }
+                    Instr::F64Copysign => bin!(F64Copysign),
 
                     Instr::I32WrapI64 => un!(I32WrapI64),
                     Instr::I32TruncF32S => unop!(r2f32, i322r, |a| tri!(num::i32_trunc_f32_s(a))),

@@ -16,7 +16,7 @@
 //! `tests/spec.rs` runs the suites with it on and off.
 
 use super::ops::{self, Bin, Un};
-use crate::ir::{BinOp, DropKeep, Instr, LoadOp, RETURN_PC, Target};
+use crate::ir::{BinOp, DropKeep, Instr, LoadOp, RETURN_PC, Target, binop_names};
 use crate::value::Raw;
 
 /// The most instructions one entry into the chain runs before returning to the `match`.
@@ -322,12 +322,7 @@ macro_rules! fused_op {
 /// The handlers of one fused form, by `BinOp` (`h_stop` elsewhere).
 macro_rules! spec_table {
     ($h:ident) => {
-        spec_table!(@ $h;
-            I32Add, I32Sub, I32Mul, I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Eq, I32Ne, I32LtS, I32LtU,
-            I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU, I32Rotl, I32Rotr, I64Add, I64Sub, I64Mul, I64And, I64Or,
-            I64Xor, I64Shl, I64ShrS, I64ShrU, I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS,
-            I64GeU, I64Rotl, I64Rotr, F32Add, F32Sub, F32Mul, F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge, F64Add,
-            F64Sub, F64Mul, F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge)
+        binop_names!(spec_table @ $h)
     };
     (@ $h:ident; $($name:ident),*) => {{
         let mut t: [Handler; 256] = [h_stop; 256];
@@ -555,12 +550,12 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
     }
     // Every operator of `ops`: one handler each.
     macro_rules! register {
-        (un: $($u:ident),*; bin: $($b:ident),*) => {
+        (un { $($u:ident $ud:tt;)* } bin { $($b:ident $bd:tt;)* }) => {
             $( set!(Instr::$u => h_un::<ops::$u>); )*
             $( set!(Instr::$b => h_bin::<ops::$b>); )*
         };
     }
-    ops::all_ops!(register);
+    ops::op_list!(register);
     (t, handled)
 };
 static TABLE: [Handler; 256] = BUILT.0;
