@@ -5,7 +5,7 @@ pub mod num;
 pub(crate) mod ops;
 pub mod stack;
 #[cfg(not(target_arch = "wasm32"))]
-mod threaded;
+pub(crate) mod threaded;
 
 use crate::error::{Error, Result};
 use crate::ir::{Code, DropKeep, Instr, LoadOp, RETURN_PC, Target};
@@ -391,8 +391,13 @@ impl Machine {
                 }};
             }
 
+            // The chain keeps the top value in a register and needs a cell under the
+            // frame's operands to mirror when they are empty: a local, or a cell below.
             #[cfg(not(target_arch = "wasm32"))]
-            let threaded_on = store.threaded;
+            let threaded_on = store.threaded && fp + code.num_params as usize + code.num_locals as usize > 0;
+            #[cfg(not(target_arch = "wasm32"))]
+            let handlers: &[threaded::Handler] =
+                if threaded_on { code.handlers.get_or_init(|| threaded::link(instrs)) } else { &[] };
             loop {
                 // The instructions the threaded handlers run go through them first; they stop
                 // at any other instruction (which the `match` runs) or when the budget is out.
@@ -404,8 +409,7 @@ impl Machine {
                     };
                     let base = stack.as_mut_ptr();
                     let code_ptr = instrs.as_ptr();
-                    let mut c =
-                        threaded::Ctx { code: code_ptr, mem: mem_ptr, mem_len, ip: code_ptr, sp: base, left: 0 };
+                    let mut c = threaded::Ctx::new(instrs, handlers, mem_ptr, mem_len);
                     let chunk = (*budget).min(threaded::CHAIN);
                     // SAFETY: `pc` is an instruction of this validated function, `fp` and
                     // `sp` this frame's locals and stack top, with the reserved cells above.

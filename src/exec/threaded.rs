@@ -33,9 +33,48 @@ pub(crate) struct Ctx {
     pub ip: *const Instr,
     pub sp: *mut Raw,
     pub left: u64,
+    /// Where the handler of the instruction at `ip` is: at `(ip >> 1) + delta` (see `next!`).
+    pub delta: isize,
 }
 
-type Handler = unsafe fn(&mut Ctx, *const Instr, *mut Raw, *mut Raw, u64);
+impl Ctx {
+    /// A context for a chain through `code`, whose handlers `link` made.
+    pub fn new(code: &[Instr], handlers: &[Handler], mem: *mut u8, mem_len: usize) -> Ctx {
+        let base = code.as_ptr();
+        // `Instr` is 16 bytes and a handler 8: the handler of `base + k` is at
+        // `(base + k) >> 1` plus this.
+        let delta = handlers.as_ptr() as isize - (base as isize >> 1);
+        Ctx { code: base, mem, mem_len, ip: base, sp: std::ptr::null_mut(), left: 0, delta }
+    }
+}
+const _: () = assert!(std::mem::size_of::<Instr>() == 2 * std::mem::size_of::<Handler>());
+const _: () = assert!(std::mem::align_of::<Instr>() >= 2);
+
+/// The handler of the instruction at `ip`.
+#[inline(always)]
+unsafe fn handler_of(c: &Ctx, ip: *const Instr) -> Handler {
+    // SAFETY: `ip` is in the code `c.delta` was made for (see `Ctx::new`).
+    unsafe { *(((ip as isize >> 1) + c.delta) as *const Handler) }
+}
+
+/// The handler of each instruction of `code` (direct threading: the chain jumps through
+/// this array, one load per instruction). Fused forms carrying an operator get the handler
+/// specialised for it, so they dispatch once.
+pub(crate) fn link(code: &[Instr]) -> Box<[Handler]> {
+    code.iter().map(|i| specialised(i).unwrap_or(TABLE[tag(i)])).collect()
+}
+
+/// A handler's arguments: the context, the instruction, the top cell's address (`sp`), local
+/// 0, the budget (including this instruction) and the top value (`tos`).
+///
+/// **The top of the stack lives in a register.** Inside the chain the value stack is the
+/// cells below `sp` followed by `tos`; the cell at `sp` itself is stale until the chain stops
+/// (`stop!` writes `tos` back). Binary operators then read one cell and write none, and a
+/// chain of dependent operations runs through a register instead of a store and a reload.
+/// When the frame's operand stack is empty, `sp` is the frame's last local (or the cell below
+/// the frame), which `tos` mirrors: a handler that writes a local while the stack does not
+/// move uses `set_local!`, which keeps the mirror current.
+pub(crate) type Handler = unsafe fn(&mut Ctx, *const Instr, *mut Raw, *mut Raw, u64, Raw);
 
 /// The tag of an instruction: `Instr` is `repr(u8)`, so it is the first byte.
 #[inline(always)]
@@ -50,12 +89,16 @@ pub(crate) const fn tag(i: *const Instr) -> usize {
 /// # Safety
 /// `ip` points into validated, translated code whose frame has `locals` as local 0 and `sp`
 /// as its stack top, with the cells `push_frame` reserved; `c.mem`/`c.mem_len` describe
-/// linear memory 0 of the instance.
+/// linear memory 0 of the instance. The cell below the frame's operands (`sp - 1` when they
+/// are empty) must exist: the frame has a local, or a cell below it.
 #[inline(always)]
 pub(crate) unsafe fn run(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, locals: *mut Raw, left: u64) {
     debug_assert!(left > 0);
     // SAFETY: as the caller promises.
-    unsafe { TABLE[tag(ip)](c, ip, sp, locals, left) }
+    unsafe {
+        let sp = sp.sub(1);
+        handler_of(c, ip)(c, ip, sp, locals, left, *sp)
+    }
 }
 
 /// Is the instruction at `ip` one the chain runs?
@@ -66,31 +109,34 @@ pub(crate) fn handles(ip: *const Instr) -> bool {
 
 // ---- the handlers ---------------------------------------------------------------------
 
-/// Stops the chain before the instruction at `ip` (for the `match`, or the budget is out).
+/// Stops the chain before the instruction at `ip` (for the `match`, or the budget is out),
+/// writing the top value back to its cell.
 macro_rules! stop {
-    ($c:ident, $ip:expr, $sp:expr, $left:expr) => {{
+    ($c:ident, $ip:expr, $sp:expr, $t:expr, $left:expr) => {{
+        let sp: *mut Raw = $sp;
+        *sp = $t;
         $c.ip = $ip;
-        $c.sp = $sp;
+        $c.sp = sp.add(1);
         $c.left = $left;
         return;
     }};
 }
 /// Goes on with the instruction at `ip`; `left` is the budget for it and what follows.
 macro_rules! next {
-    ($c:ident, $ip:expr, $sp:expr, $l:ident, $left:expr) => {{
-        let (ip, sp, left): (*const Instr, *mut Raw, u64) = ($ip, $sp, $left);
+    ($c:ident, $ip:expr, $sp:expr, $l:ident, $left:expr, $t:expr) => {{
+        let (ip, sp, left, t): (*const Instr, *mut Raw, u64, Raw) = ($ip, $sp, $left, $t);
         if left == 0 {
-            stop!($c, ip, sp, 0);
+            stop!($c, ip, sp, t, 0);
         }
-        return TABLE[tag(ip)]($c, ip, sp, $l, left);
+        return handler_of($c, ip)($c, ip, sp, $l, left, t);
     }};
 }
-/// Defines a handler: `$body` runs in an `unsafe` block with `c`, `ip`, `sp`, `l` (local 0)
-/// and `left` (the budget including this instruction) in scope.
+/// Defines a handler: `$body` runs in an `unsafe` block with `c`, `ip`, `sp`, `l` (local 0),
+/// `left` (the budget including this instruction) and `t` (the top value) in scope.
 macro_rules! handler {
-    ($name:ident, |$c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident| $body:block) => {
+    ($name:ident, |$c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $t:ident| $body:block) => {
         #[allow(unused_mut, unused_variables, unused_unsafe)]
-        unsafe fn $name($c: &mut Ctx, $ip: *const Instr, mut $sp: *mut Raw, $l: *mut Raw, $left: u64) {
+        unsafe fn $name($c: &mut Ctx, $ip: *const Instr, mut $sp: *mut Raw, $l: *mut Raw, $left: u64, mut $t: Raw) {
             // SAFETY: see `run`: validation fixes every stack height and local index.
             unsafe { $body }
         }
@@ -104,144 +150,174 @@ macro_rules! fields {
         let $pat = *$ip else { std::hint::unreachable_unchecked() };
     };
 }
+/// Pops the top value; the one under it becomes `t`.
 macro_rules! pop {
-    ($sp:ident) => {{
+    ($sp:ident, $t:ident) => {{
+        let v = $t;
         $sp = $sp.sub(1);
-        *$sp
+        $t = *$sp;
+        v
     }};
 }
+/// Pushes a value: `t` goes to its cell, the value becomes `t`.
 macro_rules! push {
-    ($sp:ident, $v:expr) => {{
+    ($sp:ident, $t:ident, $v:expr) => {{
         let v: Raw = $v;
-        *$sp = v;
+        *$sp = $t;
         $sp = $sp.add(1);
+        $t = v;
+    }};
+}
+/// Writes local `x` while the stack does not move: if the operand stack is empty, `t`
+/// mirrors the last local, which may be `x`.
+macro_rules! set_local {
+    ($l:ident, $sp:ident, $t:ident, $x:expr, $v:expr) => {{
+        let (p, v): (*mut Raw, Raw) = ($l.add($x as usize), $v);
+        *p = v;
+        if p == $sp {
+            $t = v;
+        }
     }};
 }
 /// A fused form of `$n` originals: falls through to the first original when the budget does
 /// not cover them all (as `fused!` in the `match`).
 macro_rules! fused {
-    ($c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $n:expr) => {
+    ($c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $t:ident, $n:expr) => {
         if $left < $n {
-            next!($c, $ip.add(1), $sp, $l, $left);
+            next!($c, $ip.add(1), $sp, $l, $left, $t);
         }
     };
 }
 
-handler!(h_stop, |c, ip, sp, l, left| { stop!(c, ip, sp, left) });
-handler!(h_marker, |c, ip, sp, l, left| { next!(c, ip.add(1), sp, l, left - 1) });
-handler!(h_if, |c, ip, sp, l, left| {
+handler!(h_stop, |c, ip, sp, l, left, t| { stop!(c, ip, sp, t, left) });
+handler!(h_marker, |c, ip, sp, l, left, t| { next!(c, ip.add(1), sp, l, left - 1, t) });
+handler!(h_if, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::If { else_pc });
-    let ip = if pop!(sp) as u32 == 0 { c.code.add(else_pc as usize) } else { ip.add(1) };
-    next!(c, ip, sp, l, left - 1)
+    let ip = if pop!(sp, t) as u32 == 0 { c.code.add(else_pc as usize) } else { ip.add(1) };
+    next!(c, ip, sp, l, left - 1, t)
 });
-handler!(h_else, |c, ip, sp, l, left| {
+handler!(h_else, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::Else { end_pc });
-    next!(c, c.code.add(end_pc as usize), sp, l, left - 1)
+    next!(c, c.code.add(end_pc as usize), sp, l, left - 1, t)
 });
 
-/// Reshapes the stack for a branch and returns the stack top.
+/// Reshapes the stack for a branch: drops `dk.drop` values under the top `dk.keep`. Only
+/// for a branch that `simple` accepts.
 #[inline(always)]
-unsafe fn branch_stack(sp: *mut Raw, dk: DropKeep) -> *mut Raw {
+unsafe fn branch_stack(sp: *mut Raw, t: Raw, dk: DropKeep) -> (*mut Raw, Raw) {
     let DropKeep { drop, keep } = dk;
     if drop == 0 {
-        return sp;
+        return (sp, t);
     }
-    let (drop, keep) = (drop as usize, keep as usize);
-    // SAFETY: validation guarantees `keep + drop` operands; `ptr::copy` allows overlap.
+    // SAFETY: validation guarantees `keep + drop` operands.
     unsafe {
-        if keep == 1 {
-            *sp.sub(1 + drop) = *sp.sub(1);
-        } else {
-            std::ptr::copy(sp.sub(keep), sp.sub(keep + drop), keep);
-        }
-        sp.sub(drop)
+        let sp = sp.sub(drop as usize);
+        if keep == 0 { (sp, *sp) } else { (sp, t) }
     }
 }
-handler!(h_br, |c, ip, sp, l, left| {
+/// Can the chain take this branch? One that moves several values down is left to the
+/// `match` (copying them would call `memmove`, and a handler that calls anything pays for
+/// saving registers on every run).
+#[inline(always)]
+fn simple(dk: DropKeep) -> bool {
+    dk.keep <= 1 || dk.drop == 0
+}
+handler!(h_br, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::Br(Target { pc, dk }));
-    next!(c, c.code.add(pc as usize), branch_stack(sp, dk), l, left - 1)
-});
-handler!(h_br_if, |c, ip, sp, l, left| {
-    fields!(ip, Instr::BrIf(Target { pc, dk }));
-    if pop!(sp) as u32 != 0 {
-        next!(c, c.code.add(pc as usize), branch_stack(sp, dk), l, left - 1)
+    if !simple(dk) {
+        stop!(c, ip, sp, t, left);
     }
-    next!(c, ip.add(1), sp, l, left - 1)
+    let (sp, t) = branch_stack(sp, t, dk);
+    next!(c, c.code.add(pc as usize), sp, l, left - 1, t)
+});
+handler!(h_br_if, |c, ip, sp, l, left, t| {
+    fields!(ip, Instr::BrIf(Target { pc, dk }));
+    if !simple(dk) {
+        stop!(c, ip, sp, t, left);
+    }
+    if pop!(sp, t) as u32 != 0 {
+        let (sp, t) = branch_stack(sp, t, dk);
+        next!(c, c.code.add(pc as usize), sp, l, left - 1, t)
+    }
+    next!(c, ip.add(1), sp, l, left - 1, t)
 });
 
-handler!(h_br_table, |c, ip, sp, l, left| {
+handler!(h_br_table, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::BrTable { len });
-    let i = (*sp.sub(1) as u32).min(len) as usize;
+    let i = (t as u32).min(len) as usize;
     // A return goes back to the `match`, which pops the frame (as it does for an entry
     // that is not a target, which the translator never emits).
-    let Instr::BrTableTarget(Target { pc, dk }) = *ip.add(1 + i) else { stop!(c, ip, sp, left) };
-    if pc == RETURN_PC {
-        stop!(c, ip, sp, left);
+    let Instr::BrTableTarget(Target { pc, dk }) = *ip.add(1 + i) else { stop!(c, ip, sp, t, left) };
+    if pc == RETURN_PC || !simple(dk) {
+        stop!(c, ip, sp, t, left);
     }
-    next!(c, c.code.add(pc as usize), branch_stack(sp.sub(1), dk), l, left - 1)
+    pop!(sp, t);
+    let (sp, t) = branch_stack(sp, t, dk);
+    next!(c, c.code.add(pc as usize), sp, l, left - 1, t)
 });
 
-handler!(h_local_get, |c, ip, sp, l, left| {
+handler!(h_local_get, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::LocalGet(i));
-    push!(sp, *l.add(i as usize));
-    next!(c, ip.add(1), sp, l, left - 1)
+    push!(sp, t, *l.add(i as usize));
+    next!(c, ip.add(1), sp, l, left - 1, t)
 });
-handler!(h_local_set, |c, ip, sp, l, left| {
+handler!(h_local_set, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::LocalSet(i));
-    *l.add(i as usize) = pop!(sp);
-    next!(c, ip.add(1), sp, l, left - 1)
+    // Written before the pop reloads `t`, which may be this very local.
+    *l.add(i as usize) = t;
+    sp = sp.sub(1);
+    next!(c, ip.add(1), sp, l, left - 1, *sp)
 });
-handler!(h_local_tee, |c, ip, sp, l, left| {
+handler!(h_local_tee, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::LocalTee(i));
-    *l.add(i as usize) = *sp.sub(1);
-    next!(c, ip.add(1), sp, l, left - 1)
+    *l.add(i as usize) = t;
+    next!(c, ip.add(1), sp, l, left - 1, t)
 });
-handler!(h_drop, |c, ip, sp, l, left| { next!(c, ip.add(1), sp.sub(1), l, left - 1) });
-handler!(h_select, |c, ip, sp, l, left| {
-    let cond = pop!(sp) as u32;
-    let b = pop!(sp);
+handler!(h_drop, |c, ip, sp, l, left, t| {
+    pop!(sp, t);
+    next!(c, ip.add(1), sp, l, left - 1, t)
+});
+handler!(h_select, |c, ip, sp, l, left, t| {
+    let cond = pop!(sp, t) as u32;
+    let b = pop!(sp, t);
     if cond == 0 {
-        *sp.sub(1) = b;
+        t = b;
     }
-    next!(c, ip.add(1), sp, l, left - 1)
+    next!(c, ip.add(1), sp, l, left - 1, t)
 });
-handler!(h_i32_const, |c, ip, sp, l, left| {
+handler!(h_i32_const, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::I32Const(v));
-    push!(sp, v as u32 as u64);
-    next!(c, ip.add(1), sp, l, left - 1)
+    push!(sp, t, v as u32 as u64);
+    next!(c, ip.add(1), sp, l, left - 1, t)
 });
-handler!(h_i64_const, |c, ip, sp, l, left| {
+handler!(h_i64_const, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::I64Const(v));
-    push!(sp, v as u64);
-    next!(c, ip.add(1), sp, l, left - 1)
+    push!(sp, t, v as u64);
+    next!(c, ip.add(1), sp, l, left - 1, t)
 });
-handler!(h_f32_const, |c, ip, sp, l, left| {
+handler!(h_f32_const, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::F32Const(v));
-    push!(sp, v as u64);
-    next!(c, ip.add(1), sp, l, left - 1)
+    push!(sp, t, v as u64);
+    next!(c, ip.add(1), sp, l, left - 1, t)
 });
-handler!(h_f64_const, |c, ip, sp, l, left| {
+handler!(h_f64_const, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::F64Const(v));
-    push!(sp, v);
-    next!(c, ip.add(1), sp, l, left - 1)
+    push!(sp, t, v);
+    next!(c, ip.add(1), sp, l, left - 1, t)
 });
 
 /// A unary operator of `ops`, one handler per operator.
-unsafe fn h_un<T: Un>(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, l: *mut Raw, left: u64) {
+unsafe fn h_un<T: Un>(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, l: *mut Raw, left: u64, t: Raw) {
     // SAFETY: stack as in `run`.
-    unsafe {
-        *sp.sub(1) = T::eval(*sp.sub(1));
-        next!(c, ip.add(1), sp, l, left - 1)
-    }
+    unsafe { next!(c, ip.add(1), sp, l, left - 1, T::eval(t)) }
 }
 
 /// A binary operator of `ops`, one handler per operator.
-unsafe fn h_bin<T: Bin>(c: &mut Ctx, ip: *const Instr, mut sp: *mut Raw, l: *mut Raw, left: u64) {
+unsafe fn h_bin<T: Bin>(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, l: *mut Raw, left: u64, t: Raw) {
     // SAFETY: stack as in `run`.
     unsafe {
-        let b = pop!(sp);
-        *sp.sub(1) = T::eval(*sp.sub(1), b);
-        next!(c, ip.add(1), sp, l, left - 1)
+        let sp = sp.sub(1);
+        next!(c, ip.add(1), sp, l, left - 1, T::eval(*sp, t))
     }
 }
 
@@ -254,12 +330,11 @@ unsafe fn at(c: &Ctx, addr: u32, offset: u32, n: usize) -> Option<*mut u8> {
 }
 macro_rules! load_handler {
     ($name:ident, $variant:ident, $n:literal, |$b:ident| $e:expr) => {
-        handler!($name, |c, ip, sp, l, left| {
+        handler!($name, |c, ip, sp, l, left, t| {
             fields!(ip, Instr::$variant(offset));
-            let Some(p) = at(c, *sp.sub(1) as u32, offset, $n) else { stop!(c, ip, sp, left) };
+            let Some(p) = at(c, t as u32, offset, $n) else { stop!(c, ip, sp, t, left) };
             let $b: [u8; $n] = std::ptr::read_unaligned(p as *const [u8; $n]);
-            *sp.sub(1) = $e;
-            next!(c, ip.add(1), sp, l, left - 1)
+            next!(c, ip.add(1), sp, l, left - 1, $e)
         });
     };
 }
@@ -279,13 +354,14 @@ load_handler!(h_i64_load32_s, I64Load32S, 4, |b| i32::from_le_bytes(b) as i64 as
 load_handler!(h_i64_load32_u, I64Load32U, 4, |b| u32::from_le_bytes(b) as u64);
 macro_rules! store_handler {
     ($name:ident, $variant:ident, $n:literal, |$v:ident| $e:expr) => {
-        handler!($name, |c, ip, sp, l, left| {
+        handler!($name, |c, ip, sp, l, left, t| {
             fields!(ip, Instr::$variant(offset));
-            let Some(p) = at(c, *sp.sub(2) as u32, offset, $n) else { stop!(c, ip, sp, left) };
-            let $v: Raw = *sp.sub(1);
+            let Some(p) = at(c, *sp.sub(1) as u32, offset, $n) else { stop!(c, ip, sp, t, left) };
+            let $v: Raw = t;
             let bytes: [u8; $n] = $e;
             std::ptr::write_unaligned(p as *mut [u8; $n], bytes);
-            next!(c, ip.add(1), sp.sub(2), l, left - 1)
+            let sp = sp.sub(2);
+            next!(c, ip.add(1), sp, l, left - 1, *sp)
         });
     };
 }
@@ -303,17 +379,22 @@ store_handler!(h_i64_store32, I64Store32, 4, |v| (v as u32).to_le_bytes());
 /// specialised for its operator (`$spec::<ops::X>`, from `$table`), so that each (form,
 /// operator) pair is its own function with its own dispatch to the next instruction.
 macro_rules! fused_op {
-    ($entry:ident, $spec:ident, $table:ident, $variant:ident, $n:expr,
-     |$c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $t:ident| $body:block) => {
-        handler!($entry, |$c, $ip, $sp, $l, $left| {
-            fused!($c, $ip, $sp, $l, $left, $n);
-            fields!($ip, Instr::$variant { op, .. });
-            $table[op as usize]($c, $ip, $sp, $l, $left)
-        });
+    ($spec:ident, $table:ident, $variant:ident, $n:expr,
+     |$c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $t:ident, $T:ident| $body:block) => {
         #[allow(unused_mut, unused_variables)]
-        unsafe fn $spec<$t: Bin>($c: &mut Ctx, $ip: *const Instr, mut $sp: *mut Raw, $l: *mut Raw, $left: u64) {
+        unsafe fn $spec<$T: Bin>(
+            $c: &mut Ctx,
+            $ip: *const Instr,
+            mut $sp: *mut Raw,
+            $l: *mut Raw,
+            $left: u64,
+            mut $t: Raw,
+        ) {
             // SAFETY: as for every handler.
-            unsafe { $body }
+            unsafe {
+                fused!($c, $ip, $sp, $l, $left, $t, $n);
+                $body
+            }
         }
         static $table: [Handler; 256] = spec_table!($spec);
     };
@@ -332,94 +413,94 @@ macro_rules! spec_table {
 }
 
 // Fused forms (see `ir::Instr`): the same work as their arms in the `match`.
-fused_op!(h_f_ll_bin, h_f_ll_bin_s, SPEC_LL_BIN, FLLBin, 3, |c, ip, sp, l, left, T| {
+fused_op!(h_f_ll_bin_s, SPEC_LL_BIN, FLLBin, 3, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLLBin { op, a, b });
-    push!(sp, T::eval(*l.add(a as usize), *l.add(b as usize)));
-    next!(c, ip.add(4), sp, l, left - 3)
+    push!(sp, t, T::eval(*l.add(a as usize), *l.add(b as usize)));
+    next!(c, ip.add(4), sp, l, left - 3, t)
 });
-fused_op!(h_f_lc_bin, h_f_lc_bin_s, SPEC_LC_BIN, FLCBin, 3, |c, ip, sp, l, left, T| {
+fused_op!(h_f_lc_bin_s, SPEC_LC_BIN, FLCBin, 3, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLCBin { op, a, c: k });
-    push!(sp, T::eval(*l.add(a as usize), op.constant(k)));
-    next!(c, ip.add(4), sp, l, left - 3)
+    push!(sp, t, T::eval(*l.add(a as usize), op.constant(k)));
+    next!(c, ip.add(4), sp, l, left - 3, t)
 });
-fused_op!(h_f_c_bin, h_f_c_bin_s, SPEC_C_BIN, FCBin, 2, |c, ip, sp, l, left, T| {
+fused_op!(h_f_c_bin_s, SPEC_C_BIN, FCBin, 2, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FCBin { op, c: k });
-    *sp.sub(1) = T::eval(*sp.sub(1), op.constant(k));
-    next!(c, ip.add(3), sp, l, left - 2)
+    next!(c, ip.add(3), sp, l, left - 2, T::eval(t, op.constant(k)))
 });
-fused_op!(h_f_bin_set, h_f_bin_set_s, SPEC_BIN_SET, FBinSet, 2, |c, ip, sp, l, left, T| {
+fused_op!(h_f_bin_set_s, SPEC_BIN_SET, FBinSet, 2, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FBinSet { op, x });
-    let b = pop!(sp);
-    let a = pop!(sp);
-    *l.add(x as usize) = T::eval(a, b);
-    next!(c, ip.add(3), sp, l, left - 2)
+    // Written before the pops reload `t`, which may be this very local.
+    *l.add(x as usize) = T::eval(*sp.sub(1), t);
+    let sp = sp.sub(2);
+    next!(c, ip.add(3), sp, l, left - 2, *sp)
 });
-fused_op!(h_f_ll_bin_set, h_f_ll_bin_set_s, SPEC_LL_BIN_SET, FLLBinSet, 4, |c, ip, sp, l, left, T| {
+fused_op!(h_f_ll_bin_set_s, SPEC_LL_BIN_SET, FLLBinSet, 4, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLLBinSet { op, a, b, x });
-    *l.add(x as usize) = T::eval(*l.add(a as usize), *l.add(b as usize));
-    next!(c, ip.add(5), sp, l, left - 4)
+    set_local!(l, sp, t, x, T::eval(*l.add(a as usize), *l.add(b as usize)));
+    next!(c, ip.add(5), sp, l, left - 4, t)
 });
-fused_op!(h_f_lc_bin_set, h_f_lc_bin_set_s, SPEC_LC_BIN_SET, FLCBinSet, 4, |c, ip, sp, l, left, T| {
+fused_op!(h_f_lc_bin_set_s, SPEC_LC_BIN_SET, FLCBinSet, 4, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLCBinSet { op, a, c: k, x });
-    *l.add(x as usize) = T::eval(*l.add(a as usize), op.constant(k));
-    next!(c, ip.add(5), sp, l, left - 4)
+    set_local!(l, sp, t, x, T::eval(*l.add(a as usize), op.constant(k)));
+    next!(c, ip.add(5), sp, l, left - 4, t)
 });
 /// Jumps to `target` if `cond`, else past the `$n` originals.
 macro_rules! branch_if {
-    ($c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $cond:expr, $target:expr, $n:expr) => {{
+    ($c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $t:expr, $cond:expr, $target:expr, $n:expr) => {{
         let ip = if $cond { $c.code.add($target as usize) } else { $ip.add($n + 1) };
-        next!($c, ip, $sp, $l, $left - $n)
+        next!($c, ip, $sp, $l, $left - $n, $t)
     }};
 }
-fused_op!(h_f_ll_cmp_br_if, h_f_ll_cmp_br_if_s, SPEC_LL_CMP_BR_IF, FLLCmpBrIf, 4, |c, ip, sp, l, left, T| {
+fused_op!(h_f_ll_cmp_br_if_s, SPEC_LL_CMP_BR_IF, FLLCmpBrIf, 4, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLLCmpBrIf { op, a, b, target });
-    branch_if!(c, ip, sp, l, left, T::eval(*l.add(a as usize), *l.add(b as usize)) as u32 != 0, target, 4)
+    branch_if!(c, ip, sp, l, left, t, T::eval(*l.add(a as usize), *l.add(b as usize)) as u32 != 0, target, 4)
 });
-fused_op!(h_f_lc_cmp_br_if, h_f_lc_cmp_br_if_s, SPEC_LC_CMP_BR_IF, FLCCmpBrIf, 4, |c, ip, sp, l, left, T| {
+fused_op!(h_f_lc_cmp_br_if_s, SPEC_LC_CMP_BR_IF, FLCCmpBrIf, 4, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLCCmpBrIf { op, a, c: k, target });
-    branch_if!(c, ip, sp, l, left, T::eval(*l.add(a as usize), op.constant(k)) as u32 != 0, target, 4)
+    branch_if!(c, ip, sp, l, left, t, T::eval(*l.add(a as usize), op.constant(k)) as u32 != 0, target, 4)
 });
-fused_op!(h_f_c_cmp_br_if, h_f_c_cmp_br_if_s, SPEC_C_CMP_BR_IF, FCCmpBrIf, 3, |c, ip, sp, l, left, T| {
+fused_op!(h_f_c_cmp_br_if_s, SPEC_C_CMP_BR_IF, FCCmpBrIf, 3, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FCCmpBrIf { op, c: k, target });
-    let a = pop!(sp);
-    branch_if!(c, ip, sp, l, left, T::eval(a, op.constant(k)) as u32 != 0, target, 3)
+    let a = pop!(sp, t);
+    branch_if!(c, ip, sp, l, left, t, T::eval(a, op.constant(k)) as u32 != 0, target, 3)
 });
-fused_op!(h_f_cmp_br_if, h_f_cmp_br_if_s, SPEC_CMP_BR_IF, FCmpBrIf, 2, |c, ip, sp, l, left, T| {
+fused_op!(h_f_cmp_br_if_s, SPEC_CMP_BR_IF, FCmpBrIf, 2, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FCmpBrIf { op, target });
-    let b = pop!(sp);
-    let a = pop!(sp);
-    branch_if!(c, ip, sp, l, left, T::eval(a, b) as u32 != 0, target, 2)
+    let b = pop!(sp, t);
+    let a = pop!(sp, t);
+    branch_if!(c, ip, sp, l, left, t, T::eval(a, b) as u32 != 0, target, 2)
 });
-handler!(h_f_eqz_br_if, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 2);
+handler!(h_f_eqz_br_if, |c, ip, sp, l, left, t| {
+    fused!(c, ip, sp, l, left, t, 2);
     fields!(ip, Instr::FEqzBrIf { target });
-    branch_if!(c, ip, sp, l, left, pop!(sp) as u32 == 0, target, 2)
+    let v = pop!(sp, t);
+    branch_if!(c, ip, sp, l, left, t, v as u32 == 0, target, 2)
 });
-handler!(h_f_local_br_if, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 2);
+handler!(h_f_local_br_if, |c, ip, sp, l, left, t| {
+    fused!(c, ip, sp, l, left, t, 2);
     fields!(ip, Instr::FLocalBrIf { a, target });
-    branch_if!(c, ip, sp, l, left, *l.add(a as usize) as u32 != 0, target, 2)
+    branch_if!(c, ip, sp, l, left, t, *l.add(a as usize) as u32 != 0, target, 2)
 });
-handler!(h_f_local_copy, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 2);
+handler!(h_f_local_copy, |c, ip, sp, l, left, t| {
+    fused!(c, ip, sp, l, left, t, 2);
     fields!(ip, Instr::FLocalCopy { a, x });
-    *l.add(x as usize) = *l.add(a as usize);
-    next!(c, ip.add(3), sp, l, left - 2)
+    set_local!(l, sp, t, x, *l.add(a as usize));
+    next!(c, ip.add(3), sp, l, left - 2, t)
 });
-handler!(h_f_const_set, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 2);
+handler!(h_f_const_set, |c, ip, sp, l, left, t| {
+    fused!(c, ip, sp, l, left, t, 2);
     fields!(ip, Instr::FConstSet { c: k, x });
-    *l.add(x as usize) = k as u32 as u64;
-    next!(c, ip.add(3), sp, l, left - 2)
+    set_local!(l, sp, t, x, k as u32 as u64);
+    next!(c, ip.add(3), sp, l, left - 2, t)
 });
-handler!(h_f_skip, |c, ip, sp, l, left| {
+handler!(h_f_skip, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::FSkip { n, to });
     let n = n as u64;
-    fused!(c, ip, sp, l, left, n);
-    next!(c, c.code.add(to as usize), sp, l, left - n)
+    fused!(c, ip, sp, l, left, t, n);
+    next!(c, c.code.add(to as usize), sp, l, left - n, t)
 });
-handler!(h_f_l_load, |c, ip, sp, l, left| {
-    fused!(c, ip, sp, l, left, 2);
+handler!(h_f_l_load, |c, ip, sp, l, left, t| {
+    fused!(c, ip, sp, l, left, t, 2);
     fields!(ip, Instr::FLLoad { op, a, offset });
     let addr = *l.add(a as usize) as u32;
     // Out of bounds: the `match` runs the fused form again and traps.
@@ -438,49 +519,48 @@ handler!(h_f_l_load, |c, ip, sp, l, left| {
         LoadOp::I32S16 => at(c, addr, offset, 2)
             .map(|p| i16::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 2])) as i32 as u32 as u64),
     };
-    let Some(v) = v else { stop!(c, ip, sp, left) };
-    push!(sp, v);
-    next!(c, ip.add(3), sp, l, left - 2)
+    let Some(v) = v else { stop!(c, ip, sp, t, left) };
+    push!(sp, t, v);
+    next!(c, ip.add(3), sp, l, left - 2, t)
 });
-fused_op!(h_f_l_bin, h_f_l_bin_s, SPEC_L_BIN, FLBin, 2, |c, ip, sp, l, left, T| {
+fused_op!(h_f_l_bin_s, SPEC_L_BIN, FLBin, 2, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLBin { op, b });
-    *sp.sub(1) = T::eval(*sp.sub(1), *l.add(b as usize));
-    next!(c, ip.add(3), sp, l, left - 2)
+    next!(c, ip.add(3), sp, l, left - 2, T::eval(t, *l.add(b as usize)))
 });
-fused_op!(h_f_bin_tee, h_f_bin_tee_s, SPEC_BIN_TEE, FBinTee, 2, |c, ip, sp, l, left, T| {
+fused_op!(h_f_bin_tee_s, SPEC_BIN_TEE, FBinTee, 2, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FBinTee { op, x });
-    let b = pop!(sp);
-    let v = T::eval(*sp.sub(1), b);
-    *sp.sub(1) = v;
+    let sp = sp.sub(1);
+    let v = T::eval(*sp, t);
     *l.add(x as usize) = v;
-    next!(c, ip.add(3), sp, l, left - 2)
+    next!(c, ip.add(3), sp, l, left - 2, v)
 });
-fused_op!(h_f_l_bin_set, h_f_l_bin_set_s, SPEC_L_BIN_SET, FLBinSet, 3, |c, ip, sp, l, left, T| {
+fused_op!(h_f_l_bin_set_s, SPEC_L_BIN_SET, FLBinSet, 3, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLBinSet { op, b, x });
-    let a = pop!(sp);
-    *l.add(x as usize) = T::eval(a, *l.add(b as usize));
-    next!(c, ip.add(4), sp, l, left - 3)
+    // Written before the pop reloads `t`, which may be this very local.
+    *l.add(x as usize) = T::eval(t, *l.add(b as usize));
+    let sp = sp.sub(1);
+    next!(c, ip.add(4), sp, l, left - 3, *sp)
 });
-fused_op!(h_f_l_bin_tee, h_f_l_bin_tee_s, SPEC_L_BIN_TEE, FLBinTee, 3, |c, ip, sp, l, left, T| {
+fused_op!(h_f_l_bin_tee_s, SPEC_L_BIN_TEE, FLBinTee, 3, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLBinTee { op, b, x });
-    let v = T::eval(*sp.sub(1), *l.add(b as usize));
-    *sp.sub(1) = v;
+    let v = T::eval(t, *l.add(b as usize));
     *l.add(x as usize) = v;
-    next!(c, ip.add(4), sp, l, left - 3)
+    next!(c, ip.add(4), sp, l, left - 3, v)
 });
-fused_op!(h_f_ll_bin_tee, h_f_ll_bin_tee_s, SPEC_LL_BIN_TEE, FLLBinTee, 4, |c, ip, sp, l, left, T| {
+fused_op!(h_f_ll_bin_tee_s, SPEC_LL_BIN_TEE, FLLBinTee, 4, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLLBinTee { op, a, b, x });
     let v = T::eval(*l.add(a as usize), *l.add(b as usize));
+    // Pushed first: once the stack has grown, `x` cannot be the cell `t` mirrors.
+    push!(sp, t, v);
     *l.add(x as usize) = v;
-    push!(sp, v);
-    next!(c, ip.add(5), sp, l, left - 4)
+    next!(c, ip.add(5), sp, l, left - 4, t)
 });
-fused_op!(h_f_lc_bin_tee, h_f_lc_bin_tee_s, SPEC_LC_BIN_TEE, FLCBinTee, 4, |c, ip, sp, l, left, T| {
+fused_op!(h_f_lc_bin_tee_s, SPEC_LC_BIN_TEE, FLCBinTee, 4, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLCBinTee { op, a, c: k, x });
     let v = T::eval(*l.add(a as usize), op.constant(k));
+    push!(sp, t, v);
     *l.add(x as usize) = v;
-    push!(sp, v);
-    next!(c, ip.add(5), sp, l, left - 4)
+    next!(c, ip.add(5), sp, l, left - 4, t)
 });
 
 // ---- the table ------------------------------------------------------------------------
@@ -523,30 +603,38 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
         Instr::I32Store16(0) => h_i32_store16, Instr::I64Store16(0) => h_i64_store16,
         Instr::I64Store32(0) => h_i64_store32,
     }
-    let (op, k) = (BinOp::I32Add, 0);
     set! {
-        Instr::FLLBin { op, a: 0, b: 0 } => h_f_ll_bin,
-        Instr::FLCBin { op, a: 0, c: k } => h_f_lc_bin,
-        Instr::FCBin { op, c: k } => h_f_c_bin,
-        Instr::FBinSet { op, x: 0 } => h_f_bin_set,
-        Instr::FLLBinSet { op, a: 0, b: 0, x: 0 } => h_f_ll_bin_set,
-        Instr::FLCBinSet { op, a: 0, c: k, x: 0 } => h_f_lc_bin_set,
-        Instr::FLLCmpBrIf { op, a: 0, b: 0, target: 0 } => h_f_ll_cmp_br_if,
-        Instr::FLCCmpBrIf { op, a: 0, c: k, target: 0 } => h_f_lc_cmp_br_if,
-        Instr::FCCmpBrIf { op, c: k, target: 0 } => h_f_c_cmp_br_if,
-        Instr::FCmpBrIf { op, target: 0 } => h_f_cmp_br_if,
         Instr::FEqzBrIf { target: 0 } => h_f_eqz_br_if,
         Instr::FLocalBrIf { a: 0, target: 0 } => h_f_local_br_if,
         Instr::FLocalCopy { a: 0, x: 0 } => h_f_local_copy,
-        Instr::FConstSet { c: k, x: 0 } => h_f_const_set,
+        Instr::FConstSet { c: 0, x: 0 } => h_f_const_set,
         Instr::FSkip { n: 0, to: 0 } => h_f_skip,
         Instr::FLLoad { op: LoadOp::I32, a: 0, offset: 0 } => h_f_l_load,
-        Instr::FLBin { op, b: 0 } => h_f_l_bin,
-        Instr::FBinTee { op, x: 0 } => h_f_bin_tee,
-        Instr::FLBinSet { op, b: 0, x: 0 } => h_f_l_bin_set,
-        Instr::FLBinTee { op, b: 0, x: 0 } => h_f_l_bin_tee,
-        Instr::FLLBinTee { op, a: 0, b: 0, x: 0 } => h_f_ll_bin_tee,
-        Instr::FLCBinTee { op, a: 0, c: k, x: 0 } => h_f_lc_bin_tee,
+    }
+    // The fused forms carrying an operator: their handlers come from `specialised`.
+    let (op, k) = (BinOp::I32Add, 0);
+    let with_op = [
+        Instr::FLLBin { op, a: 0, b: 0 },
+        Instr::FLCBin { op, a: 0, c: k },
+        Instr::FCBin { op, c: k },
+        Instr::FBinSet { op, x: 0 },
+        Instr::FLLBinSet { op, a: 0, b: 0, x: 0 },
+        Instr::FLCBinSet { op, a: 0, c: k, x: 0 },
+        Instr::FLLCmpBrIf { op, a: 0, b: 0, target: 0 },
+        Instr::FLCCmpBrIf { op, a: 0, c: k, target: 0 },
+        Instr::FCCmpBrIf { op, c: k, target: 0 },
+        Instr::FCmpBrIf { op, target: 0 },
+        Instr::FLBin { op, b: 0 },
+        Instr::FBinTee { op, x: 0 },
+        Instr::FLBinSet { op, b: 0, x: 0 },
+        Instr::FLBinTee { op, b: 0, x: 0 },
+        Instr::FLLBinTee { op, a: 0, b: 0, x: 0 },
+        Instr::FLCBinTee { op, a: 0, c: k, x: 0 },
+    ];
+    let mut i = 0;
+    while i < with_op.len() {
+        handled[tag_of(with_op[i])] = true;
+        i += 1;
     }
     // Every operator of `ops`: one handler each.
     macro_rules! register {
@@ -559,4 +647,28 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
     (t, handled)
 };
 static TABLE: [Handler; 256] = BUILT.0;
+
+/// The handler of a fused form carrying an operator: the one specialised for its operator.
+fn specialised(i: &Instr) -> Option<Handler> {
+    let (table, op) = match *i {
+        Instr::FLLBin { op, .. } => (&SPEC_LL_BIN, op),
+        Instr::FLCBin { op, .. } => (&SPEC_LC_BIN, op),
+        Instr::FCBin { op, .. } => (&SPEC_C_BIN, op),
+        Instr::FBinSet { op, .. } => (&SPEC_BIN_SET, op),
+        Instr::FLLBinSet { op, .. } => (&SPEC_LL_BIN_SET, op),
+        Instr::FLCBinSet { op, .. } => (&SPEC_LC_BIN_SET, op),
+        Instr::FLLCmpBrIf { op, .. } => (&SPEC_LL_CMP_BR_IF, op),
+        Instr::FLCCmpBrIf { op, .. } => (&SPEC_LC_CMP_BR_IF, op),
+        Instr::FCCmpBrIf { op, .. } => (&SPEC_C_CMP_BR_IF, op),
+        Instr::FCmpBrIf { op, .. } => (&SPEC_CMP_BR_IF, op),
+        Instr::FLBin { op, .. } => (&SPEC_L_BIN, op),
+        Instr::FBinTee { op, .. } => (&SPEC_BIN_TEE, op),
+        Instr::FLBinSet { op, .. } => (&SPEC_L_BIN_SET, op),
+        Instr::FLBinTee { op, .. } => (&SPEC_L_BIN_TEE, op),
+        Instr::FLLBinTee { op, .. } => (&SPEC_LL_BIN_TEE, op),
+        Instr::FLCBinTee { op, .. } => (&SPEC_LC_BIN_TEE, op),
+        _ => return None,
+    };
+    Some(table[op as usize])
+}
 static HANDLED: [bool; 256] = BUILT.1;

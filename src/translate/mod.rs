@@ -131,6 +131,8 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         num_results: ty.results.len() as u32,
         num_locals,
         max_height,
+        #[cfg(not(target_arch = "wasm32"))]
+        handlers: Default::default(),
     };
     fuse::fuse(&mut code);
     Ok(code)
