@@ -409,16 +409,38 @@ impl Machine {
                     };
                     let base = stack.as_mut_ptr();
                     let code_ptr = instrs.as_ptr();
-                    let mut c = threaded::Ctx::new(instrs, handlers, mem_ptr, mem_len);
+                    let mut c = threaded::Ctx {
+                        code: code_ptr,
+                        mem: mem_ptr,
+                        mem_len,
+                        ip: code_ptr,
+                        sp: base,
+                        left: 0,
+                        delta: 0,
+                        frames: &mut self.frames,
+                        store: &*store,
+                        base,
+                        // SAFETY: one past the end of the cells.
+                        end: unsafe { base.add(stack.len()) },
+                        inst: inst_id as u32,
+                        max_depth: self.limits.max_call_depth as usize,
+                        switched: false,
+                    };
+                    c.set_code(instrs, handlers);
                     let chunk = (*budget).min(threaded::CHAIN);
                     // SAFETY: `pc` is an instruction of this validated function, `fp` and
                     // `sp` this frame's locals and stack top, with the reserved cells above.
                     unsafe {
                         threaded::run(&mut c, code_ptr.add(pc), base.add(sp), base.add(fp), chunk);
-                        pc = c.ip.offset_from(code_ptr) as usize;
+                        pc = c.ip.offset_from(c.code) as usize;
                         sp = c.sp.offset_from(base) as usize;
                     }
                     *budget -= chunk - c.left;
+                    if c.switched {
+                        // A call or return in the chain: go on in the frame it left on top.
+                        save!(pc);
+                        continue 'frames;
+                    }
                     if c.left == 0 {
                         continue;
                     }

@@ -15,8 +15,11 @@
 //! would be a real call: slower than the `match` there), so this file is native only, and
 //! `tests/spec.rs` runs the suites with it on and off.
 
+use super::Frame;
 use super::ops::{self, Bin, Un};
+use crate::ir::Code;
 use crate::ir::{BinOp, DropKeep, Instr, LoadOp, RETURN_PC, Target, binop_names};
+use crate::runtime::{FuncKind, Store};
 use crate::value::Raw;
 
 /// The most instructions one entry into the chain runs before returning to the `match`.
@@ -35,16 +38,27 @@ pub(crate) struct Ctx {
     pub left: u64,
     /// Where the handler of the instruction at `ip` is: at `(ip >> 1) + delta` (see `next!`).
     pub delta: isize,
+    /// For calls and returns inside the chain: the machine's frames, the store, the value
+    /// stack's cells (`base..end`), the instance (calls to another one go to the `match`) and
+    /// the call depth limit.
+    pub frames: *mut Vec<Frame>,
+    pub store: *const Store,
+    pub base: *mut Raw,
+    pub end: *mut Raw,
+    pub inst: u32,
+    pub max_depth: usize,
+    /// Set when a call or return changed the frame: `ip` is then in the new frame's code.
+    pub switched: bool,
 }
 
 impl Ctx {
-    /// A context for a chain through `code`, whose handlers `link` made.
-    pub fn new(code: &[Instr], handlers: &[Handler], mem: *mut u8, mem_len: usize) -> Ctx {
-        let base = code.as_ptr();
-        // `Instr` is 16 bytes and a handler 8: the handler of `base + k` is at
-        // `(base + k) >> 1` plus this.
-        let delta = handlers.as_ptr() as isize - (base as isize >> 1);
-        Ctx { code: base, mem, mem_len, ip: base, sp: std::ptr::null_mut(), left: 0, delta }
+    /// Switches to `code`, whose handlers `link` made.
+    #[inline(always)]
+    pub fn set_code(&mut self, code: &[Instr], handlers: &[Handler]) {
+        self.code = code.as_ptr();
+        // `Instr` is 16 bytes and a handler 8: the handler of `code + k` is at
+        // `(code + k) >> 1` plus this.
+        self.delta = handlers.as_ptr() as isize - (self.code as isize >> 1);
     }
 }
 const _: () = assert!(std::mem::size_of::<Instr>() == 2 * std::mem::size_of::<Handler>());
@@ -563,6 +577,111 @@ fused_op!(h_f_lc_bin_tee_s, SPEC_LC_BIN_TEE, FLCBinTee, 4, |c, ip, sp, l, left, 
     next!(c, ip.add(5), sp, l, left - 4, t)
 });
 
+// ---- calls and returns ---------------------------------------------------------------
+
+/// Where the chain goes on after a call or a return: instruction, top cell, local 0, top value.
+type Resume = (*const Instr, *mut Raw, *mut Raw, Raw);
+
+/// Calls function `idx` of the instance as the `match` would (`Machine::call`), if it is a
+/// wasm function of the same instance whose code and handlers are ready, the depth limit
+/// and the stack leave room, and no allocation is needed; else `None`, nothing changed.
+#[inline(always)]
+unsafe fn enter(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, t: Raw, idx: u32) -> Option<Resume> {
+    // SAFETY: `c` describes the running frame (see `run`); validation checked `idx`.
+    unsafe {
+        let store = &*c.store;
+        let func = *store.instances.get_unchecked(c.inst as usize).funcs.get_unchecked(idx as usize);
+        let FuncKind::Wasm { module, instance, def } = &store.funcs.get_unchecked(func as usize).kind else {
+            return None;
+        };
+        if *instance != c.inst {
+            return None;
+        }
+        let Some(Ok(code)) = module.bodies.get_unchecked(*def as usize).code.get() else { return None };
+        let handlers = code.handlers.get()?;
+        let frames = &mut *c.frames;
+        if frames.len() >= c.max_depth || frames.len() == frames.capacity() {
+            return None;
+        }
+        // The arguments are the top values; `t` is the last of them, at `sp`.
+        let top = sp.add(1);
+        let fp = top.sub(code.num_params as usize);
+        let locals_end = top.add(code.num_locals as usize);
+        // Room for the locals and operands (`push_frame` reserves the same), and a cell under
+        // the operands for `t` to mirror.
+        if (c.end.offset_from(top) as usize) < (code.num_locals + code.max_height) as usize + 1 || locals_end == c.base
+        {
+            return None;
+        }
+        *sp = t;
+        for k in 0..code.num_locals as usize {
+            *top.add(k) = 0;
+        }
+        frames.last_mut().unwrap_unchecked().pc = ip.add(1).offset_from(c.code) as u32;
+        frames.push(Frame { code: code.clone(), pc: 0, fp: fp.offset_from(c.base) as u32, func, instance: c.inst });
+        c.set_code(&code.instrs, handlers);
+        c.switched = true;
+        let sp = locals_end.sub(1);
+        Some((c.code, sp, fp, *sp))
+    }
+}
+
+/// Returns from the running function to its caller as the `match` would (`return_!`), if
+/// the caller is a wasm frame of the same instance with handlers and the function has at
+/// most one result; else `None`, nothing changed. `l` is the function's local 0.
+#[inline(always)]
+unsafe fn leave(c: &mut Ctx, l: *mut Raw, t: Raw) -> Option<Resume> {
+    // SAFETY: `c` describes the running frame (see `run`).
+    unsafe {
+        let frames = &mut *c.frames;
+        let n = frames.len();
+        if n < 2 {
+            return None;
+        }
+        let results = frames.get_unchecked(n - 1).code.num_results;
+        let caller = frames.get_unchecked(n - 2);
+        // The caller's code lives as long as its module (see `Machine::execute`).
+        let code: &Code = &*std::rc::Rc::as_ptr(&caller.code);
+        let handlers = code.handlers.get()?;
+        let floor = caller.fp as usize + (code.num_params + code.num_locals) as usize;
+        if caller.instance != c.inst || floor == 0 {
+            return None;
+        }
+        let (sp, t) = match results {
+            // The result goes where local 0 was.
+            1 => (l, t),
+            0 if l != c.base => {
+                let sp = l.sub(1);
+                (sp, *sp)
+            }
+            _ => return None,
+        };
+        let (pc, fp) = (caller.pc as usize, caller.fp as usize);
+        frames.pop();
+        c.set_code(&code.instrs, handlers);
+        c.switched = true;
+        Some((c.code.add(pc), sp, c.base.add(fp), t))
+    }
+}
+
+handler!(h_call, |c, ip, sp, l, left, t| {
+    fields!(ip, Instr::Call(idx));
+    let Some((ip, sp, l, t)) = enter(c, ip, sp, t, idx) else { stop!(c, ip, sp, t, left) };
+    next!(c, ip, sp, l, left - 1, t)
+});
+handler!(h_return, |c, ip, sp, l, left, t| {
+    let Some((ip, sp, l, t)) = leave(c, l, t) else { stop!(c, ip, sp, t, left) };
+    next!(c, ip, sp, l, left - 1, t)
+});
+handler!(h_return_if, |c, ip, sp, l, left, t| {
+    if t as u32 == 0 {
+        let sp = sp.sub(1);
+        next!(c, ip.add(1), sp, l, left - 1, *sp)
+    }
+    let Some((ip, sp, l, t)) = leave(c, l, *sp.sub(1)) else { stop!(c, ip, sp, t, left) };
+    next!(c, ip, sp, l, left - 1, t)
+});
+
 // ---- the table ------------------------------------------------------------------------
 
 const fn tag_of(i: Instr) -> usize {
@@ -585,6 +704,7 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
         Instr::Br(tg) => h_br, Instr::BrIf(tg) => h_br_if, Instr::BrTable { len: 0 } => h_br_table,
         Instr::LocalGet(0) => h_local_get, Instr::LocalSet(0) => h_local_set, Instr::LocalTee(0) => h_local_tee,
         Instr::Drop => h_drop, Instr::Select => h_select,
+        Instr::Call(0) => h_call, Instr::Return => h_return, Instr::ReturnIf => h_return_if,
         // Reinterpretations: the cells are untyped bits already.
         Instr::I32ReinterpretF32 => h_marker, Instr::I64ReinterpretF64 => h_marker,
         Instr::F32ReinterpretI32 => h_marker, Instr::F64ReinterpretI64 => h_marker,
