@@ -513,30 +513,52 @@ handler!(h_f_skip, |c, ip, sp, l, left, t| {
     fused!(c, ip, sp, l, left, t, n);
     next!(c, c.code.add(to as usize), sp, l, left - n, t)
 });
-handler!(h_f_l_load, |c, ip, sp, l, left, t| {
-    fused!(c, ip, sp, l, left, t, 2);
-    fields!(ip, Instr::FLLoad { op, a, offset });
-    let addr = *l.add(a as usize) as u32;
-    // Out of bounds: the `match` runs the fused form again and traps.
-    let v = match op {
-        LoadOp::I32 => {
-            at(c, addr, offset, 4).map(|p| u32::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 4])) as u64)
-        }
-        LoadOp::I64 => {
-            at(c, addr, offset, 8).map(|p| u64::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 8])))
-        }
-        LoadOp::I32U8 => at(c, addr, offset, 1).map(|p| *p as u64),
-        LoadOp::I32S8 => at(c, addr, offset, 1).map(|p| *p as i8 as i32 as u32 as u64),
-        LoadOp::I32U16 => {
-            at(c, addr, offset, 2).map(|p| u16::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 2])) as u64)
-        }
-        LoadOp::I32S16 => at(c, addr, offset, 2)
-            .map(|p| i16::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 2])) as i32 as u32 as u64),
-    };
-    let Some(v) = v else { stop!(c, ip, sp, t, left) };
-    push!(sp, t, v);
-    next!(c, ip.add(3), sp, l, left - 2, t)
-});
+/// `local.get a; <load>`, one handler per kind of load (`LoadOp` as `OP`).
+unsafe fn h_f_l_load<const OP: u8>(
+    c: &mut Ctx,
+    ip: *const Instr,
+    mut sp: *mut Raw,
+    l: *mut Raw,
+    left: u64,
+    mut t: Raw,
+) {
+    // SAFETY: as for every handler.
+    unsafe {
+        fused!(c, ip, sp, l, left, t, 2);
+        fields!(ip, Instr::FLLoad { a, offset, .. });
+        let addr = *l.add(a as usize) as u32;
+        let read = |n: usize| at(c, addr, offset, n);
+        // Out of bounds: the `match` runs the fused form again and traps.
+        let v = if OP == LoadOp::I32 as u8 {
+            read(4).map(|p| u32::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 4])) as u64)
+        } else if OP == LoadOp::I64 as u8 {
+            read(8).map(|p| u64::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 8])))
+        } else if OP == LoadOp::I32U8 as u8 {
+            read(1).map(|p| *p as u64)
+        } else if OP == LoadOp::I32S8 as u8 {
+            read(1).map(|p| *p as i8 as i32 as u32 as u64)
+        } else if OP == LoadOp::I32U16 as u8 {
+            read(2).map(|p| u16::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 2])) as u64)
+        } else {
+            read(2).map(|p| i16::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 2])) as i32 as u32 as u64)
+        };
+        let Some(v) = v else { stop!(c, ip, sp, t, left) };
+        push!(sp, t, v);
+        next!(c, ip.add(3), sp, l, left - 2, t)
+    }
+}
+/// `h_f_l_load` by `LoadOp`.
+static SPEC_L_LOAD: [Handler; 6] = {
+    use LoadOp::*;
+    [
+        h_f_l_load::<{ I32 as u8 }>,
+        h_f_l_load::<{ I64 as u8 }>,
+        h_f_l_load::<{ I32U8 as u8 }>,
+        h_f_l_load::<{ I32S8 as u8 }>,
+        h_f_l_load::<{ I32U16 as u8 }>,
+        h_f_l_load::<{ I32S16 as u8 }>,
+    ]
+};
 fused_op!(h_f_l_bin_s, SPEC_L_BIN, FLBin, 2, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLBin { op, b });
     next!(c, ip.add(3), sp, l, left - 2, T::eval(t, *l.add(b as usize)))
@@ -618,7 +640,10 @@ unsafe fn enter(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, t: Raw, idx: u32) -
             *top.add(k) = 0;
         }
         frames.last_mut().unwrap_unchecked().pc = ip.add(1).offset_from(c.code) as u32;
-        frames.push(Frame { code: code.clone(), pc: 0, fp: fp.offset_from(c.base) as u32, func, instance: c.inst });
+        // In place of `push`, which is not inlined; the capacity was checked above.
+        let frame = Frame { code: code.clone(), pc: 0, fp: fp.offset_from(c.base) as u32, func, instance: c.inst };
+        std::ptr::write(frames.as_mut_ptr().add(frames.len()), frame);
+        frames.set_len(frames.len() + 1);
         c.set_code(&code.instrs, handlers);
         c.switched = true;
         let sp = locals_end.sub(1);
@@ -729,9 +754,8 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
         Instr::FLocalCopy { a: 0, x: 0 } => h_f_local_copy,
         Instr::FConstSet { c: 0, x: 0 } => h_f_const_set,
         Instr::FSkip { n: 0, to: 0 } => h_f_skip,
-        Instr::FLLoad { op: LoadOp::I32, a: 0, offset: 0 } => h_f_l_load,
     }
-    // The fused forms carrying an operator: their handlers come from `specialised`.
+    // The fused forms carrying an operator or a kind of load: their handlers come from `specialised`.
     let (op, k) = (BinOp::I32Add, 0);
     let with_op = [
         Instr::FLLBin { op, a: 0, b: 0 },
@@ -750,6 +774,7 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
         Instr::FLBinTee { op, b: 0, x: 0 },
         Instr::FLLBinTee { op, a: 0, b: 0, x: 0 },
         Instr::FLCBinTee { op, a: 0, c: k, x: 0 },
+        Instr::FLLoad { op: LoadOp::I32, a: 0, offset: 0 },
     ];
     let mut i = 0;
     while i < with_op.len() {
@@ -768,7 +793,8 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
 };
 static TABLE: [Handler; 256] = BUILT.0;
 
-/// The handler of a fused form carrying an operator: the one specialised for its operator.
+/// The handler of a fused form carrying an operator (or a kind of load): the one
+/// specialised for it.
 fn specialised(i: &Instr) -> Option<Handler> {
     let (table, op) = match *i {
         Instr::FLLBin { op, .. } => (&SPEC_LL_BIN, op),
@@ -787,6 +813,7 @@ fn specialised(i: &Instr) -> Option<Handler> {
         Instr::FLBinTee { op, .. } => (&SPEC_L_BIN_TEE, op),
         Instr::FLLBinTee { op, .. } => (&SPEC_LL_BIN_TEE, op),
         Instr::FLCBinTee { op, .. } => (&SPEC_LC_BIN_TEE, op),
+        Instr::FLLoad { op, .. } => return Some(SPEC_L_LOAD[op as usize]),
         _ => return None,
     };
     Some(table[op as usize])
