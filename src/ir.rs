@@ -636,10 +636,10 @@ pub struct Code {
     pub num_locals: u32,
     /// The highest operand-stack height the body can reach.
     pub max_height: u32,
-    /// Native builds: the handler of each instruction for the threaded chain
-    /// (`exec::threaded::link`), built the first time the chain runs this code.
+    /// Native builds: each instruction with its handler, for the threaded chain
+    /// (`exec::threaded::link`), made the first time the chain runs this code.
     #[cfg(not(target_arch = "wasm32"))]
-    pub(crate) handlers: std::cell::OnceCell<Box<[crate::exec::threaded::Handler]>>,
+    pub(crate) slots: std::cell::OnceCell<Box<[crate::exec::threaded::Slot]>>,
 }
 
 const _: () = assert!(std::mem::size_of::<Instr>() <= 16);

@@ -396,8 +396,8 @@ impl Machine {
             #[cfg(not(target_arch = "wasm32"))]
             let threaded_on = store.threaded && fp + code.num_params as usize + code.num_locals as usize > 0;
             #[cfg(not(target_arch = "wasm32"))]
-            let handlers: &[threaded::Handler] =
-                if threaded_on { code.handlers.get_or_init(|| threaded::link(instrs)) } else { &[] };
+            let slots: &[threaded::Slot] =
+                if threaded_on { code.slots.get_or_init(|| threaded::link(instrs)) } else { &[] };
             loop {
                 // The instructions the threaded handlers run go through them first; they stop
                 // at any other instruction (which the `match` runs) or when the budget is out.
@@ -408,7 +408,7 @@ impl Machine {
                         None => (std::ptr::null_mut(), 0),
                     };
                     let base = stack.as_mut_ptr();
-                    let code_ptr = instrs.as_ptr();
+                    let code_ptr = slots.as_ptr();
                     let mut c = threaded::Ctx {
                         code: code_ptr,
                         mem: mem_ptr,
@@ -416,7 +416,6 @@ impl Machine {
                         ip: code_ptr,
                         sp: base,
                         left: 0,
-                        delta: 0,
                         frames: &mut self.frames,
                         store: &*store,
                         base,
@@ -426,7 +425,6 @@ impl Machine {
                         max_depth: self.limits.max_call_depth as usize,
                         switched: false,
                     };
-                    c.set_code(instrs, handlers);
                     let chunk = (*budget).min(threaded::CHAIN);
                     // SAFETY: `pc` is an instruction of this validated function, `fp` and
                     // `sp` this frame's locals and stack top, with the reserved cells above.

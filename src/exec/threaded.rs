@@ -27,17 +27,15 @@ pub(crate) const CHAIN: u64 = if cfg!(debug_assertions) { 64 } else { 4096 };
 
 /// The state the chain starts from and stops at.
 pub(crate) struct Ctx {
-    /// The function's first instruction (branch targets are indices from it).
-    pub code: *const Instr,
+    /// The function's first slot (branch targets are indices from it).
+    pub code: *const Slot,
     /// Linear memory 0 (null and 0 when there is none); it cannot grow during a chain.
     pub mem: *mut u8,
     pub mem_len: usize,
     /// Where the chain stopped: the next instruction, the stack top, the budget left.
-    pub ip: *const Instr,
+    pub ip: *const Slot,
     pub sp: *mut Raw,
     pub left: u64,
-    /// Where the handler of the instruction at `ip` is: at `(ip >> 1) + delta` (see `next!`).
-    pub delta: isize,
     /// For calls and returns inside the chain: the machine's frames, the store, the value
     /// stack's cells (`base..end`), the instance (calls to another one go to the `match`) and
     /// the call depth limit.
@@ -51,31 +49,19 @@ pub(crate) struct Ctx {
     pub switched: bool,
 }
 
-impl Ctx {
-    /// Switches to `code`, whose handlers `link` made.
-    #[inline(always)]
-    pub fn set_code(&mut self, code: &[Instr], handlers: &[Handler]) {
-        self.code = code.as_ptr();
-        // `Instr` is 16 bytes and a handler 8: the handler of `code + k` is at
-        // `(code + k) >> 1` plus this.
-        self.delta = handlers.as_ptr() as isize - (self.code as isize >> 1);
-    }
-}
-const _: () = assert!(std::mem::size_of::<Instr>() == 2 * std::mem::size_of::<Handler>());
-const _: () = assert!(std::mem::align_of::<Instr>() >= 2);
-
-/// The handler of the instruction at `ip`.
-#[inline(always)]
-unsafe fn handler_of(c: &Ctx, ip: *const Instr) -> Handler {
-    // SAFETY: `ip` is in the code `c.delta` was made for (see `Ctx::new`).
-    unsafe { *(((ip as isize >> 1) + c.delta) as *const Handler) }
+/// One instruction as the chain sees it: its handler, then the instruction (direct
+/// threading: a dispatch is one load and one jump).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slot {
+    h: Handler,
+    i: Instr,
 }
 
-/// The handler of each instruction of `code` (direct threading: the chain jumps through
-/// this array, one load per instruction). Fused forms carrying an operator get the handler
-/// specialised for it, so they dispatch once.
-pub(crate) fn link(code: &[Instr]) -> Box<[Handler]> {
-    code.iter().map(|i| specialised(i).unwrap_or(TABLE[tag(i)])).collect()
+/// The slots of `code`: each instruction with its handler. Fused forms carrying an operator
+/// get the handler specialised for it, so they dispatch once.
+pub(crate) fn link(code: &[Instr]) -> Box<[Slot]> {
+    code.iter().map(|&i| Slot { h: specialised(&i).unwrap_or(TABLE[tag(&i)]), i }).collect()
 }
 
 /// A handler's arguments: the context, the instruction, the top cell's address (`sp`), local
@@ -88,7 +74,7 @@ pub(crate) fn link(code: &[Instr]) -> Box<[Handler]> {
 /// When the frame's operand stack is empty, `sp` is the frame's last local (or the cell below
 /// the frame), which `tos` mirrors: a handler that writes a local while the stack does not
 /// move uses `set_local!`, which keeps the mirror current.
-pub(crate) type Handler = unsafe fn(&mut Ctx, *const Instr, *mut Raw, *mut Raw, u64, Raw);
+pub(crate) type Handler = unsafe fn(&mut Ctx, *const Slot, *mut Raw, *mut Raw, u64, Raw);
 
 /// The tag of an instruction: `Instr` is `repr(u8)`, so it is the first byte.
 #[inline(always)]
@@ -106,12 +92,12 @@ pub(crate) const fn tag(i: *const Instr) -> usize {
 /// linear memory 0 of the instance. The cell below the frame's operands (`sp - 1` when they
 /// are empty) must exist: the frame has a local, or a cell below it.
 #[inline(always)]
-pub(crate) unsafe fn run(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, locals: *mut Raw, left: u64) {
+pub(crate) unsafe fn run(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, locals: *mut Raw, left: u64) {
     debug_assert!(left > 0);
     // SAFETY: as the caller promises.
     unsafe {
         let sp = sp.sub(1);
-        handler_of(c, ip)(c, ip, sp, locals, left, *sp)
+        ((*ip).h)(c, ip, sp, locals, left, *sp)
     }
 }
 
@@ -138,11 +124,11 @@ macro_rules! stop {
 /// Goes on with the instruction at `ip`; `left` is the budget for it and what follows.
 macro_rules! next {
     ($c:ident, $ip:expr, $sp:expr, $l:ident, $left:expr, $t:expr) => {{
-        let (ip, sp, left, t): (*const Instr, *mut Raw, u64, Raw) = ($ip, $sp, $left, $t);
+        let (ip, sp, left, t): (*const Slot, *mut Raw, u64, Raw) = ($ip, $sp, $left, $t);
         if left == 0 {
             stop!($c, ip, sp, t, 0);
         }
-        return handler_of($c, ip)($c, ip, sp, $l, left, t);
+        return ((*ip).h)($c, ip, sp, $l, left, t);
     }};
 }
 /// Defines a handler: `$body` runs in an `unsafe` block with `c`, `ip`, `sp`, `l` (local 0),
@@ -150,7 +136,7 @@ macro_rules! next {
 macro_rules! handler {
     ($name:ident, |$c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $t:ident| $body:block) => {
         #[allow(unused_mut, unused_variables, unused_unsafe)]
-        unsafe fn $name($c: &mut Ctx, $ip: *const Instr, mut $sp: *mut Raw, $l: *mut Raw, $left: u64, mut $t: Raw) {
+        unsafe fn $name($c: &mut Ctx, $ip: *const Slot, mut $sp: *mut Raw, $l: *mut Raw, $left: u64, mut $t: Raw) {
             // SAFETY: see `run`: validation fixes every stack height and local index.
             unsafe { $body }
         }
@@ -161,7 +147,7 @@ macro_rules! fields {
     ($ip:ident, $pat:pat) => {
         // (Inside a handler's `unsafe` block.) The table calls each handler for its own
         // variant only.
-        let $pat = *$ip else { std::hint::unreachable_unchecked() };
+        let $pat = (*$ip).i else { std::hint::unreachable_unchecked() };
     };
 }
 /// Pops the top value; the one under it becomes `t`.
@@ -261,7 +247,7 @@ handler!(h_br_table, |c, ip, sp, l, left, t| {
     let i = (t as u32).min(len) as usize;
     // A return goes back to the `match`, which pops the frame (as it does for an entry
     // that is not a target, which the translator never emits).
-    let Instr::BrTableTarget(Target { pc, dk }) = *ip.add(1 + i) else { stop!(c, ip, sp, t, left) };
+    let Instr::BrTableTarget(Target { pc, dk }) = (*ip.add(1 + i)).i else { stop!(c, ip, sp, t, left) };
     if pc == RETURN_PC || !simple(dk) {
         stop!(c, ip, sp, t, left);
     }
@@ -321,13 +307,13 @@ handler!(h_f64_const, |c, ip, sp, l, left, t| {
 });
 
 /// A unary operator of `ops`, one handler per operator.
-unsafe fn h_un<T: Un>(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, l: *mut Raw, left: u64, t: Raw) {
+unsafe fn h_un<T: Un>(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, l: *mut Raw, left: u64, t: Raw) {
     // SAFETY: stack as in `run`.
     unsafe { next!(c, ip.add(1), sp, l, left - 1, T::eval(t)) }
 }
 
 /// A binary operator of `ops`, one handler per operator.
-unsafe fn h_bin<T: Bin>(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, l: *mut Raw, left: u64, t: Raw) {
+unsafe fn h_bin<T: Bin>(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, l: *mut Raw, left: u64, t: Raw) {
     // SAFETY: stack as in `run`.
     unsafe {
         let sp = sp.sub(1);
@@ -398,7 +384,7 @@ macro_rules! fused_op {
         #[allow(unused_mut, unused_variables)]
         unsafe fn $spec<$T: Bin>(
             $c: &mut Ctx,
-            $ip: *const Instr,
+            $ip: *const Slot,
             mut $sp: *mut Raw,
             $l: *mut Raw,
             $left: u64,
@@ -514,14 +500,7 @@ handler!(h_f_skip, |c, ip, sp, l, left, t| {
     next!(c, c.code.add(to as usize), sp, l, left - n, t)
 });
 /// `local.get a; <load>`, one handler per kind of load (`LoadOp` as `OP`).
-unsafe fn h_f_l_load<const OP: u8>(
-    c: &mut Ctx,
-    ip: *const Instr,
-    mut sp: *mut Raw,
-    l: *mut Raw,
-    left: u64,
-    mut t: Raw,
-) {
+unsafe fn h_f_l_load<const OP: u8>(c: &mut Ctx, ip: *const Slot, mut sp: *mut Raw, l: *mut Raw, left: u64, mut t: Raw) {
     // SAFETY: as for every handler.
     unsafe {
         fused!(c, ip, sp, l, left, t, 2);
@@ -602,13 +581,13 @@ fused_op!(h_f_lc_bin_tee_s, SPEC_LC_BIN_TEE, FLCBinTee, 4, |c, ip, sp, l, left, 
 // ---- calls and returns ---------------------------------------------------------------
 
 /// Where the chain goes on after a call or a return: instruction, top cell, local 0, top value.
-type Resume = (*const Instr, *mut Raw, *mut Raw, Raw);
+type Resume = (*const Slot, *mut Raw, *mut Raw, Raw);
 
 /// Calls function `idx` of the instance as the `match` would (`Machine::call`), if it is a
 /// wasm function of the same instance whose code and handlers are ready, the depth limit
 /// and the stack leave room, and no allocation is needed; else `None`, nothing changed.
 #[inline(always)]
-unsafe fn enter(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, t: Raw, idx: u32) -> Option<Resume> {
+unsafe fn enter(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, t: Raw, idx: u32) -> Option<Resume> {
     // SAFETY: `c` describes the running frame (see `run`); validation checked `idx`.
     unsafe {
         let store = &*c.store;
@@ -620,7 +599,7 @@ unsafe fn enter(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, t: Raw, idx: u32) -
             return None;
         }
         let Some(Ok(code)) = module.bodies.get_unchecked(*def as usize).code.get() else { return None };
-        let handlers = code.handlers.get()?;
+        let slots = code.slots.get()?;
         let frames = &mut *c.frames;
         if frames.len() >= c.max_depth || frames.len() == frames.capacity() {
             return None;
@@ -644,7 +623,7 @@ unsafe fn enter(c: &mut Ctx, ip: *const Instr, sp: *mut Raw, t: Raw, idx: u32) -
         let frame = Frame { code: code.clone(), pc: 0, fp: fp.offset_from(c.base) as u32, func, instance: c.inst };
         std::ptr::write(frames.as_mut_ptr().add(frames.len()), frame);
         frames.set_len(frames.len() + 1);
-        c.set_code(&code.instrs, handlers);
+        c.code = slots.as_ptr();
         c.switched = true;
         let sp = locals_end.sub(1);
         Some((c.code, sp, fp, *sp))
@@ -667,7 +646,7 @@ unsafe fn leave(c: &mut Ctx, l: *mut Raw, t: Raw) -> Option<Resume> {
         let caller = frames.get_unchecked(n - 2);
         // The caller's code lives as long as its module (see `Machine::execute`).
         let code: &Code = &*std::rc::Rc::as_ptr(&caller.code);
-        let handlers = code.handlers.get()?;
+        let slots = code.slots.get()?;
         let floor = caller.fp as usize + (code.num_params + code.num_locals) as usize;
         if caller.instance != c.inst || floor == 0 {
             return None;
@@ -683,7 +662,7 @@ unsafe fn leave(c: &mut Ctx, l: *mut Raw, t: Raw) -> Option<Resume> {
         };
         let (pc, fp) = (caller.pc as usize, caller.fp as usize);
         frames.pop();
-        c.set_code(&code.instrs, handlers);
+        c.code = slots.as_ptr();
         c.switched = true;
         Some((c.code.add(pc), sp, c.base.add(fp), t))
     }

@@ -132,7 +132,7 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         num_locals,
         max_height,
         #[cfg(not(target_arch = "wasm32"))]
-        handlers: Default::default(),
+        slots: Default::default(),
     };
     fuse::fuse(&mut code);
     Ok(code)
