@@ -219,6 +219,25 @@ pub enum Instr {
         a: u32,
         offset: u32,
     },
+    /// `i32.const c; <load> offset` (2): a load from a fixed address.
+    FCLoad {
+        op: LoadOp,
+        c: i32,
+        offset: u32,
+    },
+    /// `local.get a; i32.const c; i32.add; <load> offset` (4)
+    FLCAddLoad {
+        op: LoadOp,
+        a: u32,
+        c: i32,
+        offset: u32,
+    },
+    /// `local.get b; cmp; br_if` (3): the stack's top value compared with local `b`.
+    FLCmpBrIf {
+        op: BinOp,
+        b: u32,
+        target: u32,
+    },
     /// `local.get b; op` (2): the stack's top value op local `b`.
     FLBin {
         op: BinOp,
@@ -601,13 +620,15 @@ impl Instr {
             | Instr::FLCBin { .. }
             | Instr::FLBinSet { .. }
             | Instr::FLBinTee { .. }
+            | Instr::FLCmpBrIf { .. }
             | Instr::FCCmpBrIf { .. } => 3,
             Instr::FLLBinSet { .. }
             | Instr::FLCBinSet { .. }
             | Instr::FLLCmpBrIf { .. }
             | Instr::FLCCmpBrIf { .. }
             | Instr::FLLBinTee { .. }
-            | Instr::FLCBinTee { .. } => 4,
+            | Instr::FLCBinTee { .. }
+            | Instr::FLCAddLoad { .. } => 4,
             Instr::FCBin { .. }
             | Instr::FBinSet { .. }
             | Instr::FCmpBrIf { .. }
@@ -616,6 +637,7 @@ impl Instr {
             | Instr::FLocalCopy { .. }
             | Instr::FConstSet { .. }
             | Instr::FLLoad { .. }
+            | Instr::FCLoad { .. }
             | Instr::FLBin { .. }
             | Instr::FBinTee { .. } => 2,
             _ => return None,

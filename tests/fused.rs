@@ -15,7 +15,10 @@ const WAT: &str = r#"(module (memory 1)
     (local.set $x (i32.add (local.get $a) (local.get $b)))
     (block $out
       (br_if $out (i32.lt_s (local.get $a) (local.get $b)))
-      (local.set $x (i32.sub (local.get $x) (local.get $b))))
+      (local.set $x (i32.sub (local.get $x) (local.get $b)))
+      ;; local.get b; cmp; br_if
+      (br_if $out (i32.gt_u (i32.mul (local.get $x) (local.get $x)) (local.get $b)))
+      (local.set $x (i32.add (local.get $x) (i32.const 9))))
     (i32.xor (local.get $x) (local.get $a)))
   ;; local.get a; i32.const c; op (i32 and i64)  /  ... ; local.set x  /  cmp; br_if
   (func (export "lc") (param $n i32) (result i64) (local $i i32) (local $acc i64) (local $w i64)
@@ -47,6 +50,17 @@ const WAT: &str = r#"(module (memory 1)
       (i64.extend_i32_s (i32.add
         (i32.add (i32.load8_s offset=8 (local.get $p)) (i32.load8_u offset=9 (local.get $p)))
         (i32.add (i32.load16_s offset=8 (local.get $p)) (i32.load16_u offset=2 (local.get $p)))))))
+  ;; i32.const c; <load>  /  local.get a; i32.const c; i32.add; <load> (the sum wraps for p < 0)
+  (func (export "addr") (param $p i32) (result i64)
+    (i64.add
+      (i64.add (i64.load offset=1 (i32.const 2)) (i64.extend_i32_u (i32.load8_u (i32.const 9))))
+      (i64.extend_i32_s (i32.add
+        (i32.load offset=1 (i32.add (local.get $p) (i32.const 3)))
+        (i32.load16_s (i32.add (local.get $p) (i32.const -2)))))))
+  (func (export "cload") (param $p i32) (result i32)
+    (if (result i32) (local.get $p)
+      (then (i32.load offset=3 (i32.const 65530)))
+      (else (i32.load16_u offset=1 (i32.const 65534)))))
   ;; markers / local.get b; op (the stack's value op a local) / ...; local.tee / floats, rotations
   (func (export "more") (param $a i32) (param $b i32) (param $f f64) (result f64)
     (local $x i32) (local $y i32) (local $g f64)
@@ -63,9 +77,10 @@ const WAT: &str = r#"(module (memory 1)
     (f64.add (local.get $g) (f64.convert_i32_u (i32.add (local.get $x) (local.get $y)))))
 )"#;
 
-fn store_with_slice(slice: u64) -> (Store, wasmscope::InstanceId) {
+fn store_with_slice(slice: u64, threaded: bool) -> (Store, wasmscope::InstanceId) {
     let mut store = Store::new(Limits::default());
     store.run_slice = slice;
+    store.threaded = threaded;
     let i = store.instantiate(Rc::new(Module::new(WAT.as_bytes()).unwrap())).unwrap();
     (store, i)
 }
@@ -84,6 +99,12 @@ fn calls() -> Vec<(&'static str, Vec<Value>)> {
     for p in [0, 100, 65530, 65535, -1] {
         v.push(("loads", vec![Value::I32(p)]));
     }
+    for p in [0, 2, 100, 65530, 65532, -1, -3, i32::MIN] {
+        v.push(("addr", vec![Value::I32(p)]));
+    }
+    for p in [0, 1] {
+        v.push(("cload", vec![Value::I32(p)]));
+    }
     for (a, b, f) in [(1, 2, 0.5), (-7, 33, -0.0), (12345, -1, f64::NAN), (0, 0, f64::INFINITY), (3, 5, -1e300)] {
         v.push(("more", vec![Value::I32(a), Value::I32(b), Value::F64(f)]));
     }
@@ -93,20 +114,25 @@ fn calls() -> Vec<(&'static str, Vec<Value>)> {
 #[test]
 fn same_results_at_every_slice_size() {
     for (func, args) in calls() {
-        let (mut reference_store, i) = store_with_slice(u64::MAX);
+        let (mut reference_store, i) = store_with_slice(u64::MAX, true);
         let reference = reference_store.invoke(i, func, &args);
-        for slice in 1..=6 {
-            let (mut store, i) = store_with_slice(slice);
+        // The `match` alone (as in wasm32 builds) as well as with the threaded handlers.
+        for (slice, threaded) in (1..=6).chain([u64::MAX]).flat_map(|s| [(s, true), (s, false)]) {
+            let (mut store, i) = store_with_slice(slice, threaded);
             let got = store.invoke(i, func, &args);
             match (&reference, &got) {
                 (Ok(a), Ok(b)) => assert!(
                     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.bits_eq(y)),
-                    "{func}{args:?} slice {slice}: {a:?} vs {b:?}"
+                    "{func}{args:?} slice {slice} threaded {threaded}: {a:?} vs {b:?}"
                 ),
                 (Err(Error::Trap(a)), Err(Error::Trap(b))) => {
-                    assert_eq!((a.code, a.offset), (b.code, b.offset), "{func}{args:?} slice {slice}")
+                    assert_eq!(
+                        (a.code, a.offset),
+                        (b.code, b.offset),
+                        "{func}{args:?} slice {slice} threaded {threaded}"
+                    )
                 }
-                _ => panic!("{func}{args:?} slice {slice}: {reference:?} vs {got:?}"),
+                _ => panic!("{func}{args:?} slice {slice} threaded {threaded}: {reference:?} vs {got:?}"),
             }
         }
     }
@@ -145,7 +171,7 @@ fn stepping_counts_every_original_instruction() {
 fn the_functions_above_really_contain_every_fused_form() {
     let m = Module::new(WAT.as_bytes()).unwrap();
     let mut seen = std::collections::BTreeSet::new();
-    for def in 0..5 {
+    for def in 0..7 {
         let code = wasmscope::translate::translate(&m, def).unwrap();
         for i in &code.instrs {
             if i.fused_len().is_some() {
@@ -170,6 +196,9 @@ fn the_functions_above_really_contain_every_fused_form() {
         "FLocalCopy",
         "FConstSet",
         "FLLoad",
+        "FCLoad",
+        "FLCAddLoad",
+        "FLCmpBrIf",
         "FLBin",
         "FBinTee",
         "FLBinSet",

@@ -377,6 +377,31 @@ impl Machine {
                     push!(v);
                 }};
             }
+            // A fused form ending in a load from `addr`: pushes the value and skips its `$n`
+            // originals; out of bounds, the state is as if all but the load had run, and the
+            // load traps.
+            macro_rules! fused_load {
+                ($op:expr, $addr:expr, $offset:expr, $n:expr) => {{
+                    let (addr, offset): (u32, u32) = ($addr, $offset);
+                    let m = &store.memories[mem];
+                    let v = match $op {
+                        LoadOp::I32 => m.load::<4>(addr, offset).map(|b| u32::from_le_bytes(b) as u64),
+                        LoadOp::I64 => m.load::<8>(addr, offset).map(u64::from_le_bytes),
+                        LoadOp::I32U8 => m.load::<1>(addr, offset).map(|b| b[0] as u64),
+                        LoadOp::I32S8 => m.load::<1>(addr, offset).map(|b| b[0] as i8 as i32 as u32 as u64),
+                        LoadOp::I32U16 => m.load::<2>(addr, offset).map(|b| u16::from_le_bytes(b) as u64),
+                        LoadOp::I32S16 => m.load::<2>(addr, offset).map(|b| i16::from_le_bytes(b) as i32 as u32 as u64),
+                    };
+                    pc += $n;
+                    match v {
+                        Ok(v) => push!(v),
+                        Err(c) => {
+                            push!(addr as u64);
+                            trap!(c)
+                        }
+                    }
+                }};
+            }
             macro_rules! return_ {
                 () => {{
                     let n = code.num_results as usize;
@@ -790,30 +815,22 @@ impl Machine {
                     }
                     Instr::FLLoad { op, a, offset } => {
                         fused!(2);
-                        let addr = cell!(fp + a as usize) as u32;
-                        let m = &store.memories[mem];
-                        let v = match op {
-                            LoadOp::I32 => m.load::<4>(addr, offset).map(|b| u32::from_le_bytes(b) as u64),
-                            LoadOp::I64 => m.load::<8>(addr, offset).map(u64::from_le_bytes),
-                            LoadOp::I32U8 => m.load::<1>(addr, offset).map(|b| b[0] as u64),
-                            LoadOp::I32S8 => m.load::<1>(addr, offset).map(|b| b[0] as i8 as i32 as u32 as u64),
-                            LoadOp::I32U16 => m.load::<2>(addr, offset).map(|b| u16::from_le_bytes(b) as u64),
-                            LoadOp::I32S16 => {
-                                m.load::<2>(addr, offset).map(|b| i16::from_le_bytes(b) as i32 as u32 as u64)
-                            }
-                        };
-                        match v {
-                            Ok(v) => {
-                                push!(v);
-                                pc += 2;
-                            }
-                            Err(c) => {
-                                // As if `local.get` had run: the address is on the stack and
-                                // the load is the trapping instruction.
-                                push!(addr as u64);
-                                pc += 2;
-                                trap!(c)
-                            }
+                        fused_load!(op, cell!(fp + a as usize) as u32, offset, 2);
+                    }
+                    Instr::FCLoad { op, c, offset } => {
+                        fused!(2);
+                        fused_load!(op, c as u32, offset, 2);
+                    }
+                    Instr::FLCAddLoad { op, a, c, offset } => {
+                        fused!(4);
+                        fused_load!(op, (cell!(fp + a as usize) as u32).wrapping_add(c as u32), offset, 4);
+                    }
+                    Instr::FLCmpBrIf { op, b, target } => {
+                        fused!(3);
+                        if op.eval(pop!(), cell!(fp + b as usize)) as u32 != 0 {
+                            pc = target as usize;
+                        } else {
+                            pc += 3;
                         }
                     }
 

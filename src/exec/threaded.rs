@@ -499,16 +499,13 @@ handler!(h_f_skip, |c, ip, sp, l, left, t| {
     fused!(c, ip, sp, l, left, t, n);
     next!(c, c.code.add(to as usize), sp, l, left - n, t)
 });
-/// `local.get a; <load>`, one handler per kind of load (`LoadOp` as `OP`).
-unsafe fn h_f_l_load<const OP: u8>(c: &mut Ctx, ip: *const Slot, mut sp: *mut Raw, l: *mut Raw, left: u64, mut t: Raw) {
-    // SAFETY: as for every handler.
+/// A load of kind `OP` (a `LoadOp`) from `addr + offset`, if in bounds.
+#[inline(always)]
+unsafe fn load_op<const OP: u8>(c: &Ctx, addr: u32, offset: u32) -> Option<u64> {
+    // SAFETY: `at` checks the bounds.
     unsafe {
-        fused!(c, ip, sp, l, left, t, 2);
-        fields!(ip, Instr::FLLoad { a, offset, .. });
-        let addr = *l.add(a as usize) as u32;
         let read = |n: usize| at(c, addr, offset, n);
-        // Out of bounds: the `match` runs the fused form again and traps.
-        let v = if OP == LoadOp::I32 as u8 {
+        if OP == LoadOp::I32 as u8 {
             read(4).map(|p| u32::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 4])) as u64)
         } else if OP == LoadOp::I64 as u8 {
             read(8).map(|p| u64::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 8])))
@@ -520,24 +517,79 @@ unsafe fn h_f_l_load<const OP: u8>(c: &mut Ctx, ip: *const Slot, mut sp: *mut Ra
             read(2).map(|p| u16::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 2])) as u64)
         } else {
             read(2).map(|p| i16::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 2])) as i32 as u32 as u64)
-        };
-        let Some(v) = v else { stop!(c, ip, sp, t, left) };
-        push!(sp, t, v);
-        next!(c, ip.add(3), sp, l, left - 2, t)
+        }
     }
 }
-/// `h_f_l_load` by `LoadOp`.
-static SPEC_L_LOAD: [Handler; 6] = {
-    use LoadOp::*;
-    [
-        h_f_l_load::<{ I32 as u8 }>,
-        h_f_l_load::<{ I64 as u8 }>,
-        h_f_l_load::<{ I32U8 as u8 }>,
-        h_f_l_load::<{ I32S8 as u8 }>,
-        h_f_l_load::<{ I32U16 as u8 }>,
-        h_f_l_load::<{ I32S16 as u8 }>,
-    ]
-};
+/// A fused form of `$n` originals ending in a load, one handler per kind of load (`LoadOp`
+/// as `OP`): `$addr` computes the address from the instruction's fields; out of bounds, the
+/// `match` runs the fused form again and traps.
+macro_rules! fused_load {
+    ($name:ident, $table:ident, $n:expr, |$ip:ident, $l:ident| $addr:expr, $offset:ident) => {
+        unsafe fn $name<const OP: u8>(
+            c: &mut Ctx,
+            $ip: *const Slot,
+            mut sp: *mut Raw,
+            $l: *mut Raw,
+            left: u64,
+            mut t: Raw,
+        ) {
+            // SAFETY: as for every handler.
+            unsafe {
+                fused!(c, $ip, sp, $l, left, t, $n);
+                let (addr, $offset): (u32, u32) = $addr;
+                let Some(v) = load_op::<OP>(c, addr, $offset) else { stop!(c, $ip, sp, t, left) };
+                push!(sp, t, v);
+                next!(c, $ip.add($n + 1), sp, $l, left - $n, t)
+            }
+        }
+        static $table: [Handler; 6] = {
+            use LoadOp::*;
+            [
+                $name::<{ I32 as u8 }>,
+                $name::<{ I64 as u8 }>,
+                $name::<{ I32U8 as u8 }>,
+                $name::<{ I32S8 as u8 }>,
+                $name::<{ I32U16 as u8 }>,
+                $name::<{ I32S16 as u8 }>,
+            ]
+        };
+    };
+}
+fused_load!(
+    h_f_l_load,
+    SPEC_L_LOAD,
+    2,
+    |ip, l| {
+        fields!(ip, Instr::FLLoad { a, offset, .. });
+        (*l.add(a as usize) as u32, offset)
+    },
+    offset
+);
+fused_load!(
+    h_f_c_load,
+    SPEC_C_LOAD,
+    2,
+    |ip, l| {
+        fields!(ip, Instr::FCLoad { c: k, offset, .. });
+        (k as u32, offset)
+    },
+    offset
+);
+fused_load!(
+    h_f_lc_add_load,
+    SPEC_LC_ADD_LOAD,
+    4,
+    |ip, l| {
+        fields!(ip, Instr::FLCAddLoad { a, c: k, offset, .. });
+        ((*l.add(a as usize) as u32).wrapping_add(k as u32), offset)
+    },
+    offset
+);
+fused_op!(h_f_l_cmp_br_if_s, SPEC_L_CMP_BR_IF, FLCmpBrIf, 3, |c, ip, sp, l, left, t, T| {
+    fields!(ip, Instr::FLCmpBrIf { op, b, target });
+    let a = pop!(sp, t);
+    branch_if!(c, ip, sp, l, left, t, T::eval(a, *l.add(b as usize)) as u32 != 0, target, 3)
+});
 fused_op!(h_f_l_bin_s, SPEC_L_BIN, FLBin, 2, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLBin { op, b });
     next!(c, ip.add(3), sp, l, left - 2, T::eval(t, *l.add(b as usize)))
@@ -754,6 +806,9 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
         Instr::FLLBinTee { op, a: 0, b: 0, x: 0 },
         Instr::FLCBinTee { op, a: 0, c: k, x: 0 },
         Instr::FLLoad { op: LoadOp::I32, a: 0, offset: 0 },
+        Instr::FCLoad { op: LoadOp::I32, c: 0, offset: 0 },
+        Instr::FLCAddLoad { op: LoadOp::I32, a: 0, c: 0, offset: 0 },
+        Instr::FLCmpBrIf { op, b: 0, target: 0 },
     ];
     let mut i = 0;
     while i < with_op.len() {
@@ -792,7 +847,10 @@ fn specialised(i: &Instr) -> Option<Handler> {
         Instr::FLBinTee { op, .. } => (&SPEC_L_BIN_TEE, op),
         Instr::FLLBinTee { op, .. } => (&SPEC_LL_BIN_TEE, op),
         Instr::FLCBinTee { op, .. } => (&SPEC_LC_BIN_TEE, op),
+        Instr::FLCmpBrIf { op, .. } => (&SPEC_L_CMP_BR_IF, op),
         Instr::FLLoad { op, .. } => return Some(SPEC_L_LOAD[op as usize]),
+        Instr::FCLoad { op, .. } => return Some(SPEC_C_LOAD[op as usize]),
+        Instr::FLCAddLoad { op, .. } => return Some(SPEC_LC_ADD_LOAD[op as usize]),
         _ => return None,
     };
     Some(table[op as usize])

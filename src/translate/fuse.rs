@@ -49,6 +49,12 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
                         return Some(Instr::FLLBin { op, a, b });
                     }
                 }
+                Instr::I32Const(c)
+                    if at(2) == Some(Instr::I32Add)
+                        && let Some((op, offset)) = at(3).as_ref().and_then(LoadOp::of) =>
+                {
+                    return Some(Instr::FLCAddLoad { op, a, c, offset });
+                }
                 Instr::I32Const(_) | Instr::I64Const(_) => {
                     if let Some(op) = bin(2)
                         && let Some(c) = const32(1, op)
@@ -78,6 +84,11 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
                     // `local.get b; op`: the value under it is the left operand.
                     if let Some(op) = BinOp::of(next) {
                         let b = a;
+                        if op.is_compare()
+                            && let Some(target) = plain_br_if(2)
+                        {
+                            return Some(Instr::FLCmpBrIf { op, b, target });
+                        }
                         if let Some(x) = local_set(2) {
                             return Some(Instr::FLBinSet { op, b, x });
                         }
@@ -89,6 +100,9 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
                 }
             }
             None
+        }
+        Instr::I32Const(c) if let Some((op, offset)) = at(1).as_ref().and_then(LoadOp::of) => {
+            Some(Instr::FCLoad { op, c, offset })
         }
         Instr::I32Const(_) | Instr::I64Const(_) => {
             if let Some(Instr::LocalSet(x)) = at(1)
@@ -206,6 +220,7 @@ pub fn fuse(code: &mut Code) {
             Instr::FLLCmpBrIf { target, .. }
             | Instr::FLCCmpBrIf { target, .. }
             | Instr::FCmpBrIf { target, .. }
+            | Instr::FLCmpBrIf { target, .. }
             | Instr::FCCmpBrIf { target, .. }
             | Instr::FEqzBrIf { target }
             | Instr::FLocalBrIf { target, .. } => remap(target),
