@@ -113,13 +113,20 @@ pub(crate) fn handles(ip: *const Instr) -> bool {
 /// writing the top value back to its cell.
 macro_rules! stop {
     ($c:ident, $ip:expr, $sp:expr, $t:expr, $left:expr) => {{
-        let sp: *mut Raw = $sp;
-        *sp = $t;
-        $c.ip = $ip;
-        $c.sp = sp.add(1);
-        $c.left = $left;
-        return;
+        return finish($c, $ip, $sp, $t, $left);
     }};
+}
+/// The end of a chain, out of line: the handlers' own paths then run straight through to
+/// their dispatch, with no taken branch but the jump to the next handler.
+#[cold]
+#[inline(never)]
+unsafe fn finish(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, t: Raw, left: u64) {
+    // SAFETY: `sp` is the top value's cell (see `Handler`).
+    unsafe { *sp = t };
+    c.ip = ip;
+    // SAFETY: the cell above it exists (`push_frame` reserved it).
+    c.sp = unsafe { sp.add(1) };
+    c.left = left;
 }
 /// Goes on with the instruction at `ip`; `left` is the budget for it and what follows.
 macro_rules! next {
@@ -184,9 +191,17 @@ macro_rules! set_local {
 macro_rules! fused {
     ($c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $t:ident, $n:expr) => {
         if $left < $n {
-            next!($c, $ip.add(1), $sp, $l, $left, $t);
+            return fall_through($c, $ip, $sp, $l, $left, $t);
         }
     };
+}
+/// A fused form the budget does not cover goes on with its first original (out of line, as
+/// `finish`).
+#[cold]
+#[inline(never)]
+unsafe fn fall_through(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, l: *mut Raw, left: u64, t: Raw) {
+    // SAFETY: the originals follow the fused form.
+    unsafe { next!(c, ip.add(1), sp, l, left, t) }
 }
 
 handler!(h_stop, |c, ip, sp, l, left, t| { stop!(c, ip, sp, t, left) });
@@ -222,24 +237,30 @@ unsafe fn branch_stack(sp: *mut Raw, t: Raw, dk: DropKeep) -> (*mut Raw, Raw) {
 fn simple(dk: DropKeep) -> bool {
     dk.keep <= 1 || dk.drop == 0
 }
+// `link` gives a branch whose stack `simple` rejects to the `match` (`h_stop`), and one that
+// drops nothing the `_plain` handler.
 handler!(h_br, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::Br(Target { pc, dk }));
-    if !simple(dk) {
-        stop!(c, ip, sp, t, left);
-    }
     let (sp, t) = branch_stack(sp, t, dk);
+    next!(c, c.code.add(pc as usize), sp, l, left - 1, t)
+});
+handler!(h_br_plain, |c, ip, sp, l, left, t| {
+    fields!(ip, Instr::Br(Target { pc, .. }));
     next!(c, c.code.add(pc as usize), sp, l, left - 1, t)
 });
 handler!(h_br_if, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::BrIf(Target { pc, dk }));
-    if !simple(dk) {
-        stop!(c, ip, sp, t, left);
-    }
     if pop!(sp, t) as u32 != 0 {
         let (sp, t) = branch_stack(sp, t, dk);
         next!(c, c.code.add(pc as usize), sp, l, left - 1, t)
     }
     next!(c, ip.add(1), sp, l, left - 1, t)
+});
+handler!(h_br_if_plain, |c, ip, sp, l, left, t| {
+    fields!(ip, Instr::BrIf(Target { pc, .. }));
+    let cond = pop!(sp, t) as u32;
+    let ip = if cond != 0 { c.code.add(pc as usize) } else { ip.add(1) };
+    next!(c, ip, sp, l, left - 1, t)
 });
 
 handler!(h_br_table, |c, ip, sp, l, left, t| {
@@ -827,8 +848,8 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
 };
 static TABLE: [Handler; 256] = BUILT.0;
 
-/// The handler of a fused form carrying an operator (or a kind of load): the one
-/// specialised for it.
+/// The handler of a fused form carrying an operator (or a kind of load), or of a branch: the
+/// one specialised for it.
 fn specialised(i: &Instr) -> Option<Handler> {
     let (table, op) = match *i {
         Instr::FLLBin { op, .. } => (&SPEC_LL_BIN, op),
@@ -851,6 +872,16 @@ fn specialised(i: &Instr) -> Option<Handler> {
         Instr::FLLoad { op, .. } => return Some(SPEC_L_LOAD[op as usize]),
         Instr::FCLoad { op, .. } => return Some(SPEC_C_LOAD[op as usize]),
         Instr::FLCAddLoad { op, .. } => return Some(SPEC_LC_ADD_LOAD[op as usize]),
+        Instr::Br(Target { dk, .. }) | Instr::BrIf(Target { dk, .. }) => {
+            let br = matches!(i, Instr::Br(_));
+            return Some(match (simple(dk), dk.drop == 0, br) {
+                (false, _, _) => h_stop,
+                (true, true, true) => h_br_plain,
+                (true, true, false) => h_br_if_plain,
+                (true, false, true) => h_br,
+                (true, false, false) => h_br_if,
+            });
+        }
         _ => return None,
     };
     Some(table[op as usize])
