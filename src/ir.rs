@@ -232,6 +232,24 @@ pub enum Instr {
         c: i32,
         offset: u32,
     },
+    /// `local.get v; <store> offset` (2): local `v` stored at the stack's top address.
+    FLStore {
+        op: StoreOp,
+        v: u32,
+        offset: u32,
+    },
+    /// `i32.const c; <store> offset` (2), also `i64.const` with a value that fits in i32.
+    FCStore {
+        op: StoreOp,
+        c: i32,
+        offset: u32,
+    },
+    /// `op; <store> offset` (2)
+    FBinStore {
+        op: BinOp,
+        sop: StoreOp,
+        offset: u32,
+    },
     /// `local.get b; cmp; br_if` (3): the stack's top value compared with local `b`.
     FLCmpBrIf {
         op: BinOp,
@@ -597,6 +615,28 @@ pub enum LoadOp {
     I32S16,
 }
 
+/// The stores that fused instructions carry, by width (the value's low bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum StoreOp {
+    B1,
+    B2,
+    B4,
+    B8,
+}
+
+impl StoreOp {
+    pub fn of(i: &Instr) -> Option<(StoreOp, u32)> {
+        Some(match *i {
+            Instr::I32Store8(o) | Instr::I64Store8(o) => (StoreOp::B1, o),
+            Instr::I32Store16(o) | Instr::I64Store16(o) => (StoreOp::B2, o),
+            Instr::I32Store(o) | Instr::F32Store(o) | Instr::I64Store32(o) => (StoreOp::B4, o),
+            Instr::I64Store(o) | Instr::F64Store(o) => (StoreOp::B8, o),
+            _ => return None,
+        })
+    }
+}
+
 impl LoadOp {
     pub fn of(i: &Instr) -> Option<(LoadOp, u32)> {
         Some(match *i {
@@ -638,6 +678,9 @@ impl Instr {
             | Instr::FConstSet { .. }
             | Instr::FLLoad { .. }
             | Instr::FCLoad { .. }
+            | Instr::FLStore { .. }
+            | Instr::FCStore { .. }
+            | Instr::FBinStore { .. }
             | Instr::FLBin { .. }
             | Instr::FBinTee { .. } => 2,
             _ => return None,

@@ -57,6 +57,18 @@ const WAT: &str = r#"(module (memory 1)
       (i64.extend_i32_s (i32.add
         (i32.load offset=1 (i32.add (local.get $p) (i32.const 3)))
         (i32.load16_s (i32.add (local.get $p) (i32.const -2)))))))
+  ;; local.get v; <store>  /  i32.const c; <store>  /  op; <store>: every width, and traps
+  (func (export "stores") (param $p i32) (param $v i64) (result i64) (local $w i32)
+    (local.set $w (i32.wrap_i64 (local.get $v)))
+    (i32.store8 offset=1 (local.get $p) (local.get $w))
+    (i64.store16 offset=2 (local.get $p) (local.get $v))
+    (i32.store offset=4 (local.get $p) (i32.const -7))
+    (i64.store8 offset=3 (local.get $p) (i64.const 300))
+    (i64.store offset=8 (local.get $p)
+      (i64.sub (i64.load (local.get $p)) (i64.load offset=8 (local.get $p))))
+    (f32.store offset=16 (local.get $p)
+      (f32.sub (f32.load offset=4 (local.get $p)) (f32.load offset=6 (local.get $p))))
+    (i64.add (i64.load (local.get $p)) (i64.load offset=9 (local.get $p))))
   (func (export "cload") (param $p i32) (result i32)
     (if (result i32) (local.get $p)
       (then (i32.load offset=3 (i32.const 65530)))
@@ -104,6 +116,9 @@ fn calls() -> Vec<(&'static str, Vec<Value>)> {
     }
     for p in [0, 1] {
         v.push(("cload", vec![Value::I32(p)]));
+    }
+    for p in [0, 5, 1000, 65520, 65530, 65534, -2] {
+        v.push(("stores", vec![Value::I32(p), Value::I64(0x1234_5678_9abc_def0)]));
     }
     for (a, b, f) in [(1, 2, 0.5), (-7, 33, -0.0), (12345, -1, f64::NAN), (0, 0, f64::INFINITY), (3, 5, -1e300)] {
         v.push(("more", vec![Value::I32(a), Value::I32(b), Value::F64(f)]));
@@ -171,7 +186,7 @@ fn stepping_counts_every_original_instruction() {
 fn the_functions_above_really_contain_every_fused_form() {
     let m = Module::new(WAT.as_bytes()).unwrap();
     let mut seen = std::collections::BTreeSet::new();
-    for def in 0..7 {
+    for def in 0..8 {
         let code = wasmscope::translate::translate(&m, def).unwrap();
         for i in &code.instrs {
             if i.fused_len().is_some() {
@@ -199,6 +214,9 @@ fn the_functions_above_really_contain_every_fused_form() {
         "FCLoad",
         "FLCAddLoad",
         "FLCmpBrIf",
+        "FLStore",
+        "FCStore",
+        "FBinStore",
         "FLBin",
         "FBinTee",
         "FLBinSet",

@@ -8,7 +8,7 @@ pub mod stack;
 pub(crate) mod threaded;
 
 use crate::error::{Error, Result};
-use crate::ir::{Code, DropKeep, Instr, LoadOp, RETURN_PC, Target};
+use crate::ir::{Code, DropKeep, Instr, LoadOp, RETURN_PC, StoreOp, Target};
 use crate::runtime::{Caller, FuncKind, Limits, Store};
 use crate::trap::{Trap, TrapCode};
 use crate::value::{Raw, ValType, Value};
@@ -400,6 +400,20 @@ impl Machine {
                             trap!(c)
                         }
                     }
+                }};
+            }
+            // A fused form ending in a store of `$v`'s low bytes at `addr` (the originals before
+            // the store have run; `pc` is past them).
+            macro_rules! fused_store {
+                ($op:expr, $addr:expr, $offset:expr, $v:expr) => {{
+                    let (addr, offset, v): (u32, u32, Raw) = ($addr, $offset, $v);
+                    let m = &mut store.memories[mem];
+                    tri!(match $op {
+                        StoreOp::B1 => m.store(addr, offset, [v as u8]),
+                        StoreOp::B2 => m.store(addr, offset, (v as u16).to_le_bytes()),
+                        StoreOp::B4 => m.store(addr, offset, (v as u32).to_le_bytes()),
+                        StoreOp::B8 => m.store(addr, offset, v.to_le_bytes()),
+                    })
                 }};
             }
             macro_rules! return_ {
@@ -824,6 +838,26 @@ impl Machine {
                     Instr::FLCAddLoad { op, a, c, offset } => {
                         fused!(4);
                         fused_load!(op, (cell!(fp + a as usize) as u32).wrapping_add(c as u32), offset, 4);
+                    }
+                    Instr::FLStore { op, v, offset } => {
+                        fused!(2);
+                        let addr = pop!() as u32;
+                        pc += 2;
+                        fused_store!(op, addr, offset, cell!(fp + v as usize))
+                    }
+                    Instr::FCStore { op, c, offset } => {
+                        fused!(2);
+                        let addr = pop!() as u32;
+                        pc += 2;
+                        fused_store!(op, addr, offset, c as i64 as u64)
+                    }
+                    Instr::FBinStore { op, sop, offset } => {
+                        fused!(2);
+                        let b = pop!();
+                        let a = pop!();
+                        let addr = pop!() as u32;
+                        pc += 2;
+                        fused_store!(sop, addr, offset, op.eval(a, b))
                     }
                     Instr::FLCmpBrIf { op, b, target } => {
                         fused!(3);

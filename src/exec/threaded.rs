@@ -18,7 +18,7 @@
 use super::Frame;
 use super::ops::{self, Bin, Un};
 use crate::ir::Code;
-use crate::ir::{BinOp, DropKeep, Instr, LoadOp, RETURN_PC, Target, binop_names};
+use crate::ir::{BinOp, DropKeep, Instr, LoadOp, RETURN_PC, StoreOp, Target, binop_names};
 use crate::runtime::{FuncKind, Store};
 use crate::value::Raw;
 
@@ -606,6 +606,102 @@ fused_load!(
     },
     offset
 );
+/// A store of kind `OP` (a `StoreOp`: `v`'s low bytes) at `addr + offset`; false out of bounds.
+#[inline(always)]
+unsafe fn store_op<const OP: u8>(c: &Ctx, addr: u32, offset: u32, v: u64) -> bool {
+    // SAFETY: `at` checks the bounds.
+    unsafe {
+        macro_rules! put {
+            ($n:literal, $bytes:expr) => {
+                match at(c, addr, offset, $n) {
+                    Some(p) => {
+                        std::ptr::write_unaligned(p as *mut [u8; $n], $bytes);
+                        true
+                    }
+                    None => false,
+                }
+            };
+        }
+        if OP == StoreOp::B1 as u8 {
+            put!(1, [v as u8])
+        } else if OP == StoreOp::B2 as u8 {
+            put!(2, (v as u16).to_le_bytes())
+        } else if OP == StoreOp::B4 as u8 {
+            put!(4, (v as u32).to_le_bytes())
+        } else {
+            put!(8, v.to_le_bytes())
+        }
+    }
+}
+/// `local.get v; <store>` and `i32.const c; <store>`: the value from a local or a constant,
+/// the address from the stack's top; one handler per kind of store. Out of bounds, the
+/// `match` runs the fused form again and traps.
+macro_rules! fused_store {
+    ($name:ident, $table:ident, |$ip:ident, $l:ident| $value:expr) => {
+        unsafe fn $name<const OP: u8>(c: &mut Ctx, $ip: *const Slot, sp: *mut Raw, $l: *mut Raw, left: u64, t: Raw) {
+            // SAFETY: as for every handler.
+            unsafe {
+                fused!(c, $ip, sp, $l, left, t, 2);
+                let (v, offset): (u64, u32) = $value;
+                if !store_op::<OP>(c, t as u32, offset, v) {
+                    stop!(c, $ip, sp, t, left);
+                }
+                let sp = sp.sub(1);
+                next!(c, $ip.add(3), sp, $l, left - 2, *sp)
+            }
+        }
+        static $table: [Handler; 4] = {
+            use StoreOp::*;
+            [$name::<{ B1 as u8 }>, $name::<{ B2 as u8 }>, $name::<{ B4 as u8 }>, $name::<{ B8 as u8 }>]
+        };
+    };
+}
+fused_store!(h_f_l_store, SPEC_L_STORE, |ip, l| {
+    fields!(ip, Instr::FLStore { v, offset, .. });
+    (*l.add(v as usize), offset)
+});
+fused_store!(h_f_c_store, SPEC_C_STORE, |ip, l| {
+    fields!(ip, Instr::FCStore { c: k, offset, .. });
+    (k as i64 as u64, offset)
+});
+/// `op; <store>`: one handler per (operator, kind of store).
+unsafe fn h_f_bin_store<T: Bin, const OP: u8>(
+    c: &mut Ctx,
+    ip: *const Slot,
+    sp: *mut Raw,
+    l: *mut Raw,
+    left: u64,
+    t: Raw,
+) {
+    // SAFETY: as for every handler.
+    unsafe {
+        fused!(c, ip, sp, l, left, t, 2);
+        fields!(ip, Instr::FBinStore { offset, .. });
+        if !store_op::<OP>(c, *sp.sub(2) as u32, offset, T::eval(*sp.sub(1), t)) {
+            stop!(c, ip, sp, t, left);
+        }
+        let sp = sp.sub(3);
+        next!(c, ip.add(3), sp, l, left - 2, *sp)
+    }
+}
+/// `h_f_bin_store` by `BinOp` and `StoreOp`.
+static SPEC_BIN_STORE: [[Handler; 4]; 256] = binop_names!(spec_store_table @);
+macro_rules! spec_store_table {
+    (@ ; $($name:ident),*) => {{
+        let mut t: [[Handler; 4]; 256] = [[h_stop; 4]; 256];
+        $(
+            t[BinOp::$name as usize] = [
+                h_f_bin_store::<ops::$name, { StoreOp::B1 as u8 }>,
+                h_f_bin_store::<ops::$name, { StoreOp::B2 as u8 }>,
+                h_f_bin_store::<ops::$name, { StoreOp::B4 as u8 }>,
+                h_f_bin_store::<ops::$name, { StoreOp::B8 as u8 }>,
+            ];
+        )*
+        t
+    }};
+}
+use spec_store_table;
+
 fused_op!(h_f_l_cmp_br_if_s, SPEC_L_CMP_BR_IF, FLCmpBrIf, 3, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLCmpBrIf { op, b, target });
     let a = pop!(sp, t);
@@ -830,6 +926,9 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
         Instr::FCLoad { op: LoadOp::I32, c: 0, offset: 0 },
         Instr::FLCAddLoad { op: LoadOp::I32, a: 0, c: 0, offset: 0 },
         Instr::FLCmpBrIf { op, b: 0, target: 0 },
+        Instr::FLStore { op: StoreOp::B1, v: 0, offset: 0 },
+        Instr::FCStore { op: StoreOp::B1, c: 0, offset: 0 },
+        Instr::FBinStore { op, sop: StoreOp::B1, offset: 0 },
     ];
     let mut i = 0;
     while i < with_op.len() {
@@ -872,6 +971,9 @@ fn specialised(i: &Instr) -> Option<Handler> {
         Instr::FLLoad { op, .. } => return Some(SPEC_L_LOAD[op as usize]),
         Instr::FCLoad { op, .. } => return Some(SPEC_C_LOAD[op as usize]),
         Instr::FLCAddLoad { op, .. } => return Some(SPEC_LC_ADD_LOAD[op as usize]),
+        Instr::FLStore { op, .. } => return Some(SPEC_L_STORE[op as usize]),
+        Instr::FCStore { op, .. } => return Some(SPEC_C_STORE[op as usize]),
+        Instr::FBinStore { op, sop, .. } => return Some(SPEC_BIN_STORE[op as usize][sop as usize]),
         Instr::Br(Target { dk, .. }) | Instr::BrIf(Target { dk, .. }) => {
             let br = matches!(i, Instr::Br(_));
             return Some(match (simple(dk), dk.drop == 0, br) {

@@ -5,7 +5,7 @@
 //! so single-stepping (budget 1) still visits every original instruction and sees the spec's
 //! stack; full-speed runs dispatch once per sequence.
 
-use crate::ir::{BinOp, Code, Instr, LoadOp, RETURN_PC};
+use crate::ir::{BinOp, Code, Instr, LoadOp, RETURN_PC, StoreOp};
 
 /// The fused instruction for the sequence starting at `code[i]`, if any; it stands for
 /// `Instr::fused_len` originals. Branch targets in it are still the old indices.
@@ -78,6 +78,9 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
                     return Some(Instr::FLocalBrIf { a, target: t.pc });
                 }
                 ref next => {
+                    if let Some((op, offset)) = StoreOp::of(next) {
+                        return Some(Instr::FLStore { op, v: a, offset });
+                    }
                     if let Some((op, offset)) = LoadOp::of(next) {
                         return Some(Instr::FLLoad { op, a, offset });
                     }
@@ -104,6 +107,15 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
         Instr::I32Const(c) if let Some((op, offset)) = at(1).as_ref().and_then(LoadOp::of) => {
             Some(Instr::FCLoad { op, c, offset })
         }
+        Instr::I32Const(c) if let Some((op, offset)) = at(1).as_ref().and_then(StoreOp::of) => {
+            Some(Instr::FCStore { op, c, offset })
+        }
+        Instr::I64Const(c)
+            if let Some((op, offset)) = at(1).as_ref().and_then(StoreOp::of)
+                && let Ok(c) = i32::try_from(c) =>
+        {
+            Some(Instr::FCStore { op, c, offset })
+        }
         Instr::I32Const(_) | Instr::I64Const(_) => {
             if let Some(Instr::LocalSet(x)) = at(1)
                 && let Some(Instr::I32Const(c)) = at(0)
@@ -129,6 +141,9 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
             }
             if let Some(x) = local_tee(1) {
                 return Some(Instr::FBinTee { op, x });
+            }
+            if let Some((sop, offset)) = at(1).as_ref().and_then(StoreOp::of) {
+                return Some(Instr::FBinStore { op, sop, offset });
             }
             local_set(1).map(|x| Instr::FBinSet { op, x })
         }
