@@ -145,10 +145,10 @@ pub enum Instr {
         a: u32,
         c: i32,
     },
-    /// `i32.const c; op` (2)
+    /// `<const> c; op` (2), any constant (`c` is its cell: the bits, zero-extended).
     FCBin {
         op: BinOp,
-        c: i32,
+        c: Cell64,
     },
     /// `op; local.set x` (2)
     FBinSet {
@@ -183,10 +183,11 @@ pub enum Instr {
         c: i32,
         target: u32,
     },
-    /// `i32.const c; cmp; br_if` (3): the stack's top value compared with `c`.
+    /// `<const> c; cmp; br_if` (3): the stack's top value compared with `c` (a cell, as in
+    /// `FCBin`).
     FCCmpBrIf {
         op: BinOp,
-        c: i32,
+        c: Cell64,
         target: u32,
     },
     /// `cmp; br_if` (2)
@@ -613,6 +614,21 @@ pub enum LoadOp {
     I32S8,
     I32U16,
     I32S16,
+}
+
+/// A 64-bit cell in two halves, so that an instruction carrying one stays 4-byte aligned
+/// (and `Instr` within 16 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell64([u32; 2]);
+
+impl Cell64 {
+    pub const fn new(v: u64) -> Cell64 {
+        Cell64([v as u32, (v >> 32) as u32])
+    }
+    #[inline(always)]
+    pub const fn get(self) -> u64 {
+        self.0[0] as u64 | (self.0[1] as u64) << 32
+    }
 }
 
 /// The stores that fused instructions carry, by width (the value's low bytes).

@@ -86,6 +86,13 @@ const WAT: &str = r#"(module (memory 1)
     (local.set $g (f64.add (f64.mul (local.get $f) (local.get $f)) (f64.convert_i32_s (local.get $y))))
     (block $big (br_if $big (f64.gt (local.get $g) (local.get $f)))
       (local.set $g (f64.sub (local.get $g) (local.get $f))))
+    ;; float and wide constants: <const>; op  /  <const>; cmp; br_if
+    (local.set $g (f64.sub (local.get $g) (f64.const 0.25)))
+    (block $fc (br_if $fc (f64.gt (local.get $g) (f64.const 4)))
+      (local.set $g (f64.mul (local.get $g) (f64.const -1.5))))
+    (local.set $y (i32.add (local.get $y)
+      (i32.wrap_i64 (i64.xor (i64.extend_i32_s (local.get $x)) (i64.const 0x1_0000_0005)))))
+    (local.set $y (i32.add (local.get $y) (i32.trunc_sat_f32_s (f32.mul (f32.convert_i32_s (local.get $x)) (f32.const 0.5)))))
     (f64.add (local.get $g) (f64.convert_i32_u (i32.add (local.get $x) (local.get $y)))))
 )"#;
 

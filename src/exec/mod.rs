@@ -707,7 +707,7 @@ impl Machine {
                     Instr::FCBin { op, c } => {
                         fused!(2);
                         let x = pop!();
-                        push!(op.eval(x, op.constant(c)));
+                        push!(op.eval(x, c.get()));
                         pc += 2;
                     }
                     Instr::FBinSet { op, x } => {
@@ -746,7 +746,7 @@ impl Machine {
                     Instr::FCCmpBrIf { op, c, target } => {
                         fused!(3);
                         let a = pop!();
-                        if op.eval(a, op.constant(c)) as u32 != 0 {
+                        if op.eval(a, c.get()) as u32 != 0 {
                             pc = target as usize;
                         } else {
                             pc += 3;

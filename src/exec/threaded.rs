@@ -18,7 +18,7 @@
 use super::Frame;
 use super::ops::{self, Bin, Un};
 use crate::ir::Code;
-use crate::ir::{BinOp, DropKeep, Instr, LoadOp, RETURN_PC, StoreOp, Target, binop_names};
+use crate::ir::{BinOp, Cell64, DropKeep, Instr, LoadOp, RETURN_PC, StoreOp, Target, binop_names};
 use crate::runtime::{FuncKind, Store};
 use crate::value::Raw;
 
@@ -446,7 +446,7 @@ fused_op!(h_f_lc_bin_s, SPEC_LC_BIN, FLCBin, 3, |c, ip, sp, l, left, t, T| {
 });
 fused_op!(h_f_c_bin_s, SPEC_C_BIN, FCBin, 2, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FCBin { op, c: k });
-    next!(c, ip.add(3), sp, l, left - 2, T::eval(t, op.constant(k)))
+    next!(c, ip.add(3), sp, l, left - 2, T::eval(t, k.get()))
 });
 fused_op!(h_f_bin_set_s, SPEC_BIN_SET, FBinSet, 2, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FBinSet { op, x });
@@ -483,7 +483,7 @@ fused_op!(h_f_lc_cmp_br_if_s, SPEC_LC_CMP_BR_IF, FLCCmpBrIf, 4, |c, ip, sp, l, l
 fused_op!(h_f_c_cmp_br_if_s, SPEC_C_CMP_BR_IF, FCCmpBrIf, 3, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FCCmpBrIf { op, c: k, target });
     let a = pop!(sp, t);
-    branch_if!(c, ip, sp, l, left, t, T::eval(a, op.constant(k)) as u32 != 0, target, 3)
+    branch_if!(c, ip, sp, l, left, t, T::eval(a, k.get()) as u32 != 0, target, 3)
 });
 fused_op!(h_f_cmp_br_if_s, SPEC_CMP_BR_IF, FCmpBrIf, 2, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FCmpBrIf { op, target });
@@ -908,13 +908,13 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
     let with_op = [
         Instr::FLLBin { op, a: 0, b: 0 },
         Instr::FLCBin { op, a: 0, c: k },
-        Instr::FCBin { op, c: k },
+        Instr::FCBin { op, c: Cell64::new(0) },
         Instr::FBinSet { op, x: 0 },
         Instr::FLLBinSet { op, a: 0, b: 0, x: 0 },
         Instr::FLCBinSet { op, a: 0, c: k, x: 0 },
         Instr::FLLCmpBrIf { op, a: 0, b: 0, target: 0 },
         Instr::FLCCmpBrIf { op, a: 0, c: k, target: 0 },
-        Instr::FCCmpBrIf { op, c: k, target: 0 },
+        Instr::FCCmpBrIf { op, c: Cell64::new(0), target: 0 },
         Instr::FCmpBrIf { op, target: 0 },
         Instr::FLBin { op, b: 0 },
         Instr::FBinTee { op, x: 0 },

@@ -5,7 +5,7 @@
 //! so single-stepping (budget 1) still visits every original instruction and sees the spec's
 //! stack; full-speed runs dispatch once per sequence.
 
-use crate::ir::{BinOp, Code, Instr, LoadOp, RETURN_PC, StoreOp};
+use crate::ir::{BinOp, Cell64, Code, Instr, LoadOp, RETURN_PC, StoreOp};
 
 /// The fused instruction for the sequence starting at `code[i]`, if any; it stands for
 /// `Instr::fused_len` originals. Branch targets in it are still the old indices.
@@ -116,14 +116,21 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
         {
             Some(Instr::FCStore { op, c, offset })
         }
-        Instr::I32Const(_) | Instr::I64Const(_) => {
+        Instr::I32Const(_) | Instr::I64Const(_) | Instr::F32Const(_) | Instr::F64Const(_) => {
             if let Some(Instr::LocalSet(x)) = at(1)
                 && let Some(Instr::I32Const(c)) = at(0)
             {
                 return Some(Instr::FConstSet { c, x });
             }
             let op = bin(1)?;
-            let c = const32(0, op)?;
+            // The constant's cell (validation makes its type the operator's).
+            let c = Cell64::new(match at(0)? {
+                Instr::I32Const(c) => c as u32 as u64,
+                Instr::I64Const(c) => c as u64,
+                Instr::F32Const(bits) => bits as u64,
+                Instr::F64Const(bits) => bits,
+                _ => return None,
+            });
             if op.is_compare()
                 && let Some(target) = plain_br_if(2)
             {
