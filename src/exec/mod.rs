@@ -8,7 +8,9 @@ pub mod stack;
 pub(crate) mod threaded;
 
 use crate::error::{Error, Result};
-use crate::ir::{Code, DropKeep, Instr, LoadOp, RETURN_PC, StoreOp, Target};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::ir::StoreOp;
+use crate::ir::{Code, DropKeep, Instr, LoadOp, RETURN_PC, Target};
 use crate::runtime::{Caller, FuncKind, Limits, Store};
 use crate::trap::{Trap, TrapCode};
 use crate::value::{Raw, ValType, Value};
@@ -404,6 +406,7 @@ impl Machine {
             }
             // A fused form ending in a store of `$v`'s low bytes at `addr` (the originals before
             // the store have run; `pc` is past them).
+            #[cfg(not(target_arch = "wasm32"))]
             macro_rules! fused_store {
                 ($op:expr, $addr:expr, $offset:expr, $v:expr) => {{
                     let (addr, offset, v): (u32, u32, Raw) = ($addr, $offset, $v);
@@ -839,18 +842,26 @@ impl Machine {
                         fused!(4);
                         fused_load!(op, (cell!(fp + a as usize) as u32).wrapping_add(c as u32), offset, 4);
                     }
+                    // Made in native builds only (see `translate::fuse::NATIVE`).
+                    #[cfg(target_arch = "wasm32")]
+                    Instr::FLStore { .. } | Instr::FCStore { .. } | Instr::FBinStore { .. } => {
+                        trap!(TrapCode::Unreachable)
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
                     Instr::FLStore { op, v, offset } => {
                         fused!(2);
                         let addr = pop!() as u32;
                         pc += 2;
                         fused_store!(op, addr, offset, cell!(fp + v as usize))
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
                     Instr::FCStore { op, c, offset } => {
                         fused!(2);
                         let addr = pop!() as u32;
                         pc += 2;
                         fused_store!(op, addr, offset, c as i64 as u64)
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
                     Instr::FBinStore { op, sop, offset } => {
                         fused!(2);
                         let b = pop!();

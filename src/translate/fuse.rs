@@ -7,6 +7,11 @@
 
 use crate::ir::{BinOp, Cell64, Code, Instr, LoadOp, RETURN_PC, StoreOp};
 
+/// The fused stores exist in native builds only: inside node their arms in the `match` (the
+/// only loop there) made unrelated kernels up to 2.5x slower (V8's code for the whole `match`
+/// changed; BENCHMARKS.md), while natively the threaded handlers run them.
+const NATIVE: bool = cfg!(not(target_arch = "wasm32"));
+
 /// The fused instruction for the sequence starting at `code[i]`, if any; it stands for
 /// `Instr::fused_len` originals. Branch targets in it are still the old indices.
 fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
@@ -78,7 +83,7 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
                     return Some(Instr::FLocalBrIf { a, target: t.pc });
                 }
                 ref next => {
-                    if let Some((op, offset)) = StoreOp::of(next) {
+                    if NATIVE && let Some((op, offset)) = StoreOp::of(next) {
                         return Some(Instr::FLStore { op, v: a, offset });
                     }
                     if let Some((op, offset)) = LoadOp::of(next) {
@@ -107,11 +112,12 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
         Instr::I32Const(c) if let Some((op, offset)) = at(1).as_ref().and_then(LoadOp::of) => {
             Some(Instr::FCLoad { op, c, offset })
         }
-        Instr::I32Const(c) if let Some((op, offset)) = at(1).as_ref().and_then(StoreOp::of) => {
+        Instr::I32Const(c) if NATIVE && let Some((op, offset)) = at(1).as_ref().and_then(StoreOp::of) => {
             Some(Instr::FCStore { op, c, offset })
         }
         Instr::I64Const(c)
-            if let Some((op, offset)) = at(1).as_ref().and_then(StoreOp::of)
+            if NATIVE
+                && let Some((op, offset)) = at(1).as_ref().and_then(StoreOp::of)
                 && let Ok(c) = i32::try_from(c) =>
         {
             Some(Instr::FCStore { op, c, offset })
@@ -149,7 +155,7 @@ fn fusion(code: &[Instr], i: usize) -> Option<Instr> {
             if let Some(x) = local_tee(1) {
                 return Some(Instr::FBinTee { op, x });
             }
-            if let Some((sop, offset)) = at(1).as_ref().and_then(StoreOp::of) {
+            if NATIVE && let Some((sop, offset)) = at(1).as_ref().and_then(StoreOp::of) {
                 return Some(Instr::FBinStore { op, sop, offset });
             }
             local_set(1).map(|x| Instr::FBinSet { op, x })
