@@ -60,6 +60,13 @@ fn wasm_v2_single_stepped() {
 
 // The `match` alone, as wasm32 builds run: at full speed and in slices of 3 (which split
 // fused forms).
+/// The threaded chain in its shortest runs (a single step never enters it): every entry
+/// and exit, fused forms split at every position.
+#[test]
+fn wasm_v1_threaded_in_slices_of_2() {
+    run(SpecVersion::V1, 2, true);
+}
+
 #[test]
 fn wasm_v1_match_only() {
     run(SpecVersion::V1, u64::MAX, false);

@@ -443,8 +443,10 @@ impl Machine {
             loop {
                 // The instructions the threaded handlers run go through them first; they stop
                 // at any other instruction (which the `match` runs) or when the budget is out.
+                // (A single step goes straight to the `match`: entering the chain costs more
+                // than one instruction, and the debugger steps one at a time.)
                 #[cfg(not(target_arch = "wasm32"))]
-                if threaded_on && *budget > 0 && threaded::handles(&instrs[pc]) {
+                if threaded_on && *budget > 1 && threaded::handles(&instrs[pc]) {
                     let (mem_ptr, mem_len) = match store.memories.get_mut(mem) {
                         Some(m) => (m.data_mut().as_mut_ptr(), m.data().len()),
                         None => (std::ptr::null_mut(), 0),
