@@ -41,6 +41,38 @@ pub fn quiet_f64(x: f64) -> f64 {
     if x.is_nan() { f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000) } else { x }
 }
 
+/// The NaN an arithmetic operator (`+ - * /`) returns: the first operand's if it is a NaN,
+/// else the second's (quieted), else the one the hardware made (`inf - inf`). x86 keeps the
+/// first operand's NaN, but LLVM treats `+` and `*` as commutative and may swap them, so
+/// without this two compiled copies of the same operator (the `match` and a threaded
+/// handler) could give different NaN bits for the same inputs.
+#[inline(always)]
+pub fn arith_f32(r: f32, a: f32, b: f32) -> f32 {
+    if !r.is_nan() {
+        r
+    } else if a.is_nan() {
+        quiet_f32(a)
+    } else if b.is_nan() {
+        quiet_f32(b)
+    } else {
+        r
+    }
+}
+
+/// As [`arith_f32`].
+#[inline(always)]
+pub fn arith_f64(r: f64, a: f64, b: f64) -> f64 {
+    if !r.is_nan() {
+        r
+    } else if a.is_nan() {
+        quiet_f64(a)
+    } else if b.is_nan() {
+        quiet_f64(b)
+    } else {
+        r
+    }
+}
+
 macro_rules! float_ops {
     ($min:ident, $max:ident, $t:ty) => {
         /// wasm `min`: NaN if either operand is NaN, and `-0 < +0`.
