@@ -3,8 +3,9 @@
 //!
 //! Each suite runs twice: at full speed, and single-stepped (every call driven one
 //! instruction at a time through the same loop), so stepping and running are proven to
-//! agree; and once more with native builds' threaded handlers off (`Store::threaded`), the
-//! `match` alone as in wasm32 builds. Every command must pass. `SKIPPED` lists scripts not run, each with its reason; it is
+//! agree (a single step goes through the `match`); v1 once more threaded in slices of 2, and
+//! both with native builds' threaded handlers off (`Store::threaded`), the `match` alone as in
+//! wasm32 builds. Every command must pass. `SKIPPED` lists scripts not run, each with its reason; it is
 //! empty when nothing is skipped.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -58,8 +59,6 @@ fn wasm_v2_single_stepped() {
     run(SpecVersion::V2, 1, true);
 }
 
-// The `match` alone, as wasm32 builds run: at full speed and in slices of 3 (which split
-// fused forms).
 /// The threaded chain in its shortest runs (a single step never enters it): every entry
 /// and exit, fused forms split at every position.
 #[test]
@@ -67,6 +66,8 @@ fn wasm_v1_threaded_in_slices_of_2() {
     run(SpecVersion::V1, 2, true);
 }
 
+// The `match` alone, as wasm32 builds run: at full speed and in slices of 3 (which split
+// fused forms).
 #[test]
 fn wasm_v1_match_only() {
     run(SpecVersion::V1, u64::MAX, false);

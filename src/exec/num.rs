@@ -41,57 +41,34 @@ pub fn quiet_f64(x: f64) -> f64 {
     if x.is_nan() { f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000) } else { x }
 }
 
-/// The NaN an arithmetic operator (`+ - * /`) returns: the first operand's if it is a NaN,
-/// else the second's (quieted), else the one the hardware made (`inf - inf`). x86 keeps the
-/// first operand's NaN, but LLVM treats `+` and `*` as commutative and may swap them, so
-/// without this two compiled copies of the same operator (the `match` and a threaded
-/// handler) could give different NaN bits for the same inputs.
-///
-/// Native builds only: in wasm32 (the `match` alone) the extra branches made V8 compile the
-/// whole `match` worse (node geomean 0.40 -> 0.75, kernels without floats included), and
-/// there the NaN difference was not seen; this returns `r` as it is.
-#[cfg(not(target_arch = "wasm32"))]
-#[inline(always)]
-pub fn arith_f32(r: f32, a: f32, b: f32) -> f32 {
-    if !r.is_nan() {
-        r
-    } else if a.is_nan() {
-        quiet_f32(a)
-    } else if b.is_nan() {
-        quiet_f32(b)
-    } else {
-        r
-    }
+macro_rules! arith {
+    ($name:ident, $t:ty, $quiet:ident) => {
+        /// The NaN an arithmetic operator (`+ - * /`) returns, given its result `r`: the first
+        /// operand's if it is a NaN, else the second's (quieted), else the one the hardware
+        /// made (`inf - inf`). x86 keeps the first operand's NaN, but LLVM treats `+` and `*`
+        /// as commutative and may swap them, so without this two compiled copies of the same
+        /// operator (the `match` and a threaded handler) could give different NaN bits for the
+        /// same inputs.
+        ///
+        /// Native builds only: in wasm32 (the `match` alone) the extra branches made V8
+        /// compile the whole `match` worse (node geomean 0.40 -> 0.75, kernels without floats
+        /// included), and the NaN difference was not seen there; `r` is returned as it is.
+        #[inline(always)]
+        pub fn $name(r: $t, a: $t, b: $t) -> $t {
+            if cfg!(target_arch = "wasm32") || !r.is_nan() {
+                r
+            } else if a.is_nan() {
+                $quiet(a)
+            } else if b.is_nan() {
+                $quiet(b)
+            } else {
+                r
+            }
+        }
+    };
 }
-
-/// As [`arith_f32`].
-#[cfg(not(target_arch = "wasm32"))]
-#[inline(always)]
-pub fn arith_f64(r: f64, a: f64, b: f64) -> f64 {
-    if !r.is_nan() {
-        r
-    } else if a.is_nan() {
-        quiet_f64(a)
-    } else if b.is_nan() {
-        quiet_f64(b)
-    } else {
-        r
-    }
-}
-
-/// wasm32: see the native [`arith_f32`].
-#[cfg(target_arch = "wasm32")]
-#[inline(always)]
-pub fn arith_f32(r: f32, _a: f32, _b: f32) -> f32 {
-    r
-}
-
-/// wasm32: see the native [`arith_f32`].
-#[cfg(target_arch = "wasm32")]
-#[inline(always)]
-pub fn arith_f64(r: f64, _a: f64, _b: f64) -> f64 {
-    r
-}
+arith!(arith_f32, f32, quiet_f32);
+arith!(arith_f64, f64, quiet_f64);
 
 macro_rules! float_ops {
     ($min:ident, $max:ident, $t:ty) => {

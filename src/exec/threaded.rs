@@ -1,19 +1,23 @@
 //! Threaded dispatch for native builds: one handler function per instruction, each ending in
-//! a call of the next instruction's handler through [`TABLE`]. In release builds LLVM turns
-//! those calls into jumps, so every handler has its own indirect jump (threaded code), about
-//! twice as fast as one shared `match` (bench/dispatch). The chain is bounded by the budget
-//! it is given (`Machine::execute` gives at most [`CHAIN`]), so where the calls stay calls
-//! (debug builds) the recursion is bounded too.
+//! a call of the next instruction's handler. In release builds LLVM turns those calls into
+//! jumps, so every handler has its own indirect jump (threaded code, about twice as fast as
+//! one shared `match`: bench/dispatch). Direct threading: `link` pairs each instruction of a
+//! function with its handler in a [`Slot`] (fused forms with the handler specialised for their
+//! operator, kind of load or store; branches with the one for their stack shape), so a
+//! dispatch is one load and one jump. The top of the value stack lives in a register (see
+//! [`Handler`]). The chain is bounded by the budget it is given (`Machine::execute` gives at
+//! most [`CHAIN`]), so where the calls stay calls (debug builds) the recursion is bounded too.
 //!
-//! This is not a second interpreter: it runs a subset of the instructions — the ones that
-//! cannot trap, call, or touch the store beyond linear memory — and hands every other
-//! instruction back to the `match` in `Machine::execute`, which runs it and enters the chain
-//! again. A handler that would trap (a load out of bounds) hands its instruction back
-//! untouched, and the `match` raises the trap. Semantics shared with the `match`: the operators
-//! of `exec::ops` (which `BinOp::eval` uses too, for the fused forms), the same budget rule for
-//! fused forms (taken only when the budget covers all their originals). wasm32 has no tail calls (each handler
-//! would be a real call: slower than the `match` there), so this file is native only, and
-//! `tests/spec.rs` runs the suites with it on and off.
+//! This is not a second interpreter: it runs a subset of the instructions — locals,
+//! constants, the operators of `exec::ops`, loads and stores, branches, the fused forms, and
+//! calls and returns within one instance — and hands every other instruction back to the
+//! `match` in `Machine::execute`, which runs it and enters the chain again. A handler that
+//! would trap (a load out of bounds, a call past the depth limit) hands its instruction back
+//! untouched, and the `match` raises the trap. Semantics shared with the `match`: the
+//! operators of `exec::ops` (which `BinOp::eval` uses too, for the fused forms), the same
+//! budget rule for fused forms (taken only when the budget covers all their originals).
+//! wasm32 has no tail calls (each handler would be a real call: slower than the `match`
+//! there), so this file is native only, and `tests/spec.rs` runs the suites with it on and off.
 
 use super::Frame;
 use super::ops::{self, Bin, Un};
@@ -61,7 +65,15 @@ pub(crate) struct Slot {
 /// The slots of `code`: each instruction with its handler. Fused forms carrying an operator
 /// get the handler specialised for it, so they dispatch once.
 pub(crate) fn link(code: &[Instr]) -> Box<[Slot]> {
-    code.iter().map(|&i| Slot { h: specialised(&i).unwrap_or(TABLE[tag(&i)]), i }).collect()
+    code.iter()
+        .map(|&i| {
+            let h = specialised(&i);
+            // `BUILT` must mark every instruction `specialised` knows, or the loop would never
+            // hand it to the chain.
+            debug_assert!(h.is_none() || HANDLED[tag(&i)], "{i:?} has a handler but is not marked");
+            Slot { h: h.unwrap_or(TABLE[tag(&i)]), i }
+        })
+        .collect()
 }
 
 /// A handler's arguments: the context, the instruction, the top cell's address (`sp`), local
@@ -78,7 +90,7 @@ pub(crate) type Handler = unsafe fn(&mut Ctx, *const Slot, *mut Raw, *mut Raw, u
 
 /// The tag of an instruction: `Instr` is `repr(u8)`, so it is the first byte.
 #[inline(always)]
-pub(crate) const fn tag(i: *const Instr) -> usize {
+const fn tag(i: *const Instr) -> usize {
     // SAFETY: `i` points at an `Instr`, whose first byte is its discriminant (`repr(u8)`).
     unsafe { *(i as *const u8) as usize }
 }
@@ -373,32 +385,60 @@ load_handler!(h_i64_load16_s, I64Load16S, 2, |b| i16::from_le_bytes(b) as i64 as
 load_handler!(h_i64_load16_u, I64Load16U, 2, |b| u16::from_le_bytes(b) as u64);
 load_handler!(h_i64_load32_s, I64Load32S, 4, |b| i32::from_le_bytes(b) as i64 as u64);
 load_handler!(h_i64_load32_u, I64Load32U, 4, |b| u32::from_le_bytes(b) as u64);
-macro_rules! store_handler {
-    ($name:ident, $variant:ident, $n:literal, |$v:ident| $e:expr) => {
-        handler!($name, |c, ip, sp, l, left, t| {
-            fields!(ip, Instr::$variant(offset));
-            let Some(p) = at(c, *sp.sub(1) as u32, offset, $n) else { stop!(c, ip, sp, t, left) };
-            let $v: Raw = t;
-            let bytes: [u8; $n] = $e;
-            std::ptr::write_unaligned(p as *mut [u8; $n], bytes);
-            let sp = sp.sub(2);
-            next!(c, ip.add(1), sp, l, left - 1, *sp)
-        });
-    };
+/// A store of kind `OP` (a `StoreOp`: `v`'s low bytes) at `addr + offset`; false out of bounds.
+#[inline(always)]
+unsafe fn store_op<const OP: u8>(c: &Ctx, addr: u32, offset: u32, v: u64) -> bool {
+    // SAFETY: `at` checks the bounds.
+    unsafe {
+        macro_rules! put {
+            ($n:literal, $bytes:expr) => {
+                match at(c, addr, offset, $n) {
+                    Some(p) => {
+                        std::ptr::write_unaligned(p as *mut [u8; $n], $bytes);
+                        true
+                    }
+                    None => false,
+                }
+            };
+        }
+        if OP == StoreOp::B1 as u8 {
+            put!(1, [v as u8])
+        } else if OP == StoreOp::B2 as u8 {
+            put!(2, (v as u16).to_le_bytes())
+        } else if OP == StoreOp::B4 as u8 {
+            put!(4, (v as u32).to_le_bytes())
+        } else {
+            put!(8, v.to_le_bytes())
+        }
+    }
 }
-store_handler!(h_i32_store, I32Store, 4, |v| (v as u32).to_le_bytes());
-store_handler!(h_f32_store, F32Store, 4, |v| (v as u32).to_le_bytes());
-store_handler!(h_i64_store, I64Store, 8, |v| v.to_le_bytes());
-store_handler!(h_f64_store, F64Store, 8, |v| v.to_le_bytes());
-store_handler!(h_i32_store8, I32Store8, 1, |v| [v as u8]);
-store_handler!(h_i64_store8, I64Store8, 1, |v| [v as u8]);
-store_handler!(h_i32_store16, I32Store16, 2, |v| (v as u16).to_le_bytes());
-store_handler!(h_i64_store16, I64Store16, 2, |v| (v as u16).to_le_bytes());
-store_handler!(h_i64_store32, I64Store32, 4, |v| (v as u32).to_le_bytes());
+/// A store of kind `OP` (a `StoreOp`): the value on top, the address under it.
+unsafe fn h_store<const OP: u8>(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, l: *mut Raw, left: u64, t: Raw) {
+    // SAFETY: as for every handler.
+    unsafe {
+        fields!(
+            ip,
+            (Instr::I32Store(offset)
+                | Instr::I64Store(offset)
+                | Instr::F32Store(offset)
+                | Instr::F64Store(offset)
+                | Instr::I32Store8(offset)
+                | Instr::I64Store8(offset)
+                | Instr::I32Store16(offset)
+                | Instr::I64Store16(offset)
+                | Instr::I64Store32(offset))
+        );
+        if !store_op::<OP>(c, *sp.sub(1) as u32, offset, t) {
+            stop!(c, ip, sp, t, left);
+        }
+        let sp = sp.sub(2);
+        next!(c, ip.add(1), sp, l, left - 1, *sp)
+    }
+}
 
-/// A fused form carrying an operator: `$entry` checks the budget and jumps to the handler
-/// specialised for its operator (`$spec::<ops::X>`, from `$table`), so that each (form,
-/// operator) pair is its own function with its own dispatch to the next instruction.
+/// A fused form carrying an operator: one handler per operator (`$spec::<ops::X>`, by
+/// `BinOp` in `$table`, which `link` picks from), so that each (form, operator) pair is its own
+/// function with its own dispatch to the next instruction.
 macro_rules! fused_op {
     ($spec:ident, $table:ident, $variant:ident, $n:expr,
      |$c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $t:ident, $T:ident| $body:block) => {
@@ -606,33 +646,6 @@ fused_load!(
     },
     offset
 );
-/// A store of kind `OP` (a `StoreOp`: `v`'s low bytes) at `addr + offset`; false out of bounds.
-#[inline(always)]
-unsafe fn store_op<const OP: u8>(c: &Ctx, addr: u32, offset: u32, v: u64) -> bool {
-    // SAFETY: `at` checks the bounds.
-    unsafe {
-        macro_rules! put {
-            ($n:literal, $bytes:expr) => {
-                match at(c, addr, offset, $n) {
-                    Some(p) => {
-                        std::ptr::write_unaligned(p as *mut [u8; $n], $bytes);
-                        true
-                    }
-                    None => false,
-                }
-            };
-        }
-        if OP == StoreOp::B1 as u8 {
-            put!(1, [v as u8])
-        } else if OP == StoreOp::B2 as u8 {
-            put!(2, (v as u16).to_le_bytes())
-        } else if OP == StoreOp::B4 as u8 {
-            put!(4, (v as u32).to_le_bytes())
-        } else {
-            put!(8, v.to_le_bytes())
-        }
-    }
-}
 /// `local.get v; <store>` and `i32.const c; <store>`: the value from a local or a constant,
 /// the address from the stack's top; one handler per kind of store. Out of bounds, the
 /// `match` runs the fused form again and traps.
@@ -890,11 +903,11 @@ const BUILT: ([Handler; 256], [bool; 256]) = {
         Instr::I64Load8S(0) => h_i64_load8_s, Instr::I64Load8U(0) => h_i64_load8_u,
         Instr::I64Load16S(0) => h_i64_load16_s, Instr::I64Load16U(0) => h_i64_load16_u,
         Instr::I64Load32S(0) => h_i64_load32_s, Instr::I64Load32U(0) => h_i64_load32_u,
-        Instr::I32Store(0) => h_i32_store, Instr::F32Store(0) => h_f32_store,
-        Instr::I64Store(0) => h_i64_store, Instr::F64Store(0) => h_f64_store,
-        Instr::I32Store8(0) => h_i32_store8, Instr::I64Store8(0) => h_i64_store8,
-        Instr::I32Store16(0) => h_i32_store16, Instr::I64Store16(0) => h_i64_store16,
-        Instr::I64Store32(0) => h_i64_store32,
+        Instr::I32Store(0) => h_store::<{ StoreOp::B4 as u8 }>, Instr::F32Store(0) => h_store::<{ StoreOp::B4 as u8 }>,
+        Instr::I64Store(0) => h_store::<{ StoreOp::B8 as u8 }>, Instr::F64Store(0) => h_store::<{ StoreOp::B8 as u8 }>,
+        Instr::I32Store8(0) => h_store::<{ StoreOp::B1 as u8 }>, Instr::I64Store8(0) => h_store::<{ StoreOp::B1 as u8 }>,
+        Instr::I32Store16(0) => h_store::<{ StoreOp::B2 as u8 }>, Instr::I64Store16(0) => h_store::<{ StoreOp::B2 as u8 }>,
+        Instr::I64Store32(0) => h_store::<{ StoreOp::B4 as u8 }>,
     }
     set! {
         Instr::FEqzBrIf { target: 0 } => h_f_eqz_br_if,
