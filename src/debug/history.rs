@@ -4,7 +4,7 @@
 //! is writing those old values back. No copies of whole memories.
 
 use crate::exec::{Frame, Machine, State};
-use crate::ir::{Instr, RETURN_PC};
+use crate::ir::{Instr, RETURN_PC, StoreOp};
 use crate::runtime::Store;
 use crate::value::Raw;
 use std::collections::VecDeque;
@@ -65,8 +65,8 @@ pub(crate) struct Record {
     pub sp: usize,
     pub frames: usize,
     pub pc: u32,
-    /// The top frame, if the step may pop it (a return).
-    pub popped: Option<Frame>,
+    /// The frames the step may pop, outermost first (a return pops the top one).
+    pub popped: Vec<Frame>,
     pub cells_start: usize,
     pub cells: Vec<Raw>,
     pub local: Option<(usize, Raw)>,
@@ -100,7 +100,7 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
     // Ordinary instructions pop at most three values; saving them covers every live cell
     // they can overwrite (pushes beyond the old top only touch dead cells).
     let mut start = sp.saturating_sub(3);
-    let mut popped = None;
+    let mut popped = Vec::new();
     let mut local = None;
     let mut effects = Vec::new();
     let mem = inst.memories.first().copied();
@@ -124,17 +124,45 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
             effects.push(Effect::Table { table, index, old: old.to_vec() });
         }
     };
-    let store_width = |i: &Instr| -> Option<(u32, u64)> {
-        Some(match *i {
-            Instr::I32Store(o) | Instr::F32Store(o) | Instr::I64Store32(o) => (o, 4),
-            Instr::I64Store(o) | Instr::F64Store(o) => (o, 8),
-            Instr::I32Store8(o) | Instr::I64Store8(o) => (o, 1),
-            Instr::I32Store16(o) | Instr::I64Store16(o) => (o, 2),
-            _ => return None,
-        })
-    };
     let mut returns = false;
-    match instr {
+    // What each instruction can change. The arms of every pure operator, load and store come
+    // from the instruction list; every other instruction has its own arm here, and there is no
+    // catch-all: a new instruction does not compile until it says what it changes.
+    macro_rules! effects {
+        (
+            { $instr:expr } { $($hand:tt)* }
+            other $_o:tt
+            fused { $( $(#[$_fa:meta])* $f:ident $_ff:tt = $_fl:literal ; )* }
+            load_kinds $_lk:tt store_kinds $_sk:tt
+            loads { $( $l:ident : $_lkind:ident ; )* }
+            stores { $( $s:ident : $skind:ident ; )* }
+            free { $( $x:ident ; )* }
+            un { $( $u:ident $_ud:tt ; )* }
+            bin { $( $b:ident $_bd:tt ; )* }
+            un_trap { $( $uq:ident $_uqd:tt ; )* }
+            bin_trap { $( $bq:ident $_bqd:tt ; )* }
+        ) => {
+            match $instr {
+                $($hand)*
+                // A store writes its width at the address under the value.
+                $( Instr::$s(offset) => {
+                    mem_range(top32(1) as u64 + offset as u64, StoreOp::$skind.width() as u64, &mut effects)
+                } )*
+                // Loads and pure operators pop at most two values and push one (the saved cells
+                // cover them); they change nothing else.
+                $( Instr::$l(_) )|* => {}
+                $( Instr::$x )|* => {}
+                $( Instr::$u )|* => {}
+                $( Instr::$b )|* => {}
+                $( Instr::$uq )|* => {}
+                $( Instr::$bq )|* => {}
+                // A single step never takes a fused form (see above); should one be here, there
+                // is no record, and step back stops here rather than restore a wrong state.
+                $( Instr::$f { .. } )|* => return None,
+            }
+        };
+    }
+    crate::ir::for_each_instr!(effects { instr } {
         Instr::LocalSet(i) | Instr::LocalTee(i) => {
             let at = fp + i as usize;
             local = cells.get(at).map(|&v| (at, v));
@@ -187,15 +215,34 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
         Instr::DataDrop(seg) => {
             effects.push(Effect::Data { instance: frame.instance, seg, old: inst.datas[seg as usize].clone() })
         }
-        ref i => {
-            if let Some((offset, width)) = store_width(i) {
-                mem_range(top32(1) as u64 + offset as u64, width, &mut effects);
-            }
-        }
-    }
+        // They pop at most three values (the saved cells cover them) or push one, and change
+        // nothing else; a trap changes nothing either.
+        Instr::Unreachable
+        | Instr::Nop
+        | Instr::Block
+        | Instr::Loop
+        | Instr::End
+        | Instr::If { .. }
+        | Instr::Else { .. }
+        | Instr::Drop
+        | Instr::Select
+        | Instr::LocalGet(_)
+        | Instr::GlobalGet(_)
+        | Instr::TableGet(_)
+        | Instr::TableSize(_)
+        | Instr::MemorySize
+        | Instr::I32Const(_)
+        | Instr::I64Const(_)
+        | Instr::F32Const(_)
+        | Instr::F64Const(_)
+        | Instr::RefNull
+        | Instr::RefFunc(_) => {}
+        // Data, never executed; and the one fused form of variable length (see above).
+        Instr::BrTableTarget(_) | Instr::FSkip { .. } => return None,
+    });
     if returns {
         start = start.min(fp);
-        popped = Some(frame.clone());
+        popped.push(frame.clone());
     }
     Some(Record {
         executed: m.executed,
@@ -228,11 +275,10 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
         }
     }
     m.frames.truncate(r.frames);
-    if m.frames.len() < r.frames
-        && let Some(f) = r.popped
-    {
-        m.frames.push(f);
-    }
+    // Frames the step popped come back, outermost first.
+    let missing = r.frames - m.frames.len();
+    let popped = r.popped.len();
+    m.frames.extend(r.popped.into_iter().skip(popped.saturating_sub(missing)));
     if let Some(f) = m.frames.last_mut() {
         f.pc = r.pc;
     }

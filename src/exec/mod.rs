@@ -10,12 +10,57 @@ pub(crate) mod threaded;
 use crate::error::{Error, Result};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::ir::StoreOp;
-use crate::ir::{Code, DropKeep, Instr, LoadOp, RETURN_PC, Target};
+use crate::ir::{Code, DropKeep, Instr, LoadOp, Opcode, RETURN_PC, Target};
 use crate::runtime::{Caller, FuncKind, Limits, Store};
 use crate::trap::{Trap, TrapCode};
 use crate::value::{Raw, ValType, Value};
+use ops::Load as _;
+#[cfg(not(target_arch = "wasm32"))]
+use ops::Store as _;
 use stack::ValueStack;
 use std::rc::Rc;
+
+/// `by_load_op!(op, |K| expr)`: `expr` with `K` the `ops` type of load kind `op`.
+macro_rules! by_load_op {
+    ($op:expr, |$K:ident| $e:expr) => {
+        crate::ir::for_each_instr!(by_load_op_list($op, $K, $e))
+    };
+}
+macro_rules! by_load_op_list {
+    (
+        ($op:expr, $K:ident, $e:expr)
+        other $_o:tt fused $_f:tt load_kinds { $( $(#[$_a:meta])* $lk:ident $_d:tt ; )* } $($_rest:tt)*
+    ) => {
+        match $op {
+            $( LoadOp::$lk => {
+                type $K = ops::$lk;
+                $e
+            } )*
+        }
+    };
+}
+/// `by_store_op!(op, |K| expr)`: `expr` with `K` the `ops` type of store kind `op`.
+#[cfg(not(target_arch = "wasm32"))]
+macro_rules! by_store_op {
+    ($op:expr, |$K:ident| $e:expr) => {
+        crate::ir::for_each_instr!(by_store_op_list($op, $K, $e))
+    };
+}
+#[cfg(not(target_arch = "wasm32"))]
+macro_rules! by_store_op_list {
+    (
+        ($op:expr, $K:ident, $e:expr)
+        other $_o:tt fused $_f:tt load_kinds $_lk:tt store_kinds { $( $(#[$_a:meta])* $sk:ident $_d:tt ; )* }
+        $($_rest:tt)*
+    ) => {
+        match $op {
+            $( StoreOp::$sk => {
+                type $K = ops::$sk;
+                $e
+            } )*
+        }
+    };
+}
 
 /// Why `run` returned without finishing or trapping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,13 +349,8 @@ impl Machine {
                     }
                 };
             }
-            macro_rules! unop {
-                ($from:ident, $to:ident, |$a:ident| $e:expr) => {{
-                    let $a = $from(pop!());
-                    push!($to($e))
-                }};
-            }
-            // The operators of `ops`, one definition shared with the threaded handlers.
+            // The pure operators, loads and stores of the list: their definitions are
+            // `ops`' types, shared with the threaded handlers.
             macro_rules! un {
                 ($t:ident) => {{
                     let a = pop!();
@@ -324,25 +364,34 @@ impl Machine {
                     push!(<ops::$t as ops::Bin>::eval(a, b))
                 }};
             }
-            macro_rules! binop {
-                ($from:ident, $to:ident, |$a:ident, $b:ident| $e:expr) => {{
-                    let $b = $from(pop!());
-                    let $a = $from(pop!());
-                    push!($to($e))
+            macro_rules! un_trap {
+                ($t:ident) => {{
+                    let a = pop!();
+                    push!(tri!(<ops::$t as ops::UnTrap>::eval(a)))
+                }};
+            }
+            macro_rules! bin_trap {
+                ($t:ident) => {{
+                    let b = pop!();
+                    let a = pop!();
+                    push!(tri!(<ops::$t as ops::BinTrap>::eval(a, b)))
                 }};
             }
             macro_rules! load {
-                ($off:expr, $n:literal, |$bytes:ident| $e:expr) => {{
+                ($off:expr, $k:ident) => {{
                     let addr = pop!() as u32;
-                    let $bytes: [u8; $n] = tri!(store.memories[mem].load::<$n>(addr, $off));
-                    push!($e)
+                    let p = tri!(store.memories[mem].at(addr, $off, <ops::$k as ops::Load>::N));
+                    // SAFETY: `at` checked that the bytes are in bounds.
+                    push!(unsafe { <ops::$k as ops::Load>::read(p) })
                 }};
             }
             macro_rules! store_ {
-                ($off:expr, |$v:ident| $e:expr) => {{
-                    let $v = pop!();
+                ($off:expr, $k:ident) => {{
+                    let v = pop!();
                     let addr = pop!() as u32;
-                    tri!(store.memories[mem].store(addr, $off, $e))
+                    let p = tri!(store.memories[mem].at_mut(addr, $off, <ops::$k as ops::Store>::N));
+                    // SAFETY: `at_mut` checked that the bytes are in bounds.
+                    unsafe { <ops::$k as ops::Store>::write(p, v) }
                 }};
             }
             macro_rules! branch {
@@ -362,13 +411,25 @@ impl Machine {
             }
 
             // Enter a fused instruction standing for `n` originals, or fall through to them.
-            macro_rules! fused {
+            macro_rules! fused_n {
                 ($n:expr) => {{
-                    if *budget < $n - 1 {
+                    let n: u64 = $n;
+                    if *budget < n - 1 {
                         *budget += 1;
                         continue;
                     }
-                    *budget -= $n - 1;
+                    *budget -= n - 1;
+                }};
+            }
+            // The same for fused form `$f`, whose length is the list's; evaluates to it.
+            macro_rules! fused {
+                ($f:ident) => {{
+                    const N: usize = match Opcode::$f.fused_len() {
+                        Some(n) => n as usize,
+                        None => panic!("not a fused form"),
+                    };
+                    fused_n!(N as u64);
+                    N
                 }};
             }
             // `local.tee x` of a computed value: into the local and onto the stack.
@@ -386,14 +447,8 @@ impl Machine {
                 ($op:expr, $addr:expr, $offset:expr, $n:expr) => {{
                     let (addr, offset): (u32, u32) = ($addr, $offset);
                     let m = &store.memories[mem];
-                    let v = match $op {
-                        LoadOp::I32 => m.load::<4>(addr, offset).map(|b| u32::from_le_bytes(b) as u64),
-                        LoadOp::I64 => m.load::<8>(addr, offset).map(u64::from_le_bytes),
-                        LoadOp::I32U8 => m.load::<1>(addr, offset).map(|b| b[0] as u64),
-                        LoadOp::I32S8 => m.load::<1>(addr, offset).map(|b| b[0] as i8 as i32 as u32 as u64),
-                        LoadOp::I32U16 => m.load::<2>(addr, offset).map(|b| u16::from_le_bytes(b) as u64),
-                        LoadOp::I32S16 => m.load::<2>(addr, offset).map(|b| i16::from_le_bytes(b) as i32 as u32 as u64),
-                    };
+                    // SAFETY: `at` checked that the bytes are in bounds.
+                    let v = by_load_op!($op, |K| m.at(addr, offset, K::N).map(|p| unsafe { K::read(p) }));
                     pc += $n;
                     match v {
                         Ok(v) => push!(v),
@@ -411,12 +466,8 @@ impl Machine {
                 ($op:expr, $addr:expr, $offset:expr, $v:expr) => {{
                     let (addr, offset, v): (u32, u32, Raw) = ($addr, $offset, $v);
                     let m = &mut store.memories[mem];
-                    tri!(match $op {
-                        StoreOp::B1 => m.store(addr, offset, [v as u8]),
-                        StoreOp::B2 => m.store(addr, offset, (v as u16).to_le_bytes()),
-                        StoreOp::B4 => m.store(addr, offset, (v as u32).to_le_bytes()),
-                        StoreOp::B8 => m.store(addr, offset, v.to_le_bytes()),
-                    })
+                    // SAFETY: `at_mut` checked that the bytes are in bounds.
+                    tri!(by_store_op!($op, |K| m.at_mut(addr, offset, K::N).map(|p| unsafe { K::write(p, v) })))
                 }};
             }
             macro_rules! return_ {
@@ -431,6 +482,34 @@ impl Machine {
                     self.frames.pop();
                     continue 'frames;
                 }};
+            }
+
+            // The `match`: the arms given (`$hand`), then one per pure operator, load and store
+            // of the list.
+            macro_rules! dispatch {
+                (
+                    { $instr:expr } { $($hand:tt)* }
+                    other $_o:tt fused $_f:tt load_kinds $_lk:tt store_kinds $_sk:tt
+                    loads { $( $l:ident : $lkind:ident ; )* }
+                    stores { $( $s:ident : $skind:ident ; )* }
+                    free { $( $x:ident ; )* }
+                    un { $( $u:ident $_ud:tt ; )* }
+                    bin { $( $b:ident $_bd:tt ; )* }
+                    un_trap { $( $uq:ident $_uqd:tt ; )* }
+                    bin_trap { $( $bq:ident $_bqd:tt ; )* }
+                ) => {
+                    match $instr {
+                        $($hand)*
+                        $( Instr::$l(o) => load!(o, $lkind), )*
+                        $( Instr::$s(o) => store_!(o, $skind), )*
+                        // Reinterpretations are free: the cells are untyped bits already.
+                        $( Instr::$x )|* => {}
+                        $( Instr::$u => un!($u), )*
+                        $( Instr::$b => bin!($b), )*
+                        $( Instr::$uq => un_trap!($uq), )*
+                        $( Instr::$bq => bin_trap!($bq), )*
+                    }
+                };
             }
 
             // The chain keeps the top value in a register and needs a cell under the
@@ -497,7 +576,10 @@ impl Machine {
                 // trap, so `pc` never runs past the end.
                 let instr = unsafe { *instrs.get_unchecked(pc) };
                 pc += 1;
-                match instr {
+                // The arms of every pure operator, load and store come from the list
+                // (`dispatch!`); the rest are written here. No catch-all: a new instruction
+                // in the list's `other` or `fused` group is a compile error until it has one.
+                crate::ir::for_each_instr!(dispatch { instr } {
                     Instr::Unreachable => trap!(TrapCode::Unreachable),
                     Instr::Nop | Instr::Block | Instr::Loop | Instr::End => {}
                     Instr::If { else_pc } => {
@@ -640,25 +722,6 @@ impl Machine {
                     }
                     Instr::ElemDrop(e) => store.instances[inst_id].elems[e as usize] = Rc::new([]),
 
-                    Instr::I32Load(o) => load!(o, 4, |b| u32::from_le_bytes(b) as u64),
-                    Instr::I64Load(o) => load!(o, 8, |b| u64::from_le_bytes(b)),
-                    Instr::F32Load(o) => load!(o, 4, |b| u32::from_le_bytes(b) as u64),
-                    Instr::F64Load(o) => load!(o, 8, |b| u64::from_le_bytes(b)),
-                    Instr::I32Load8S(o) => load!(o, 1, |b| b[0] as i8 as i32 as u32 as u64),
-                    Instr::I32Load8U(o) => load!(o, 1, |b| b[0] as u64),
-                    Instr::I32Load16S(o) => load!(o, 2, |b| i16::from_le_bytes(b) as i32 as u32 as u64),
-                    Instr::I32Load16U(o) => load!(o, 2, |b| u16::from_le_bytes(b) as u64),
-                    Instr::I64Load8S(o) => load!(o, 1, |b| b[0] as i8 as i64 as u64),
-                    Instr::I64Load8U(o) => load!(o, 1, |b| b[0] as u64),
-                    Instr::I64Load16S(o) => load!(o, 2, |b| i16::from_le_bytes(b) as i64 as u64),
-                    Instr::I64Load16U(o) => load!(o, 2, |b| u16::from_le_bytes(b) as u64),
-                    Instr::I64Load32S(o) => load!(o, 4, |b| i32::from_le_bytes(b) as i64 as u64),
-                    Instr::I64Load32U(o) => load!(o, 4, |b| u32::from_le_bytes(b) as u64),
-                    Instr::I32Store(o) | Instr::F32Store(o) => store_!(o, |v| (v as u32).to_le_bytes()),
-                    Instr::I64Store(o) | Instr::F64Store(o) => store_!(o, |v| v.to_le_bytes()),
-                    Instr::I32Store8(o) | Instr::I64Store8(o) => store_!(o, |v| [v as u8]),
-                    Instr::I32Store16(o) | Instr::I64Store16(o) => store_!(o, |v| (v as u16).to_le_bytes()),
-                    Instr::I64Store32(o) => store_!(o, |v| (v as u32).to_le_bytes()),
                     Instr::MemorySize => push!(store.memories[mem].pages() as u64),
                     Instr::MemoryGrow => {
                         let n = pop!() as u32;
@@ -694,155 +757,154 @@ impl Machine {
                     Instr::F32Const(v) => push!(v as u64),
                     Instr::F64Const(v) => push!(v),
                     Instr::RefNull => push!(0),
-                    Instr::RefIsNull => un!(RefIsNull),
                     Instr::RefFunc(f) => push!(store.instances[inst_id].funcs[f as usize] as u64 + 1),
 
                     // Fused instructions: taken only when the budget covers every original
                     // instruction they stand for (else `pc` already points at the first one).
                     Instr::FLLBin { op, a, b } => {
-                        fused!(3);
-                        push!(op.eval(cell!(fp + a as usize), cell!(fp + b as usize)));
-                        pc += 3;
+                        let n = fused!(FLLBin);
+                        push!(ops::eval(op, cell!(fp + a as usize), cell!(fp + b as usize)));
+                        pc += n;
                     }
                     Instr::FLCBin { op, a, c } => {
-                        fused!(3);
-                        push!(op.eval(cell!(fp + a as usize), op.constant(c)));
-                        pc += 3;
+                        let n = fused!(FLCBin);
+                        push!(ops::eval(op, cell!(fp + a as usize), op.constant(c)));
+                        pc += n;
                     }
                     Instr::FCBin { op, c } => {
-                        fused!(2);
+                        let n = fused!(FCBin);
                         let x = pop!();
-                        push!(op.eval(x, c.get()));
-                        pc += 2;
+                        push!(ops::eval(op, x, c.get()));
+                        pc += n;
                     }
                     Instr::FBinSet { op, x } => {
-                        fused!(2);
+                        let n = fused!(FBinSet);
                         let b = pop!();
                         let a = pop!();
-                        set_cell!(fp + x as usize, op.eval(a, b));
-                        pc += 2;
+                        set_cell!(fp + x as usize, ops::eval(op, a, b));
+                        pc += n;
                     }
                     Instr::FLLBinSet { op, a, b, x } => {
-                        fused!(4);
-                        set_cell!(fp + x as usize, op.eval(cell!(fp + a as usize), cell!(fp + b as usize)));
-                        pc += 4;
+                        let n = fused!(FLLBinSet);
+                        set_cell!(fp + x as usize, ops::eval(op, cell!(fp + a as usize), cell!(fp + b as usize)));
+                        pc += n;
                     }
                     Instr::FLCBinSet { op, a, c, x } => {
-                        fused!(4);
-                        set_cell!(fp + x as usize, op.eval(cell!(fp + a as usize), op.constant(c)));
-                        pc += 4;
+                        let n = fused!(FLCBinSet);
+                        set_cell!(fp + x as usize, ops::eval(op, cell!(fp + a as usize), op.constant(c)));
+                        pc += n;
                     }
                     Instr::FLLCmpBrIf { op, a, b, target } => {
-                        fused!(4);
-                        if op.eval(cell!(fp + a as usize), cell!(fp + b as usize)) as u32 != 0 {
+                        let n = fused!(FLLCmpBrIf);
+                        if ops::eval(op, cell!(fp + a as usize), cell!(fp + b as usize)) as u32 != 0 {
                             pc = target as usize;
                         } else {
-                            pc += 4;
+                            pc += n;
                         }
                     }
                     Instr::FLCCmpBrIf { op, a, c, target } => {
-                        fused!(4);
-                        if op.eval(cell!(fp + a as usize), op.constant(c)) as u32 != 0 {
+                        let n = fused!(FLCCmpBrIf);
+                        if ops::eval(op, cell!(fp + a as usize), op.constant(c)) as u32 != 0 {
                             pc = target as usize;
                         } else {
-                            pc += 4;
+                            pc += n;
                         }
                     }
                     Instr::FCCmpBrIf { op, c, target } => {
-                        fused!(3);
+                        let n = fused!(FCCmpBrIf);
                         let a = pop!();
-                        if op.eval(a, c.get()) as u32 != 0 {
+                        if ops::eval(op, a, c.get()) as u32 != 0 {
                             pc = target as usize;
                         } else {
-                            pc += 3;
+                            pc += n;
                         }
                     }
                     Instr::FCmpBrIf { op, target } => {
-                        fused!(2);
+                        let n = fused!(FCmpBrIf);
                         let b = pop!();
                         let a = pop!();
-                        if op.eval(a, b) as u32 != 0 {
+                        if ops::eval(op, a, b) as u32 != 0 {
                             pc = target as usize;
                         } else {
-                            pc += 2;
+                            pc += n;
                         }
                     }
                     Instr::FEqzBrIf { target } => {
-                        fused!(2);
+                        let n = fused!(FEqzBrIf);
                         if pop!() as u32 == 0 {
                             pc = target as usize;
                         } else {
-                            pc += 2;
+                            pc += n;
                         }
                     }
                     Instr::FLocalBrIf { a, target } => {
-                        fused!(2);
+                        let n = fused!(FLocalBrIf);
                         if cell!(fp + a as usize) as u32 != 0 {
                             pc = target as usize;
                         } else {
-                            pc += 2;
+                            pc += n;
                         }
                     }
                     Instr::FLocalCopy { a, x } => {
-                        fused!(2);
+                        let n = fused!(FLocalCopy);
                         set_cell!(fp + x as usize, cell!(fp + a as usize));
-                        pc += 2;
+                        pc += n;
                     }
                     Instr::FConstSet { c, x } => {
-                        fused!(2);
+                        let n = fused!(FConstSet);
                         set_cell!(fp + x as usize, c as u32 as u64);
-                        pc += 2;
+                        pc += n;
                     }
                     Instr::FSkip { n, to } => {
-                        fused!(n as u64);
+                        fused_n!(n as u64);
                         pc = to as usize;
                     }
                     Instr::FLBin { op, b } => {
-                        fused!(2);
+                        let n = fused!(FLBin);
                         let x = pop!();
-                        push!(op.eval(x, cell!(fp + b as usize)));
-                        pc += 2;
+                        push!(ops::eval(op, x, cell!(fp + b as usize)));
+                        pc += n;
                     }
                     Instr::FBinTee { op, x } => {
-                        fused!(2);
+                        let n = fused!(FBinTee);
                         let b = pop!();
                         let a = pop!();
-                        tee!(x, op.eval(a, b));
-                        pc += 2;
+                        tee!(x, ops::eval(op, a, b));
+                        pc += n;
                     }
                     Instr::FLBinSet { op, b, x } => {
-                        fused!(3);
+                        let n = fused!(FLBinSet);
                         let a = pop!();
-                        set_cell!(fp + x as usize, op.eval(a, cell!(fp + b as usize)));
-                        pc += 3;
+                        set_cell!(fp + x as usize, ops::eval(op, a, cell!(fp + b as usize)));
+                        pc += n;
                     }
                     Instr::FLBinTee { op, b, x } => {
-                        fused!(3);
+                        let n = fused!(FLBinTee);
                         let a = pop!();
-                        tee!(x, op.eval(a, cell!(fp + b as usize)));
-                        pc += 3;
+                        tee!(x, ops::eval(op, a, cell!(fp + b as usize)));
+                        pc += n;
                     }
                     Instr::FLLBinTee { op, a, b, x } => {
-                        fused!(4);
-                        tee!(x, op.eval(cell!(fp + a as usize), cell!(fp + b as usize)));
-                        pc += 4;
+                        let n = fused!(FLLBinTee);
+                        tee!(x, ops::eval(op, cell!(fp + a as usize), cell!(fp + b as usize)));
+                        pc += n;
                     }
                     Instr::FLCBinTee { op, a, c, x } => {
-                        fused!(4);
-                        tee!(x, op.eval(cell!(fp + a as usize), op.constant(c)));
-                        pc += 4;
+                        let n = fused!(FLCBinTee);
+                        tee!(x, ops::eval(op, cell!(fp + a as usize), op.constant(c)));
+                        pc += n;
                     }
                     Instr::FLLoad { op, a, offset } => {
-                        fused!(2);
-                        fused_load!(op, cell!(fp + a as usize) as u32, offset, 2);
+                        let n = fused!(FLLoad);
+                        fused_load!(op, cell!(fp + a as usize) as u32, offset, n);
                     }
                     Instr::FCLoad { op, c, offset } => {
-                        fused!(2);
-                        fused_load!(op, c as u32, offset, 2);
+                        let n = fused!(FCLoad);
+                        fused_load!(op, c as u32, offset, n);
                     }
                     Instr::FLCAddLoad { op, a, c, offset } => {
-                        fused!(4);
-                        fused_load!(op, (cell!(fp + a as usize) as u32).wrapping_add(c as u32), offset, 4);
+                        let n = fused!(FLCAddLoad);
+                        fused_load!(op, (cell!(fp + a as usize) as u32).wrapping_add(c as u32), offset, n);
                     }
                     // Made in native builds only (see `translate::fuse::NATIVE`).
                     #[cfg(target_arch = "wasm32")]
@@ -851,178 +913,36 @@ impl Machine {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     Instr::FLStore { op, v, offset } => {
-                        fused!(2);
+                        let n = fused!(FLStore);
                         let addr = pop!() as u32;
-                        pc += 2;
+                        pc += n;
                         fused_store!(op, addr, offset, cell!(fp + v as usize))
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     Instr::FCStore { op, c, offset } => {
-                        fused!(2);
+                        let n = fused!(FCStore);
                         let addr = pop!() as u32;
-                        pc += 2;
+                        pc += n;
                         fused_store!(op, addr, offset, c as i64 as u64)
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     Instr::FBinStore { op, sop, offset } => {
-                        fused!(2);
+                        let n = fused!(FBinStore);
                         let b = pop!();
                         let a = pop!();
                         let addr = pop!() as u32;
-                        pc += 2;
-                        fused_store!(sop, addr, offset, op.eval(a, b))
+                        pc += n;
+                        fused_store!(sop, addr, offset, ops::eval(op, a, b))
                     }
                     Instr::FLCmpBrIf { op, b, target } => {
-                        fused!(3);
-                        if op.eval(pop!(), cell!(fp + b as usize)) as u32 != 0 {
+                        let n = fused!(FLCmpBrIf);
+                        if ops::eval(op, pop!(), cell!(fp + b as usize)) as u32 != 0 {
                             pc = target as usize;
                         } else {
-                            pc += 3;
+                            pc += n;
                         }
                     }
-
-                    Instr::I32Eqz => un!(I32Eqz),
-                    Instr::I32Eq => bin!(I32Eq),
-                    Instr::I32Ne => bin!(I32Ne),
-                    Instr::I32LtS => bin!(I32LtS),
-                    Instr::I32LtU => bin!(I32LtU),
-                    Instr::I32GtS => bin!(I32GtS),
-                    Instr::I32GtU => bin!(I32GtU),
-                    Instr::I32LeS => bin!(I32LeS),
-                    Instr::I32LeU => bin!(I32LeU),
-                    Instr::I32GeS => bin!(I32GeS),
-                    Instr::I32GeU => bin!(I32GeU),
-                    Instr::I64Eqz => un!(I64Eqz),
-                    Instr::I64Eq => bin!(I64Eq),
-                    Instr::I64Ne => bin!(I64Ne),
-                    Instr::I64LtS => bin!(I64LtS),
-                    Instr::I64LtU => bin!(I64LtU),
-                    Instr::I64GtS => bin!(I64GtS),
-                    Instr::I64GtU => bin!(I64GtU),
-                    Instr::I64LeS => bin!(I64LeS),
-                    Instr::I64LeU => bin!(I64LeU),
-                    Instr::I64GeS => bin!(I64GeS),
-                    Instr::I64GeU => bin!(I64GeU),
-                    Instr::F32Eq => bin!(F32Eq),
-                    Instr::F32Ne => bin!(F32Ne),
-                    Instr::F32Lt => bin!(F32Lt),
-                    Instr::F32Gt => bin!(F32Gt),
-                    Instr::F32Le => bin!(F32Le),
-                    Instr::F32Ge => bin!(F32Ge),
-                    Instr::F64Eq => bin!(F64Eq),
-                    Instr::F64Ne => bin!(F64Ne),
-                    Instr::F64Lt => bin!(F64Lt),
-                    Instr::F64Gt => bin!(F64Gt),
-                    Instr::F64Le => bin!(F64Le),
-                    Instr::F64Ge => bin!(F64Ge),
-
-                    Instr::I32Clz => un!(I32Clz),
-                    Instr::I32Ctz => un!(I32Ctz),
-                    Instr::I32Popcnt => un!(I32Popcnt),
-                    Instr::I32Add => bin!(I32Add),
-                    Instr::I32Sub => bin!(I32Sub),
-                    Instr::I32Mul => bin!(I32Mul),
-                    Instr::I32DivS => binop!(r2i32, i322r, |a, b| tri!(num::i32_div_s(a, b))),
-                    Instr::I32DivU => binop!(r2u32, u322r, |a, b| tri!(num::i32_div_u(a, b))),
-                    Instr::I32RemS => binop!(r2i32, i322r, |a, b| tri!(num::i32_rem_s(a, b))),
-                    Instr::I32RemU => binop!(r2u32, u322r, |a, b| tri!(num::i32_rem_u(a, b))),
-                    Instr::I32And => bin!(I32And),
-                    Instr::I32Or => bin!(I32Or),
-                    Instr::I32Xor => bin!(I32Xor),
-                    Instr::I32Shl => bin!(I32Shl),
-                    Instr::I32ShrS => bin!(I32ShrS),
-                    Instr::I32ShrU => bin!(I32ShrU),
-                    Instr::I32Rotl => bin!(I32Rotl),
-                    Instr::I32Rotr => bin!(I32Rotr),
-                    Instr::I64Clz => un!(I64Clz),
-                    Instr::I64Ctz => un!(I64Ctz),
-                    Instr::I64Popcnt => un!(I64Popcnt),
-                    Instr::I64Add => bin!(I64Add),
-                    Instr::I64Sub => bin!(I64Sub),
-                    Instr::I64Mul => bin!(I64Mul),
-                    Instr::I64DivS => binop!(r2i64, i642r, |a, b| tri!(num::i64_div_s(a, b))),
-                    Instr::I64DivU => binop!(id, id, |a, b| tri!(num::i64_div_u(a, b))),
-                    Instr::I64RemS => binop!(r2i64, i642r, |a, b| tri!(num::i64_rem_s(a, b))),
-                    Instr::I64RemU => binop!(id, id, |a, b| tri!(num::i64_rem_u(a, b))),
-                    Instr::I64And => bin!(I64And),
-                    Instr::I64Or => bin!(I64Or),
-                    Instr::I64Xor => bin!(I64Xor),
-                    Instr::I64Shl => bin!(I64Shl),
-                    Instr::I64ShrS => bin!(I64ShrS),
-                    Instr::I64ShrU => bin!(I64ShrU),
-                    Instr::I64Rotl => bin!(I64Rotl),
-                    Instr::I64Rotr => bin!(I64Rotr),
-
-                    Instr::F32Abs => un!(F32Abs),
-                    Instr::F32Neg => un!(F32Neg),
-                    Instr::F32Ceil => un!(F32Ceil),
-                    Instr::F32Floor => un!(F32Floor),
-                    Instr::F32Trunc => un!(F32Trunc),
-                    Instr::F32Nearest => un!(F32Nearest),
-                    Instr::F32Sqrt => un!(F32Sqrt),
-                    Instr::F32Add => bin!(F32Add),
-                    Instr::F32Sub => bin!(F32Sub),
-                    Instr::F32Mul => bin!(F32Mul),
-                    Instr::F32Div => bin!(F32Div),
-                    Instr::F32Min => bin!(F32Min),
-                    Instr::F32Max => bin!(F32Max),
-                    Instr::F32Copysign => bin!(F32Copysign),
-                    Instr::F64Abs => un!(F64Abs),
-                    Instr::F64Neg => un!(F64Neg),
-                    Instr::F64Ceil => un!(F64Ceil),
-                    Instr::F64Floor => un!(F64Floor),
-                    Instr::F64Trunc => un!(F64Trunc),
-                    Instr::F64Nearest => un!(F64Nearest),
-                    Instr::F64Sqrt => un!(F64Sqrt),
-                    Instr::F64Add => bin!(F64Add),
-                    Instr::F64Sub => bin!(F64Sub),
-                    Instr::F64Mul => bin!(F64Mul),
-                    Instr::F64Div => bin!(F64Div),
-                    Instr::F64Min => bin!(F64Min),
-                    Instr::F64Max => bin!(F64Max),
-                    Instr::F64Copysign => bin!(F64Copysign),
-
-                    Instr::I32WrapI64 => un!(I32WrapI64),
-                    Instr::I32TruncF32S => unop!(r2f32, i322r, |a| tri!(num::i32_trunc_f32_s(a))),
-                    Instr::I32TruncF32U => unop!(r2f32, u322r, |a| tri!(num::i32_trunc_f32_u(a))),
-                    Instr::I32TruncF64S => unop!(r2f64, i322r, |a| tri!(num::i32_trunc_f64_s(a))),
-                    Instr::I32TruncF64U => unop!(r2f64, u322r, |a| tri!(num::i32_trunc_f64_u(a))),
-                    Instr::I64ExtendI32S => un!(I64ExtendI32S),
-                    Instr::I64ExtendI32U => un!(I64ExtendI32U),
-                    Instr::I64TruncF32S => unop!(r2f32, i642r, |a| tri!(num::i64_trunc_f32_s(a))),
-                    Instr::I64TruncF32U => unop!(r2f32, id, |a| tri!(num::i64_trunc_f32_u(a))),
-                    Instr::I64TruncF64S => unop!(r2f64, i642r, |a| tri!(num::i64_trunc_f64_s(a))),
-                    Instr::I64TruncF64U => unop!(r2f64, id, |a| tri!(num::i64_trunc_f64_u(a))),
-                    Instr::F32ConvertI32S => un!(F32ConvertI32S),
-                    Instr::F32ConvertI32U => un!(F32ConvertI32U),
-                    Instr::F32ConvertI64S => un!(F32ConvertI64S),
-                    Instr::F32ConvertI64U => un!(F32ConvertI64U),
-                    Instr::F32DemoteF64 => un!(F32DemoteF64),
-                    Instr::F64ConvertI32S => un!(F64ConvertI32S),
-                    Instr::F64ConvertI32U => un!(F64ConvertI32U),
-                    Instr::F64ConvertI64S => un!(F64ConvertI64S),
-                    Instr::F64ConvertI64U => un!(F64ConvertI64U),
-                    Instr::F64PromoteF32 => un!(F64PromoteF32),
-                    // Reinterpretations are free: the cells are untyped bits already.
-                    Instr::I32ReinterpretF32
-                    | Instr::I64ReinterpretF64
-                    | Instr::F32ReinterpretI32
-                    | Instr::F64ReinterpretI64 => {}
-                    Instr::I32Extend8S => un!(I32Extend8S),
-                    Instr::I32Extend16S => un!(I32Extend16S),
-                    Instr::I64Extend8S => un!(I64Extend8S),
-                    Instr::I64Extend16S => un!(I64Extend16S),
-                    Instr::I64Extend32S => un!(I64Extend32S),
-                    // `as` from float to int saturates and maps NaN to 0: exactly trunc_sat.
-                    Instr::I32TruncSatF32S => un!(I32TruncSatF32S),
-                    Instr::I32TruncSatF32U => un!(I32TruncSatF32U),
-                    Instr::I32TruncSatF64S => un!(I32TruncSatF64S),
-                    Instr::I32TruncSatF64U => un!(I32TruncSatF64U),
-                    Instr::I64TruncSatF32S => un!(I64TruncSatF32S),
-                    Instr::I64TruncSatF32U => un!(I64TruncSatF32U),
-                    Instr::I64TruncSatF64S => un!(I64TruncSatF64S),
-                    Instr::I64TruncSatF64U => un!(I64TruncSatF64U),
-                }
+                });
             }
         }
     }

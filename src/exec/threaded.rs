@@ -20,9 +20,9 @@
 //! there), so this file is native only, and `tests/spec.rs` runs the suites with it on and off.
 
 use super::Frame;
-use super::ops::{self, Bin, Un};
+use super::ops::{self, Bin, Load, Un};
 use crate::ir::Code;
-use crate::ir::{BinOp, Cell64, DropKeep, Instr, LoadOp, RETURN_PC, StoreOp, Target, binop_names};
+use crate::ir::{BinOp, DropKeep, Instr, LoadOp, Opcode, RETURN_PC, StoreOp, Target, binop_names, for_each_instr};
 use crate::runtime::{FuncKind, Store};
 use crate::value::Raw;
 
@@ -70,8 +70,8 @@ pub(crate) fn link(code: &[Instr]) -> Box<[Slot]> {
             let h = specialised(&i);
             // `BUILT` must mark every instruction `specialised` knows, or the loop would never
             // hand it to the chain.
-            debug_assert!(h.is_none() || HANDLED[tag(&i)], "{i:?} has a handler but is not marked");
-            Slot { h: h.unwrap_or(TABLE[tag(&i)]), i }
+            debug_assert!(h.is_none() || HANDLED[i.opcode() as usize], "{i:?} has a handler but is not marked");
+            Slot { h: h.unwrap_or(TABLE[i.opcode() as usize]), i }
         })
         .collect()
 }
@@ -87,13 +87,6 @@ pub(crate) fn link(code: &[Instr]) -> Box<[Slot]> {
 /// the frame), which `tos` mirrors: a handler that writes a local while the stack does not
 /// move uses `set_local!`, which keeps the mirror current.
 pub(crate) type Handler = unsafe fn(&mut Ctx, *const Slot, *mut Raw, *mut Raw, u64, Raw);
-
-/// The tag of an instruction: `Instr` is `repr(u8)`, so it is the first byte.
-#[inline(always)]
-const fn tag(i: *const Instr) -> usize {
-    // SAFETY: `i` points at an `Instr`, whose first byte is its discriminant (`repr(u8)`).
-    unsafe { *(i as *const u8) as usize }
-}
 
 /// Runs the chain from `ip`: `left` (at least 1) instructions at most. Returns with `c.ip`,
 /// `c.sp`, `c.left` set; `c.left > 0` means the instruction at `c.ip` is for the `match`.
@@ -115,8 +108,8 @@ pub(crate) unsafe fn run(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, locals: *mu
 
 /// Is the instruction at `ip` one the chain runs?
 #[inline(always)]
-pub(crate) fn handles(ip: *const Instr) -> bool {
-    HANDLED[tag(ip)]
+pub(crate) fn handles(i: &Instr) -> bool {
+    HANDLED[i.opcode() as usize]
 }
 
 // ---- the handlers ---------------------------------------------------------------------
@@ -214,6 +207,14 @@ macro_rules! fused {
 unsafe fn fall_through(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, l: *mut Raw, left: u64, t: Raw) {
     // SAFETY: the originals follow the fused form.
     unsafe { next!(c, ip.add(1), sp, l, left, t) }
+}
+
+/// The length of fused form `op` (the list's).
+const fn len(op: Opcode) -> u64 {
+    match op.fused_len() {
+        Some(n) => n as u64,
+        None => panic!("not a fused form of fixed length"),
+    }
 }
 
 handler!(h_stop, |c, ip, sp, l, left, t| { stop!(c, ip, sp, t, left) });
@@ -361,74 +362,35 @@ unsafe fn at(c: &Ctx, addr: u32, offset: u32, n: usize) -> Option<*mut u8> {
     // SAFETY: in bounds of the memory's bytes (checked).
     (start + n as u64 <= c.mem_len as u64).then(|| unsafe { c.mem.add(start as usize) })
 }
-macro_rules! load_handler {
-    ($name:ident, $variant:ident, $n:literal, |$b:ident| $e:expr) => {
-        handler!($name, |c, ip, sp, l, left, t| {
-            fields!(ip, Instr::$variant(offset));
-            let Some(p) = at(c, t as u32, offset, $n) else { stop!(c, ip, sp, t, left) };
-            let $b: [u8; $n] = std::ptr::read_unaligned(p as *const [u8; $n]);
-            next!(c, ip.add(1), sp, l, left - 1, $e)
-        });
-    };
+/// A load of kind `K` (one handler per kind): the address on top.
+unsafe fn h_load<K: Load>(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, l: *mut Raw, left: u64, t: Raw) {
+    // SAFETY: as for every handler; the table gives this handler to loads only.
+    unsafe {
+        let Some(offset) = (*ip).i.mem_offset() else { std::hint::unreachable_unchecked() };
+        let Some(p) = at(c, t as u32, offset, K::N) else { stop!(c, ip, sp, t, left) };
+        next!(c, ip.add(1), sp, l, left - 1, K::read(p))
+    }
 }
-load_handler!(h_i32_load, I32Load, 4, |b| u32::from_le_bytes(b) as u64);
-load_handler!(h_i64_load, I64Load, 8, |b| u64::from_le_bytes(b));
-load_handler!(h_f32_load, F32Load, 4, |b| u32::from_le_bytes(b) as u64);
-load_handler!(h_f64_load, F64Load, 8, |b| u64::from_le_bytes(b));
-load_handler!(h_i32_load8_s, I32Load8S, 1, |b| b[0] as i8 as i32 as u32 as u64);
-load_handler!(h_i32_load8_u, I32Load8U, 1, |b| b[0] as u64);
-load_handler!(h_i32_load16_s, I32Load16S, 2, |b| i16::from_le_bytes(b) as i32 as u32 as u64);
-load_handler!(h_i32_load16_u, I32Load16U, 2, |b| u16::from_le_bytes(b) as u64);
-load_handler!(h_i64_load8_s, I64Load8S, 1, |b| b[0] as i8 as i64 as u64);
-load_handler!(h_i64_load8_u, I64Load8U, 1, |b| b[0] as u64);
-load_handler!(h_i64_load16_s, I64Load16S, 2, |b| i16::from_le_bytes(b) as i64 as u64);
-load_handler!(h_i64_load16_u, I64Load16U, 2, |b| u16::from_le_bytes(b) as u64);
-load_handler!(h_i64_load32_s, I64Load32S, 4, |b| i32::from_le_bytes(b) as i64 as u64);
-load_handler!(h_i64_load32_u, I64Load32U, 4, |b| u32::from_le_bytes(b) as u64);
-/// A store of kind `OP` (a `StoreOp`: `v`'s low bytes) at `addr + offset`; false out of bounds.
+/// A store of kind `K` (`v`'s low bytes) at `addr + offset`; false out of bounds.
 #[inline(always)]
-unsafe fn store_op<const OP: u8>(c: &Ctx, addr: u32, offset: u32, v: u64) -> bool {
+unsafe fn store_op<K: ops::Store>(c: &Ctx, addr: u32, offset: u32, v: u64) -> bool {
     // SAFETY: `at` checks the bounds.
     unsafe {
-        macro_rules! put {
-            ($n:literal, $bytes:expr) => {
-                match at(c, addr, offset, $n) {
-                    Some(p) => {
-                        std::ptr::write_unaligned(p as *mut [u8; $n], $bytes);
-                        true
-                    }
-                    None => false,
-                }
-            };
-        }
-        if OP == StoreOp::B1 as u8 {
-            put!(1, [v as u8])
-        } else if OP == StoreOp::B2 as u8 {
-            put!(2, (v as u16).to_le_bytes())
-        } else if OP == StoreOp::B4 as u8 {
-            put!(4, (v as u32).to_le_bytes())
-        } else {
-            put!(8, v.to_le_bytes())
+        match at(c, addr, offset, K::N) {
+            Some(p) => {
+                K::write(p, v);
+                true
+            }
+            None => false,
         }
     }
 }
-/// A store of kind `OP` (a `StoreOp`): the value on top, the address under it.
-unsafe fn h_store<const OP: u8>(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, l: *mut Raw, left: u64, t: Raw) {
-    // SAFETY: as for every handler.
+/// A store of kind `K`: the value on top, the address under it.
+unsafe fn h_store<K: ops::Store>(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, l: *mut Raw, left: u64, t: Raw) {
+    // SAFETY: as for every handler; the table gives this handler to stores only.
     unsafe {
-        fields!(
-            ip,
-            (Instr::I32Store(offset)
-                | Instr::I64Store(offset)
-                | Instr::F32Store(offset)
-                | Instr::F64Store(offset)
-                | Instr::I32Store8(offset)
-                | Instr::I64Store8(offset)
-                | Instr::I32Store16(offset)
-                | Instr::I64Store16(offset)
-                | Instr::I64Store32(offset))
-        );
-        if !store_op::<OP>(c, *sp.sub(1) as u32, offset, t) {
+        let Some(offset) = (*ip).i.mem_offset() else { std::hint::unreachable_unchecked() };
+        if !store_op::<K>(c, *sp.sub(1) as u32, offset, t) {
             stop!(c, ip, sp, t, left);
         }
         let sp = sp.sub(2);
@@ -436,11 +398,36 @@ unsafe fn h_store<const OP: u8>(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, l: *
     }
 }
 
+/// Tables by kind of load or store: `[$h::<ops::U8>, ...]` in `LoadOp` (or `StoreOp`) order.
+macro_rules! load_table {
+    ($h:ident) => {
+        for_each_instr!(kind_table $h load_kinds)
+    };
+}
+macro_rules! store_table {
+    ($h:ident $(, $pre:ty)?) => {
+        for_each_instr!(kind_table $h store_kinds [$($pre)?])
+    };
+}
+macro_rules! kind_table {
+    ($h:ident load_kinds other $_o:tt fused $_f:tt load_kinds { $( $(#[$_a:meta])* $k:ident $_d:tt ; )* } $($_r:tt)*) => {
+        [$($h::<ops::$k>,)*]
+    };
+    ($h:ident store_kinds [] other $_o:tt fused $_f:tt load_kinds $_lk:tt
+     store_kinds { $( $(#[$_a:meta])* $k:ident $_d:tt ; )* } $($_r:tt)*) => {
+        [$($h::<ops::$k>,)*]
+    };
+    ($h:ident store_kinds [$pre:ty] other $_o:tt fused $_f:tt load_kinds $_lk:tt
+     store_kinds { $( $(#[$_a:meta])* $k:ident $_d:tt ; )* } $($_r:tt)*) => {
+        [$($h::<$pre, ops::$k>,)*]
+    };
+}
+
 /// A fused form carrying an operator: one handler per operator (`$spec::<ops::X>`, by
 /// `BinOp` in `$table`, which `link` picks from), so that each (form, operator) pair is its own
 /// function with its own dispatch to the next instruction.
 macro_rules! fused_op {
-    ($spec:ident, $table:ident, $variant:ident, $n:expr,
+    ($spec:ident, $table:ident, $variant:ident,
      |$c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $t:ident, $T:ident| $body:block) => {
         #[allow(unused_mut, unused_variables)]
         unsafe fn $spec<$T: Bin>(
@@ -453,11 +440,13 @@ macro_rules! fused_op {
         ) {
             // SAFETY: as for every handler.
             unsafe {
-                fused!($c, $ip, $sp, $l, $left, $t, $n);
+                // The form's length, from the list: the body's `N`.
+                const N: u64 = len(Opcode::$variant);
+                fused!($c, $ip, $sp, $l, $left, $t, N);
                 $body
             }
         }
-        static $table: [Handler; 256] = spec_table!($spec);
+        static $table: [Handler; BinOp::COUNT] = spec_table!($spec);
     };
 }
 
@@ -467,92 +456,96 @@ macro_rules! spec_table {
         binop_names!(spec_table @ $h)
     };
     (@ $h:ident; $($name:ident),*) => {{
-        let mut t: [Handler; 256] = [h_stop; 256];
+        let mut t: [Handler; BinOp::COUNT] = [h_stop; BinOp::COUNT];
         $( t[BinOp::$name as usize] = $h::<ops::$name>; )*
         t
     }};
 }
 
 // Fused forms (see `ir::Instr`): the same work as their arms in the `match`.
-fused_op!(h_f_ll_bin_s, SPEC_LL_BIN, FLLBin, 3, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_ll_bin_s, SPEC_LL_BIN, FLLBin, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLLBin { op, a, b });
     push!(sp, t, T::eval(*l.add(a as usize), *l.add(b as usize)));
-    next!(c, ip.add(4), sp, l, left - 3, t)
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, t)
 });
-fused_op!(h_f_lc_bin_s, SPEC_LC_BIN, FLCBin, 3, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_lc_bin_s, SPEC_LC_BIN, FLCBin, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLCBin { op, a, c: k });
     push!(sp, t, T::eval(*l.add(a as usize), op.constant(k)));
-    next!(c, ip.add(4), sp, l, left - 3, t)
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, t)
 });
-fused_op!(h_f_c_bin_s, SPEC_C_BIN, FCBin, 2, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_c_bin_s, SPEC_C_BIN, FCBin, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FCBin { op, c: k });
-    next!(c, ip.add(3), sp, l, left - 2, T::eval(t, k.get()))
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, T::eval(t, k.get()))
 });
-fused_op!(h_f_bin_set_s, SPEC_BIN_SET, FBinSet, 2, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_bin_set_s, SPEC_BIN_SET, FBinSet, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FBinSet { op, x });
     // Written before the pops reload `t`, which may be this very local.
     *l.add(x as usize) = T::eval(*sp.sub(1), t);
     let sp = sp.sub(2);
-    next!(c, ip.add(3), sp, l, left - 2, *sp)
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, *sp)
 });
-fused_op!(h_f_ll_bin_set_s, SPEC_LL_BIN_SET, FLLBinSet, 4, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_ll_bin_set_s, SPEC_LL_BIN_SET, FLLBinSet, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLLBinSet { op, a, b, x });
     set_local!(l, sp, t, x, T::eval(*l.add(a as usize), *l.add(b as usize)));
-    next!(c, ip.add(5), sp, l, left - 4, t)
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, t)
 });
-fused_op!(h_f_lc_bin_set_s, SPEC_LC_BIN_SET, FLCBinSet, 4, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_lc_bin_set_s, SPEC_LC_BIN_SET, FLCBinSet, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLCBinSet { op, a, c: k, x });
     set_local!(l, sp, t, x, T::eval(*l.add(a as usize), op.constant(k)));
-    next!(c, ip.add(5), sp, l, left - 4, t)
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, t)
 });
 /// Jumps to `target` if `cond`, else past the `$n` originals.
 macro_rules! branch_if {
     ($c:ident, $ip:ident, $sp:ident, $l:ident, $left:ident, $t:expr, $cond:expr, $target:expr, $n:expr) => {{
-        let ip = if $cond { $c.code.add($target as usize) } else { $ip.add($n + 1) };
+        let ip = if $cond { $c.code.add($target as usize) } else { $ip.add($n as usize + 1) };
         next!($c, ip, $sp, $l, $left - $n, $t)
     }};
 }
-fused_op!(h_f_ll_cmp_br_if_s, SPEC_LL_CMP_BR_IF, FLLCmpBrIf, 4, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_ll_cmp_br_if_s, SPEC_LL_CMP_BR_IF, FLLCmpBrIf, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLLCmpBrIf { op, a, b, target });
-    branch_if!(c, ip, sp, l, left, t, T::eval(*l.add(a as usize), *l.add(b as usize)) as u32 != 0, target, 4)
+    branch_if!(c, ip, sp, l, left, t, T::eval(*l.add(a as usize), *l.add(b as usize)) as u32 != 0, target, N)
 });
-fused_op!(h_f_lc_cmp_br_if_s, SPEC_LC_CMP_BR_IF, FLCCmpBrIf, 4, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_lc_cmp_br_if_s, SPEC_LC_CMP_BR_IF, FLCCmpBrIf, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLCCmpBrIf { op, a, c: k, target });
-    branch_if!(c, ip, sp, l, left, t, T::eval(*l.add(a as usize), op.constant(k)) as u32 != 0, target, 4)
+    branch_if!(c, ip, sp, l, left, t, T::eval(*l.add(a as usize), op.constant(k)) as u32 != 0, target, N)
 });
-fused_op!(h_f_c_cmp_br_if_s, SPEC_C_CMP_BR_IF, FCCmpBrIf, 3, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_c_cmp_br_if_s, SPEC_C_CMP_BR_IF, FCCmpBrIf, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FCCmpBrIf { op, c: k, target });
     let a = pop!(sp, t);
-    branch_if!(c, ip, sp, l, left, t, T::eval(a, k.get()) as u32 != 0, target, 3)
+    branch_if!(c, ip, sp, l, left, t, T::eval(a, k.get()) as u32 != 0, target, N)
 });
-fused_op!(h_f_cmp_br_if_s, SPEC_CMP_BR_IF, FCmpBrIf, 2, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_cmp_br_if_s, SPEC_CMP_BR_IF, FCmpBrIf, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FCmpBrIf { op, target });
     let b = pop!(sp, t);
     let a = pop!(sp, t);
-    branch_if!(c, ip, sp, l, left, t, T::eval(a, b) as u32 != 0, target, 2)
+    branch_if!(c, ip, sp, l, left, t, T::eval(a, b) as u32 != 0, target, N)
 });
 handler!(h_f_eqz_br_if, |c, ip, sp, l, left, t| {
-    fused!(c, ip, sp, l, left, t, 2);
+    const N: u64 = len(Opcode::FEqzBrIf);
+    fused!(c, ip, sp, l, left, t, N);
     fields!(ip, Instr::FEqzBrIf { target });
     let v = pop!(sp, t);
-    branch_if!(c, ip, sp, l, left, t, v as u32 == 0, target, 2)
+    branch_if!(c, ip, sp, l, left, t, v as u32 == 0, target, N)
 });
 handler!(h_f_local_br_if, |c, ip, sp, l, left, t| {
-    fused!(c, ip, sp, l, left, t, 2);
+    const N: u64 = len(Opcode::FLocalBrIf);
+    fused!(c, ip, sp, l, left, t, N);
     fields!(ip, Instr::FLocalBrIf { a, target });
-    branch_if!(c, ip, sp, l, left, t, *l.add(a as usize) as u32 != 0, target, 2)
+    branch_if!(c, ip, sp, l, left, t, *l.add(a as usize) as u32 != 0, target, N)
 });
 handler!(h_f_local_copy, |c, ip, sp, l, left, t| {
-    fused!(c, ip, sp, l, left, t, 2);
+    const N: u64 = len(Opcode::FLocalCopy);
+    fused!(c, ip, sp, l, left, t, N);
     fields!(ip, Instr::FLocalCopy { a, x });
     set_local!(l, sp, t, x, *l.add(a as usize));
-    next!(c, ip.add(3), sp, l, left - 2, t)
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, t)
 });
 handler!(h_f_const_set, |c, ip, sp, l, left, t| {
-    fused!(c, ip, sp, l, left, t, 2);
+    const N: u64 = len(Opcode::FConstSet);
+    fused!(c, ip, sp, l, left, t, N);
     fields!(ip, Instr::FConstSet { c: k, x });
     set_local!(l, sp, t, x, k as u32 as u64);
-    next!(c, ip.add(3), sp, l, left - 2, t)
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, t)
 });
 handler!(h_f_skip, |c, ip, sp, l, left, t| {
     fields!(ip, Instr::FSkip { n, to });
@@ -560,66 +553,29 @@ handler!(h_f_skip, |c, ip, sp, l, left, t| {
     fused!(c, ip, sp, l, left, t, n);
     next!(c, c.code.add(to as usize), sp, l, left - n, t)
 });
-/// A load of kind `OP` (a `LoadOp`) from `addr + offset`, if in bounds.
-#[inline(always)]
-unsafe fn load_op<const OP: u8>(c: &Ctx, addr: u32, offset: u32) -> Option<u64> {
-    // SAFETY: `at` checks the bounds.
-    unsafe {
-        let read = |n: usize| at(c, addr, offset, n);
-        if OP == LoadOp::I32 as u8 {
-            read(4).map(|p| u32::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 4])) as u64)
-        } else if OP == LoadOp::I64 as u8 {
-            read(8).map(|p| u64::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 8])))
-        } else if OP == LoadOp::I32U8 as u8 {
-            read(1).map(|p| *p as u64)
-        } else if OP == LoadOp::I32S8 as u8 {
-            read(1).map(|p| *p as i8 as i32 as u32 as u64)
-        } else if OP == LoadOp::I32U16 as u8 {
-            read(2).map(|p| u16::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 2])) as u64)
-        } else {
-            read(2).map(|p| i16::from_le_bytes(std::ptr::read_unaligned(p as *const [u8; 2])) as i32 as u32 as u64)
-        }
-    }
-}
 /// A fused form of `$n` originals ending in a load, one handler per kind of load (`LoadOp`
 /// as `OP`): `$addr` computes the address from the instruction's fields; out of bounds, the
 /// `match` runs the fused form again and traps.
 macro_rules! fused_load {
-    ($name:ident, $table:ident, $n:expr, |$ip:ident, $l:ident| $addr:expr, $offset:ident) => {
-        unsafe fn $name<const OP: u8>(
-            c: &mut Ctx,
-            $ip: *const Slot,
-            mut sp: *mut Raw,
-            $l: *mut Raw,
-            left: u64,
-            mut t: Raw,
-        ) {
+    ($name:ident, $table:ident, $f:ident, |$ip:ident, $l:ident| $addr:expr, $offset:ident) => {
+        unsafe fn $name<K: Load>(c: &mut Ctx, $ip: *const Slot, mut sp: *mut Raw, $l: *mut Raw, left: u64, mut t: Raw) {
             // SAFETY: as for every handler.
             unsafe {
-                fused!(c, $ip, sp, $l, left, t, $n);
+                const N: u64 = len(Opcode::$f);
+                fused!(c, $ip, sp, $l, left, t, N);
                 let (addr, $offset): (u32, u32) = $addr;
-                let Some(v) = load_op::<OP>(c, addr, $offset) else { stop!(c, $ip, sp, t, left) };
-                push!(sp, t, v);
-                next!(c, $ip.add($n + 1), sp, $l, left - $n, t)
+                let Some(p) = at(c, addr, $offset, K::N) else { stop!(c, $ip, sp, t, left) };
+                push!(sp, t, K::read(p));
+                next!(c, $ip.add(N as usize + 1), sp, $l, left - N, t)
             }
         }
-        static $table: [Handler; 6] = {
-            use LoadOp::*;
-            [
-                $name::<{ I32 as u8 }>,
-                $name::<{ I64 as u8 }>,
-                $name::<{ I32U8 as u8 }>,
-                $name::<{ I32S8 as u8 }>,
-                $name::<{ I32U16 as u8 }>,
-                $name::<{ I32S16 as u8 }>,
-            ]
-        };
+        static $table: [Handler; LoadOp::COUNT] = load_table!($name);
     };
 }
 fused_load!(
     h_f_l_load,
     SPEC_L_LOAD,
-    2,
+    FLLoad,
     |ip, l| {
         fields!(ip, Instr::FLLoad { a, offset, .. });
         (*l.add(a as usize) as u32, offset)
@@ -629,7 +585,7 @@ fused_load!(
 fused_load!(
     h_f_c_load,
     SPEC_C_LOAD,
-    2,
+    FCLoad,
     |ip, l| {
         fields!(ip, Instr::FCLoad { c: k, offset, .. });
         (k as u32, offset)
@@ -639,7 +595,7 @@ fused_load!(
 fused_load!(
     h_f_lc_add_load,
     SPEC_LC_ADD_LOAD,
-    4,
+    FLCAddLoad,
     |ip, l| {
         fields!(ip, Instr::FLCAddLoad { a, c: k, offset, .. });
         ((*l.add(a as usize) as u32).wrapping_add(k as u32), offset)
@@ -650,35 +606,33 @@ fused_load!(
 /// the address from the stack's top; one handler per kind of store. Out of bounds, the
 /// `match` runs the fused form again and traps.
 macro_rules! fused_store {
-    ($name:ident, $table:ident, |$ip:ident, $l:ident| $value:expr) => {
-        unsafe fn $name<const OP: u8>(c: &mut Ctx, $ip: *const Slot, sp: *mut Raw, $l: *mut Raw, left: u64, t: Raw) {
+    ($name:ident, $table:ident, $f:ident, |$ip:ident, $l:ident| $value:expr) => {
+        unsafe fn $name<K: ops::Store>(c: &mut Ctx, $ip: *const Slot, sp: *mut Raw, $l: *mut Raw, left: u64, t: Raw) {
             // SAFETY: as for every handler.
             unsafe {
-                fused!(c, $ip, sp, $l, left, t, 2);
+                const N: u64 = len(Opcode::$f);
+                fused!(c, $ip, sp, $l, left, t, N);
                 let (v, offset): (u64, u32) = $value;
-                if !store_op::<OP>(c, t as u32, offset, v) {
+                if !store_op::<K>(c, t as u32, offset, v) {
                     stop!(c, $ip, sp, t, left);
                 }
                 let sp = sp.sub(1);
-                next!(c, $ip.add(3), sp, $l, left - 2, *sp)
+                next!(c, $ip.add(N as usize + 1), sp, $l, left - N, *sp)
             }
         }
-        static $table: [Handler; 4] = {
-            use StoreOp::*;
-            [$name::<{ B1 as u8 }>, $name::<{ B2 as u8 }>, $name::<{ B4 as u8 }>, $name::<{ B8 as u8 }>]
-        };
+        static $table: [Handler; StoreOp::COUNT] = store_table!($name);
     };
 }
-fused_store!(h_f_l_store, SPEC_L_STORE, |ip, l| {
+fused_store!(h_f_l_store, SPEC_L_STORE, FLStore, |ip, l| {
     fields!(ip, Instr::FLStore { v, offset, .. });
     (*l.add(v as usize), offset)
 });
-fused_store!(h_f_c_store, SPEC_C_STORE, |ip, l| {
+fused_store!(h_f_c_store, SPEC_C_STORE, FCStore, |ip, l| {
     fields!(ip, Instr::FCStore { c: k, offset, .. });
     (k as i64 as u64, offset)
 });
 /// `op; <store>`: one handler per (operator, kind of store).
-unsafe fn h_f_bin_store<T: Bin, const OP: u8>(
+unsafe fn h_f_bin_store<T: Bin, K: ops::Store>(
     c: &mut Ctx,
     ip: *const Slot,
     sp: *mut Raw,
@@ -688,76 +642,70 @@ unsafe fn h_f_bin_store<T: Bin, const OP: u8>(
 ) {
     // SAFETY: as for every handler.
     unsafe {
-        fused!(c, ip, sp, l, left, t, 2);
+        const N: u64 = len(Opcode::FBinStore);
+        fused!(c, ip, sp, l, left, t, N);
         fields!(ip, Instr::FBinStore { offset, .. });
-        if !store_op::<OP>(c, *sp.sub(2) as u32, offset, T::eval(*sp.sub(1), t)) {
+        if !store_op::<K>(c, *sp.sub(2) as u32, offset, T::eval(*sp.sub(1), t)) {
             stop!(c, ip, sp, t, left);
         }
         let sp = sp.sub(3);
-        next!(c, ip.add(3), sp, l, left - 2, *sp)
+        next!(c, ip.add(N as usize + 1), sp, l, left - N, *sp)
     }
 }
 /// `h_f_bin_store` by `BinOp` and `StoreOp`.
-static SPEC_BIN_STORE: [[Handler; 4]; 256] = binop_names!(spec_store_table @);
+static SPEC_BIN_STORE: [[Handler; StoreOp::COUNT]; BinOp::COUNT] = binop_names!(spec_store_table @);
 macro_rules! spec_store_table {
     (@ ; $($name:ident),*) => {{
-        let mut t: [[Handler; 4]; 256] = [[h_stop; 4]; 256];
-        $(
-            t[BinOp::$name as usize] = [
-                h_f_bin_store::<ops::$name, { StoreOp::B1 as u8 }>,
-                h_f_bin_store::<ops::$name, { StoreOp::B2 as u8 }>,
-                h_f_bin_store::<ops::$name, { StoreOp::B4 as u8 }>,
-                h_f_bin_store::<ops::$name, { StoreOp::B8 as u8 }>,
-            ];
-        )*
+        let mut t: [[Handler; StoreOp::COUNT]; BinOp::COUNT] = [[h_stop; StoreOp::COUNT]; BinOp::COUNT];
+        $( t[BinOp::$name as usize] = store_table!(h_f_bin_store, ops::$name); )*
         t
     }};
 }
 use spec_store_table;
 
-fused_op!(h_f_l_cmp_br_if_s, SPEC_L_CMP_BR_IF, FLCmpBrIf, 3, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_l_cmp_br_if_s, SPEC_L_CMP_BR_IF, FLCmpBrIf, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLCmpBrIf { op, b, target });
     let a = pop!(sp, t);
-    branch_if!(c, ip, sp, l, left, t, T::eval(a, *l.add(b as usize)) as u32 != 0, target, 3)
+    branch_if!(c, ip, sp, l, left, t, T::eval(a, *l.add(b as usize)) as u32 != 0, target, N)
 });
-fused_op!(h_f_l_bin_s, SPEC_L_BIN, FLBin, 2, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_l_bin_s, SPEC_L_BIN, FLBin, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLBin { op, b });
-    next!(c, ip.add(3), sp, l, left - 2, T::eval(t, *l.add(b as usize)))
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, T::eval(t, *l.add(b as usize)))
 });
-fused_op!(h_f_bin_tee_s, SPEC_BIN_TEE, FBinTee, 2, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_bin_tee_s, SPEC_BIN_TEE, FBinTee, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FBinTee { op, x });
     let sp = sp.sub(1);
     let v = T::eval(*sp, t);
     *l.add(x as usize) = v;
-    next!(c, ip.add(3), sp, l, left - 2, v)
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, v)
 });
-fused_op!(h_f_l_bin_set_s, SPEC_L_BIN_SET, FLBinSet, 3, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_l_bin_set_s, SPEC_L_BIN_SET, FLBinSet, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLBinSet { op, b, x });
     // Written before the pop reloads `t`, which may be this very local.
     *l.add(x as usize) = T::eval(t, *l.add(b as usize));
     let sp = sp.sub(1);
-    next!(c, ip.add(4), sp, l, left - 3, *sp)
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, *sp)
 });
-fused_op!(h_f_l_bin_tee_s, SPEC_L_BIN_TEE, FLBinTee, 3, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_l_bin_tee_s, SPEC_L_BIN_TEE, FLBinTee, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLBinTee { op, b, x });
     let v = T::eval(t, *l.add(b as usize));
     *l.add(x as usize) = v;
-    next!(c, ip.add(4), sp, l, left - 3, v)
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, v)
 });
-fused_op!(h_f_ll_bin_tee_s, SPEC_LL_BIN_TEE, FLLBinTee, 4, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_ll_bin_tee_s, SPEC_LL_BIN_TEE, FLLBinTee, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLLBinTee { op, a, b, x });
     let v = T::eval(*l.add(a as usize), *l.add(b as usize));
     // Pushed first: once the stack has grown, `x` cannot be the cell `t` mirrors.
     push!(sp, t, v);
     *l.add(x as usize) = v;
-    next!(c, ip.add(5), sp, l, left - 4, t)
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, t)
 });
-fused_op!(h_f_lc_bin_tee_s, SPEC_LC_BIN_TEE, FLCBinTee, 4, |c, ip, sp, l, left, t, T| {
+fused_op!(h_f_lc_bin_tee_s, SPEC_LC_BIN_TEE, FLCBinTee, |c, ip, sp, l, left, t, T| {
     fields!(ip, Instr::FLCBinTee { op, a, c: k, x });
     let v = T::eval(*l.add(a as usize), op.constant(k));
     push!(sp, t, v);
     *l.add(x as usize) = v;
-    next!(c, ip.add(5), sp, l, left - 4, t)
+    next!(c, ip.add(N as usize + 1), sp, l, left - N, t)
 });
 
 // ---- calls and returns ---------------------------------------------------------------
@@ -870,95 +818,80 @@ handler!(h_return_if, |c, ip, sp, l, left, t| {
 
 // ---- the table ------------------------------------------------------------------------
 
-const fn tag_of(i: Instr) -> usize {
-    tag(&i as *const Instr)
-}
-
-/// Handlers by tag (`h_stop` for every instruction the `match` runs), and which tags have
-/// one of their own.
-const BUILT: ([Handler; 256], [bool; 256]) = {
-    let mut t: [Handler; 256] = [h_stop; 256];
-    let mut handled = [false; 256];
+/// Handlers by opcode (`h_stop` for every instruction the `match` runs), and which opcodes
+/// have one of their own.
+const BUILT: ([Handler; Opcode::COUNT], [bool; Opcode::COUNT]) = {
+    let mut t: [Handler; Opcode::COUNT] = [h_stop; Opcode::COUNT];
+    let mut handled = [false; Opcode::COUNT];
     macro_rules! set {
-        ($($i:expr => $h:expr),* $(,)?) => { $( t[tag_of($i)] = $h; handled[tag_of($i)] = true; )* };
-    }
-    let dk = DropKeep { drop: 0, keep: 0 };
-    let tg = Target { pc: 0, dk };
-    set! {
-        Instr::Nop => h_marker, Instr::Block => h_marker, Instr::Loop => h_marker, Instr::End => h_marker,
-        Instr::If { else_pc: 0 } => h_if, Instr::Else { end_pc: 0 } => h_else,
-        Instr::Br(tg) => h_br, Instr::BrIf(tg) => h_br_if, Instr::BrTable { len: 0 } => h_br_table,
-        Instr::LocalGet(0) => h_local_get, Instr::LocalSet(0) => h_local_set, Instr::LocalTee(0) => h_local_tee,
-        Instr::Drop => h_drop, Instr::Select => h_select,
-        Instr::Call(0) => h_call, Instr::Return => h_return, Instr::ReturnIf => h_return_if,
-        // Reinterpretations: the cells are untyped bits already.
-        Instr::I32ReinterpretF32 => h_marker, Instr::I64ReinterpretF64 => h_marker,
-        Instr::F32ReinterpretI32 => h_marker, Instr::F64ReinterpretI64 => h_marker,
-        Instr::I32Const(0) => h_i32_const, Instr::I64Const(0) => h_i64_const,
-        Instr::F32Const(0) => h_f32_const, Instr::F64Const(0) => h_f64_const,
-        Instr::I32Load(0) => h_i32_load, Instr::I64Load(0) => h_i64_load,
-        Instr::F32Load(0) => h_f32_load, Instr::F64Load(0) => h_f64_load,
-        Instr::I32Load8S(0) => h_i32_load8_s, Instr::I32Load8U(0) => h_i32_load8_u,
-        Instr::I32Load16S(0) => h_i32_load16_s, Instr::I32Load16U(0) => h_i32_load16_u,
-        Instr::I64Load8S(0) => h_i64_load8_s, Instr::I64Load8U(0) => h_i64_load8_u,
-        Instr::I64Load16S(0) => h_i64_load16_s, Instr::I64Load16U(0) => h_i64_load16_u,
-        Instr::I64Load32S(0) => h_i64_load32_s, Instr::I64Load32U(0) => h_i64_load32_u,
-        Instr::I32Store(0) => h_store::<{ StoreOp::B4 as u8 }>, Instr::F32Store(0) => h_store::<{ StoreOp::B4 as u8 }>,
-        Instr::I64Store(0) => h_store::<{ StoreOp::B8 as u8 }>, Instr::F64Store(0) => h_store::<{ StoreOp::B8 as u8 }>,
-        Instr::I32Store8(0) => h_store::<{ StoreOp::B1 as u8 }>, Instr::I64Store8(0) => h_store::<{ StoreOp::B1 as u8 }>,
-        Instr::I32Store16(0) => h_store::<{ StoreOp::B2 as u8 }>, Instr::I64Store16(0) => h_store::<{ StoreOp::B2 as u8 }>,
-        Instr::I64Store32(0) => h_store::<{ StoreOp::B4 as u8 }>,
+        ($($i:ident => $h:expr),* $(,)?) => { $( t[Opcode::$i as usize] = $h; handled[Opcode::$i as usize] = true; )* };
     }
     set! {
-        Instr::FEqzBrIf { target: 0 } => h_f_eqz_br_if,
-        Instr::FLocalBrIf { a: 0, target: 0 } => h_f_local_br_if,
-        Instr::FLocalCopy { a: 0, x: 0 } => h_f_local_copy,
-        Instr::FConstSet { c: 0, x: 0 } => h_f_const_set,
-        Instr::FSkip { n: 0, to: 0 } => h_f_skip,
+        Nop => h_marker, Block => h_marker, Loop => h_marker, End => h_marker,
+        If => h_if, Else => h_else,
+        Br => h_br, BrIf => h_br_if, BrTable => h_br_table,
+        LocalGet => h_local_get, LocalSet => h_local_set, LocalTee => h_local_tee,
+        Drop => h_drop, Select => h_select,
+        Call => h_call, Return => h_return, ReturnIf => h_return_if,
+        I32Const => h_i32_const, I64Const => h_i64_const, F32Const => h_f32_const, F64Const => h_f64_const,
+        FEqzBrIf => h_f_eqz_br_if, FLocalBrIf => h_f_local_br_if, FLocalCopy => h_f_local_copy,
+        FConstSet => h_f_const_set, FSkip => h_f_skip,
     }
-    // The fused forms carrying an operator or a kind of load: their handlers come from `specialised`.
-    let (op, k) = (BinOp::I32Add, 0);
+    // The fused forms carrying an operator or a kind of load or store: their handlers come
+    // from `specialised`.
     let with_op = [
-        Instr::FLLBin { op, a: 0, b: 0 },
-        Instr::FLCBin { op, a: 0, c: k },
-        Instr::FCBin { op, c: Cell64::new(0) },
-        Instr::FBinSet { op, x: 0 },
-        Instr::FLLBinSet { op, a: 0, b: 0, x: 0 },
-        Instr::FLCBinSet { op, a: 0, c: k, x: 0 },
-        Instr::FLLCmpBrIf { op, a: 0, b: 0, target: 0 },
-        Instr::FLCCmpBrIf { op, a: 0, c: k, target: 0 },
-        Instr::FCCmpBrIf { op, c: Cell64::new(0), target: 0 },
-        Instr::FCmpBrIf { op, target: 0 },
-        Instr::FLBin { op, b: 0 },
-        Instr::FBinTee { op, x: 0 },
-        Instr::FLBinSet { op, b: 0, x: 0 },
-        Instr::FLBinTee { op, b: 0, x: 0 },
-        Instr::FLLBinTee { op, a: 0, b: 0, x: 0 },
-        Instr::FLCBinTee { op, a: 0, c: k, x: 0 },
-        Instr::FLLoad { op: LoadOp::I32, a: 0, offset: 0 },
-        Instr::FCLoad { op: LoadOp::I32, c: 0, offset: 0 },
-        Instr::FLCAddLoad { op: LoadOp::I32, a: 0, c: 0, offset: 0 },
-        Instr::FLCmpBrIf { op, b: 0, target: 0 },
-        Instr::FLStore { op: StoreOp::B1, v: 0, offset: 0 },
-        Instr::FCStore { op: StoreOp::B1, c: 0, offset: 0 },
-        Instr::FBinStore { op, sop: StoreOp::B1, offset: 0 },
+        Opcode::FLLBin,
+        Opcode::FLCBin,
+        Opcode::FCBin,
+        Opcode::FBinSet,
+        Opcode::FLLBinSet,
+        Opcode::FLCBinSet,
+        Opcode::FLLCmpBrIf,
+        Opcode::FLCCmpBrIf,
+        Opcode::FCCmpBrIf,
+        Opcode::FCmpBrIf,
+        Opcode::FLBin,
+        Opcode::FBinTee,
+        Opcode::FLBinSet,
+        Opcode::FLBinTee,
+        Opcode::FLLBinTee,
+        Opcode::FLCBinTee,
+        Opcode::FLLoad,
+        Opcode::FCLoad,
+        Opcode::FLCAddLoad,
+        Opcode::FLCmpBrIf,
+        Opcode::FLStore,
+        Opcode::FCStore,
+        Opcode::FBinStore,
     ];
     let mut i = 0;
     while i < with_op.len() {
-        handled[tag_of(with_op[i])] = true;
+        handled[with_op[i] as usize] = true;
         i += 1;
     }
-    // Every operator of `ops`: one handler each.
+    // Every pure operator, load and store of the list: one handler each (conversions that
+    // change no bits are markers).
     macro_rules! register {
-        (un { $($u:ident $ud:tt;)* } bin { $($b:ident $bd:tt;)* }) => {
-            $( set!(Instr::$u => h_un::<ops::$u>); )*
-            $( set!(Instr::$b => h_bin::<ops::$b>); )*
+        (
+            other $_o:tt fused $_f:tt load_kinds $_lk:tt store_kinds $_sk:tt
+            loads { $( $l:ident : $lkind:ident ; )* }
+            stores { $( $s:ident : $skind:ident ; )* }
+            free { $( $x:ident ; )* }
+            un { $( $u:ident $_ud:tt ; )* }
+            bin { $( $b:ident $_bd:tt ; )* }
+            un_trap $_uq:tt bin_trap $_bq:tt
+        ) => {
+            $( set!($l => h_load::<ops::$lkind>); )*
+            $( set!($s => h_store::<ops::$skind>); )*
+            $( set!($x => h_marker); )*
+            $( set!($u => h_un::<ops::$u>); )*
+            $( set!($b => h_bin::<ops::$b>); )*
         };
     }
-    ops::op_list!(register);
+    for_each_instr!(register);
     (t, handled)
 };
-static TABLE: [Handler; 256] = BUILT.0;
+static TABLE: [Handler; Opcode::COUNT] = BUILT.0;
 
 /// The handler of a fused form carrying an operator (or a kind of load), or of a branch: the
 /// one specialised for it.
@@ -1001,4 +934,4 @@ fn specialised(i: &Instr) -> Option<Handler> {
     };
     Some(table[op as usize])
 }
-static HANDLED: [bool; 256] = BUILT.1;
+static HANDLED: [bool; Opcode::COUNT] = BUILT.1;

@@ -101,6 +101,20 @@ impl Memory {
         Ok(start as usize..end as usize)
     }
 
+    /// A pointer to the `len` bytes at `addr + offset`, or an out-of-bounds trap.
+    #[inline]
+    pub fn at(&self, addr: u32, offset: u32, len: usize) -> Result<*const u8, TrapCode> {
+        let r = self.range(addr, offset, len)?;
+        Ok(self.data.as_ptr().wrapping_add(r.start))
+    }
+
+    /// A pointer to the `len` writable bytes at `addr + offset`, or an out-of-bounds trap.
+    #[inline]
+    pub fn at_mut(&mut self, addr: u32, offset: u32, len: usize) -> Result<*mut u8, TrapCode> {
+        let r = self.range(addr, offset, len)?;
+        Ok(self.data.as_mut_ptr().wrapping_add(r.start))
+    }
+
     #[inline]
     pub fn load<const N: usize>(&self, addr: u32, offset: u32) -> Result<[u8; N], TrapCode> {
         let r = self.range(addr, offset, N)?;

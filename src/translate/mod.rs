@@ -369,185 +369,43 @@ impl Translator<'_> {
             O::F32Const { value } => Instr::F32Const(value.bits()),
             O::F64Const { value } => Instr::F64Const(value.bits()),
             O::RefNull { .. } => Instr::RefNull,
-            O::RefIsNull => Instr::RefIsNull,
             O::RefFunc { function_index } => Instr::RefFunc(function_index),
-            ref other => match memory_op(other) {
-                Some(i) => i,
-                None => simple_op(other).ok_or_else(|| {
-                    Error::Unsupported(format!("instruction {}", crate::debug::text::mnemonic(other)))
-                })?,
-            },
+            ref other => plain(other)
+                .ok_or_else(|| Error::Unsupported(format!("instruction {}", crate::debug::text::mnemonic(other))))?,
         };
         self.emit(i);
         Ok(())
     }
 }
 
-/// Loads and stores: the static offset becomes the immediate.
-fn memory_op(op: &Operator<'_>) -> Option<Instr> {
-    use Operator as O;
-    macro_rules! mem {
-        ($($name:ident),*) => {
-            match *op {
-                $(O::$name { memarg } => Instr::$name(u32::try_from(memarg.offset).ok()?),)*
+/// Makes `plain`: the operators whose instruction has the same name and whose only
+/// immediate, if any, is a load's or store's static offset (every one of the list's groups
+/// but `other` and `fused`).
+macro_rules! plain_ops {
+    (
+        other $_o:tt fused $_f:tt load_kinds $_lk:tt store_kinds $_sk:tt
+        loads { $( $l:ident : $_lkind:ident ; )* }
+        stores { $( $s:ident : $_skind:ident ; )* }
+        free { $( $x:ident ; )* }
+        un { $( $u:ident $_ud:tt ; )* }
+        bin { $( $b:ident $_bd:tt ; )* }
+        un_trap { $( $uq:ident $_uqd:tt ; )* }
+        bin_trap { $( $bq:ident $_bqd:tt ; )* }
+    ) => {
+        /// The instruction of an operator that is in the list under its own name, if any.
+        fn plain(op: &Operator<'_>) -> Option<Instr> {
+            use Operator as O;
+            Some(match *op {
+                $( O::$l { memarg } => Instr::$l(u32::try_from(memarg.offset).ok()?), )*
+                $( O::$s { memarg } => Instr::$s(u32::try_from(memarg.offset).ok()?), )*
+                $( O::$x => Instr::$x, )*
+                $( O::$u => Instr::$u, )*
+                $( O::$b => Instr::$b, )*
+                $( O::$uq => Instr::$uq, )*
+                $( O::$bq => Instr::$bq, )*
                 _ => return None,
-            }
-        };
-    }
-    Some(mem!(
-        I32Load, I64Load, F32Load, F64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U, I64Load8S, I64Load8U,
-        I64Load16S, I64Load16U, I64Load32S, I64Load32U, I32Store, I64Store, F32Store, F64Store, I32Store8, I32Store16,
-        I64Store8, I64Store16, I64Store32
-    ))
+            })
+        }
+    };
 }
-
-/// Instructions without immediates whose internal form has the same name.
-fn simple_op(op: &Operator<'_>) -> Option<Instr> {
-    use Operator as O;
-    macro_rules! simple {
-        ($($name:ident),*) => {
-            match op {
-                $(O::$name => Instr::$name,)*
-                _ => return None,
-            }
-        };
-    }
-    Some(simple!(
-        I32Eqz,
-        I32Eq,
-        I32Ne,
-        I32LtS,
-        I32LtU,
-        I32GtS,
-        I32GtU,
-        I32LeS,
-        I32LeU,
-        I32GeS,
-        I32GeU,
-        I64Eqz,
-        I64Eq,
-        I64Ne,
-        I64LtS,
-        I64LtU,
-        I64GtS,
-        I64GtU,
-        I64LeS,
-        I64LeU,
-        I64GeS,
-        I64GeU,
-        F32Eq,
-        F32Ne,
-        F32Lt,
-        F32Gt,
-        F32Le,
-        F32Ge,
-        F64Eq,
-        F64Ne,
-        F64Lt,
-        F64Gt,
-        F64Le,
-        F64Ge,
-        I32Clz,
-        I32Ctz,
-        I32Popcnt,
-        I32Add,
-        I32Sub,
-        I32Mul,
-        I32DivS,
-        I32DivU,
-        I32RemS,
-        I32RemU,
-        I32And,
-        I32Or,
-        I32Xor,
-        I32Shl,
-        I32ShrS,
-        I32ShrU,
-        I32Rotl,
-        I32Rotr,
-        I64Clz,
-        I64Ctz,
-        I64Popcnt,
-        I64Add,
-        I64Sub,
-        I64Mul,
-        I64DivS,
-        I64DivU,
-        I64RemS,
-        I64RemU,
-        I64And,
-        I64Or,
-        I64Xor,
-        I64Shl,
-        I64ShrS,
-        I64ShrU,
-        I64Rotl,
-        I64Rotr,
-        F32Abs,
-        F32Neg,
-        F32Ceil,
-        F32Floor,
-        F32Trunc,
-        F32Nearest,
-        F32Sqrt,
-        F32Add,
-        F32Sub,
-        F32Mul,
-        F32Div,
-        F32Min,
-        F32Max,
-        F32Copysign,
-        F64Abs,
-        F64Neg,
-        F64Ceil,
-        F64Floor,
-        F64Trunc,
-        F64Nearest,
-        F64Sqrt,
-        F64Add,
-        F64Sub,
-        F64Mul,
-        F64Div,
-        F64Min,
-        F64Max,
-        F64Copysign,
-        I32WrapI64,
-        I32TruncF32S,
-        I32TruncF32U,
-        I32TruncF64S,
-        I32TruncF64U,
-        I64ExtendI32S,
-        I64ExtendI32U,
-        I64TruncF32S,
-        I64TruncF32U,
-        I64TruncF64S,
-        I64TruncF64U,
-        F32ConvertI32S,
-        F32ConvertI32U,
-        F32ConvertI64S,
-        F32ConvertI64U,
-        F32DemoteF64,
-        F64ConvertI32S,
-        F64ConvertI32U,
-        F64ConvertI64S,
-        F64ConvertI64U,
-        F64PromoteF32,
-        I32ReinterpretF32,
-        I64ReinterpretF64,
-        F32ReinterpretI32,
-        F64ReinterpretI64,
-        I32Extend8S,
-        I32Extend16S,
-        I64Extend8S,
-        I64Extend16S,
-        I64Extend32S,
-        I32TruncSatF32S,
-        I32TruncSatF32U,
-        I32TruncSatF64S,
-        I32TruncSatF64U,
-        I64TruncSatF32S,
-        I64TruncSatF32U,
-        I64TruncSatF64S,
-        I64TruncSatF64U
-    ))
-}
+crate::ir::for_each_instr!(plain_ops);

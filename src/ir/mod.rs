@@ -1,0 +1,388 @@
+//! The internal instruction set: what the translator emits and the executor runs.
+//!
+//! Each [`Instr`] comes from exactly one wasm instruction (`Code::offsets` maps it back to
+//! the byte offset of that instruction); `block`, `loop` and `end` keep a marker so that
+//! single-stepping visits every original instruction. Names follow wasmparser's
+//! (`Instr::I32Add` ↔ `visit_i32_add`). Every instruction is listed once, in `list.rs`; the
+//! types here and every per-instruction table elsewhere are made from that list.
+//!
+//! This module is plain data: it imports nothing of the crate.
+
+/// How a branch reshapes the value stack: keep the top `keep` values, drop the `drop`
+/// values under them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DropKeep {
+    pub drop: u32,
+    pub keep: u32,
+}
+
+/// `Target::pc` of a `br_table` entry that returns from the function.
+pub const RETURN_PC: u32 = u32::MAX;
+
+/// A resolved branch: jump to `target` (an index into `Code::instrs`) after `dk`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub pc: u32,
+    pub dk: DropKeep,
+}
+
+mod list;
+pub(crate) use list::for_each_instr;
+
+/// Makes `Instr`, `Opcode`, `LoadOp`, `StoreOp` and their tables from the list.
+macro_rules! define {
+    (
+        other { $( $(#[$oa:meta])* $o:ident $( ( $($ot:ty),* ) )? $( { $($of:ident : $oft:ty),* } )? ; )* }
+        fused { $( $(#[$fa:meta])* $f:ident { $($ff:ident : $fft:ty),* } = $flen:literal ; )* }
+        load_kinds { $( $(#[$lka:meta])* $lk:ident ( $lkn:literal, $($lkd:tt)* ) ; )* }
+        store_kinds { $( $(#[$ska:meta])* $sk:ident ( $skn:literal, $($skd:tt)* ) ; )* }
+        loads { $( $l:ident : $lkind:ident ; )* }
+        stores { $( $s:ident : $skind:ident ; )* }
+        free { $( $x:ident ; )* }
+        un { $( $u:ident $ud:tt ; )* }
+        bin { $( $b:ident $bd:tt ; )* }
+        un_trap { $( $uq:ident $uqd:tt ; )* }
+        bin_trap { $( $bq:ident $bqd:tt ; )* }
+    ) => {
+        /// The internal instruction set (made from `list.rs`). `repr(u8)`, in the order of
+        /// [`Opcode`], so that [`Instr::opcode`] is a byte load.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        #[repr(u8)]
+        pub enum Instr {
+            $( $(#[$oa])* $o $( ( $($ot),* ) )? $( { $($of : $oft),* } )? , )*
+            // Fused instructions (see `translate::fuse`). Each stands in front of the original
+            // instructions it replaces (`fused_len`) and is only taken when the budget allows
+            // all of them; otherwise execution falls through to the originals, so stepping
+            // stays exact.
+            $( $(#[$fa])* $f { $($ff : $fft),* } , )*
+            // Loads and stores (memory 0; the immediate is the static offset).
+            $( $l(u32), )*
+            $( $s(u32), )*
+            // Numeric.
+            $( $x, )*
+            $( $u, )*
+            $( $b, )*
+            $( $uq, )*
+            $( $bq, )*
+        }
+
+        /// What kind of instruction an [`Instr`] is, without its immediates: an index for
+        /// tables over the instruction set (`Opcode::COUNT` entries).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(u8)]
+        pub enum Opcode {
+            $($o,)* $($f,)* $($l,)* $($s,)* $($x,)* $($u,)* $($b,)* $($uq,)* $($bq,)*
+        }
+
+        impl Opcode {
+            /// Every opcode's name (its `Instr` variant's), by opcode.
+            pub const NAMES: &'static [&'static str] = &[
+                $(stringify!($o),)* $(stringify!($f),)* $(stringify!($l),)* $(stringify!($s),)*
+                $(stringify!($x),)* $(stringify!($u),)* $(stringify!($b),)* $(stringify!($uq),)*
+                $(stringify!($bq),)*
+            ];
+            /// How many opcodes there are.
+            pub const COUNT: usize = Opcode::NAMES.len();
+
+            /// The name of its `Instr` variant.
+            pub const fn name(self) -> &'static str {
+                Opcode::NAMES[self as usize]
+            }
+
+            /// For a fused instruction of fixed length, how many originals it stands for.
+            pub const fn fused_len(self) -> Option<u32> {
+                match self {
+                    $(Opcode::$f => Some($flen),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl Instr {
+            /// Its opcode (the discriminant: `Instr` and `Opcode` list the same names in the
+            /// same order).
+            #[inline(always)]
+            pub const fn opcode(&self) -> Opcode {
+                match self {
+                    $(Instr::$o { .. } => Opcode::$o,)*
+                    $(Instr::$f { .. } => Opcode::$f,)*
+                    $(Instr::$l { .. } => Opcode::$l,)*
+                    $(Instr::$s { .. } => Opcode::$s,)*
+                    $(Instr::$x => Opcode::$x,)*
+                    $(Instr::$u => Opcode::$u,)*
+                    $(Instr::$b => Opcode::$b,)*
+                    $(Instr::$uq => Opcode::$uq,)*
+                    $(Instr::$bq => Opcode::$bq,)*
+                }
+            }
+
+            /// For a fused instruction, how many original instructions it stands for.
+            pub fn fused_len(&self) -> Option<u32> {
+                match *self {
+                    Instr::FSkip { n, .. } => Some(n),
+                    _ => self.opcode().fused_len(),
+                }
+            }
+
+            /// The static offset of a load or store.
+            #[inline(always)]
+            pub fn mem_offset(&self) -> Option<u32> {
+                match *self {
+                    $(Instr::$l(o) => Some(o),)*
+                    $(Instr::$s(o) => Some(o),)*
+                    _ => None,
+                }
+            }
+        }
+
+        /// A kind of load: how many bytes, and how they are extended to a cell. Fused forms
+        /// carry one; `exec::ops` has a type of the same name with its definition.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(u8)]
+        pub enum LoadOp {
+            $( $(#[$lka])* $lk, )*
+        }
+
+        impl LoadOp {
+            pub const ALL: &'static [LoadOp] = &[$(LoadOp::$lk,)*];
+            pub const COUNT: usize = LoadOp::ALL.len();
+
+            /// The kind and static offset of a load instruction.
+            pub fn of(i: &Instr) -> Option<(LoadOp, u32)> {
+                Some(match *i {
+                    $(Instr::$l(o) => (LoadOp::$lkind, o),)*
+                    _ => return None,
+                })
+            }
+
+            /// How many bytes it reads.
+            pub const fn width(self) -> u32 {
+                match self {
+                    $(LoadOp::$lk => $lkn,)*
+                }
+            }
+        }
+
+        /// A kind of store, by width (the value's low bytes). Fused forms carry one; `exec::ops`
+        /// has a type of the same name with its definition.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(u8)]
+        pub enum StoreOp {
+            $( $(#[$ska])* $sk, )*
+        }
+
+        impl StoreOp {
+            pub const ALL: &'static [StoreOp] = &[$(StoreOp::$sk,)*];
+            pub const COUNT: usize = StoreOp::ALL.len();
+
+            /// The kind and static offset of a store instruction.
+            pub fn of(i: &Instr) -> Option<(StoreOp, u32)> {
+                Some(match *i {
+                    $(Instr::$s(o) => (StoreOp::$skind, o),)*
+                    _ => return None,
+                })
+            }
+
+            /// How many bytes it writes.
+            pub const fn width(self) -> u32 {
+                match self {
+                    $(StoreOp::$sk => $skn,)*
+                }
+            }
+        }
+    };
+}
+for_each_instr!(define);
+
+/// The binary operators that fused instructions carry (none of them can trap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum BinOp {
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I32And,
+    I32Or,
+    I32Xor,
+    I32Shl,
+    I32ShrS,
+    I32ShrU,
+    I32Eq,
+    I32Ne,
+    I32LtS,
+    I32LtU,
+    I32GtS,
+    I32GtU,
+    I32LeS,
+    I32LeU,
+    I32GeS,
+    I32GeU,
+    I32Rotl,
+    I32Rotr,
+    I64Add,
+    I64Sub,
+    I64Mul,
+    I64And,
+    I64Or,
+    I64Xor,
+    I64Shl,
+    I64ShrS,
+    I64ShrU,
+    I64Eq,
+    I64Ne,
+    I64LtS,
+    I64LtU,
+    I64GtS,
+    I64GtU,
+    I64LeS,
+    I64LeU,
+    I64GeS,
+    I64GeU,
+    I64Rotl,
+    I64Rotr,
+    F32Add,
+    F32Sub,
+    F32Mul,
+    F32Eq,
+    F32Ne,
+    F32Lt,
+    F32Gt,
+    F32Le,
+    F32Ge,
+    F64Add,
+    F64Sub,
+    F64Mul,
+    F64Eq,
+    F64Ne,
+    F64Lt,
+    F64Gt,
+    F64Le,
+    F64Ge,
+}
+
+/// Calls `$m!($($pre)*; I32Add, I32Sub, ...)` with every `BinOp`, in declaration order. Each
+/// name is also an `Instr` variant and an `exec::ops` type: `BinOp::of`, `exec::ops::eval` and the
+/// threaded handlers' per-operator tables are all made from this one list.
+macro_rules! binop_names {
+    ($m:ident $($pre:tt)*) => {
+        $m!($($pre)*;
+            I32Add, I32Sub, I32Mul, I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Eq, I32Ne,
+            I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU, I32Rotl, I32Rotr,
+            I64Add, I64Sub, I64Mul, I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Eq, I64Ne,
+            I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU, I64Rotl, I64Rotr,
+            F32Add, F32Sub, F32Mul, F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge, F64Add, F64Sub,
+            F64Mul, F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge)
+    };
+}
+pub(crate) use binop_names;
+
+impl BinOp {
+    /// How many there are.
+    pub const COUNT: usize = {
+        macro_rules! count {
+            (; $($name:ident),*) => { [$(BinOp::$name),*].len() };
+        }
+        binop_names!(count)
+    };
+
+    /// The operator of an instruction, if it is one of ours.
+    pub fn of(i: &Instr) -> Option<BinOp> {
+        macro_rules! map {
+            (; $($name:ident),*) => {
+                match i {
+                    $(Instr::$name => BinOp::$name,)*
+                    _ => return None,
+                }
+            };
+        }
+        Some(binop_names!(map))
+    }
+
+    /// Is this an i64 operator (whose constant operand is sign-extended)? The variants are
+    /// grouped by operand type: i32, i64, f32, f64.
+    pub fn is_i64(self) -> bool {
+        (BinOp::I64Add as u8..=BinOp::I64Rotr as u8).contains(&(self as u8))
+    }
+
+    /// Does it take integer operands (so that an `i32.const`/`i64.const` can feed it)?
+    pub fn is_int(self) -> bool {
+        (self as u8) < BinOp::F32Add as u8
+    }
+
+    /// Does it produce an i32 truth value (for `br_if`)?
+    pub fn is_compare(self) -> bool {
+        !matches!(
+            self,
+            BinOp::I32Add
+                | BinOp::I32Sub
+                | BinOp::I32Mul
+                | BinOp::I32And
+                | BinOp::I32Or
+                | BinOp::I32Xor
+                | BinOp::I32Shl
+                | BinOp::I32ShrS
+                | BinOp::I32ShrU
+                | BinOp::I64Add
+                | BinOp::I64Sub
+                | BinOp::I64Mul
+                | BinOp::I64And
+                | BinOp::I64Or
+                | BinOp::I64Xor
+                | BinOp::I64Shl
+                | BinOp::I64ShrS
+                | BinOp::I64ShrU
+                | BinOp::I32Rotl
+                | BinOp::I32Rotr
+                | BinOp::I64Rotl
+                | BinOp::I64Rotr
+                | BinOp::F32Add
+                | BinOp::F32Sub
+                | BinOp::F32Mul
+                | BinOp::F64Add
+                | BinOp::F64Sub
+                | BinOp::F64Mul
+        )
+    }
+
+    /// The constant operand as a cell: sign-extended for i64 operators.
+    #[inline(always)]
+    pub fn constant(self, c: i32) -> u64 {
+        if self.is_i64() { c as i64 as u64 } else { c as u32 as u64 }
+    }
+}
+
+/// A 64-bit cell in two halves, so that an instruction carrying one stays 4-byte aligned
+/// (and `Instr` within 16 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell64([u32; 2]);
+
+impl Cell64 {
+    pub const fn new(v: u64) -> Cell64 {
+        Cell64([v as u32, (v >> 32) as u32])
+    }
+    #[inline(always)]
+    pub const fn get(self) -> u64 {
+        self.0[0] as u64 | (self.0[1] as u64) << 32
+    }
+}
+
+/// A translated function body.
+#[derive(Debug, Clone)]
+pub struct Code {
+    pub instrs: Vec<Instr>,
+    /// For each instruction, the byte offset (in the module binary) of the wasm
+    /// instruction it came from.
+    pub offsets: Vec<u32>,
+    pub num_params: u32,
+    pub num_results: u32,
+    /// Declared locals, not counting parameters.
+    pub num_locals: u32,
+    /// The highest operand-stack height the body can reach.
+    pub max_height: u32,
+    /// Native builds: each instruction with its handler, for the threaded chain
+    /// (`exec::threaded::link`), made the first time the chain runs this code.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) slots: std::cell::OnceCell<Box<[crate::exec::threaded::Slot]>>,
+}
+
+const _: () = assert!(std::mem::size_of::<Instr>() <= 16);
