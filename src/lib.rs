@@ -11,6 +11,7 @@ pub mod error;
 pub mod exec;
 pub mod ir;
 pub mod runtime;
+pub mod text;
 pub mod translate;
 pub mod trap;
 pub mod value;

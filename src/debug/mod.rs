@@ -7,7 +7,6 @@
 
 mod history;
 mod info;
-pub mod text;
 
 use crate::decode::Module;
 use crate::error::{Error, Result};
