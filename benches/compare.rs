@@ -20,6 +20,7 @@
 
 use std::rc::Rc;
 use std::time::{Duration, Instant};
+use wasmscope::Call;
 
 const MANIFEST: &str = include_str!("kernels/kernels.txt");
 

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 use wasmscope::debug::{Config, Session, StopReason};
-use wasmscope::{Limits, Value};
+use wasmscope::{Call, Limits, Value};
 
 const WAT: &str = r#"(module (memory 1)
   (func $fib (export "fib") (param $n i32) (result i32) (local $a i32) (local $b i32) (local $t i32)

@@ -10,6 +10,7 @@
 
 use crate::decode::{ExternKind, ExternType, Module};
 use crate::error::Error;
+use crate::exec::Call;
 use crate::runtime::{Limits, Store};
 use crate::value::{FuncType, Value};
 use clap::{Args, Parser, Subcommand};

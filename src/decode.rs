@@ -12,8 +12,8 @@ use std::fmt;
 use std::ops::Range;
 use std::rc::Rc;
 use wasmparser::{
-    CompositeInnerType, ExternalKind, Name, Parser, Payload, TypeRef, ValidPayload, Validator, ValidatorResources,
-    WasmFeatures,
+    CompositeInnerType, ExternalKind, FuncValidator, FunctionBody, Name, Parser, Payload, TypeRef, ValidPayload,
+    Validator, ValidatorResources, WasmFeatures,
 };
 
 /// The features we accept: WebAssembly 2.0 without SIMD.
@@ -280,7 +280,7 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             O::I64Mul => ConstOp::I64Mul,
             O::End => break,
             other => {
-                let name = crate::debug::text::mnemonic(&other);
+                let name = crate::text::mnemonic(&other);
                 return Err(Error::Unsupported(format!("constant instruction {name}")));
             }
         });
@@ -606,4 +606,29 @@ impl Module {
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
     }
+}
+
+/// Instruction text names functions and block types from the module.
+impl crate::text::Context for Module {
+    fn func_name(&self, index: u32) -> Option<&str> {
+        Module::func_name(self, index)
+    }
+    fn type_def(&self, index: u32) -> Option<&FuncType> {
+        self.types.get(index as usize)
+    }
+}
+
+/// A fresh validator for defined function `def`, and its body: the translator and the
+/// debugger's per-function info each run one pass over the body with it.
+pub(crate) fn body_validator(
+    module: &Module,
+    def: u32,
+) -> Result<(FuncValidator<ValidatorResources>, FunctionBody<'_>)> {
+    let internal = |what: &str| Error::Decode { message: format!("internal translation error: {what}"), offset: None };
+    let b = module.bodies.get(def as usize).ok_or_else(|| internal("no such body"))?;
+    let func =
+        wasmparser::FuncToValidate { resources: b.resources.clone(), index: b.index, ty: b.ty, features: features() };
+    let validator = func.into_validator(Default::default());
+    let bytes = module.bytes.get(b.range.clone()).ok_or_else(|| internal("body out of range"))?;
+    Ok((validator, FunctionBody::new(wasmparser::BinaryReader::new(bytes, b.range.start as u64))))
 }

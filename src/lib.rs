@@ -1,7 +1,8 @@
 //! wasmscope: a WebAssembly interpreter built for stepping.
 //!
-//! Bytes → [`Module`] (decode + validate) → [`Store::instantiate`] → [`Machine`] runs
-//! functions with a budget of instructions. See ARCHITECTURE.md.
+//! Bytes → [`Module`] (decode + validate) → [`Call::instantiate`] (a [`Store`] links and
+//! allocates, the exec layer runs the start function) → [`Machine`] runs functions with a
+//! budget of instructions ([`Call::invoke`] runs one to the end). See ARCHITECTURE.md.
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod exec;
 pub mod ir;
 pub mod runtime;
+pub mod text;
 pub mod translate;
 pub mod trap;
 pub mod value;
@@ -22,7 +24,7 @@ pub mod web;
 
 pub use decode::{ExternKind, ExternType, GlobalType, MemoryType, Module, TableType};
 pub use error::{Error, Result};
-pub use exec::{Machine, Outcome, PauseReason};
-pub use runtime::{Caller, Extern, InstanceId, Limits, Store};
+pub use exec::{Call, Machine, Outcome, PauseReason};
+pub use runtime::{Caller, Extern, InstanceId, Limits, Linked, Store};
 pub use trap::{Trap, TrapCode};
 pub use value::{FuncType, ValType, Value};

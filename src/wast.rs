@@ -3,6 +3,7 @@
 
 use crate::decode::{GlobalType, Module};
 use crate::error::Error;
+use crate::exec::Config;
 use crate::runtime::{Extern, InstanceId, Limits, Store};
 use crate::trap::TrapCode;
 use crate::value::{FuncType, ValType, Value};
@@ -33,8 +34,9 @@ pub fn run_script(name: &str, text: &str, limits: Limits) -> Report {
     run_script_sliced(name, text, limits, u64::MAX, true)
 }
 
-/// Like [`run_script`], but every call runs in slices of `slice` instructions
-/// (`slice = 1` single-steps everything).
+/// Like [`run_script`], but every call (start functions too) runs in slices of `slice`
+/// instructions (`slice = 1` single-steps everything), with the threaded handlers or not
+/// ([`Config`]).
 pub fn run_script_sliced(name: &str, text: &str, limits: Limits, slice: u64, threaded: bool) -> Report {
     let mut report = Report::default();
     let mut lexer = wast::lexer::Lexer::new(text);
@@ -48,8 +50,7 @@ pub fn run_script_sliced(name: &str, text: &str, limits: Limits, slice: u64, thr
         Err(e) => return parse_failure(name, text, e),
     };
     let mut runner = Runner::new(limits);
-    runner.store.run_slice = slice;
-    runner.store.threaded = threaded;
+    runner.config = Config { run_slice: slice, threaded };
     for directive in script.directives {
         let line = directive.span().linecol_in(text).0 + 1;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runner.directive(directive)))
@@ -79,6 +80,7 @@ fn parse_failure(name: &str, text: &str, mut e: wast::Error) -> Report {
 
 struct Runner {
     store: Store,
+    config: Config,
     named: HashMap<String, InstanceId>,
     last: Option<InstanceId>,
     definitions: HashMap<String, Rc<Module>>,
@@ -90,7 +92,7 @@ impl Runner {
     fn new(limits: Limits) -> Runner {
         let mut store = Store::new(limits);
         register_spectest(&mut store);
-        Runner { store, named: HashMap::new(), last: None, definitions: HashMap::new() }
+        Runner { store, config: Config::default(), named: HashMap::new(), last: None, definitions: HashMap::new() }
     }
 
     fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<InstanceId, String> {
@@ -107,7 +109,7 @@ impl Runner {
 
     fn instantiate(&mut self, module: &mut QuoteWat<'_>) -> Result<InstanceId, Error> {
         let m = self.load(module)?;
-        self.store.instantiate(m)
+        self.config.instantiate(&mut self.store, m)
     }
 
     fn directive(&mut self, d: WastDirective<'_>) -> Check {
@@ -132,7 +134,8 @@ impl Runner {
             WastDirective::ModuleInstance { instance, module, .. } => {
                 let def =
                     module.and_then(|m| self.definitions.get(m.name()).cloned()).ok_or("unknown module definition")?;
-                let inst = self.store.instantiate(def).map_err(|e| format!("instantiation failed: {e}"))?;
+                let inst =
+                    self.config.instantiate(&mut self.store, def).map_err(|e| format!("instantiation failed: {e}"))?;
                 self.last = Some(inst);
                 if let Some(n) = instance {
                     self.named.insert(n.name().to_string(), inst);
@@ -179,7 +182,7 @@ impl Runner {
     fn invoke(&mut self, inv: &WastInvoke<'_>) -> Result<Vec<Value>, Error> {
         let inst = self.instance(inv.module).map_err(Error::BadCall)?;
         let args = inv.args.iter().map(arg).collect::<Result<Vec<_>, _>>().map_err(Error::BadCall)?;
-        self.store.invoke(inst, inv.name, &args)
+        self.config.invoke(&mut self.store, inst, inv.name, &args)
     }
 
     fn execute(&mut self, exec: WastExecute<'_>) -> Result<Vec<Value>, Error> {

@@ -4,6 +4,7 @@
 
 use crate::debug::{Config, FrameView, Session, StopReason};
 use crate::decode::{ExternKind, Module};
+use crate::exec::Call;
 use crate::runtime::{Limits, Store};
 use crate::value::{Value, parse_arg};
 use crate::wasi::{self, Wasi};

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasmscope::{
-    Caller, Error, Extern, ExternKind, ExternType, FuncType, GlobalType, InstanceId, Limits, Machine, MemoryType,
+    Call, Caller, Error, Extern, ExternKind, ExternType, FuncType, GlobalType, InstanceId, Limits, Machine, MemoryType,
     Module, Outcome, PauseReason, Store, TableType, Trap, TrapCode, ValType, Value,
 };
 
@@ -806,6 +806,33 @@ fn start_function_runs_at_instantiation() {
 }
 
 #[test]
+fn linking_leaves_the_start_function_to_the_caller() {
+    let wat = r#"(module
+        (global $g (export "g") (mut i32) (i32.const 0))
+        (memory (export "m") 1)
+        (data (i32.const 0) "\07")
+        (func $start (global.set $g (i32.const 42)))
+        (start $start)
+        (func (export "get") (result i32) (global.get $g)))"#;
+    let mut store = Store::new(Limits::default());
+    let linked = store.link(module(wat)).unwrap();
+    let Some(Extern::Global(g)) = store.export(linked.instance, "g") else { panic!() };
+    let Some(Extern::Memory(m)) = store.export(linked.instance, "m") else { panic!() };
+    // Everything up to the start function is done: the data segment is written.
+    assert_eq!(store.memory(m).read(0, 1).unwrap(), [7]);
+    assert_eq!(store.global(g), Value::I32(0));
+    let start = linked.start.expect("a start function");
+    assert_eq!(store.func_type(start), &FuncType { params: vec![], results: vec![] });
+    // The exec layer runs it.
+    let id = wasmscope::exec::Config::default().run_start(&mut store, linked).unwrap();
+    assert_eq!(id, linked.instance);
+    assert_eq!(store.global(g), Value::I32(42));
+    assert_eq!(call1(&mut store, id, "get", &[]), Value::I32(42));
+    // Without a start function there is nothing to run.
+    assert_eq!(store.link(module("(module)")).unwrap().start, None);
+}
+
+#[test]
 fn start_function_trap_fails_instantiation() {
     let mut store = Store::new(Limits::default());
     let r = store.instantiate(module(r#"(module (func $s (unreachable)) (start $s))"#));
@@ -1253,13 +1280,15 @@ fn single_stepping_gives_the_same_results() {
     let (mut store, id) = instance(wat);
     let want = call(&mut store, id, "fib", &[Value::I32(15)]);
     assert_eq!(want, [Value::I32(610)]);
-    store.run_slice = 1;
-    assert_eq!(call(&mut store, id, "fib", &[Value::I32(15)]), want);
-    expect_trap(store.invoke(id, "trap", &[Value::I32(5)]), TrapCode::MemoryOutOfBounds, "out of bounds memory access");
+    let sliced = wasmscope::exec::Config { run_slice: 1, ..Default::default() };
+    assert_eq!(sliced.invoke(&mut store, id, "fib", &[Value::I32(15)]).unwrap(), want);
+    let r = sliced.invoke(&mut store, id, "trap", &[Value::I32(5)]);
+    expect_trap(r, TrapCode::MemoryOutOfBounds, "out of bounds memory access");
 
     // The machine directly: one instruction per `run(.., 1)`.
     let Some(Extern::Func(fib)) = store.export(id, "fib") else { panic!() };
     let mut m = Machine::new(Limits::default());
+    assert_eq!(m.config(), wasmscope::exec::Config { run_slice: u64::MAX, threaded: true });
     m.start(&mut store, fib, &[Value::I32(10)]).unwrap();
     assert!(!m.is_done());
     let mut steps = 0u64;

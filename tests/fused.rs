@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 use wasmscope::debug::{Config, Session, StopReason};
+use wasmscope::exec::Config as Engine;
 use wasmscope::{Error, Limits, Module, Store, Value};
 
 const WAT: &str = r#"(module (memory 1)
@@ -96,12 +97,11 @@ const WAT: &str = r#"(module (memory 1)
     (f64.add (local.get $g) (f64.convert_i32_u (i32.add (local.get $x) (local.get $y)))))
 )"#;
 
-fn store_with_slice(slice: u64, threaded: bool) -> (Store, wasmscope::InstanceId) {
+fn store_with_slice(slice: u64, threaded: bool) -> (Store, wasmscope::InstanceId, Engine) {
     let mut store = Store::new(Limits::default());
-    store.run_slice = slice;
-    store.threaded = threaded;
-    let i = store.instantiate(Rc::new(Module::new(WAT.as_bytes()).unwrap())).unwrap();
-    (store, i)
+    let engine = Engine { run_slice: slice, threaded };
+    let i = engine.instantiate(&mut store, Rc::new(Module::new(WAT.as_bytes()).unwrap())).unwrap();
+    (store, i, engine)
 }
 
 fn calls() -> Vec<(&'static str, Vec<Value>)> {
@@ -136,12 +136,12 @@ fn calls() -> Vec<(&'static str, Vec<Value>)> {
 #[test]
 fn same_results_at_every_slice_size() {
     for (func, args) in calls() {
-        let (mut reference_store, i) = store_with_slice(u64::MAX, true);
-        let reference = reference_store.invoke(i, func, &args);
+        let (mut reference_store, i, engine) = store_with_slice(u64::MAX, true);
+        let reference = engine.invoke(&mut reference_store, i, func, &args);
         // The `match` alone (as in wasm32 builds) as well as with the threaded handlers.
         for (slice, threaded) in (1..=6).chain([u64::MAX]).flat_map(|s| [(s, true), (s, false)]) {
-            let (mut store, i) = store_with_slice(slice, threaded);
-            let got = store.invoke(i, func, &args);
+            let (mut store, i, engine) = store_with_slice(slice, threaded);
+            let got = engine.invoke(&mut store, i, func, &args);
             match (&reference, &got) {
                 (Ok(a), Ok(b)) => assert!(
                     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.bits_eq(y)),

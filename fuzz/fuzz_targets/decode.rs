@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasmscope::debug::{Config, Session};
-use wasmscope::{Error, ExternKind, Module, Store};
+use wasmscope::{Call, Error, ExternKind, Module, Store};
 
 fuzz_target!(|data: &[u8]| {
     let text = Module::new(data);

@@ -3,7 +3,7 @@
 //! small budgets, reverse continue, breakpoints at random instruction offsets, watchpoints,
 //! snapshots), then resumes to the end. Checked:
 //!
-//! * the result or trap equals a plain `Store::invoke` of the same call on a second
+//! * the result or trap equals a plain `Call::invoke` of the same call on a second
 //!   instance that went through the same calls (and the exported state agrees after it);
 //! * N step-intos followed by N step-backs restore an identical snapshot and memory.
 //!

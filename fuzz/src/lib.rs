@@ -8,7 +8,7 @@
 
 use arbitrary::{Result, Unstructured};
 use std::rc::Rc;
-use wasmscope::{Extern, InstanceId, Limits, Module, Store, TrapCode, ValType, Value};
+use wasmscope::{Call, Extern, InstanceId, Limits, Module, Store, TrapCode, ValType, Value};
 
 /// Instructions a call may execute (wasmscope's `Limits::fuel`).
 pub const FUEL: u64 = 50_000;

@@ -4,9 +4,9 @@
 //! instruction (value types and the heights where blocks begin), which is how a paused
 //! machine's untyped cells are shown as typed values.
 
-use super::text::op_text;
-use crate::decode::{Module, val_type};
+use crate::decode::{Module, body_validator, val_type};
 use crate::error::Result;
+use crate::text::op_text;
 use crate::value::ValType;
 use wasmparser::Operator;
 
@@ -49,7 +49,7 @@ pub struct FuncInfo {
 impl FuncInfo {
     /// Builds the info of defined function `def`, in one validator pass over its body.
     pub fn new(module: &Module, def: u32) -> Result<FuncInfo> {
-        let (mut v, body) = crate::translate::body_validator(module, def)?;
+        let (mut v, body) = body_validator(module, def)?;
         let index = module.num_imported_funcs + def;
         let ty = module.func_type(index).cloned().unwrap_or_default();
         let mut local_types = ty.params.clone();

@@ -7,11 +7,10 @@
 
 mod history;
 mod info;
-pub mod text;
 
 use crate::decode::Module;
 use crate::error::{Error, Result};
-use crate::exec::Machine;
+use crate::exec::{Call, Machine};
 use crate::runtime::{Extern, FuncKind, HostEffect, InstanceId, Store};
 use crate::trap::Trap;
 use crate::value::{ValType, Value};

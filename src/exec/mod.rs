@@ -1,6 +1,7 @@
 //! The interpreter loop: one [`Machine`] with an explicit value stack and frame stack,
 //! driven by a budget. `run(store, 1)` is a single step; there is no other loop.
 
+mod call;
 pub mod num;
 pub(crate) mod ops;
 pub mod stack;
@@ -14,6 +15,7 @@ use crate::ir::{Code, DropKeep, Instr, LoadOp, Opcode, RETURN_PC, Target};
 use crate::runtime::{Caller, FuncKind, Limits, Store};
 use crate::trap::{Trap, TrapCode};
 use crate::value::{Raw, ValType, Value};
+pub use call::{Call, Config};
 use ops::Load as _;
 #[cfg(not(target_arch = "wasm32"))]
 use ops::Store as _;
@@ -103,6 +105,7 @@ pub struct Machine {
     pub(crate) stack: ValueStack,
     pub(crate) frames: Vec<Frame>,
     limits: Limits,
+    config: Config,
     pub(crate) results: Vec<ValType>,
     pub(crate) state: State,
     /// Results of a call that finished without running wasm (a host function).
@@ -128,11 +131,17 @@ pub(crate) fn code_of(store: &Store, func: u32) -> std::result::Result<Rc<Code>,
 }
 
 impl Machine {
+    /// A machine with the default [`Config`].
     pub fn new(limits: Limits) -> Machine {
+        Machine::with_config(limits, Config::default())
+    }
+
+    pub fn with_config(limits: Limits, config: Config) -> Machine {
         Machine {
             stack: ValueStack::new(limits.max_stack_values),
             frames: Vec::new(),
             limits,
+            config,
             results: Vec::new(),
             state: State::Idle,
             early: None,
@@ -204,6 +213,11 @@ impl Machine {
         self.stack.sp = locals_end;
         self.frames.push(Frame { code, pc: 0, fp: fp as u32, func, instance });
         Ok(())
+    }
+
+    /// The engine settings this machine runs with.
+    pub fn config(&self) -> Config {
+        self.config
     }
 
     /// The frames, outermost first.
@@ -515,7 +529,7 @@ impl Machine {
             // The chain keeps the top value in a register and needs a cell under the
             // frame's operands to mirror when they are empty: a local, or a cell below.
             #[cfg(not(target_arch = "wasm32"))]
-            let threaded_on = store.threaded && fp + code.num_params as usize + code.num_locals as usize > 0;
+            let threaded_on = self.config.threaded && fp + code.num_params as usize + code.num_locals as usize > 0;
             #[cfg(not(target_arch = "wasm32"))]
             let slots: &[threaded::Slot] =
                 if threaded_on { code.slots.get_or_init(|| threaded::link(instrs)) } else { &[] };

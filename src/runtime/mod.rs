@@ -1,12 +1,13 @@
 //! Runtime structures: the [`Store`] that owns every function, table, memory, global and
-//! instance, linking of imports, and instantiation in the order the spec defines.
+//! instance, linking of imports, and instantiation in the order the spec defines up to the
+//! start function ([`Store::link`]). Running code, the start function included, is the
+//! exec layer's (`exec::Call`, `exec::Config`): nothing here runs guest code.
 
 pub mod memory;
 pub mod table;
 
 use crate::decode::{ConstOp, DataMode, ElemMode, ExternKind, ExternType, GlobalType, Module};
 use crate::error::{Error, Result};
-use crate::exec::{Machine, Outcome};
 use crate::trap::{Trap, TrapCode};
 use crate::value::{FuncType, Raw, ValType, Value};
 pub use memory::Memory;
@@ -154,19 +155,20 @@ pub struct Store {
     type_ids: HashMap<FuncType, u32>,
     registry: HashMap<(String, String), Extern>,
     pub limits: Limits,
-    /// [`Store::call`] runs the machine in slices of this many instructions (default:
-    /// unlimited). The result never depends on it; the spec tests run with 1 to prove
-    /// that single-stepping and running are the same loop.
-    pub run_slice: u64,
-    /// Native builds run the simplest instructions through threaded handlers
-    /// (`exec::threaded`; default on). Off, every instruction goes through the `match`, as
-    /// in wasm32 builds; results never depend on it, and the spec tests run both ways.
-    pub threaded: bool,
+}
+
+/// An instance whose start function has not run yet, as [`Store::link`] leaves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "the start function, if any, has not run: `exec::Config::run_start` runs it"]
+pub struct Linked {
+    pub instance: InstanceId,
+    /// Store address of the module's start function, if it has one.
+    pub start: Option<u32>,
 }
 
 impl Store {
     pub fn new(limits: Limits) -> Store {
-        Store { limits, run_slice: u64::MAX, threaded: true, ..Store::default() }
+        Store { limits, ..Store::default() }
     }
 
     pub(crate) fn type_id(&mut self, ty: &FuncType) -> u32 {
@@ -309,43 +311,11 @@ impl Store {
         }
     }
 
-    // ---- calling ----
-
-    /// Calls the exported function `name` of `instance` to completion (or trap),
-    /// honouring `limits.fuel`.
-    pub fn invoke(&mut self, instance: InstanceId, name: &str, args: &[Value]) -> Result<Vec<Value>> {
-        match self.export(instance, name) {
-            Some(Extern::Func(f)) => self.call(f, args),
-            Some(_) => Err(Error::BadCall(format!("export `{name}` is not a function"))),
-            None => Err(Error::BadCall(format!("no export named `{name}`"))),
-        }
-    }
-
-    /// Calls the function at store address `func` to completion (or trap).
-    pub fn call(&mut self, func: u32, args: &[Value]) -> Result<Vec<Value>> {
-        let mut machine = Machine::new(self.limits);
-        machine.start(self, func, args)?;
-        let mut fuel = self.limits.fuel.unwrap_or(u64::MAX);
-        loop {
-            let slice = self.run_slice.max(1).min(fuel);
-            match machine.run(self, slice) {
-                Outcome::Finished(v) => return Ok(v),
-                Outcome::Trapped(t) => return Err(Error::Trap(t)),
-                Outcome::Paused(_) => {
-                    fuel -= slice;
-                    if fuel == 0 {
-                        return Err(Error::Trap(Trap::new(TrapCode::OutOfFuel)));
-                    }
-                }
-            }
-        }
-    }
-
     // ---- instantiation ----
 
     /// Resolves the module's imports against what was [`define`](Self::define)d or
-    /// [`register`](Self::register)ed, then instantiates it.
-    pub fn instantiate(&mut self, module: Rc<Module>) -> Result<InstanceId> {
+    /// [`register`](Self::register)ed, then [`link_with`](Self::link_with)s it.
+    pub fn link(&mut self, module: Rc<Module>) -> Result<Linked> {
         let mut missing = Vec::new();
         let mut imports = Vec::new();
         for imp in &module.imports {
@@ -363,11 +333,15 @@ impl Store {
                 if n == 1 { "" } else { "s" }
             )));
         }
-        self.instantiate_with(module, &imports)
+        self.link_with(module, &imports)
     }
 
-    /// Instantiates `module` with explicitly given imports (in import order).
-    pub fn instantiate_with(&mut self, module: Rc<Module>, imports: &[Extern]) -> Result<InstanceId> {
+    /// Instantiates `module` with explicitly given imports (in import order), in spec
+    /// order up to the start function: imports → allocation → element segments → data
+    /// segments. The start function is returned, not run (`exec::Call::instantiate_with`
+    /// runs it). When a segment traps, what the segments before it wrote stays (as the
+    /// spec says), and so does the unfinished instance in the store.
+    pub fn link_with(&mut self, module: Rc<Module>, imports: &[Extern]) -> Result<Linked> {
         if imports.len() != module.imports.len() {
             return Err(Error::Link(format!("module needs {} imports, {} given", module.imports.len(), imports.len())));
         }
@@ -457,12 +431,9 @@ impl Store {
                 self.instances[id as usize].datas[i] = Rc::new([]);
             }
         }
-        // 4. The start function.
-        if let Some(start) = module.start {
-            let f = self.instances[id as usize].funcs[start as usize];
-            self.call(f, &[])?;
-        }
-        Ok(instance)
+        // 4. The start function is the caller's to run.
+        let start = module.start.map(|s| self.instances[id as usize].funcs[s as usize]);
+        Ok(Linked { instance, start })
     }
 
     fn eval_const(&self, inst: &Instance, expr: &[ConstOp]) -> Result<Raw> {

@@ -8,10 +8,10 @@
 
 mod fuse;
 
-use crate::decode::Module;
+use crate::decode::{Module, body_validator};
 use crate::error::{Error, Result};
 use crate::ir::{Code, DropKeep, Instr, RETURN_PC, Target};
-use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+use wasmparser::{BlockType, Operator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -61,23 +61,6 @@ struct Translator<'m> {
 
 fn internal(what: &str) -> Error {
     Error::Decode { message: format!("internal translation error: {what}"), offset: None }
-}
-
-/// A fresh validator for defined function `def`, and its body.
-pub(crate) fn body_validator(
-    module: &Module,
-    def: u32,
-) -> Result<(FuncValidator<ValidatorResources>, FunctionBody<'_>)> {
-    let b = module.bodies.get(def as usize).ok_or_else(|| internal("no such body"))?;
-    let func = wasmparser::FuncToValidate {
-        resources: b.resources.clone(),
-        index: b.index,
-        ty: b.ty,
-        features: crate::decode::features(),
-    };
-    let validator = func.into_validator(Default::default());
-    let bytes = module.bytes.get(b.range.clone()).ok_or_else(|| internal("body out of range"))?;
-    Ok((validator, FunctionBody::new(wasmparser::BinaryReader::new(bytes, b.range.start as u64))))
 }
 
 /// Translates defined function `def` of `module`.
@@ -371,7 +354,7 @@ impl Translator<'_> {
             O::RefNull { .. } => Instr::RefNull,
             O::RefFunc { function_index } => Instr::RefFunc(function_index),
             ref other => plain(other)
-                .ok_or_else(|| Error::Unsupported(format!("instruction {}", crate::debug::text::mnemonic(other))))?,
+                .ok_or_else(|| Error::Unsupported(format!("instruction {}", crate::text::mnemonic(other))))?,
         };
         self.emit(i);
         Ok(())

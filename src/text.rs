@@ -8,8 +8,12 @@
 //! WebAssembly 2.0 instructions are written as `wasmprinter` and wabt write them (floats
 //! in shortest round-trip decimal); those of other proposals generically, one after the
 //! other. Indices are numbers, except functions that have a name-section name (`$fac`).
+//!
+//! A leaf of the crate: it knows nothing of ours but [`FuncType`]. What it needs of the
+//! module an instruction comes from (function names, block types) it asks a [`Context`]
+//! (`decode::Module` is one; `()` knows no names and no types).
 
-use crate::decode::Module;
+use crate::value::FuncType;
 use std::fmt::{self, Write as _};
 use wasmparser::{
     AbstractHeapType, BlockType, BrTable, Catch, Handle, HeapType, Ieee32, Ieee64, MemArg, MemArgOrdering,
@@ -19,11 +23,30 @@ use wasmparser::{
 /// Text of one instruction as the WebAssembly text format writes it (flat, no folding):
 /// `local.get 0`, `i32.const 7`, `br_if 1`, `call $fac`, `i32.load offset=4`,
 /// `block (result i32)`.
-pub fn op_text(op: &Operator<'_>, module: &Module) -> String {
+/// Function names and block types come from `cx`.
+pub fn op_text(op: &Operator<'_>, cx: &dyn Context) -> String {
     let mut out = String::from(mnemonic(op));
     // Writing to a `String` cannot fail.
-    let _ = immediates(&mut out, op, module);
+    let _ = immediates(&mut out, op, cx);
     out
+}
+
+/// What the text of an instruction needs to know about the module it comes from.
+pub trait Context {
+    /// The name-section name of function `index` (function index space), if it has one.
+    fn func_name(&self, index: u32) -> Option<&str>;
+    /// Entry `index` of the type section (a block type `(type N)`), if it exists.
+    fn type_def(&self, index: u32) -> Option<&FuncType>;
+}
+
+/// No names, no types: every index is written as a number.
+impl Context for () {
+    fn func_name(&self, _: u32) -> Option<&str> {
+        None
+    }
+    fn type_def(&self, _: u32) -> Option<&FuncType> {
+        None
+    }
 }
 
 /// The text-format mnemonic of an operator: `i32.add`, `br_table`, `memory.init`.
@@ -153,7 +176,7 @@ impl Mnemonic {
 }
 
 /// Appends the immediates of `op` (with a leading space each) to `out`.
-fn immediates(out: &mut String, op: &Operator<'_>, m: &Module) -> fmt::Result {
+fn immediates(out: &mut String, op: &Operator<'_>, m: &dyn Context) -> fmt::Result {
     match op {
         Operator::Call { function_index }
         | Operator::ReturnCall { function_index }
@@ -207,7 +230,7 @@ fn immediates(out: &mut String, op: &Operator<'_>, m: &Module) -> fmt::Result {
 
 /// Writes every immediate of `op` in declaration order, each as its type is usually
 /// written ([`Imm`]).
-fn generic_immediates(out: &mut String, op: &Operator<'_>, m: &Module) -> fmt::Result {
+fn generic_immediates(out: &mut String, op: &Operator<'_>, m: &dyn Context) -> fmt::Result {
     macro_rules! define_generic {
         ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
             match op {
@@ -227,14 +250,14 @@ fn generic_immediates(out: &mut String, op: &Operator<'_>, m: &Module) -> fmt::R
 /// An immediate operand, written with a leading space (or nothing when it is a default
 /// that the text format omits).
 trait Imm {
-    fn write(&self, out: &mut String, m: &Module) -> fmt::Result;
+    fn write(&self, out: &mut String, m: &dyn Context) -> fmt::Result;
 }
 
 macro_rules! imm_display {
     ($($t:ty),*) => {
         $(
             impl Imm for $t {
-                fn write(&self, out: &mut String, _: &Module) -> fmt::Result {
+                fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
                     write!(out, " {self}")
                 }
             }
@@ -244,19 +267,19 @@ macro_rules! imm_display {
 imm_display!(u8, u32, i32, i64, ValType, RefType);
 
 impl Imm for [u8; 16] {
-    fn write(&self, out: &mut String, _: &Module) -> fmt::Result {
+    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
         self.iter().try_for_each(|lane| write!(out, " {lane}"))
     }
 }
 
 impl Imm for Vec<ValType> {
-    fn write(&self, out: &mut String, _: &Module) -> fmt::Result {
+    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
         self.iter().try_for_each(|t| write!(out, " {t}"))
     }
 }
 
 impl Imm for V128 {
-    fn write(&self, out: &mut String, _: &Module) -> fmt::Result {
+    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
         out.push_str(" i32x4");
         for chunk in self.bytes().chunks_exact(4) {
             let lane = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
@@ -267,25 +290,25 @@ impl Imm for V128 {
 }
 
 impl Imm for Ieee32 {
-    fn write(&self, out: &mut String, _: &Module) -> fmt::Result {
+    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
         out.push(' ');
         f32_text(out, self.bits())
     }
 }
 
 impl Imm for Ieee64 {
-    fn write(&self, out: &mut String, _: &Module) -> fmt::Result {
+    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
         out.push(' ');
         f64_text(out, self.bits())
     }
 }
 
 impl Imm for BlockType {
-    fn write(&self, out: &mut String, m: &Module) -> fmt::Result {
+    fn write(&self, out: &mut String, m: &dyn Context) -> fmt::Result {
         match *self {
             BlockType::Empty => Ok(()),
             BlockType::Type(t) => write!(out, " (result {t})"),
-            BlockType::FuncType(i) => match m.types.get(i as usize) {
+            BlockType::FuncType(i) => match m.type_def(i) {
                 Some(ty) if !(ty.params.is_empty() && ty.results.is_empty()) => write!(out, " {ty}"),
                 _ => write!(out, " (type {i})"),
             },
@@ -294,7 +317,7 @@ impl Imm for BlockType {
 }
 
 impl Imm for BrTable<'_> {
-    fn write(&self, out: &mut String, _: &Module) -> fmt::Result {
+    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
         for target in self.targets() {
             match target {
                 Ok(t) => write!(out, " {t}")?,
@@ -306,7 +329,7 @@ impl Imm for BrTable<'_> {
 }
 
 impl Imm for MemArg {
-    fn write(&self, out: &mut String, _: &Module) -> fmt::Result {
+    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
         match self.target {
             MemArgTarget::Memory(0) => {}
             MemArgTarget::Memory(i) | MemArgTarget::Array(i) => write!(out, " {i}")?,
@@ -337,21 +360,21 @@ fn ordering(out: &mut String, o: Ordering) {
 }
 
 impl Imm for Ordering {
-    fn write(&self, out: &mut String, _: &Module) -> fmt::Result {
+    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
         ordering(out, *self);
         Ok(())
     }
 }
 
 impl Imm for HeapType {
-    fn write(&self, out: &mut String, _: &Module) -> fmt::Result {
+    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
         out.push(' ');
         heap_type(out, *self)
     }
 }
 
 impl Imm for TryTable {
-    fn write(&self, out: &mut String, m: &Module) -> fmt::Result {
+    fn write(&self, out: &mut String, m: &dyn Context) -> fmt::Result {
         self.ty.write(out, m)?;
         for catch in &self.catches {
             match *catch {
@@ -366,7 +389,7 @@ impl Imm for TryTable {
 }
 
 impl Imm for ResumeTable {
-    fn write(&self, out: &mut String, _: &Module) -> fmt::Result {
+    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
         for handle in &self.handlers {
             match *handle {
                 Handle::OnLabel { tag, label } => write!(out, " (on {tag} {label})")?,
@@ -386,7 +409,7 @@ fn nonzero(out: &mut String, index: u32) -> fmt::Result {
 }
 
 /// ` $name` when function `index` has a name in the name section, else ` N`.
-fn func_ref(out: &mut String, index: u32, m: &Module) -> fmt::Result {
+fn func_ref(out: &mut String, index: u32, m: &dyn Context) -> fmt::Result {
     match m.func_name(index) {
         Some(name) if !name.is_empty() => {
             out.push_str(" $");
@@ -501,6 +524,8 @@ fn f64_text(out: &mut String, bits: u64) -> fmt::Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // Test inputs only: the printer is checked against modules as the decoder reads them.
+    use crate::decode::Module;
     use wasmparser::{Parser, Payload};
 
     /// The operators of every function body in `wasm`, in order.
@@ -525,15 +550,19 @@ mod tests {
     /// Checks the text of every instruction of the first function of `module`, whose body
     /// is written `BODY` there. Each line is an instruction that is written back as is, or
     /// `input => text`. Modules our decoder rejects (SIMD, atomics, type errors) are read
-    /// without validation, with names resolved against an empty module.
+    /// without validation, with no names and no types (`()`).
     fn check(module: &str, lines: &[&str]) {
         let (inputs, mut expected): (Vec<&str>, Vec<&str>) =
             lines.iter().map(|l| l.split_once(" => ").unwrap_or((l, l))).unzip();
         expected.push("end");
         let wasm = wat::parse_str(module.replace("BODY", &inputs.join("\n"))).unwrap();
-        let decoded = Module::new(&wasm).or_else(|_| Module::new(b"(module)")).unwrap();
+        let decoded = Module::new(&wasm).ok();
+        let cx: &dyn Context = match &decoded {
+            Some(m) => m,
+            None => &(),
+        };
         let ops = &bodies(&wasm)[0];
-        let got: Vec<String> = ops.iter().map(|op| op_text(op, &decoded)).collect();
+        let got: Vec<String> = ops.iter().map(|op| op_text(op, cx)).collect();
         assert_eq!(got, expected);
     }
 
@@ -859,7 +888,7 @@ mod tests {
         for (op, name) in &cases {
             assert_eq!(mnemonic(op), *name, "{op:?}");
         }
-        let m = Module::new(b"(module)").unwrap();
+        let m = ();
         assert_eq!(op_text(&Operator::RefTestNullable { hty: HeapType::EXTERN }, &m), "ref.test (ref null extern)");
         assert_eq!(op_text(&Operator::RefNull { hty: HeapType::FUNC }, &m), "ref.null func");
         assert_eq!(op_text(&Operator::MemoryInit { data_index: 3, mem: 1 }, &m), "memory.init 1 3");
