@@ -37,11 +37,9 @@ struct Cli {
 enum Command {
     /// Run a function of a module (or its `_start`).
     Run(RunArgs),
-    /// Describe a module: imports, exports, memories, tables, globals, functions, ...
-    Inspect {
-        /// A `.wasm` binary or a `.wat` text module.
-        file: PathBuf,
-    },
+    /// Describe a module: imports, exports, memories, tables, globals, functions, ... (with
+    /// `--ir`: the code its functions are translated to).
+    Inspect(InspectArgs),
     /// Run `.wast` spec-test scripts.
     Wast {
         /// The scripts to run.
@@ -91,6 +89,21 @@ struct RunArgs {
     /// (`wasmscope run prog.wasm -- a b`); argv[0] is FILE. Filled in by `main_with`.
     #[arg(skip)]
     argv: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct InspectArgs {
+    /// Instead, list the internal code each defined function is translated to (after
+    /// fusion): per instruction its pc, the byte offset of its wasm instruction, and the
+    /// instruction, with branch targets as pcs.
+    #[arg(long)]
+    ir: bool,
+    /// A `.wasm` binary or a `.wat` text module.
+    file: PathBuf,
+    /// With `--ir`, only this function: an export name, a `$name` from the name section, or
+    /// a function index.
+    #[arg(requires = "ir")]
+    function: Option<String>,
 }
 
 /// A store with WASI (and, if asked, stubs for other missing imports) for `module`.
@@ -183,7 +196,8 @@ where
     }
     match cli.command {
         Command::Run(args) => run(&args),
-        Command::Inspect { file } => inspect(&file),
+        Command::Inspect(args) if args.ir => inspect_ir(&args.file, args.function.as_deref()),
+        Command::Inspect(args) => inspect(&args.file),
         Command::Wast { files } => wast(&files),
     }
 }
@@ -516,6 +530,106 @@ fn inspect(path: &Path) -> i32 {
         .map(|(name, size)| vec![name.clone(), format!("{size} byte{}", if *size == 1 { "" } else { "s" })])
         .collect();
     section("custom sections", &customs);
+    EXIT_OK
+}
+
+// ---- inspect --ir ----
+
+/// How each function is known: `$fac`, `(export "fac")`, `(import "env" "log")`, as many as
+/// apply (none if it has no name at all), by function index.
+fn func_labels(m: &Module) -> Vec<Vec<String>> {
+    let mut labels: Vec<Vec<String>> = vec![Vec::new(); m.funcs.len()];
+    for (index, l) in labels.iter_mut().enumerate() {
+        if let Some(n) = m.func_name(index as u32) {
+            l.push(format!("${n}"));
+        }
+    }
+    let mut exports: Vec<Vec<String>> = vec![Vec::new(); m.funcs.len()];
+    for e in m.exports.iter().filter(|e| e.kind == ExternKind::Func) {
+        if let Some(x) = exports.get_mut(e.index as usize) {
+            x.push(format!("{:?}", e.name));
+        }
+    }
+    for (l, x) in labels.iter_mut().zip(exports) {
+        if !x.is_empty() {
+            l.push(format!("(export {})", x.join(", ")));
+        }
+    }
+    for (l, i) in labels.iter_mut().zip(m.imports.iter().filter(|i| i.ty.kind() == "func")) {
+        l.push(format!("(import {:?} {:?})", i.module, i.name));
+    }
+    labels
+}
+
+fn label(labels: &[Vec<String>], index: u32) -> String {
+    labels.get(index as usize).map_or_else(String::new, |l| l.join(" "))
+}
+
+/// The index of the function `name` designates: an export name, `$name` from the name
+/// section, or an index.
+fn find_function(m: &Module, labels: &[Vec<String>], name: &str) -> Result<u32, String> {
+    let total = m.funcs.len() as u32;
+    let index = if let Some(e) = m.export(name) {
+        if e.kind != ExternKind::Func {
+            let kind = m.export_type(e).map_or("?", |t| t.kind());
+            return Err(format!("export `{name}` is not a function but a {kind}"));
+        }
+        e.index
+    } else if let Some(n) = name.strip_prefix('$')
+        && let Some(&i) = m.names.funcs.iter().filter(|(_, v)| v.as_str() == n).map(|(i, _)| i).min()
+    {
+        i
+    } else if let Ok(i) = name.parse::<u32>()
+        && i < total
+    {
+        i
+    } else {
+        let hint = if total == 0 {
+            "the module has no functions".to_string()
+        } else {
+            format!("give an export name, a `$name` from the name section, or an index below {total}")
+        };
+        return Err(format!("unknown function `{name}` ({hint})"));
+    };
+    if index < m.num_imported_funcs {
+        return Err(format!("function {index} ({}) is imported: it has no code", label(labels, index)));
+    }
+    Ok(index)
+}
+
+fn inspect_ir(path: &Path, function: Option<&str>) -> i32 {
+    let module = match load(path) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let m = &module;
+    let labels = func_labels(m);
+    let indices: Vec<u32> = match function {
+        Some(name) => match find_function(m, &labels, name) {
+            Ok(i) => vec![i],
+            Err(message) => return error(message),
+        },
+        None => (m.num_imported_funcs..m.funcs.len() as u32).collect(),
+    };
+    // A callee by its first label: `$fac`, else its export or import.
+    let call_name = |f: u32| labels.get(f as usize).and_then(|l| l.first()).cloned();
+    let mut text = String::new();
+    for (k, &index) in indices.iter().enumerate() {
+        let code = match crate::translate::translate(m, index - m.num_imported_funcs) {
+            Ok(code) => code,
+            Err(e) => return error(format_args!("cannot translate function {index}: {e}")),
+        };
+        if k > 0 {
+            text.push('\n');
+        }
+        text.push_str(&crate::ir_dump::header(index, &label(&labels, index), &code));
+        text.push('\n');
+        text.push_str(&crate::ir_dump::dump_code(&code, &call_name));
+    }
+    if indices.is_empty() {
+        text.push_str("no defined functions\n");
+    }
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     EXIT_OK
 }
 

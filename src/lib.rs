@@ -11,6 +11,8 @@ pub mod decode;
 pub mod error;
 pub mod exec;
 pub mod ir;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod ir_dump;
 pub mod runtime;
 pub mod text;
 pub mod translate;

@@ -253,7 +253,9 @@ fn malformed_modules_are_errors() {
     ];
     for (name, bytes) in cases {
         let path = dir.file(name, bytes);
-        for args in [vec!["run", &path], vec!["run", &path, "f"], vec!["inspect", &path]] {
+        for args in
+            [vec!["run", &path], vec!["run", &path, "f"], vec!["inspect", &path], vec!["inspect", "--ir", &path]]
+        {
             let err = fails(1, &args);
             assert!(err.starts_with("error: "), "{name}: {err}");
             assert!(err.contains(&path), "{name}: names the file: {err}");
@@ -332,6 +334,61 @@ fn inspect_aligns_columns() {
     assert!(out.contains("imports: none"), "{out}");
     assert!(out.contains("start: none"), "{out}");
     assert!(out.contains("functions: 2 (0 imported, 2 defined)"), "{out}");
+}
+
+#[test]
+fn inspect_ir_lists_translated_code() {
+    let fac = data("fac.wat");
+    let out = ok(&["inspect", "--ir", &fac]);
+    let headers: Vec<&str> = out.lines().filter(|l| l.starts_with("func ")).collect();
+    assert_eq!(
+        headers,
+        [
+            "func 0 $fac (export \"fac\"): params 1, results 1, locals 0, max_height 3, 14 instrs",
+            "func 1 (export \"fac_iter\"): params 1, results 1, locals 1, max_height 2, 24 instrs"
+        ],
+        "{out}"
+    );
+    let has_line =
+        |start: &str, end: &str| out.lines().any(|l| l.trim_start().starts_with(start) && l.trim_end().ends_with(end));
+    // pc, offset, instruction; the fused form with the pcs of its originals, indented under it.
+    assert!(has_line("6  0x0038  FLCBin i64.sub a=0 c=1", "[fuses 3: pc 7..10]"), "{out}");
+    assert!(has_line("7  0x0038    LocalGet 0", "LocalGet 0"), "{out}");
+    assert!(has_line("9  0x003c    I64Sub", "I64Sub"), "{out}");
+    // Branch targets as pcs, callees by name.
+    assert!(has_line("2  0x0031  If -> 5", "If -> 5"), "{out}");
+    assert!(has_line("10  0x003d  Call 0  ; $fac", "$fac"), "{out}");
+    assert!(has_line("18  0x0061  Br -> 5", "Br -> 5"), "{out}");
+    assert!(out.lines().all(|l| l == l.trim_end()), "{out:?}");
+
+    // One function, by export name, `$name` or index.
+    let one = ok(&["inspect", "--ir", &fac, "fac"]);
+    assert_eq!(one.lines().filter(|l| l.starts_with("func ")).collect::<Vec<_>>(), [headers[0]], "{one}");
+    assert!(out.starts_with(&one), "{one}");
+    assert_eq!(ok(&["inspect", "--ir", &fac, "$fac"]), one);
+    assert_eq!(ok(&["inspect", "--ir", &fac, "0"]), one);
+    let iter = ok(&["inspect", "--ir", &fac, "1"]);
+    assert!(iter.starts_with(headers[1]) && out.ends_with(&iter), "{iter}");
+    assert_eq!(ok(&["inspect", "--ir", &fac, "fac_iter"]), iter);
+}
+
+#[test]
+fn inspect_ir_rejects_unknown_functions() {
+    let fac = data("fac.wat");
+    for name in ["nope", "$nope", "2", "4294967296", "$", ""] {
+        let err = fails(1, &["inspect", "--ir", &fac, name]);
+        assert!(err.starts_with(&format!("error: unknown function `{name}` (")), "{name}: {err}");
+        assert!(err.contains("an index below 2"), "{err}");
+    }
+    let rich = data("rich.wat");
+    let err = fails(1, &["inspect", "--ir", &rich, "0"]);
+    assert!(err.contains("function 0 ($log (import \"env\" \"log\")) is imported"), "{err}");
+    let err = fails(1, &["inspect", "--ir", &rich, "memory"]);
+    assert!(err.contains("export `memory` is not a function but a memory"), "{err}");
+    assert!(ok(&["inspect", "--ir", &rich, "$init"]).contains("Call 0  ; $log"));
+    // FUNCTION only goes with `--ir`; plain `inspect` is as it was.
+    assert!(fails(2, &["inspect", &fac, "fac"]).contains("--ir"));
+    assert!(ok(&["inspect", &fac]).starts_with("module: "));
 }
 
 // ---- wast ----
