@@ -6,7 +6,6 @@
 
 use crate::error::{Error, Result};
 use crate::value::{FuncType, ValType};
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
@@ -194,7 +193,6 @@ pub(crate) struct Body {
     pub resources: ValidatorResources,
     pub index: u32,
     pub ty: u32,
-    pub code: OnceCell<Result<Rc<crate::ir::Code>>>,
 }
 
 /// A decoded and validated module. Immutable; shared by all its instances.
@@ -396,7 +394,6 @@ impl Module {
                     resources,
                     index,
                     ty,
-                    code: OnceCell::new(),
                 });
             }
             if let Payload::MemorySection(r) = &payload {

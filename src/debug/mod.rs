@@ -453,7 +453,7 @@ impl Session {
 
     fn func_index(&self, addr: u32) -> Option<u32> {
         match &self.store.funcs.get(addr as usize)?.kind {
-            FuncKind::Wasm { module, def, instance } if *instance == self.instance.0 => {
+            FuncKind::Wasm { module, def, instance, .. } if *instance == self.instance.0 => {
                 Some(module.num_imported_funcs + def)
             }
             _ => None,

@@ -115,17 +115,19 @@ pub struct Machine {
     /// When set, host functions record the old bytes of what they write to memory here
     /// (memory address, byte address, old bytes): the debugger's undo log.
     pub(crate) host_journal: Option<Vec<crate::runtime::HostEffect>>,
+    /// Native builds: the threaded chain's code of each function this machine ran, by store
+    /// address (exec-owned; the translated `ir::Code` is plain data).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) slots: threaded::SlotMap,
 }
 
 /// The compiled code of the wasm function at store address `func`, translating it on
 /// first use.
 pub(crate) fn code_of(store: &Store, func: u32) -> std::result::Result<Rc<Code>, Trap> {
-    let FuncKind::Wasm { module, def, .. } = &store.funcs[func as usize].kind else {
+    let FuncKind::Wasm { module, def, code, .. } = &store.funcs[func as usize].kind else {
         return Err(Trap::host("not a wasm function"));
     };
-    let body = &module.bodies[*def as usize];
-    body.code
-        .get_or_init(|| crate::translate::translate(module, *def).map(Rc::new))
+    code.get_or_init(|| crate::translate::translate(module, *def).map(Rc::new))
         .clone()
         .map_err(|e| Trap::host(format!("cannot translate function: {e}")))
 }
@@ -147,6 +149,8 @@ impl Machine {
             early: None,
             executed: 0,
             host_journal: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            slots: Default::default(),
         }
     }
 
@@ -169,6 +173,11 @@ impl Machine {
             )));
         }
         self.frames.clear();
+        // The slots are by store address: this call may be in another store.
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.slots = Default::default();
+        }
         self.stack.clear();
         self.executed = 0;
         self.results = ty.results.clone();
@@ -302,6 +311,8 @@ impl Machine {
             let code: &Code = unsafe { &*Rc::as_ptr(&frame.code) };
             let fp = frame.fp as usize;
             let inst_id = frame.instance as usize;
+            #[cfg(not(target_arch = "wasm32"))]
+            let func = frame.func;
             let mut pc = frame.pc as usize;
             let mem = store.instances[inst_id].memories.first().copied().unwrap_or(u32::MAX) as usize;
             let mut sp = self.stack.sp;
@@ -531,8 +542,9 @@ impl Machine {
             #[cfg(not(target_arch = "wasm32"))]
             let threaded_on = self.config.threaded && fp + code.num_params as usize + code.num_locals as usize > 0;
             #[cfg(not(target_arch = "wasm32"))]
-            let slots: &[threaded::Slot] =
-                if threaded_on { code.slots.get_or_init(|| threaded::link(instrs)) } else { &[] };
+            #[cfg(not(target_arch = "wasm32"))]
+            let slots: *const threaded::Slot =
+                if threaded_on { self.slots.get_or_link(func, instrs) } else { std::ptr::null() };
             loop {
                 // The instructions the threaded handlers run go through them first; they stop
                 // at any other instruction (which the `match` runs) or when the budget is out.
@@ -545,7 +557,7 @@ impl Machine {
                         None => (std::ptr::null_mut(), 0),
                     };
                     let base = stack.as_mut_ptr();
-                    let code_ptr = slots.as_ptr();
+                    let code_ptr = slots;
                     let mut c = threaded::Ctx {
                         code: code_ptr,
                         mem: mem_ptr,
@@ -554,6 +566,7 @@ impl Machine {
                         sp: base,
                         left: 0,
                         frames: &mut self.frames,
+                        slots: &self.slots,
                         store: &*store,
                         base,
                         // SAFETY: one past the end of the cells.

@@ -44,6 +44,7 @@ pub(crate) struct Ctx {
     /// stack's cells (`base..end`), the instance (calls to another one go to the `match`) and
     /// the call depth limit.
     pub frames: *mut Vec<Frame>,
+    pub slots: *const SlotMap,
     pub store: *const Store,
     pub base: *mut Raw,
     pub end: *mut Raw,
@@ -60,6 +61,29 @@ pub(crate) struct Ctx {
 pub(crate) struct Slot {
     h: Handler,
     i: Instr,
+}
+
+/// The slots of each function a machine ran, by store address: made the first time the chain
+/// runs the function in that machine. (The boxes do not move when the map grows.)
+#[derive(Default)]
+pub(crate) struct SlotMap(Vec<Option<Box<[Slot]>>>);
+
+impl SlotMap {
+    /// The first slot of function `func`, whose instructions are `code`, linking it first if
+    /// this is the first time.
+    pub fn get_or_link(&mut self, func: u32, code: &[Instr]) -> *const Slot {
+        let i = func as usize;
+        if self.0.len() <= i {
+            self.0.resize_with(i + 1, || None);
+        }
+        self.0[i].get_or_insert_with(|| link(code)).as_ptr()
+    }
+
+    /// The first slot of function `func`, if it was linked.
+    #[inline(always)]
+    fn get(&self, func: u32) -> Option<*const Slot> {
+        self.0.get(func as usize)?.as_ref().map(|s| s.as_ptr())
+    }
 }
 
 /// The slots of `code`: each instruction with its handler. Fused forms carrying an operator
@@ -722,14 +746,14 @@ unsafe fn enter(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, t: Raw, idx: u32) ->
     unsafe {
         let store = &*c.store;
         let func = *store.instances.get_unchecked(c.inst as usize).funcs.get_unchecked(idx as usize);
-        let FuncKind::Wasm { module, instance, def } = &store.funcs.get_unchecked(func as usize).kind else {
+        let FuncKind::Wasm { instance, code, .. } = &store.funcs.get_unchecked(func as usize).kind else {
             return None;
         };
         if *instance != c.inst {
             return None;
         }
-        let Some(Ok(code)) = module.bodies.get_unchecked(*def as usize).code.get() else { return None };
-        let slots = code.slots.get()?;
+        let Some(Ok(code)) = code.get() else { return None };
+        let slots = (*c.slots).get(func)?;
         let frames = &mut *c.frames;
         if frames.len() >= c.max_depth || frames.len() == frames.capacity() {
             return None;
@@ -753,7 +777,7 @@ unsafe fn enter(c: &mut Ctx, ip: *const Slot, sp: *mut Raw, t: Raw, idx: u32) ->
         let frame = Frame { code: code.clone(), pc: 0, fp: fp.offset_from(c.base) as u32, func, instance: c.inst };
         std::ptr::write(frames.as_mut_ptr().add(frames.len()), frame);
         frames.set_len(frames.len() + 1);
-        c.code = slots.as_ptr();
+        c.code = slots;
         c.switched = true;
         let sp = locals_end.sub(1);
         Some((c.code, sp, fp, *sp))
@@ -776,7 +800,7 @@ unsafe fn leave(c: &mut Ctx, l: *mut Raw, t: Raw) -> Option<Resume> {
         let caller = frames.get_unchecked(n - 2);
         // The caller's code lives as long as its module (see `Machine::execute`).
         let code: &Code = &*std::rc::Rc::as_ptr(&caller.code);
-        let slots = code.slots.get()?;
+        let slots = (*c.slots).get(caller.func)?;
         let floor = caller.fp as usize + (code.num_params + code.num_locals) as usize;
         if caller.instance != c.inst || floor == 0 {
             return None;
@@ -792,7 +816,7 @@ unsafe fn leave(c: &mut Ctx, l: *mut Raw, t: Raw) -> Option<Resume> {
         };
         let (pc, fp) = (caller.pc as usize, caller.fp as usize);
         frames.pop();
-        c.code = slots.as_ptr();
+        c.code = slots;
         c.switched = true;
         Some((c.code.add(pc), sp, c.base.add(fp), t))
     }

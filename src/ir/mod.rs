@@ -81,6 +81,11 @@ macro_rules! define {
                 $(stringify!($x),)* $(stringify!($u),)* $(stringify!($b),)* $(stringify!($uq),)*
                 $(stringify!($bq),)*
             ];
+            /// Every opcode, in order.
+            pub const ALL: &'static [Opcode] = &[
+                $(Opcode::$o,)* $(Opcode::$f,)* $(Opcode::$l,)* $(Opcode::$s,)* $(Opcode::$x,)*
+                $(Opcode::$u,)* $(Opcode::$b,)* $(Opcode::$uq,)* $(Opcode::$bq,)*
+            ];
             /// How many opcodes there are.
             pub const COUNT: usize = Opcode::NAMES.len();
 
@@ -379,10 +384,26 @@ pub struct Code {
     pub num_locals: u32,
     /// The highest operand-stack height the body can reach.
     pub max_height: u32,
-    /// Native builds: each instruction with its handler, for the threaded chain
-    /// (`exec::threaded::link`), made the first time the chain runs this code.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub(crate) slots: std::cell::OnceCell<Box<[crate::exec::threaded::Slot]>>,
 }
 
 const _: () = assert!(std::mem::size_of::<Instr>() <= 16);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opcodes_are_the_discriminants_in_order() {
+        assert_eq!(Opcode::ALL.len(), Opcode::COUNT);
+        for (i, op) in Opcode::ALL.iter().enumerate() {
+            assert_eq!(*op as usize, i, "{}", op.name());
+        }
+        assert_eq!(Instr::I32Add.opcode().name(), "I32Add");
+        assert_eq!(Instr::FLLBin { op: BinOp::I32Add, a: 0, b: 1 }.opcode(), Opcode::FLLBin);
+        assert_eq!(Instr::FLLBin { op: BinOp::I32Add, a: 0, b: 1 }.fused_len(), Some(3));
+        assert_eq!(Instr::FSkip { n: 5, to: 0 }.fused_len(), Some(5));
+        assert_eq!(Instr::I64Load8S(3).mem_offset(), Some(3));
+        assert_eq!(LoadOp::of(&Instr::I64Load8S(3)), Some((LoadOp::S8I64, 3)));
+        assert_eq!(StoreOp::of(&Instr::F64Store(8)).map(|(k, o)| (k.width(), o)), Some((8, 8)));
+    }
+}

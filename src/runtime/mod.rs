@@ -114,7 +114,14 @@ impl<'a> Caller<'a> {
 pub type HostFn = dyn Fn(&mut Caller<'_>, &[Value]) -> Result<Vec<Value>, Trap>;
 
 pub(crate) enum FuncKind {
-    Wasm { module: Rc<Module>, instance: u32, def: u32 },
+    /// Defined function `def` of `module`; `code` is its translation, made on first use
+    /// (by `exec`, which owns translating).
+    Wasm {
+        module: Rc<Module>,
+        instance: u32,
+        def: u32,
+        code: std::cell::OnceCell<Result<Rc<crate::ir::Code>>>,
+    },
     Host(Rc<HostFn>),
 }
 
@@ -380,7 +387,10 @@ impl Store {
         // 2. Allocate functions, tables, memories, globals.
         for def in 0..module.bodies.len() as u32 {
             let ty = inst.types[module.funcs[(module.num_imported_funcs + def) as usize] as usize];
-            self.funcs.push(FuncInst { ty, kind: FuncKind::Wasm { module: module.clone(), instance: id, def } });
+            self.funcs.push(FuncInst {
+                ty,
+                kind: FuncKind::Wasm { module: module.clone(), instance: id, def, code: Default::default() },
+            });
             inst.funcs.push(self.funcs.len() as u32 - 1);
         }
         for t in &module.tables[module.num_imported_tables as usize..] {

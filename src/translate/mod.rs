@@ -114,8 +114,6 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         num_results: ty.results.len() as u32,
         num_locals,
         max_height,
-        #[cfg(not(target_arch = "wasm32"))]
-        slots: Default::default(),
     };
     fuse::fuse(&mut code);
     Ok(code)
