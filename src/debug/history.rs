@@ -4,7 +4,7 @@
 //! is writing those old values back. No copies of whole memories.
 
 use crate::exec::{Frame, Machine, State};
-use crate::ir::{Instr, RETURN_PC, StoreOp};
+use crate::ir::{Bulk, Instr, RETURN_PC, StoreOp};
 use crate::runtime::Store;
 use crate::value::Raw;
 use std::collections::VecDeque;
@@ -133,6 +133,7 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
             { $instr:expr } { $($hand:tt)* }
             other $_o:tt
             fused { $( $(#[$_fa:meta])* $f:ident $_ff:tt = $_fl:literal ; )* }
+            families $_fam:tt
             load_kinds $_lk:tt store_kinds $_sk:tt
             loads { $( $l:ident : $_lkind:ident ; )* }
             stores { $( $s:ident : $skind:ident ; )* }
@@ -193,28 +194,32 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
             let params = inst.module.types.get(ty as usize).map_or(0, |t| t.params.len());
             start = start.min(sp.saturating_sub(params + 1));
         }
-        Instr::MemoryGrow => {
-            if let Some(mem) = mem {
-                effects.push(Effect::MemorySize { mem, pages: store.memories[mem as usize].pages() });
+        Instr::Bulk(b) => match b {
+            Bulk::MemoryGrow => {
+                if let Some(mem) = mem {
+                    effects.push(Effect::MemorySize { mem, pages: store.memories[mem as usize].pages() });
+                }
             }
-        }
-        Instr::MemoryFill | Instr::MemoryCopy | Instr::MemoryInit(_) => {
-            mem_range(top32(2) as u64, top32(0) as u64, &mut effects);
-        }
-        Instr::TableSet(t) => table_range(t, top32(1), 1, &mut effects),
-        Instr::TableFill(t) => table_range(t, top32(2), top32(0), &mut effects),
-        Instr::TableCopy { dst, .. } => table_range(dst, top32(2), top32(0), &mut effects),
-        Instr::TableInit { table, .. } => table_range(table, top32(2), top32(0), &mut effects),
-        Instr::TableGrow(t) => {
-            let table = inst.tables[t as usize];
-            effects.push(Effect::TableSize { table, size: store.tables[table as usize].size() });
-        }
-        Instr::ElemDrop(seg) => {
-            effects.push(Effect::Elem { instance: frame.instance, seg, old: inst.elems[seg as usize].clone() })
-        }
-        Instr::DataDrop(seg) => {
-            effects.push(Effect::Data { instance: frame.instance, seg, old: inst.datas[seg as usize].clone() })
-        }
+            Bulk::MemoryFill | Bulk::MemoryCopy | Bulk::MemoryInit(_) => {
+                mem_range(top32(2) as u64, top32(0) as u64, &mut effects);
+            }
+            Bulk::TableSet(t) => table_range(t, top32(1), 1, &mut effects),
+            Bulk::TableFill(t) => table_range(t, top32(2), top32(0), &mut effects),
+            Bulk::TableCopy { dst, .. } => table_range(dst, top32(2), top32(0), &mut effects),
+            Bulk::TableInit { table, .. } => table_range(table, top32(2), top32(0), &mut effects),
+            Bulk::TableGrow(t) => {
+                let table = inst.tables[t as usize];
+                effects.push(Effect::TableSize { table, size: store.tables[table as usize].size() });
+            }
+            Bulk::ElemDrop(seg) => {
+                effects.push(Effect::Elem { instance: frame.instance, seg, old: inst.elems[seg as usize].clone() })
+            }
+            Bulk::DataDrop(seg) => {
+                effects.push(Effect::Data { instance: frame.instance, seg, old: inst.datas[seg as usize].clone() })
+            }
+            // They pop at most two values and push one, and change nothing else.
+            Bulk::TableGet(_) | Bulk::TableSize(_) | Bulk::MemorySize => {}
+        },
         // They pop at most three values (the saved cells cover them) or push one, and change
         // nothing else; a trap changes nothing either.
         Instr::Unreachable
@@ -228,9 +233,6 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
         | Instr::Select
         | Instr::LocalGet(_)
         | Instr::GlobalGet(_)
-        | Instr::TableGet(_)
-        | Instr::TableSize(_)
-        | Instr::MemorySize
         | Instr::I32Const(_)
         | Instr::I64Const(_)
         | Instr::F32Const(_)

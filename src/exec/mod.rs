@@ -1,6 +1,7 @@
 //! The interpreter loop: one [`Machine`] with an explicit value stack and frame stack,
 //! driven by a budget. `run(store, 1)` is a single step; there is no other loop.
 
+mod bulk;
 mod call;
 pub mod num;
 pub(crate) mod ops;
@@ -31,7 +32,7 @@ macro_rules! by_load_op {
 macro_rules! by_load_op_list {
     (
         ($op:expr, $K:ident, $e:expr)
-        other $_o:tt fused $_f:tt load_kinds { $( $(#[$_a:meta])* $lk:ident $_d:tt ; )* } $($_rest:tt)*
+        other $_o:tt fused $_f:tt families $_fam:tt load_kinds { $( $(#[$_a:meta])* $lk:ident $_d:tt ; )* } $($_rest:tt)*
     ) => {
         match $op {
             $( LoadOp::$lk => {
@@ -52,7 +53,7 @@ macro_rules! by_store_op {
 macro_rules! by_store_op_list {
     (
         ($op:expr, $K:ident, $e:expr)
-        other $_o:tt fused $_f:tt load_kinds $_lk:tt store_kinds { $( $(#[$_a:meta])* $sk:ident $_d:tt ; )* }
+        other $_o:tt fused $_f:tt families $_fam:tt load_kinds $_lk:tt store_kinds { $( $(#[$_a:meta])* $sk:ident $_d:tt ; )* }
         $($_rest:tt)*
     ) => {
         match $op {
@@ -514,7 +515,7 @@ impl Machine {
             macro_rules! dispatch {
                 (
                     { $instr:expr } { $($hand:tt)* }
-                    other $_o:tt fused $_f:tt load_kinds $_lk:tt store_kinds $_sk:tt
+                    other $_o:tt fused $_f:tt families $_fam:tt load_kinds $_lk:tt store_kinds $_sk:tt
                     loads { $( $l:ident : $lkind:ident ; )* }
                     stores { $( $s:ident : $skind:ident ; )* }
                     free { $( $x:ident ; )* }
@@ -687,97 +688,12 @@ impl Machine {
                         store.globals[g].value = pop!();
                     }
 
-                    Instr::TableGet(t) => {
-                        let i = pop!() as u32;
-                        let t = store.instances[inst_id].tables[t as usize] as usize;
-                        push!(tri!(store.tables[t].get(i)))
+                    // Tables, bulk memory, memory size and growth: out of line (`bulk.rs`).
+                    Instr::Bulk(b) => {
+                        let (at, r) = bulk::exec(b, store, inst_id, mem, stack, sp);
+                        sp = at;
+                        tri!(r)
                     }
-                    Instr::TableSet(t) => {
-                        let v = pop!();
-                        let i = pop!() as u32;
-                        let t = store.instances[inst_id].tables[t as usize] as usize;
-                        tri!(store.tables[t].set(i, v))
-                    }
-                    Instr::TableSize(t) => {
-                        let t = store.instances[inst_id].tables[t as usize] as usize;
-                        push!(store.tables[t].size() as u64)
-                    }
-                    Instr::TableGrow(t) => {
-                        let n = pop!() as u32;
-                        let v = pop!();
-                        let t = store.instances[inst_id].tables[t as usize] as usize;
-                        push!(store.tables[t].grow(n, v).map_or(u32::MAX, |old| old) as u64)
-                    }
-                    Instr::TableFill(t) => {
-                        let n = pop!() as u32;
-                        let v = pop!();
-                        let i = pop!() as u32;
-                        let t = store.instances[inst_id].tables[t as usize] as usize;
-                        tri!(store.tables[t].fill(i, v, n))
-                    }
-                    Instr::TableCopy { dst, src } => {
-                        let n = pop!() as u32;
-                        let s = pop!() as u32;
-                        let d = pop!() as u32;
-                        let inst = &store.instances[inst_id];
-                        let (dt, st) = (inst.tables[dst as usize] as usize, inst.tables[src as usize] as usize);
-                        if dt == st {
-                            tri!(store.tables[dt].copy_within(d, s, n))
-                        } else {
-                            let (src_t, dst_t) = if st < dt {
-                                let (a, b) = store.tables.split_at_mut(dt);
-                                (&a[st], &mut b[0])
-                            } else {
-                                let (a, b) = store.tables.split_at_mut(st);
-                                (&b[0], &mut a[dt])
-                            };
-                            tri!(dst_t.init(d, tri!(src_t.slice(s, n))))
-                        }
-                    }
-                    Instr::TableInit { table, elem } => {
-                        let n = pop!() as u32;
-                        let s = pop!() as u32;
-                        let d = pop!() as u32;
-                        let inst = &store.instances[inst_id];
-                        let seg = inst.elems[elem as usize].clone();
-                        let t = inst.tables[table as usize] as usize;
-                        let end = s as u64 + n as u64;
-                        if end > seg.len() as u64 {
-                            trap!(TrapCode::TableOutOfBounds);
-                        }
-                        tri!(store.tables[t].init(d, &seg[s as usize..end as usize]))
-                    }
-                    Instr::ElemDrop(e) => store.instances[inst_id].elems[e as usize] = Rc::new([]),
-
-                    Instr::MemorySize => push!(store.memories[mem].pages() as u64),
-                    Instr::MemoryGrow => {
-                        let n = pop!() as u32;
-                        push!(store.memories[mem].grow(n).unwrap_or(u32::MAX) as u64)
-                    }
-                    Instr::MemoryFill => {
-                        let n = pop!() as u32;
-                        let v = pop!() as u8;
-                        let d = pop!() as u32;
-                        tri!(store.memories[mem].fill(d, v, n))
-                    }
-                    Instr::MemoryCopy => {
-                        let n = pop!() as u32;
-                        let s = pop!() as u32;
-                        let d = pop!() as u32;
-                        tri!(store.memories[mem].copy_within(d, s, n))
-                    }
-                    Instr::MemoryInit(seg) => {
-                        let n = pop!() as u32;
-                        let s = pop!() as u32;
-                        let d = pop!() as u32;
-                        let data = store.instances[inst_id].datas[seg as usize].clone();
-                        let end = s as u64 + n as u64;
-                        if end > data.len() as u64 {
-                            trap!(TrapCode::MemoryOutOfBounds);
-                        }
-                        tri!(store.memories[mem].write(d, &data[s as usize..end as usize]))
-                    }
-                    Instr::DataDrop(seg) => store.instances[inst_id].datas[seg as usize] = Rc::new([]),
 
                     Instr::I32Const(v) => push!(v as u32 as u64),
                     Instr::I64Const(v) => push!(v as u64),

@@ -49,7 +49,7 @@ pub(crate) trait Store {
 /// Makes the types of every operator, load kind and store kind in `ir::for_each_instr!`.
 macro_rules! define {
     (
-        other $_o:tt fused $_f:tt
+        other $_o:tt fused $_f:tt families $_fam:tt
         load_kinds { $( $(#[$lka:meta])* $lk:ident ( $lkn:literal, |$lkb:ident| $lke:expr ) ; )* }
         store_kinds { $( $(#[$ska:meta])* $sk:ident ( $skn:literal, |$skv:ident| $ske:expr ) ; )* }
         loads $_l:tt stores $_s:tt free $_x:tt

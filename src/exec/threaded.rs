@@ -434,14 +434,14 @@ macro_rules! store_table {
     };
 }
 macro_rules! kind_table {
-    ($h:ident load_kinds other $_o:tt fused $_f:tt load_kinds { $( $(#[$_a:meta])* $k:ident $_d:tt ; )* } $($_r:tt)*) => {
+    ($h:ident load_kinds other $_o:tt fused $_f:tt families $_fam:tt load_kinds { $( $(#[$_a:meta])* $k:ident $_d:tt ; )* } $($_r:tt)*) => {
         [$($h::<ops::$k>,)*]
     };
-    ($h:ident store_kinds [] other $_o:tt fused $_f:tt load_kinds $_lk:tt
+    ($h:ident store_kinds [] other $_o:tt fused $_f:tt families $_fam:tt load_kinds $_lk:tt
      store_kinds { $( $(#[$_a:meta])* $k:ident $_d:tt ; )* } $($_r:tt)*) => {
         [$($h::<ops::$k>,)*]
     };
-    ($h:ident store_kinds [$pre:ty] other $_o:tt fused $_f:tt load_kinds $_lk:tt
+    ($h:ident store_kinds [$pre:ty] other $_o:tt fused $_f:tt families $_fam:tt load_kinds $_lk:tt
      store_kinds { $( $(#[$_a:meta])* $k:ident $_d:tt ; )* } $($_r:tt)*) => {
         [$($h::<$pre, ops::$k>,)*]
     };
@@ -897,7 +897,7 @@ const BUILT: ([Handler; Opcode::COUNT], [bool; Opcode::COUNT]) = {
     // change no bits are markers).
     macro_rules! register {
         (
-            other $_o:tt fused $_f:tt load_kinds $_lk:tt store_kinds $_sk:tt
+            other $_o:tt fused $_f:tt families $_fam:tt load_kinds $_lk:tt store_kinds $_sk:tt
             loads { $( $l:ident : $lkind:ident ; )* }
             stores { $( $s:ident : $skind:ident ; )* }
             free { $( $x:ident ; )* }

@@ -24,6 +24,11 @@
 //! * `other { Name; Name(T); Name { field: T }; }` — hand-translated, hand-executed;
 //! * `fused { Name { field: T } = n; }` — superinstructions (`translate::fuse`) standing in
 //!   front of the `n` originals they replace;
+//! * `families { Family { Name; Name(T); .. } }` — instructions executed out of line: each
+//!   family is one enum, one `Instr::Family(..)` variant and one arm in the hot `match`, which
+//!   calls the family's `#[inline(never)]` executor in its own file (`exec/<family>.rs`), so
+//!   the hot loop (and V8's code for it in the page) stays as it is however many instructions
+//!   a family has. The threaded chain leaves them to the `match`;
 //! * `load_kinds { Kind(width, |bytes| cell); }` — one definition of each width and extension;
 //! * `store_kinds { Kind(width, |cell| bytes); }` — the stored low bytes of each width;
 //! * `loads { Name: Kind; }`, `stores { Name: Kind; }` — the memory instructions (immediate:
@@ -73,22 +78,6 @@ macro_rules! for_each_instr {
                 LocalTee(u32);
                 GlobalGet(u32);
                 GlobalSet(u32);
-                // Tables.
-                TableGet(u32);
-                TableSet(u32);
-                TableSize(u32);
-                TableGrow(u32);
-                TableFill(u32);
-                TableCopy { dst: u32, src: u32 };
-                TableInit { table: u32, elem: u32 };
-                ElemDrop(u32);
-                // Memory 0, beyond loads and stores.
-                MemorySize;
-                MemoryGrow;
-                MemoryFill;
-                MemoryCopy;
-                MemoryInit(u32);
-                DataDrop(u32);
                 // Constants.
                 I32Const(i32);
                 I64Const(i64);
@@ -162,6 +151,26 @@ macro_rules! for_each_instr {
                 FLLBinTee { op: BinOp, a: u32, b: u32, x: u32 } = 4;
                 /// `local.get a; i32.const c; op; local.tee x`
                 FLCBinTee { op: BinOp, a: u32, c: i32, x: u32 } = 4;
+            }
+            families {
+                /// Tables, bulk memory, memory size and growth: rarely hot, so executed out of
+                /// line (`exec/bulk.rs`), one arm in the `match`.
+                Bulk {
+                    TableGet(u32);
+                    TableSet(u32);
+                    TableSize(u32);
+                    TableGrow(u32);
+                    TableFill(u32);
+                    TableCopy { dst: u32, src: u32 };
+                    TableInit { table: u32, elem: u32 };
+                    ElemDrop(u32);
+                    MemorySize;
+                    MemoryGrow;
+                    MemoryFill;
+                    MemoryCopy;
+                    MemoryInit(u32);
+                    DataDrop(u32);
+                }
             }
             load_kinds {
                 /// 1 byte, zero-extended.

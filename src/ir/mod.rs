@@ -34,6 +34,9 @@ macro_rules! define {
     (
         other { $( $(#[$oa:meta])* $o:ident $( ( $($ot:ty),* ) )? $( { $($of:ident : $oft:ty),* } )? ; )* }
         fused { $( $(#[$fa:meta])* $f:ident { $($ff:ident : $fft:ty),* } = $flen:literal ; )* }
+        families { $( $(#[$ya:meta])* $y:ident {
+            $( $(#[$ma:meta])* $m:ident $( ( $($mt:ty),* ) )? $( { $($mf:ident : $mft:ty),* } )? ; )*
+        } )* }
         load_kinds { $( $(#[$lka:meta])* $lk:ident ( $lkn:literal, $($lkd:tt)* ) ; )* }
         store_kinds { $( $(#[$ska:meta])* $sk:ident ( $skn:literal, $($skd:tt)* ) ; )* }
         loads { $( $l:ident : $lkind:ident ; )* }
@@ -55,6 +58,8 @@ macro_rules! define {
             // all of them; otherwise execution falls through to the originals, so stepping
             // stays exact.
             $( $(#[$fa])* $f { $($ff : $fft),* } , )*
+            // Families, executed out of line.
+            $( $(#[$ya])* $y($y), )*
             // Loads and stores (memory 0; the immediate is the static offset).
             $( $l(u32), )*
             $( $s(u32), )*
@@ -71,19 +76,27 @@ macro_rules! define {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[repr(u8)]
         pub enum Opcode {
-            $($o,)* $($f,)* $($l,)* $($s,)* $($x,)* $($u,)* $($b,)* $($uq,)* $($bq,)*
+            $($o,)* $($f,)* $($y,)* $($l,)* $($s,)* $($x,)* $($u,)* $($b,)* $($uq,)* $($bq,)*
         }
+
+        $(
+            $(#[$ya])*
+            #[derive(Debug, Clone, Copy, PartialEq)]
+            pub enum $y {
+                $( $(#[$ma])* $m $( ( $($mt),* ) )? $( { $($mf : $mft),* } )? , )*
+            }
+        )*
 
         impl Opcode {
             /// Every opcode's name (its `Instr` variant's), by opcode.
             pub const NAMES: &'static [&'static str] = &[
-                $(stringify!($o),)* $(stringify!($f),)* $(stringify!($l),)* $(stringify!($s),)*
+                $(stringify!($o),)* $(stringify!($f),)* $(stringify!($y),)* $(stringify!($l),)* $(stringify!($s),)*
                 $(stringify!($x),)* $(stringify!($u),)* $(stringify!($b),)* $(stringify!($uq),)*
                 $(stringify!($bq),)*
             ];
             /// Every opcode, in order.
             pub const ALL: &'static [Opcode] = &[
-                $(Opcode::$o,)* $(Opcode::$f,)* $(Opcode::$l,)* $(Opcode::$s,)* $(Opcode::$x,)*
+                $(Opcode::$o,)* $(Opcode::$f,)* $(Opcode::$y,)* $(Opcode::$l,)* $(Opcode::$s,)* $(Opcode::$x,)*
                 $(Opcode::$u,)* $(Opcode::$b,)* $(Opcode::$uq,)* $(Opcode::$bq,)*
             ];
             /// How many opcodes there are.
@@ -111,6 +124,7 @@ macro_rules! define {
                 match self {
                     $(Instr::$o { .. } => Opcode::$o,)*
                     $(Instr::$f { .. } => Opcode::$f,)*
+                    $(Instr::$y(_) => Opcode::$y,)*
                     $(Instr::$l { .. } => Opcode::$l,)*
                     $(Instr::$s { .. } => Opcode::$s,)*
                     $(Instr::$x => Opcode::$x,)*

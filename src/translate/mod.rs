@@ -10,7 +10,7 @@ mod fuse;
 
 use crate::decode::{Module, body_validator};
 use crate::error::{Error, Result};
-use crate::ir::{Code, DropKeep, Instr, RETURN_PC, Target};
+use crate::ir::{Bulk, Code, DropKeep, Instr, RETURN_PC, Target};
 use wasmparser::{BlockType, Operator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,20 +331,20 @@ impl Translator<'_> {
             O::LocalTee { local_index } => Instr::LocalTee(local_index),
             O::GlobalGet { global_index } => Instr::GlobalGet(global_index),
             O::GlobalSet { global_index } => Instr::GlobalSet(global_index),
-            O::TableGet { table } => Instr::TableGet(table),
-            O::TableSet { table } => Instr::TableSet(table),
-            O::TableSize { table } => Instr::TableSize(table),
-            O::TableGrow { table } => Instr::TableGrow(table),
-            O::TableFill { table } => Instr::TableFill(table),
-            O::TableCopy { dst_table, src_table } => Instr::TableCopy { dst: dst_table, src: src_table },
-            O::TableInit { elem_index, table } => Instr::TableInit { table, elem: elem_index },
-            O::ElemDrop { elem_index } => Instr::ElemDrop(elem_index),
-            O::MemorySize { .. } => Instr::MemorySize,
-            O::MemoryGrow { .. } => Instr::MemoryGrow,
-            O::MemoryFill { .. } => Instr::MemoryFill,
-            O::MemoryCopy { .. } => Instr::MemoryCopy,
-            O::MemoryInit { data_index, .. } => Instr::MemoryInit(data_index),
-            O::DataDrop { data_index } => Instr::DataDrop(data_index),
+            O::TableGet { table } => Instr::Bulk(Bulk::TableGet(table)),
+            O::TableSet { table } => Instr::Bulk(Bulk::TableSet(table)),
+            O::TableSize { table } => Instr::Bulk(Bulk::TableSize(table)),
+            O::TableGrow { table } => Instr::Bulk(Bulk::TableGrow(table)),
+            O::TableFill { table } => Instr::Bulk(Bulk::TableFill(table)),
+            O::TableCopy { dst_table, src_table } => Instr::Bulk(Bulk::TableCopy { dst: dst_table, src: src_table }),
+            O::TableInit { elem_index, table } => Instr::Bulk(Bulk::TableInit { table, elem: elem_index }),
+            O::ElemDrop { elem_index } => Instr::Bulk(Bulk::ElemDrop(elem_index)),
+            O::MemorySize { .. } => Instr::Bulk(Bulk::MemorySize),
+            O::MemoryGrow { .. } => Instr::Bulk(Bulk::MemoryGrow),
+            O::MemoryFill { .. } => Instr::Bulk(Bulk::MemoryFill),
+            O::MemoryCopy { .. } => Instr::Bulk(Bulk::MemoryCopy),
+            O::MemoryInit { data_index, .. } => Instr::Bulk(Bulk::MemoryInit(data_index)),
+            O::DataDrop { data_index } => Instr::Bulk(Bulk::DataDrop(data_index)),
             O::I32Const { value } => Instr::I32Const(value),
             O::I64Const { value } => Instr::I64Const(value),
             O::F32Const { value } => Instr::F32Const(value.bits()),
@@ -364,7 +364,7 @@ impl Translator<'_> {
 /// but `other` and `fused`).
 macro_rules! plain_ops {
     (
-        other $_o:tt fused $_f:tt load_kinds $_lk:tt store_kinds $_sk:tt
+        other $_o:tt fused $_f:tt families $_fam:tt load_kinds $_lk:tt store_kinds $_sk:tt
         loads { $( $l:ident : $_lkind:ident ; )* }
         stores { $( $s:ident : $_skind:ident ; )* }
         free { $( $x:ident ; )* }

@@ -1,0 +1,147 @@
+//! The `Bulk` family: tables, bulk memory, memory size and growth, executed out of line.
+//! They are rarely hot, and every arm in the `match` of `Machine::execute` weighs on the
+//! whole loop (inside V8 more than natively), so the loop has one arm for all of them, which
+//! calls [`exec`]. The same shape takes any family (SIMD, GC, exceptions, atomics): a family
+//! enum in `ir/list.rs`, a file like this one, one arm.
+
+use crate::ir::Bulk;
+use crate::runtime::Store;
+use crate::trap::TrapCode;
+use crate::value::Raw;
+use std::rc::Rc;
+
+/// Runs `b` in instance `inst_id` (whose memory 0 is `mem`, `usize::MAX` for none) on the
+/// value stack `stack` with `sp` cells in use. Returns the new stack height, and the trap if
+/// it trapped (then after its operands were popped, as the `match` leaves a trapping
+/// instruction).
+#[inline(never)]
+pub(super) fn exec(
+    b: Bulk,
+    store: &mut Store,
+    inst_id: usize,
+    mem: usize,
+    stack: &mut [Raw],
+    mut sp: usize,
+) -> (usize, Result<(), TrapCode>) {
+    // Validation fixes the operand count of each instruction: `sp` covers its pops.
+    macro_rules! pop {
+        () => {{
+            sp -= 1;
+            stack[sp]
+        }};
+    }
+    macro_rules! push {
+        ($v:expr) => {{
+            let v: Raw = $v;
+            stack[sp] = v;
+            sp += 1;
+        }};
+    }
+    macro_rules! tri {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(c) => return (sp, Err(c)),
+            }
+        };
+    }
+    macro_rules! trap {
+        ($c:expr) => {
+            return (sp, Err($c))
+        };
+    }
+    match b {
+        Bulk::TableGet(t) => {
+            let i = pop!() as u32;
+            let t = store.instances[inst_id].tables[t as usize] as usize;
+            push!(tri!(store.tables[t].get(i)))
+        }
+        Bulk::TableSet(t) => {
+            let v = pop!();
+            let i = pop!() as u32;
+            let t = store.instances[inst_id].tables[t as usize] as usize;
+            tri!(store.tables[t].set(i, v))
+        }
+        Bulk::TableSize(t) => {
+            let t = store.instances[inst_id].tables[t as usize] as usize;
+            push!(store.tables[t].size() as u64)
+        }
+        Bulk::TableGrow(t) => {
+            let n = pop!() as u32;
+            let v = pop!();
+            let t = store.instances[inst_id].tables[t as usize] as usize;
+            push!(store.tables[t].grow(n, v).map_or(u32::MAX, |old| old) as u64)
+        }
+        Bulk::TableFill(t) => {
+            let n = pop!() as u32;
+            let v = pop!();
+            let i = pop!() as u32;
+            let t = store.instances[inst_id].tables[t as usize] as usize;
+            tri!(store.tables[t].fill(i, v, n))
+        }
+        Bulk::TableCopy { dst, src } => {
+            let n = pop!() as u32;
+            let s = pop!() as u32;
+            let d = pop!() as u32;
+            let inst = &store.instances[inst_id];
+            let (dt, st) = (inst.tables[dst as usize] as usize, inst.tables[src as usize] as usize);
+            if dt == st {
+                tri!(store.tables[dt].copy_within(d, s, n))
+            } else {
+                let (src_t, dst_t) = if st < dt {
+                    let (a, b) = store.tables.split_at_mut(dt);
+                    (&a[st], &mut b[0])
+                } else {
+                    let (a, b) = store.tables.split_at_mut(st);
+                    (&b[0], &mut a[dt])
+                };
+                tri!(dst_t.init(d, tri!(src_t.slice(s, n))))
+            }
+        }
+        Bulk::TableInit { table, elem } => {
+            let n = pop!() as u32;
+            let s = pop!() as u32;
+            let d = pop!() as u32;
+            let inst = &store.instances[inst_id];
+            let seg = inst.elems[elem as usize].clone();
+            let t = inst.tables[table as usize] as usize;
+            let end = s as u64 + n as u64;
+            if end > seg.len() as u64 {
+                trap!(TrapCode::TableOutOfBounds);
+            }
+            tri!(store.tables[t].init(d, &seg[s as usize..end as usize]))
+        }
+        Bulk::ElemDrop(e) => store.instances[inst_id].elems[e as usize] = Rc::new([]),
+
+        Bulk::MemorySize => push!(store.memories[mem].pages() as u64),
+        Bulk::MemoryGrow => {
+            let n = pop!() as u32;
+            push!(store.memories[mem].grow(n).unwrap_or(u32::MAX) as u64)
+        }
+        Bulk::MemoryFill => {
+            let n = pop!() as u32;
+            let v = pop!() as u8;
+            let d = pop!() as u32;
+            tri!(store.memories[mem].fill(d, v, n))
+        }
+        Bulk::MemoryCopy => {
+            let n = pop!() as u32;
+            let s = pop!() as u32;
+            let d = pop!() as u32;
+            tri!(store.memories[mem].copy_within(d, s, n))
+        }
+        Bulk::MemoryInit(seg) => {
+            let n = pop!() as u32;
+            let s = pop!() as u32;
+            let d = pop!() as u32;
+            let data = store.instances[inst_id].datas[seg as usize].clone();
+            let end = s as u64 + n as u64;
+            if end > data.len() as u64 {
+                trap!(TrapCode::MemoryOutOfBounds);
+            }
+            tri!(store.memories[mem].write(d, &data[s as usize..end as usize]))
+        }
+        Bulk::DataDrop(seg) => store.instances[inst_id].datas[seg as usize] = Rc::new([]),
+    }
+    (sp, Ok(()))
+}
