@@ -24,7 +24,7 @@ use wasmparser::{
 /// `local.get 0`, `i32.const 7`, `br_if 1`, `call $fac`, `i32.load offset=4`,
 /// `block (result i32)`.
 /// Function names and block types come from `cx`.
-pub fn op_text(op: &Operator<'_>, cx: &dyn Context) -> String {
+pub fn op_text<C: Context + ?Sized>(op: &Operator<'_>, cx: &C) -> String {
     let mut out = String::from(mnemonic(op));
     // Writing to a `String` cannot fail.
     let _ = immediates(&mut out, op, cx);
@@ -176,7 +176,7 @@ impl Mnemonic {
 }
 
 /// Appends the immediates of `op` (with a leading space each) to `out`.
-fn immediates(out: &mut String, op: &Operator<'_>, m: &dyn Context) -> fmt::Result {
+fn immediates<C: Context + ?Sized>(out: &mut String, op: &Operator<'_>, m: &C) -> fmt::Result {
     match op {
         Operator::Call { function_index }
         | Operator::ReturnCall { function_index }
@@ -230,7 +230,7 @@ fn immediates(out: &mut String, op: &Operator<'_>, m: &dyn Context) -> fmt::Resu
 
 /// Writes every immediate of `op` in declaration order, each as its type is usually
 /// written ([`Imm`]).
-fn generic_immediates(out: &mut String, op: &Operator<'_>, m: &dyn Context) -> fmt::Result {
+fn generic_immediates<C: Context + ?Sized>(out: &mut String, op: &Operator<'_>, m: &C) -> fmt::Result {
     macro_rules! define_generic {
         ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
             match op {
@@ -250,14 +250,14 @@ fn generic_immediates(out: &mut String, op: &Operator<'_>, m: &dyn Context) -> f
 /// An immediate operand, written with a leading space (or nothing when it is a default
 /// that the text format omits).
 trait Imm {
-    fn write(&self, out: &mut String, m: &dyn Context) -> fmt::Result;
+    fn write<C: Context + ?Sized>(&self, out: &mut String, m: &C) -> fmt::Result;
 }
 
 macro_rules! imm_display {
     ($($t:ty),*) => {
         $(
             impl Imm for $t {
-                fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
+                fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
                     write!(out, " {self}")
                 }
             }
@@ -267,19 +267,19 @@ macro_rules! imm_display {
 imm_display!(u8, u32, i32, i64, ValType, RefType);
 
 impl Imm for [u8; 16] {
-    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
         self.iter().try_for_each(|lane| write!(out, " {lane}"))
     }
 }
 
 impl Imm for Vec<ValType> {
-    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
         self.iter().try_for_each(|t| write!(out, " {t}"))
     }
 }
 
 impl Imm for V128 {
-    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
         out.push_str(" i32x4");
         for chunk in self.bytes().chunks_exact(4) {
             let lane = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
@@ -290,21 +290,21 @@ impl Imm for V128 {
 }
 
 impl Imm for Ieee32 {
-    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
         out.push(' ');
         f32_text(out, self.bits())
     }
 }
 
 impl Imm for Ieee64 {
-    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
         out.push(' ');
         f64_text(out, self.bits())
     }
 }
 
 impl Imm for BlockType {
-    fn write(&self, out: &mut String, m: &dyn Context) -> fmt::Result {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, m: &C) -> fmt::Result {
         match *self {
             BlockType::Empty => Ok(()),
             BlockType::Type(t) => write!(out, " (result {t})"),
@@ -317,7 +317,7 @@ impl Imm for BlockType {
 }
 
 impl Imm for BrTable<'_> {
-    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
         for target in self.targets() {
             match target {
                 Ok(t) => write!(out, " {t}")?,
@@ -329,7 +329,7 @@ impl Imm for BrTable<'_> {
 }
 
 impl Imm for MemArg {
-    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
         match self.target {
             MemArgTarget::Memory(0) => {}
             MemArgTarget::Memory(i) | MemArgTarget::Array(i) => write!(out, " {i}")?,
@@ -360,21 +360,21 @@ fn ordering(out: &mut String, o: Ordering) {
 }
 
 impl Imm for Ordering {
-    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
         ordering(out, *self);
         Ok(())
     }
 }
 
 impl Imm for HeapType {
-    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
         out.push(' ');
         heap_type(out, *self)
     }
 }
 
 impl Imm for TryTable {
-    fn write(&self, out: &mut String, m: &dyn Context) -> fmt::Result {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, m: &C) -> fmt::Result {
         self.ty.write(out, m)?;
         for catch in &self.catches {
             match *catch {
@@ -389,7 +389,7 @@ impl Imm for TryTable {
 }
 
 impl Imm for ResumeTable {
-    fn write(&self, out: &mut String, _: &dyn Context) -> fmt::Result {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
         for handle in &self.handlers {
             match *handle {
                 Handle::OnLabel { tag, label } => write!(out, " (on {tag} {label})")?,
@@ -409,7 +409,7 @@ fn nonzero(out: &mut String, index: u32) -> fmt::Result {
 }
 
 /// ` $name` when function `index` has a name in the name section, else ` N`.
-fn func_ref(out: &mut String, index: u32, m: &dyn Context) -> fmt::Result {
+fn func_ref<C: Context + ?Sized>(out: &mut String, index: u32, m: &C) -> fmt::Result {
     match m.func_name(index) {
         Some(name) if !name.is_empty() => {
             out.push_str(" $");

@@ -136,7 +136,7 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
             families $_fam:tt
             load_kinds $_lk:tt store_kinds $_sk:tt
             loads { $( $l:ident : $_lkind:ident ; )* }
-            stores { $( $s:ident : $skind:ident ; )* }
+            stores { $( $s:ident : $_skind:ident ; )* }
             free { $( $x:ident ; )* }
             un { $( $u:ident $_ud:tt ; )* }
             bin { $( $b:ident $_bd:tt ; )* }
@@ -146,9 +146,11 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
             match $instr {
                 $($hand)*
                 // A store writes its width at the address under the value.
-                $( Instr::$s(offset) => {
-                    mem_range(top32(1) as u64 + offset as u64, StoreOp::$skind.width() as u64, &mut effects)
-                } )*
+                $( Instr::$s(_) )|* => {
+                    if let Some((kind, offset)) = StoreOp::of(&instr) {
+                        mem_range(top32(1) as u64 + offset as u64, kind.width() as u64, &mut effects)
+                    }
+                }
                 // Loads and pure operators pop at most two values and push one (the saved cells
                 // cover them); they change nothing else.
                 $( Instr::$l(_) )|* => {}
@@ -279,8 +281,9 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
     m.frames.truncate(r.frames);
     // Frames the step popped come back, outermost first.
     let missing = r.frames - m.frames.len();
-    let popped = r.popped.len();
-    m.frames.extend(r.popped.into_iter().skip(popped.saturating_sub(missing)));
+    let mut popped = r.popped;
+    let keep = popped.len().saturating_sub(missing);
+    m.frames.append(&mut popped.split_off(keep));
     if let Some(f) = m.frames.last_mut() {
         f.pc = r.pc;
     }

@@ -374,11 +374,23 @@ macro_rules! plain_ops {
         bin_trap { $( $bq:ident $_bqd:tt ; )* }
     ) => {
         /// The instruction of an operator that is in the list under its own name, if any.
+        /// (Inlined: its `match` joins the translator's, one jump table instead of two.)
+        #[inline(always)]
         fn plain(op: &Operator<'_>) -> Option<Instr> {
             use Operator as O;
+            // Loads and stores: which one, then its static offset (one conversion for all).
+            let (make, memarg): (fn(u32) -> Instr, _) = match *op {
+                $( O::$l { memarg } => (Instr::$l, memarg), )*
+                $( O::$s { memarg } => (Instr::$s, memarg), )*
+                _ => return plain_no_memarg(op),
+            };
+            Some(make(u32::try_from(memarg.offset).ok()?))
+        }
+
+        #[inline(always)]
+        fn plain_no_memarg(op: &Operator<'_>) -> Option<Instr> {
+            use Operator as O;
             Some(match *op {
-                $( O::$l { memarg } => Instr::$l(u32::try_from(memarg.offset).ok()?), )*
-                $( O::$s { memarg } => Instr::$s(u32::try_from(memarg.offset).ok()?), )*
                 $( O::$x => Instr::$x, )*
                 $( O::$u => Instr::$u, )*
                 $( O::$b => Instr::$b, )*
