@@ -12,7 +12,8 @@
 #              npm ci (playwright-core, binaryen)
 #   lint       cargo fmt --check, cargo clippy -D warnings
 #   wasm       cargo build --lib --target wasm32-unknown-unknown
-#   native     cargo test (unit, API, CLI, debugger and spec tests)
+#   native     cargo test (unit, API, CLI, debugger and spec tests); then with the test-only
+#              v128-layout feature: tests/v128.rs and the spec suites again
 #   browser    wasm-pack test --headless --firefox (the crate's wasm32-only tests, tests/web.rs)
 #   e2e        wasm-pack build --release --target web --out-dir www/pkg (skipped when
 #              www/pkg is newer than src/, Cargo.*, package-lock.json; FORCE_BUILD=1 builds),
@@ -106,6 +107,10 @@ section_wasm() {
 section_native() {
     header "cargo test"
     run_logged native cargo test
+    # The v128 layout (two cells per value) with the test-only feature that lets v128 through,
+    # and the spec suites once more with cell-counted heights on.
+    header "cargo test --features v128-layout --test v128 --test spec"
+    run_logged native-v128 cargo test --features v128-layout --test v128 --test spec
 }
 
 # ---- browser: the crate's wasm32 tests in headless Firefox --------------------------

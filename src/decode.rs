@@ -17,7 +17,9 @@ use wasmparser::{
 
 /// The features we accept: WebAssembly 2.0 without SIMD.
 pub fn features() -> WasmFeatures {
-    WasmFeatures::WASM2 & !WasmFeatures::SIMD
+    // The test-only `v128-layout` feature lets v128 values through (for the layout's tests):
+    // translation then refuses every SIMD operation but `v128.const`.
+    if cfg!(feature = "v128-layout") { WasmFeatures::WASM2 } else { WasmFeatures::WASM2 & !WasmFeatures::SIMD }
 }
 
 /// Turns user input into a binary: input starting with the `\0asm` magic is taken as a
@@ -239,6 +241,7 @@ pub(crate) fn val_type(t: wasmparser::ValType) -> Result<ValType> {
         W::I64 => ValType::I64,
         W::F32 => ValType::F32,
         W::F64 => ValType::F64,
+        W::V128 if cfg!(feature = "v128-layout") => ValType::V128,
         W::V128 => return Err(Error::Unsupported("v128 (SIMD)".into())),
         W::Ref(r) => ref_type(r)?,
     })
@@ -308,7 +311,12 @@ fn memory_type(t: &wasmparser::MemoryType) -> Result<MemoryType> {
 }
 
 fn global_type(t: &wasmparser::GlobalType) -> Result<GlobalType> {
-    Ok(GlobalType { ty: val_type(t.content_type)?, mutable: t.mutable })
+    let ty = val_type(t.content_type)?;
+    if ty == ValType::V128 {
+        // A global holds one cell.
+        return Err(Error::Unsupported("v128 globals".into()));
+    }
+    Ok(GlobalType { ty, mutable: t.mutable })
 }
 
 /// wasmparser reads memory limits as 64-bit LEB128 even for 32-bit memories; the spec

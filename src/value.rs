@@ -1,7 +1,8 @@
 //! Wasm value types and typed values, as the public API sees them.
 //!
-//! Inside the interpreter every value is an untyped `u64` cell ([`Raw`]); this module
-//! converts between the two representations.
+//! Inside the interpreter every value is untyped `u64` cells ([`Raw`]): one for every type but
+//! `v128`, which takes two, low half first (see [`ValType::cells`]); this module converts
+//! between the two representations.
 
 use std::fmt;
 
@@ -9,13 +10,15 @@ use std::fmt;
 /// their bit patterns, references are `0` for null and `addr + 1` otherwise.
 pub type Raw = u64;
 
-/// A WebAssembly value type (WebAssembly 2.0, without `v128`).
+/// A WebAssembly value type (WebAssembly 2.0). `V128` only comes from modules when the
+/// test-only `v128-layout` feature is on (no SIMD operation is implemented yet).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ValType {
     I32,
     I64,
     F32,
     F64,
+    V128,
     FuncRef,
     ExternRef,
 }
@@ -28,6 +31,7 @@ impl ValType {
             ValType::I64 => "i64",
             ValType::F32 => "f32",
             ValType::F64 => "f64",
+            ValType::V128 => "v128",
             ValType::FuncRef => "funcref",
             ValType::ExternRef => "externref",
         }
@@ -40,7 +44,18 @@ impl ValType {
 
     /// The default (zero or null) value of this type.
     pub fn default_value(self) -> Value {
-        Value::from_raw(self, 0)
+        Value::from_cells(self, &[0, 0])
+    }
+
+    /// How many value-stack cells a value of this type takes: 2 for `v128`, else 1.
+    #[inline(always)]
+    pub fn cells(self) -> usize {
+        if self == ValType::V128 { 2 } else { 1 }
+    }
+
+    /// The cells a sequence of values of these types takes.
+    pub fn cells_of(types: &[ValType]) -> usize {
+        types.iter().map(|t| t.cells()).sum()
     }
 }
 
@@ -99,6 +114,7 @@ pub enum Value {
     I64(i64),
     F32(f32),
     F64(f64),
+    V128(u128),
     /// A function reference: `None` is `ref.null func`, otherwise a store function address.
     FuncRef(Option<u32>),
     /// An external reference: `None` is `ref.null extern`, otherwise a host-chosen number.
@@ -112,30 +128,46 @@ impl Value {
             Value::I64(_) => ValType::I64,
             Value::F32(_) => ValType::F32,
             Value::F64(_) => ValType::F64,
+            Value::V128(_) => ValType::V128,
             Value::FuncRef(_) => ValType::FuncRef,
             Value::ExternRef(_) => ValType::ExternRef,
         }
     }
 
-    /// The untyped stack cell for this value.
+    /// The untyped stack cell for this value (for a `v128`, its low half: use
+    /// [`Value::to_cells`] for the two).
     pub fn to_raw(self) -> Raw {
+        self.to_cells()[0]
+    }
+
+    /// The stack cells for this value: the first [`ValType::cells`] of the two.
+    pub fn to_cells(self) -> [Raw; 2] {
         match self {
-            Value::I32(v) => v as u32 as u64,
-            Value::I64(v) => v as u64,
-            Value::F32(v) => v.to_bits() as u64,
-            Value::F64(v) => v.to_bits(),
-            Value::FuncRef(r) | Value::ExternRef(r) => r.map_or(0, |a| a as u64 + 1),
+            Value::I32(v) => [v as u32 as u64, 0],
+            Value::I64(v) => [v as u64, 0],
+            Value::F32(v) => [v.to_bits() as u64, 0],
+            Value::F64(v) => [v.to_bits(), 0],
+            Value::V128(v) => [v as u64, (v >> 64) as u64],
+            Value::FuncRef(r) | Value::ExternRef(r) => [r.map_or(0, |a| a as u64 + 1), 0],
         }
     }
 
-    /// Reads an untyped stack cell as a value of type `ty`.
+    /// Reads an untyped stack cell as a value of type `ty` (a `v128` whose high half is 0:
+    /// use [`Value::from_cells`]).
     pub fn from_raw(ty: ValType, raw: Raw) -> Value {
+        Value::from_cells(ty, &[raw])
+    }
+
+    /// Reads the stack cells of a value of type `ty` (missing cells read as 0).
+    pub fn from_cells(ty: ValType, cells: &[Raw]) -> Value {
+        let raw = cells.first().copied().unwrap_or(0);
         let reference = if raw == 0 { None } else { Some((raw - 1) as u32) };
         match ty {
             ValType::I32 => Value::I32(raw as u32 as i32),
             ValType::I64 => Value::I64(raw as i64),
             ValType::F32 => Value::F32(f32::from_bits(raw as u32)),
             ValType::F64 => Value::F64(f64::from_bits(raw)),
+            ValType::V128 => Value::V128(raw as u128 | (cells.get(1).copied().unwrap_or(0) as u128) << 64),
             ValType::FuncRef => Value::FuncRef(reference),
             ValType::ExternRef => Value::ExternRef(reference),
         }
@@ -143,7 +175,7 @@ impl Value {
 
     /// Bit-exact equality (NaNs with equal payloads are equal, `0.0 != -0.0`).
     pub fn bits_eq(&self, other: &Value) -> bool {
-        self.ty() == other.ty() && self.to_raw() == other.to_raw()
+        self.ty() == other.ty() && self.to_cells() == other.to_cells()
     }
 }
 
@@ -182,6 +214,7 @@ impl fmt::Display for Value {
                     fmt_float(f, v, v.is_nan(), bits >> 63 != 0, bits & 0xf_ffff_ffff_ffff, 0x8_0000_0000_0000)
                 }
             }
+            Value::V128(v) => write!(f, "{v:#034x}"),
             Value::FuncRef(None) | Value::ExternRef(None) => f.write_str("null"),
             Value::FuncRef(Some(a)) | Value::ExternRef(Some(a)) => write!(f, "{a}"),
         }
@@ -193,9 +226,17 @@ impl fmt::Display for Value {
 pub fn parse_arg(arg: &str, ty: ValType) -> Result<Value, String> {
     let mut text = arg;
     if let Some((prefix, rest)) = arg.split_once(':') {
-        let typed = [ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::FuncRef, ValType::ExternRef]
-            .into_iter()
-            .find(|t| t.name() == prefix);
+        let typed = [
+            ValType::I32,
+            ValType::I64,
+            ValType::F32,
+            ValType::F64,
+            ValType::V128,
+            ValType::FuncRef,
+            ValType::ExternRef,
+        ]
+        .into_iter()
+        .find(|t| t.name() == prefix);
         if let Some(t) = typed {
             if t != ty {
                 return Err(format!("expected {ty}, found {t}"));
@@ -208,6 +249,7 @@ pub fn parse_arg(arg: &str, ty: ValType) -> Result<Value, String> {
             format!("expected {ty}: a decimal or 0x-hexadecimal integer in its range")
         }
         ValType::F32 | ValType::F64 => format!("expected {ty}: a number, `nan`, `inf` or `-inf`"),
+        ValType::V128 => "expected v128: a 0x-hexadecimal 128-bit number".to_string(),
         ValType::FuncRef => "expected funcref: only `null` can be given".to_string(),
         ValType::ExternRef => "expected externref: `null` or a number".to_string(),
     })
@@ -226,6 +268,9 @@ fn parse_value(text: &str, ty: ValType) -> Option<Value> {
         ValType::I64 => Value::I64(parse::<i64>(&buf).ok()?),
         ValType::F32 => Value::F32(f32::from_bits(parse::<wast::token::F32>(&buf).ok()?.bits)),
         ValType::F64 => Value::F64(f64::from_bits(parse::<wast::token::F64>(&buf).ok()?.bits)),
+        ValType::V128 => {
+            Value::V128(u128::from_str_radix(text.strip_prefix("0x")?.replace('_', "").as_str(), 16).ok()?)
+        }
         ValType::FuncRef => match text {
             "null" => Value::FuncRef(None),
             _ => return None,
@@ -267,6 +312,12 @@ mod tests {
         ] {
             assert!(Value::from_raw(v.ty(), v.to_raw()).bits_eq(&v), "{v}");
         }
+        let v = Value::V128(0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10);
+        assert_eq!(v.to_cells(), [0x090a_0b0c_0d0e_0f10, 0x0102_0304_0506_0708]);
+        assert!(Value::from_cells(ValType::V128, &v.to_cells()).bits_eq(&v));
+        assert_eq!(v.to_string(), "v128:0x0102030405060708090a0b0c0d0e0f10");
+        assert_eq!(parse_arg("0x0102030405060708090a0b0c0d0e0f10", ValType::V128), Ok(v));
+        assert_eq!(ValType::V128.cells() + ValType::I32.cells(), 3);
     }
 
     #[test]

@@ -212,6 +212,8 @@ pub fn args(u: &mut Unstructured<'_>, params: &[ValType], funcs: &[String]) -> R
                     Arg::FuncRef(if funcs.is_empty() || u.arbitrary()? { None } else { Some(u.choose(funcs)?.clone()) })
                 }
                 ValType::ExternRef => Arg::ExternRef(if u.arbitrary()? { None } else { Some(u.int_in_range(0..=9)?) }),
+                // The generated modules have no SIMD.
+                ValType::V128 => return Err(arbitrary::Error::IncorrectFormat),
             })
         })
         .collect()
@@ -227,6 +229,7 @@ pub enum V {
     F64(u64),
     FuncRef(bool),
     ExternRef(Option<u32>),
+    V128(u128),
 }
 
 impl V {
@@ -246,6 +249,7 @@ impl V {
             Value::F64(x) => V::f64(x.to_bits()),
             Value::FuncRef(r) => V::FuncRef(r.is_some()),
             Value::ExternRef(r) => V::ExternRef(r),
+            Value::V128(x) => V::V128(x),
         }
     }
 }

@@ -4,9 +4,9 @@
 //! is writing those old values back. No copies of whole memories.
 
 use crate::exec::{Frame, Machine, State};
-use crate::ir::{Bulk, Instr, RETURN_PC, StoreOp};
+use crate::ir::{Bulk, Instr, RETURN_PC, Simd, StoreOp};
 use crate::runtime::Store;
-use crate::value::Raw;
+use crate::value::{Raw, ValType};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -69,7 +69,8 @@ pub(crate) struct Record {
     pub popped: Vec<Frame>,
     pub cells_start: usize,
     pub cells: Vec<Raw>,
-    pub local: Option<(usize, Raw)>,
+    /// Local cells the step may write (a v128 local is two), with their old values.
+    pub local: Vec<(usize, Raw)>,
     pub effects: Vec<Effect>,
 }
 
@@ -97,11 +98,12 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
     // The i-th value from the top, as u32 / u64.
     let top = |i: usize| cells.get(sp.wrapping_sub(i + 1)).copied().unwrap_or(0);
     let top32 = |i: usize| top(i) as u32;
-    // Ordinary instructions pop at most three values; saving them covers every live cell
-    // they can overwrite (pushes beyond the old top only touch dead cells).
+    // Ordinary instructions pop at most three cells (those that pop more say so below);
+    // saving them covers every live cell they can overwrite (pushes beyond the old top only
+    // touch dead cells).
     let mut start = sp.saturating_sub(3);
     let mut popped = Vec::new();
-    let mut local = None;
+    let mut local = Vec::new();
     let mut effects = Vec::new();
     let mem = inst.memories.first().copied();
     let mem_range = |addr: u64, len: u64, effects: &mut Vec<Effect>| {
@@ -168,7 +170,7 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
     crate::ir::for_each_instr!(effects { instr } {
         Instr::LocalSet(i) | Instr::LocalTee(i) => {
             let at = fp + i as usize;
-            local = cells.get(at).map(|&v| (at, v));
+            local.extend(cells.get(at).map(|&v| (at, v)));
         }
         Instr::GlobalSet(g) => {
             let global = inst.globals[g as usize];
@@ -190,12 +192,23 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
         Instr::Call(f) => {
             // A host callee overwrites its arguments with its results.
             let ty = store.funcs[inst.funcs[f as usize] as usize].ty;
-            start = start.min(sp.saturating_sub(store.types[ty as usize].params.len()));
+            start = start.min(sp.saturating_sub(ValType::cells_of(&store.types[ty as usize].params)));
         }
         Instr::CallIndirect { ty, .. } => {
-            let params = inst.module.types.get(ty as usize).map_or(0, |t| t.params.len());
+            let params = inst.module.types.get(ty as usize).map_or(0, |t| ValType::cells_of(&t.params));
             start = start.min(sp.saturating_sub(params + 1));
         }
+        Instr::Simd(s) => match s {
+            // Two cells of a local.
+            Simd::LocalSet(x) | Simd::LocalTee(x) => {
+                let at = fp + x as usize;
+                local.extend(cells.get(at..at + 2).unwrap_or(&[]).iter().enumerate().map(|(k, &v)| (at + k, v)));
+            }
+            // Pops two v128 and the condition.
+            Simd::Select => start = start.min(sp.saturating_sub(5)),
+            // Pushes or pops one v128 (the saved cells cover it).
+            Simd::Const(_) | Simd::LocalGet(_) | Simd::Drop => {}
+        },
         Instr::Bulk(b) => match b {
             Bulk::MemoryGrow => {
                 if let Some(mem) = mem {
@@ -292,7 +305,7 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
     let _ = m.stack.reserve(end);
     m.stack.cells[r.cells_start..end].copy_from_slice(&r.cells);
     m.stack.sp = r.sp;
-    if let Some((at, v)) = r.local {
+    for (at, v) in r.local {
         m.stack.cells[at] = v;
     }
     m.executed = r.executed;

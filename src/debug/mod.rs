@@ -628,8 +628,14 @@ impl Session {
         let offset = f.code.offsets.get(pc).copied().unwrap_or(0);
         let line = info.line_at(offset).unwrap_or(0);
         let fp = f.fp as usize;
-        let locals_end = fp + info.local_types.len();
         let end = if top { cells.len() } else { self.machine.frames[k + 1].fp as usize };
+        // Values take one cell or two (a v128): walk the cells by type.
+        let mut at = fp;
+        let next = |at: &mut usize, t: ValType| {
+            let v = Value::from_cells(t, cells.get(*at..end.max(*at)).unwrap_or(&[]));
+            *at += t.cells();
+            v
+        };
         let locals = info
             .local_types
             .iter()
@@ -637,21 +643,18 @@ impl Session {
             .map(|(i, &t)| LocalView {
                 index: i as u32,
                 name: info.local_names.get(i).cloned().flatten(),
-                value: Value::from_raw(t, cells.get(fp + i).copied().unwrap_or(0)),
+                value: next(&mut at, t),
             })
             .collect();
         let types = info.operand_types(line);
         let heights = info.block_heights(line);
-        let operands = cells
-            .get(locals_end..end)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-            .map(|(h, &raw)| OperandView {
-                value: Value::from_raw(types.get(h).copied().unwrap_or(ValType::I64), raw),
-                block: heights.iter().rposition(|&bh| bh as usize <= h).unwrap_or(0) as u32,
-            })
-            .collect();
+        let mut operands = Vec::new();
+        let mut h = 0;
+        while at < end {
+            let block = heights.iter().rposition(|&bh| bh as usize <= h).unwrap_or(0) as u32;
+            operands.push(OperandView { value: next(&mut at, types.get(h).copied().unwrap_or(ValType::I64)), block });
+            h += 1;
+        }
         Some(FrameView {
             position: Position {
                 func: info.index,

@@ -5,6 +5,8 @@ mod bulk;
 mod call;
 pub mod num;
 pub(crate) mod ops;
+#[cfg(not(target_arch = "wasm32"))]
+mod simd;
 pub mod stack;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod threaded;
@@ -200,10 +202,19 @@ impl Machine {
                 let instance = *instance;
                 let code = code_of(store, func)?;
                 for a in args {
-                    self.stack.push(a.to_raw())?;
+                    self.push_value(*a)?;
                 }
                 self.push_frame(code, func, instance).map_err(Trap::new)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Pushes a value's cells.
+    fn push_value(&mut self, v: Value) -> std::result::Result<(), TrapCode> {
+        let cells = v.to_cells();
+        for &c in &cells[..v.ty().cells()] {
+            self.stack.push(c)?;
         }
         Ok(())
     }
@@ -277,9 +288,7 @@ impl Machine {
         match r {
             Ok(true) => {
                 self.state = State::Done;
-                let values =
-                    self.results.iter().zip(self.stack.as_slice()).map(|(&t, &r)| Value::from_raw(t, r)).collect();
-                Outcome::Finished(values)
+                Outcome::Finished(read_values(&self.results, self.stack.as_slice()))
             }
             Ok(false) => Outcome::Paused(PauseReason::Budget),
             Err(t) => {
@@ -689,6 +698,12 @@ impl Machine {
                     }
 
                     // Tables, bulk memory, memory size and growth: out of line (`bulk.rs`).
+                    // v128 values: made only with the test-only `v128-layout` feature (native
+                    // tests); in wasm32 builds the arm stays minimal.
+                    #[cfg(not(target_arch = "wasm32"))]
+                    Instr::Simd(s) => sp = simd::exec(s, code, fp, stack, sp),
+                    #[cfg(target_arch = "wasm32")]
+                    Instr::Simd(_) => trap!(TrapCode::Unreachable),
                     Instr::Bulk(b) => {
                         let (at, r) = bulk::exec(b, store, inst_id, mem, stack, sp);
                         sp = at;
@@ -913,14 +928,8 @@ impl Machine {
             FuncKind::Host(h) => {
                 let h = h.clone();
                 let ty = &store.types[store.funcs[func as usize].ty as usize];
-                let n = ty.params.len();
-                let base = self.stack.len() - n;
-                let args: Vec<Value> = ty
-                    .params
-                    .iter()
-                    .zip(&self.stack.as_slice()[base..])
-                    .map(|(&t, &r)| Value::from_raw(t, r))
-                    .collect();
+                let base = self.stack.len() - ValType::cells_of(&ty.params);
+                let args = read_values(&ty.params, &self.stack.as_slice()[base..]);
                 let results = ty.results.clone();
                 self.stack.truncate(base);
                 let mem = store.instances[caller_instance].memories.first().copied();
@@ -931,12 +940,25 @@ impl Machine {
                 };
                 let out = check_host_results(store, &results, out)?;
                 for v in out {
-                    self.stack.push(v.to_raw())?;
+                    self.push_value(v)?;
                 }
                 Ok(())
             }
         }
     }
+}
+
+/// The values of these types in these cells (one or two cells each, see `ValType::cells`).
+fn read_values(types: &[ValType], cells: &[Raw]) -> Vec<Value> {
+    let mut at = 0;
+    types
+        .iter()
+        .map(|&t| {
+            let v = Value::from_cells(t, cells.get(at..).unwrap_or(&[]));
+            at += t.cells();
+            v
+        })
+        .collect()
 }
 
 /// A host function's results must match its signature and be valid in the store.

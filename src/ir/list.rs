@@ -171,6 +171,18 @@ macro_rules! for_each_instr {
                     MemoryInit(u32);
                     DataDrop(u32);
                 }
+                /// v128 values (two cells each, low half first; `exec/simd.rs`). Today only
+                /// what proves the layout, made with the test-only `v128-layout` feature:
+                /// constants and the moves of a v128 (locals are cell offsets).
+                Simd {
+                    /// `v128.const`: `Code::v128s[i]`.
+                    Const(u32);
+                    LocalGet(u32);
+                    LocalSet(u32);
+                    LocalTee(u32);
+                    Drop;
+                    Select;
+                }
             }
             load_kinds {
                 /// 1 byte, zero-extended.

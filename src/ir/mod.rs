@@ -392,12 +392,18 @@ pub struct Code {
     /// For each instruction, the byte offset (in the module binary) of the wasm
     /// instruction it came from.
     pub offsets: Vec<u32>,
+    // Sizes are in value-stack cells (a v128 takes two, every other value one), as are
+    // local indices, drop/keep and heights everywhere in the code.
+    /// Cells of the parameters.
     pub num_params: u32,
+    /// Cells of the results.
     pub num_results: u32,
-    /// Declared locals, not counting parameters.
+    /// Cells of the declared locals, not counting parameters.
     pub num_locals: u32,
-    /// The highest operand-stack height the body can reach.
+    /// The highest operand-stack height (in cells) the body can reach.
     pub max_height: u32,
+    /// The values of its `v128.const`s (too large for an `Instr`: a side table).
+    pub v128s: Vec<u128>,
 }
 
 const _: () = assert!(std::mem::size_of::<Instr>() <= 16);

@@ -207,6 +207,10 @@ impl Store {
         if value.ty() != ty.ty || !self.valid_value(&value) {
             return Err(Error::BadCall(format!("global of type {} cannot hold {value}", ty.ty)));
         }
+        if ty.ty == ValType::V128 {
+            // A global holds one cell.
+            return Err(Error::Unsupported("v128 globals".into()));
+        }
         self.globals.push(Global { value: value.to_raw(), ty });
         Ok(Extern::Global(self.globals.len() as u32 - 1))
     }

@@ -10,7 +10,7 @@ mod fuse;
 
 use crate::decode::{Module, body_validator};
 use crate::error::{Error, Result};
-use crate::ir::{Bulk, Code, DropKeep, Instr, RETURN_PC, Target};
+use crate::ir::{Bulk, Code, DropKeep, Instr, RETURN_PC, Simd, Target};
 use wasmparser::{BlockType, Operator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +57,36 @@ struct Translator<'m> {
     height: u32,
     /// Byte offset of the current instruction.
     offset: u32,
+    /// With v128 values (the `v128-layout` feature), the first cell of each local (parameters
+    /// first) and whether it is a v128; empty otherwise (local `i` is cell `i`).
+    local_cells: Vec<(u32, bool)>,
+    /// `v128.const` values, for `Code::v128s`.
+    v128s: Vec<u128>,
+}
+
+/// Can a value take two cells (see `value::ValType::cells`)? Only with the test-only
+/// `v128-layout` feature; otherwise every height is in values and cells alike.
+const WIDE: bool = cfg!(feature = "v128-layout");
+
+type Validator = wasmparser::FuncValidator<wasmparser::ValidatorResources>;
+
+/// The cells `count` operands take from depth `from` (0 is the top) down, before the
+/// current instruction.
+fn cells(v: &Validator, from: u32, count: u32) -> u32 {
+    if !WIDE {
+        return count;
+    }
+    (from..from + count)
+        .map(|d| match v.get_operand_type(d as usize) {
+            Some(Some(wasmparser::ValType::V128)) => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Is the operand at `depth` (0 is the top) a v128?
+fn is_v128(v: &Validator, depth: u32) -> bool {
+    WIDE && matches!(v.get_operand_type(depth as usize), Some(Some(wasmparser::ValType::V128)))
 }
 
 fn internal(what: &str) -> Error {
@@ -70,12 +100,29 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
     let ty = module.func_type(index).ok_or_else(|| internal("no type"))?;
 
     let mut num_locals = 0u32;
+    let mut local_cells = Vec::new();
+    let mut next_cell = 0u32;
+    let mut add_locals = |count: u32, wide: bool, cells: &mut Vec<(u32, bool)>| -> Result<u32> {
+        let size = 1 + u32::from(wide);
+        if WIDE {
+            for _ in 0..count {
+                cells.push((next_cell, wide));
+                next_cell = next_cell.checked_add(size).ok_or_else(|| internal("too many locals"))?;
+            }
+        }
+        count.checked_mul(size).ok_or_else(|| internal("too many locals"))
+    };
+    let mut num_params = 0u32;
+    for p in &ty.params {
+        num_params += add_locals(1, *p == crate::value::ValType::V128, &mut local_cells)?;
+    }
     let mut locals = body.get_locals_reader()?;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, ty) = locals.read()?;
         validator.define_locals(offset, count, ty)?;
-        num_locals = num_locals.checked_add(count).ok_or_else(|| internal("too many locals"))?;
+        let n = add_locals(count, ty == wasmparser::ValType::V128, &mut local_cells)?;
+        num_locals = num_locals.checked_add(n).ok_or_else(|| internal("too many locals"))?;
     }
     let mut t = Translator {
         module,
@@ -94,6 +141,8 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         reachable: true,
         height: 0,
         offset: 0,
+        local_cells,
+        v128s: Vec::new(),
     };
     let mut max_height = 0;
     let mut ops = body.get_operators_reader()?;
@@ -102,7 +151,7 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         let op = ops.read()?;
         t.height = validator.operand_stack_height();
         t.offset = offset as u32;
-        t.op(&op)?;
+        t.op(&op, &validator)?;
         validator.op(offset, &op)?;
         max_height = max_height.max(validator.operand_stack_height());
     }
@@ -110,10 +159,12 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
     let mut code = Code {
         instrs: t.instrs,
         offsets: t.offsets,
-        num_params: ty.params.len() as u32,
-        num_results: ty.results.len() as u32,
+        num_params,
+        num_results: crate::value::ValType::cells_of(&ty.results) as u32,
         num_locals,
-        max_height,
+        // In cells: at most two per value.
+        max_height: if WIDE { max_height.saturating_mul(2) } else { max_height },
+        v128s: t.v128s,
     };
     fuse::fuse(&mut code);
     Ok(code)
@@ -159,7 +210,8 @@ impl Translator<'_> {
     /// The branch target for relative depth `depth` when `popped` operands (a condition,
     /// an index) are consumed by the branch instruction itself. Returns `None` for a branch
     /// to the function's label (which is a return).
-    fn target(&mut self, depth: u32, popped: u32) -> Result<Option<(usize, DropKeep)>> {
+    /// `drop` and `keep` are in cells (`v` gives the operands' types).
+    fn target(&mut self, v: &Validator, depth: u32, popped: u32) -> Result<Option<(usize, DropKeep)>> {
         let i = self.ctrl.len().checked_sub(depth as usize + 1).ok_or_else(|| internal("branch depth"))?;
         let c = &self.ctrl[i];
         if c.kind == Kind::Func {
@@ -168,12 +220,17 @@ impl Translator<'_> {
         let keep = c.label_arity();
         let h = self.height - popped;
         let drop = h.checked_sub(keep + c.height).ok_or_else(|| internal("stack height"))?;
-        Ok(Some((i, DropKeep { drop, keep })))
+        Ok(Some((i, DropKeep { drop: cells(v, popped + keep, drop), keep: cells(v, popped, keep) })))
+    }
+
+    /// The first cell of local `i`, and whether it is a v128.
+    fn local(&self, i: u32) -> (u32, bool) {
+        if WIDE { self.local_cells.get(i as usize).copied().unwrap_or((i, false)) } else { (i, false) }
     }
 
     /// Emits a branch-like instruction to `depth`, registering it for patching.
-    fn branch(&mut self, depth: u32, popped: u32, make: fn(Target) -> Instr) -> Result<()> {
-        match self.target(depth, popped)? {
+    fn branch(&mut self, v: &Validator, depth: u32, popped: u32, make: fn(Target) -> Instr) -> Result<()> {
+        match self.target(v, depth, popped)? {
             // A branch to the function's label is a return.
             None => self.emit(if popped == 0 { Instr::Return } else { Instr::ReturnIf }),
             Some((i, dk)) => {
@@ -198,7 +255,7 @@ impl Translator<'_> {
         }
     }
 
-    fn op(&mut self, op: &Operator<'_>) -> Result<()> {
+    fn op(&mut self, op: &Operator<'_>, v: &Validator) -> Result<()> {
         use Operator as O;
         // Structured control is tracked even in unreachable code; nothing else is emitted there.
         match *op {
@@ -289,19 +346,19 @@ impl Translator<'_> {
             }
             O::Nop => Instr::Nop,
             O::Br { relative_depth } => {
-                self.branch(relative_depth, 0, Instr::Br)?;
+                self.branch(v, relative_depth, 0, Instr::Br)?;
                 self.reachable = false;
                 return Ok(());
             }
             O::BrIf { relative_depth } => {
-                return self.branch(relative_depth, 1, Instr::BrIf);
+                return self.branch(v, relative_depth, 1, Instr::BrIf);
             }
             O::BrTable { ref targets } => {
                 let len = targets.len();
                 self.emit(Instr::BrTable { len });
                 let depths: Vec<u32> = targets.targets().chain([Ok(targets.default())]).collect::<Result<_, _>>()?;
                 for d in depths {
-                    match self.target(d, 1)? {
+                    match self.target(v, d, 1)? {
                         None => self.emit(Instr::BrTableTarget(Target { pc: RETURN_PC, dk: DropKeep::default() })),
                         Some((i, dk)) => {
                             let pc = self.pc() as usize;
@@ -324,11 +381,28 @@ impl Translator<'_> {
             }
             O::Call { function_index } => Instr::Call(function_index),
             O::CallIndirect { type_index, table_index } => Instr::CallIndirect { ty: type_index, table: table_index },
+            // A v128 (two cells) moves through the `Simd` family's forms.
+            O::Drop if is_v128(v, 0) => Instr::Simd(Simd::Drop),
             O::Drop => Instr::Drop,
+            O::Select | O::TypedSelect { .. } if is_v128(v, 1) => Instr::Simd(Simd::Select),
             O::Select | O::TypedSelect { .. } => Instr::Select,
-            O::LocalGet { local_index } => Instr::LocalGet(local_index),
-            O::LocalSet { local_index } => Instr::LocalSet(local_index),
-            O::LocalTee { local_index } => Instr::LocalTee(local_index),
+            O::LocalGet { local_index } => match self.local(local_index) {
+                (x, true) => Instr::Simd(Simd::LocalGet(x)),
+                (x, false) => Instr::LocalGet(x),
+            },
+            O::LocalSet { local_index } => match self.local(local_index) {
+                (x, true) => Instr::Simd(Simd::LocalSet(x)),
+                (x, false) => Instr::LocalSet(x),
+            },
+            O::LocalTee { local_index } => match self.local(local_index) {
+                (x, true) => Instr::Simd(Simd::LocalTee(x)),
+                (x, false) => Instr::LocalTee(x),
+            },
+            #[cfg(feature = "v128-layout")]
+            O::V128Const { value } => {
+                self.v128s.push(value.i128() as u128);
+                Instr::Simd(Simd::Const(self.v128s.len() as u32 - 1))
+            }
             O::GlobalGet { global_index } => Instr::GlobalGet(global_index),
             O::GlobalSet { global_index } => Instr::GlobalSet(global_index),
             O::TableGet { table } => Instr::Bulk(Bulk::TableGet(table)),
