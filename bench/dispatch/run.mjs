@@ -29,3 +29,11 @@ for (const chain of [16, 64, 1024]) {
 const [ms, got] = best(() => e.run_call_loop(n));
 if (got !== want) throw new Error(`call loop gave ${got}, match ${want}`);
 console.log(`| loop calling a handler per instruction | ${ms.toFixed(1)} | ${(base / ms).toFixed(2)} |`);
+// The v128 layout: the `match` loop over 64-bit cells and over 128-bit cells.
+for (let r = 0; r < 5; r++) { e.run_match_cells64(1000000); e.run_match_cells128(1000000); }
+const [c64, got64] = best(() => e.run_match_cells64(n));
+const [c128, got128] = best(() => e.run_match_cells128(n));
+if (got64 !== want || got128 !== want) throw new Error(`cells gave ${got64} and ${got128}, match ${want}`);
+console.log('\n| cells (the `match` loop) | ms | vs 64-bit |\n|---|---:|---:|');
+console.log(`| 64-bit | ${c64.toFixed(1)} | 1.00 |`);
+console.log(`| 128-bit | ${c128.toFixed(1)} | ${(c64 / c128).toFixed(2)} |`);

@@ -221,3 +221,91 @@ pub extern "C" fn run_threaded(n: u32, chain: u32) -> u64 {
 pub extern "C" fn run_call_loop(n: u32) -> u64 {
     call_loop(&SUM_BELOW, n).0
 }
+
+/// A value-stack cell for [`match_loop_cells`]: the v128 layout question. With `u64` cells a
+/// v128 takes two; with `u128` cells every value takes one, and every scalar push and pop
+/// moves 16 bytes.
+pub trait Cell: Copy + Default {
+    fn from_u64(v: u64) -> Self;
+    fn to_u64(self) -> u64;
+}
+impl Cell for u64 {
+    #[inline(always)]
+    fn from_u64(v: u64) -> u64 {
+        v
+    }
+    #[inline(always)]
+    fn to_u64(self) -> u64 {
+        self
+    }
+}
+impl Cell for u128 {
+    #[inline(always)]
+    fn from_u64(v: u64) -> u128 {
+        v as u128
+    }
+    #[inline(always)]
+    fn to_u64(self) -> u64 {
+        self as u64
+    }
+}
+
+/// [`match_loop`] over cells of type `C` (the same code; `match_loop_cells::<u64>` is it).
+pub fn match_loop_cells<C: Cell>(code: &[Op], n: u32) -> (u64, u64) {
+    let mut stack = vec![C::default(); 64];
+    stack[0] = C::from_u64(n as u64);
+    let s = stack.as_mut_ptr();
+    let (mut pc, mut sp, mut budget) = (0usize, LOCALS, u64::MAX);
+    // SAFETY (all accesses): the code is well formed: indices stay within `stack`/`code`.
+    unsafe {
+        loop {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            let op = *code.get_unchecked(pc);
+            pc += 1;
+            match op {
+                Op::LocalGet(i) => {
+                    *s.add(sp) = *s.add(i as usize);
+                    sp += 1;
+                }
+                Op::LocalSet(i) => {
+                    sp -= 1;
+                    *s.add(i as usize) = *s.add(sp);
+                }
+                Op::Const(v) => {
+                    *s.add(sp) = C::from_u64(v as u32 as u64);
+                    sp += 1;
+                }
+                Op::Add => {
+                    sp -= 1;
+                    *s.add(sp - 1) = C::from_u64((*s.add(sp - 1)).to_u64().wrapping_add((*s.add(sp)).to_u64()));
+                }
+                Op::LtU => {
+                    sp -= 1;
+                    *s.add(sp - 1) =
+                        C::from_u64((((*s.add(sp - 1)).to_u64() as u32) < ((*s.add(sp)).to_u64() as u32)) as u64);
+                }
+                Op::BrIfBack(t) => {
+                    sp -= 1;
+                    if (*s.add(sp)).to_u64() as u32 != 0 {
+                        pc = pc - 1 - t as usize;
+                    }
+                }
+                Op::Return => break,
+            }
+        }
+    }
+    (stack[2].to_u64(), u64::MAX - budget)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn run_match_cells64(n: u32) -> u64 {
+    match_loop_cells::<u64>(&SUM_BELOW, n).0
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn run_match_cells128(n: u32) -> u64 {
+    match_loop_cells::<u128>(&SUM_BELOW, n).0
+}

@@ -1,5 +1,5 @@
 //! Native table: best of 3 for each style.
-use dispatch::{SUM_BELOW, call_loop, match_loop, threaded};
+use dispatch::{SUM_BELOW, call_loop, match_loop, match_loop_cells, threaded};
 use std::time::Instant;
 
 fn best(f: impl Fn() -> (u64, u64)) -> (f64, (u64, u64)) {
@@ -27,4 +27,13 @@ fn main() {
     let (ms, got) = best(|| call_loop(&SUM_BELOW, n));
     assert_eq!(got, want);
     println!("| loop calling a handler per instruction | {ms:.1} | {:.2} |", base / ms);
+    // The v128 layout: the same `match` loop over 64-bit cells (a v128 takes two) and over
+    // 128-bit cells (every value takes one).
+    println!("\n| cells (the `match` loop) | ms | vs 64-bit |\n|---|---:|---:|");
+    let (c64, got64) = best(|| match_loop_cells::<u64>(&SUM_BELOW, n));
+    let (c128, got128) = best(|| match_loop_cells::<u128>(&SUM_BELOW, n));
+    assert_eq!(got64, want);
+    assert_eq!(got128, want);
+    println!("| 64-bit | {c64:.1} | 1.00 |");
+    println!("| 128-bit | {c128:.1} | {:.2} |", c64 / c128);
 }
