@@ -312,7 +312,7 @@ fn memory_type(t: &wasmparser::MemoryType) -> Result<MemoryType> {
 
 fn global_type(t: &wasmparser::GlobalType) -> Result<GlobalType> {
     let ty = val_type(t.content_type)?;
-    if ty == ValType::V128 {
+    if cfg!(feature = "v128-layout") && ty == ValType::V128 {
         // A global holds one cell.
         return Err(Error::Unsupported("v128 globals".into()));
     }

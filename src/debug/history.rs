@@ -70,7 +70,7 @@ pub(crate) struct Record {
     pub cells_start: usize,
     pub cells: Vec<Raw>,
     /// Local cells the step may write (a v128 local is two), with their old values.
-    pub local: Vec<(usize, Raw)>,
+    pub local: [Option<(usize, Raw)>; 2],
     pub effects: Vec<Effect>,
 }
 
@@ -103,7 +103,7 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
     // touch dead cells).
     let mut start = sp.saturating_sub(3);
     let mut popped = Vec::new();
-    let mut local = Vec::new();
+    let mut local = [None; 2];
     let mut effects = Vec::new();
     let mem = inst.memories.first().copied();
     let mem_range = |addr: u64, len: u64, effects: &mut Vec<Effect>| {
@@ -170,7 +170,7 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
     crate::ir::for_each_instr!(effects { instr } {
         Instr::LocalSet(i) | Instr::LocalTee(i) => {
             let at = fp + i as usize;
-            local.extend(cells.get(at).map(|&v| (at, v)));
+            local[0] = cells.get(at).map(|&v| (at, v));
         }
         Instr::GlobalSet(g) => {
             let global = inst.globals[g as usize];
@@ -202,7 +202,7 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
             // Two cells of a local.
             Simd::LocalSet(x) | Simd::LocalTee(x) => {
                 let at = fp + x as usize;
-                local.extend(cells.get(at..at + 2).unwrap_or(&[]).iter().enumerate().map(|(k, &v)| (at + k, v)));
+                local = [cells.get(at).map(|&v| (at, v)), cells.get(at + 1).map(|&v| (at + 1, v))];
             }
             // Pops two v128 and the condition.
             Simd::Select => start = start.min(sp.saturating_sub(5)),
@@ -305,7 +305,7 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
     let _ = m.stack.reserve(end);
     m.stack.cells[r.cells_start..end].copy_from_slice(&r.cells);
     m.stack.sp = r.sp;
-    for (at, v) in r.local {
+    for (at, v) in r.local.into_iter().flatten() {
         m.stack.cells[at] = v;
     }
     m.executed = r.executed;

@@ -618,6 +618,10 @@ impl Machine {
                 // in the list's `other` or `fused` group is a compile error until it has one.
                 crate::ir::for_each_instr!(dispatch { instr } {
                     Instr::Unreachable => trap!(TrapCode::Unreachable),
+                    // v128 values: made only with the test-only `v128-layout` feature (native
+                    // tests); in wasm32 builds the arm stays minimal.
+                    #[cfg(target_arch = "wasm32")]
+                    Instr::Simd(_) => trap!(TrapCode::Unreachable),
                     Instr::Nop | Instr::Block | Instr::Loop | Instr::End => {}
                     Instr::If { else_pc } => {
                         if pop!() as u32 == 0 {
@@ -698,12 +702,8 @@ impl Machine {
                     }
 
                     // Tables, bulk memory, memory size and growth: out of line (`bulk.rs`).
-                    // v128 values: made only with the test-only `v128-layout` feature (native
-                    // tests); in wasm32 builds the arm stays minimal.
                     #[cfg(not(target_arch = "wasm32"))]
                     Instr::Simd(s) => sp = simd::exec(s, code, fp, stack, sp),
-                    #[cfg(target_arch = "wasm32")]
-                    Instr::Simd(_) => trap!(TrapCode::Unreachable),
                     Instr::Bulk(b) => {
                         let (at, r) = bulk::exec(b, store, inst_id, mem, stack, sp);
                         sp = at;

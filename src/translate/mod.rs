@@ -59,8 +59,10 @@ struct Translator<'m> {
     offset: u32,
     /// With v128 values (the `v128-layout` feature), the first cell of each local (parameters
     /// first) and whether it is a v128; empty otherwise (local `i` is cell `i`).
+    #[cfg(feature = "v128-layout")]
     local_cells: Vec<(u32, bool)>,
     /// `v128.const` values, for `Code::v128s`.
+    #[cfg(feature = "v128-layout")]
     v128s: Vec<u128>,
 }
 
@@ -100,7 +102,8 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
     let ty = module.func_type(index).ok_or_else(|| internal("no type"))?;
 
     let mut num_locals = 0u32;
-    let mut local_cells = Vec::new();
+    #[cfg_attr(not(feature = "v128-layout"), allow(unused_mut, unused_variables))]
+    let mut local_cells: Vec<(u32, bool)> = Vec::new();
     let mut next_cell = 0u32;
     let mut add_locals = |count: u32, wide: bool, cells: &mut Vec<(u32, bool)>| -> Result<u32> {
         let size = 1 + u32::from(wide);
@@ -141,7 +144,9 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         reachable: true,
         height: 0,
         offset: 0,
+        #[cfg(feature = "v128-layout")]
         local_cells,
+        #[cfg(feature = "v128-layout")]
         v128s: Vec::new(),
     };
     let mut max_height = 0;
@@ -164,7 +169,10 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         num_locals,
         // In cells: at most two per value.
         max_height: if WIDE { max_height.saturating_mul(2) } else { max_height },
+        #[cfg(feature = "v128-layout")]
         v128s: t.v128s,
+        #[cfg(not(feature = "v128-layout"))]
+        v128s: Vec::new(),
     };
     fuse::fuse(&mut code);
     Ok(code)
@@ -225,7 +233,10 @@ impl Translator<'_> {
 
     /// The first cell of local `i`, and whether it is a v128.
     fn local(&self, i: u32) -> (u32, bool) {
-        if WIDE { self.local_cells.get(i as usize).copied().unwrap_or((i, false)) } else { (i, false) }
+        #[cfg(feature = "v128-layout")]
+        return self.local_cells.get(i as usize).copied().unwrap_or((i, false));
+        #[cfg(not(feature = "v128-layout"))]
+        (i, false)
     }
 
     /// Emits a branch-like instruction to `depth`, registering it for patching.
