@@ -57,6 +57,9 @@ impl ValType {
 
     /// The cells a sequence of values of these types takes.
     pub fn cells_of(types: &[ValType]) -> usize {
+        if !cfg!(feature = "v128-layout") {
+            return types.len();
+        }
         types.iter().map(|t| t.cells()).sum()
     }
 }
@@ -116,7 +119,9 @@ pub enum Value {
     I64(i64),
     F32(f32),
     F64(f64),
-    V128(u128),
+    /// A v128 as its two cells, low half first (not a `u128`, whose 16-byte alignment would
+    /// make every `Value` 32 bytes instead of 24: see [`Value::v128`] and [`Value::as_u128`]).
+    V128([u64; 2]),
     /// A function reference: `None` is `ref.null func`, otherwise a store function address.
     FuncRef(Option<u32>),
     /// An external reference: `None` is `ref.null extern`, otherwise a host-chosen number.
@@ -124,6 +129,19 @@ pub enum Value {
 }
 
 impl Value {
+    /// A v128 value.
+    pub fn v128(v: u128) -> Value {
+        Value::V128([v as u64, (v >> 64) as u64])
+    }
+
+    /// The bits of a v128 value.
+    pub fn as_u128(&self) -> Option<u128> {
+        match *self {
+            Value::V128([lo, hi]) => Some((hi as u128) << 64 | lo as u128),
+            _ => None,
+        }
+    }
+
     pub fn ty(&self) -> ValType {
         match self {
             Value::I32(_) => ValType::I32,
@@ -149,7 +167,7 @@ impl Value {
             Value::I64(v) => [v as u64, 0],
             Value::F32(v) => [v.to_bits() as u64, 0],
             Value::F64(v) => [v.to_bits(), 0],
-            Value::V128(v) => [v as u64, (v >> 64) as u64],
+            Value::V128(v) => v,
             Value::FuncRef(r) | Value::ExternRef(r) => [r.map_or(0, |a| a as u64 + 1), 0],
         }
     }
@@ -163,7 +181,7 @@ impl Value {
             ValType::I64 => Value::I64(raw as i64),
             ValType::F32 => Value::F32(f32::from_bits(raw as u32)),
             ValType::F64 => Value::F64(f64::from_bits(raw)),
-            ValType::V128 => Value::V128(raw as u128),
+            ValType::V128 => Value::V128([raw, 0]),
             ValType::FuncRef => Value::FuncRef(reference),
             ValType::ExternRef => Value::ExternRef(reference),
         }
@@ -173,7 +191,7 @@ impl Value {
     pub fn from_cells(ty: ValType, cells: &[Raw]) -> Value {
         let raw = cells.first().copied().unwrap_or(0);
         match ty {
-            ValType::V128 => Value::V128(raw as u128 | (cells.get(1).copied().unwrap_or(0) as u128) << 64),
+            ValType::V128 => Value::V128([raw, cells.get(1).copied().unwrap_or(0)]),
             _ => Value::from_raw(ty, raw),
         }
     }
@@ -219,7 +237,7 @@ impl fmt::Display for Value {
                     fmt_float(f, v, v.is_nan(), bits >> 63 != 0, bits & 0xf_ffff_ffff_ffff, 0x8_0000_0000_0000)
                 }
             }
-            Value::V128(v) => write!(f, "{v:#034x}"),
+            Value::V128([lo, hi]) => write!(f, "{:#034x}", (hi as u128) << 64 | lo as u128),
             Value::FuncRef(None) | Value::ExternRef(None) => f.write_str("null"),
             Value::FuncRef(Some(a)) | Value::ExternRef(Some(a)) => write!(f, "{a}"),
         }
@@ -275,7 +293,7 @@ fn parse_value(text: &str, ty: ValType) -> Option<Value> {
         ValType::F64 => Value::F64(f64::from_bits(parse::<wast::token::F64>(&buf).ok()?.bits)),
         // (Only with the test-only `v128-layout` feature can a function take a v128.)
         ValType::V128 if cfg!(feature = "v128-layout") => {
-            Value::V128(u128::from_str_radix(text.strip_prefix("0x")?, 16).ok()?)
+            Value::v128(u128::from_str_radix(text.strip_prefix("0x")?, 16).ok()?)
         }
         ValType::V128 => return None,
         ValType::FuncRef => match text {
@@ -319,7 +337,9 @@ mod tests {
         ] {
             assert!(Value::from_raw(v.ty(), v.to_raw()).bits_eq(&v), "{v}");
         }
-        let v = Value::V128(0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10);
+        let v = Value::v128(0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10);
+        assert_eq!(v.as_u128(), Some(0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10));
+        assert_eq!(std::mem::size_of::<Value>(), 24);
         assert_eq!(v.to_cells(), [0x090a_0b0c_0d0e_0f10, 0x0102_0304_0506_0708]);
         assert!(Value::from_cells(ValType::V128, &v.to_cells()).bits_eq(&v));
         assert_eq!(v.to_string(), "v128:0x0102030405060708090a0b0c0d0e0f10");

@@ -59,7 +59,7 @@ const WAT: &str = r#"(module
 )"#;
 
 fn v128(lo: u64, hi: u64) -> Value {
-    Value::V128(lo as u128 | (hi as u128) << 64)
+    Value::v128(lo as u128 | (hi as u128) << 64)
 }
 
 /// Every call and its expected results.

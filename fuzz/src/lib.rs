@@ -229,7 +229,7 @@ pub enum V {
     F64(u64),
     FuncRef(bool),
     ExternRef(Option<u32>),
-    V128(u128),
+    V128([u64; 2]),
 }
 
 impl V {

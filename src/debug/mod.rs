@@ -632,7 +632,10 @@ impl Session {
         // Values take one cell or two (a v128): walk the cells by type.
         let mut at = fp;
         let next = |at: &mut usize, t: ValType| {
-            let v = Value::from_cells(t, cells.get(*at..end.max(*at)).unwrap_or(&[]));
+            let v = match t.cells() {
+                1 => Value::from_raw(t, cells.get(*at).copied().unwrap_or(0)),
+                _ => Value::from_cells(t, cells.get(*at..end.max(*at)).unwrap_or(&[])),
+            };
             *at += t.cells();
             v
         };
@@ -648,7 +651,7 @@ impl Session {
             .collect();
         let types = info.operand_types(line);
         let heights = info.block_heights(line);
-        let mut operands = Vec::new();
+        let mut operands = Vec::with_capacity(end.saturating_sub(at));
         let mut h = 0;
         while at < end {
             let block = heights.iter().rposition(|&bh| bh as usize <= h).unwrap_or(0) as u32;

@@ -52,50 +52,7 @@ fn frame(n: u32) -> Vec<Raw> {
 
 /// The `match` loop. Returns (acc, instructions executed).
 pub fn match_loop(code: &[Op], n: u32) -> (u64, u64) {
-    let mut stack = frame(n);
-    let s = stack.as_mut_ptr();
-    let (mut pc, mut sp, mut budget) = (0usize, LOCALS, u64::MAX);
-    // SAFETY (all accesses): the code is well formed: indices stay within `stack`/`code`.
-    unsafe {
-        loop {
-            if budget == 0 {
-                break;
-            }
-            budget -= 1;
-            let op = *code.get_unchecked(pc);
-            pc += 1;
-            match op {
-                Op::LocalGet(i) => {
-                    *s.add(sp) = *s.add(i as usize);
-                    sp += 1;
-                }
-                Op::LocalSet(i) => {
-                    sp -= 1;
-                    *s.add(i as usize) = *s.add(sp);
-                }
-                Op::Const(v) => {
-                    *s.add(sp) = v as u32 as u64;
-                    sp += 1;
-                }
-                Op::Add => {
-                    sp -= 1;
-                    *s.add(sp - 1) = (*s.add(sp - 1)).wrapping_add(*s.add(sp));
-                }
-                Op::LtU => {
-                    sp -= 1;
-                    *s.add(sp - 1) = ((*s.add(sp - 1) as u32) < (*s.add(sp) as u32)) as u64;
-                }
-                Op::BrIfBack(t) => {
-                    sp -= 1;
-                    if *s.add(sp) as u32 != 0 {
-                        pc = pc - 1 - t as usize;
-                    }
-                }
-                Op::Return => break,
-            }
-        }
-    }
-    (stack[2], u64::MAX - budget)
+    match_loop_cells::<u64>(code, n)
 }
 
 /// Where threaded code stopped.
