@@ -656,17 +656,10 @@ fn branch_targets_are_shown_as_pcs() {
             let code = wasmscope::translate::translate(&m, def).unwrap();
             let text = dump_code(&code, &|_| None);
             for (line, instr) in text.lines().zip(&code.instrs) {
-                let target = match *instr {
-                    Instr::Br(t) | Instr::BrIf(t) | Instr::BrTableTarget(t) => Some(t.pc),
-                    Instr::If { else_pc: pc } | Instr::Else { end_pc: pc } | Instr::FSkip { to: pc, .. } => Some(pc),
-                    Instr::FLLCmpBrIf { target, .. }
-                    | Instr::FLCCmpBrIf { target, .. }
-                    | Instr::FCmpBrIf { target, .. }
-                    | Instr::FLCmpBrIf { target, .. }
-                    | Instr::FCCmpBrIf { target, .. }
-                    | Instr::FEqzBrIf { target }
-                    | Instr::FLocalBrIf { target, .. } => Some(target),
-                    _ => None,
+                let mut i = *instr;
+                let target = match i {
+                    Instr::FSkip { to, .. } => Some(to),
+                    _ => i.target_mut().map(|pc| *pc),
                 };
                 match target {
                     Some(RETURN_PC) => assert!(line.contains(" -> return"), "{line}"),

@@ -4,7 +4,7 @@
 //! is writing those old values back. No copies of whole memories.
 
 use crate::exec::{Frame, Machine, State};
-use crate::ir::{Bulk, Instr, RETURN_PC, Simd, StoreOp};
+use crate::ir::{Bulk, Instr, RETURN_PC, Simd, StoreOp, for_each_plain};
 use crate::runtime::Store;
 use crate::value::{Raw, ValType};
 use std::collections::VecDeque;
@@ -144,20 +144,8 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
     // from the instruction list; every other instruction has its own arm here, and there is no
     // catch-all: a new instruction does not compile until it says what it changes.
     macro_rules! effects {
-        (
-            { $instr:expr } { $($hand:tt)* }
-            other $_o:tt
-            fused { $( $(#[$_fa:meta])* $f:ident $_ff:tt = $_fl:literal ; )* }
-            families $_fam:tt
-            load_kinds $_lk:tt store_kinds $_sk:tt
-            loads { $( $l:ident : $_lkind:ident ; )* }
-            stores { $( $s:ident : $_skind:ident ; )* }
-            free { $( $x:ident ; )* }
-            un { $( $u:ident $_ud:tt ; )* }
-            bin { $( $b:ident $_bd:tt ; )* }
-            un_trap { $( $uq:ident $_uqd:tt ; )* }
-            bin_trap { $( $bq:ident $_bqd:tt ; )* }
-        ) => {
+        ({ $instr:expr } { $($hand:tt)* } fused [$($f:ident)*] loads [$($l:ident $_lk:ident)*] stores [$($s:ident $_sk:ident)*]
+         free [$($x:ident)*] un [$($u:ident)*] bin [$($b:ident)*] un_trap [$($uq:ident)*] bin_trap [$($bq:ident)*]) => {
             match $instr {
                 $($hand)*
                 // A store writes its width at the address under the value.
@@ -180,7 +168,7 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
             }
         };
     }
-    crate::ir::for_each_instr!(effects { instr } {
+    for_each_plain!(effects { instr } {
         Instr::LocalSet(i) | Instr::LocalTee(i) => {
             let at = fp + i as usize;
             local = cells.get(at).map(|&v| (at, v));

@@ -14,7 +14,7 @@ pub(crate) mod threaded;
 use crate::error::{Error, Result};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::ir::StoreOp;
-use crate::ir::{Code, DropKeep, Instr, LoadOp, Opcode, RETURN_PC, Target};
+use crate::ir::{Code, DropKeep, Instr, LoadOp, Opcode, RETURN_PC, Target, for_each_plain};
 use crate::runtime::{Caller, FuncKind, Limits, Store};
 use crate::trap::{Trap, TrapCode};
 use crate::value::{Raw, ValType, Value};
@@ -522,17 +522,8 @@ impl Machine {
             // The `match`: the arms given (`$hand`), then one per pure operator, load and store
             // of the list.
             macro_rules! dispatch {
-                (
-                    { $instr:expr } { $($hand:tt)* }
-                    other $_o:tt fused $_f:tt families $_fam:tt load_kinds $_lk:tt store_kinds $_sk:tt
-                    loads { $( $l:ident : $lkind:ident ; )* }
-                    stores { $( $s:ident : $skind:ident ; )* }
-                    free { $( $x:ident ; )* }
-                    un { $( $u:ident $_ud:tt ; )* }
-                    bin { $( $b:ident $_bd:tt ; )* }
-                    un_trap { $( $uq:ident $_uqd:tt ; )* }
-                    bin_trap { $( $bq:ident $_bqd:tt ; )* }
-                ) => {
+                ({ $instr:expr } { $($hand:tt)* } fused $_f:tt loads [$($l:ident $lkind:ident)*] stores [$($s:ident $skind:ident)*]
+                 free [$($x:ident)*] un [$($u:ident)*] bin [$($b:ident)*] un_trap [$($uq:ident)*] bin_trap [$($bq:ident)*]) => {
                     match $instr {
                         $($hand)*
                         $( Instr::$l(o) => load!(o, $lkind), )*
@@ -616,7 +607,7 @@ impl Machine {
                 // The arms of every pure operator, load and store come from the list
                 // (`dispatch!`); the rest are written here. No catch-all: a new instruction
                 // in the list's `other` or `fused` group is a compile error until it has one.
-                crate::ir::for_each_instr!(dispatch { instr } {
+                for_each_plain!(dispatch { instr } {
                     Instr::Unreachable => trap!(TrapCode::Unreachable),
                     // v128 values: made only with the test-only `v128-layout` feature (native
                     // tests); in wasm32 builds the arm stays minimal.

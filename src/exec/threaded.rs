@@ -22,7 +22,9 @@
 use super::Frame;
 use super::ops::{self, Bin, Load, Un};
 use crate::ir::Code;
-use crate::ir::{BinOp, DropKeep, Instr, LoadOp, Opcode, RETURN_PC, StoreOp, Target, binop_names, for_each_instr};
+use crate::ir::{
+    BinOp, DropKeep, Instr, LoadOp, Opcode, RETURN_PC, StoreOp, Target, binop_names, for_each_instr, for_each_plain,
+};
 use crate::runtime::{FuncKind, Store};
 use crate::value::Raw;
 
@@ -896,15 +898,8 @@ const BUILT: ([Handler; Opcode::COUNT], [bool; Opcode::COUNT]) = {
     // Every pure operator, load and store of the list: one handler each (conversions that
     // change no bits are markers).
     macro_rules! register {
-        (
-            other $_o:tt fused $_f:tt families $_fam:tt load_kinds $_lk:tt store_kinds $_sk:tt
-            loads { $( $l:ident : $lkind:ident ; )* }
-            stores { $( $s:ident : $skind:ident ; )* }
-            free { $( $x:ident ; )* }
-            un { $( $u:ident $_ud:tt ; )* }
-            bin { $( $b:ident $_bd:tt ; )* }
-            un_trap $_uq:tt bin_trap $_bq:tt
-        ) => {
+        (fused $_f:tt loads [$($l:ident $lkind:ident)*] stores [$($s:ident $skind:ident)*]
+         free [$($x:ident)*] un [$($u:ident)*] bin [$($b:ident)*] un_trap $_uq:tt bin_trap $_bq:tt) => {
             $( set!($l => h_load::<ops::$lkind>); )*
             $( set!($s => h_store::<ops::$skind>); )*
             $( set!($x => h_marker); )*
@@ -912,7 +907,7 @@ const BUILT: ([Handler; Opcode::COUNT], [bool; Opcode::COUNT]) = {
             $( set!($b => h_bin::<ops::$b>); )*
         };
     }
-    for_each_instr!(register);
+    for_each_plain!(register);
     (t, handled)
 };
 static TABLE: [Handler; Opcode::COUNT] = BUILT.0;

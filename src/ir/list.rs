@@ -389,3 +389,32 @@ macro_rules! for_each_instr {
     };
 }
 pub(crate) use for_each_instr;
+
+/// Calls `$m! { $($pre)* fused [..] loads [Name Kind ..] stores [Name Kind ..] free [..] un [..]
+/// bin [..] un_trap [..] bin_trap [..] }`: the names (and kinds) of the groups that most
+/// consumers need, flat, so that each consumer matches them in a line (the way wasmparser's
+/// `for_each_visit_operator!` filters its list). Its users `use crate::ir::for_each_plain`.
+macro_rules! for_each_plain {
+    ($m:ident $($pre:tt)*) => {
+        $crate::ir::for_each_instr! { for_each_plain @flat $m ($($pre)*) }
+    };
+    (
+        @flat $m:ident ($($pre:tt)*)
+        other $_o:tt
+        fused { $( $(#[$_fa:meta])* $f:ident $_ff:tt = $_fl:literal ; )* }
+        families $_y:tt load_kinds $_lk:tt store_kinds $_sk:tt
+        loads { $( $l:ident : $lk:ident ; )* }
+        stores { $( $s:ident : $sk:ident ; )* }
+        free { $( $x:ident ; )* }
+        un { $( $u:ident $_ud:tt ; )* }
+        bin { $( $b:ident $_bd:tt ; )* }
+        un_trap { $( $uq:ident $_uqd:tt ; )* }
+        bin_trap { $( $bq:ident $_bqd:tt ; )* }
+    ) => {
+        $m! {
+            $($pre)* fused [$($f)*] loads [$($l $lk)*] stores [$($s $sk)*] free [$($x)*] un [$($u)*]
+            bin [$($b)*] un_trap [$($uq)*] bin_trap [$($bq)*]
+        }
+    };
+}
+pub(crate) use for_each_plain;

@@ -27,7 +27,7 @@ pub struct Target {
 }
 
 mod list;
-pub(crate) use list::for_each_instr;
+pub(crate) use list::{for_each_instr, for_each_plain};
 
 /// Makes `Instr`, `Opcode`, `LoadOp`, `StoreOp` and their tables from the list.
 macro_rules! define {
@@ -140,6 +140,23 @@ macro_rules! define {
                 match *self {
                     Instr::FSkip { n, .. } => Some(n),
                     _ => self.opcode().fused_len(),
+                }
+            }
+
+            /// The pc a branch-like instruction may jump to (branches, `br_table` entries, `if`,
+            /// `else`, fused forms ending in `br_if`; not `FSkip`, whose `to` is made after fusion).
+            pub fn target_mut(&mut self) -> Option<&mut u32> {
+                match self {
+                    Instr::Br(t) | Instr::BrIf(t) | Instr::BrTableTarget(t) => Some(&mut t.pc),
+                    Instr::If { else_pc: pc } | Instr::Else { end_pc: pc } => Some(pc),
+                    Instr::FLLCmpBrIf { target, .. }
+                    | Instr::FLCCmpBrIf { target, .. }
+                    | Instr::FCmpBrIf { target, .. }
+                    | Instr::FLCmpBrIf { target, .. }
+                    | Instr::FCCmpBrIf { target, .. }
+                    | Instr::FEqzBrIf { target }
+                    | Instr::FLocalBrIf { target, .. } => Some(target),
+                    _ => None,
                 }
             }
 

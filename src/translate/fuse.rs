@@ -241,18 +241,8 @@ pub fn fuse(code: &mut Code) {
         }
     };
     for instr in &mut instrs {
-        match instr {
-            Instr::Br(t) | Instr::BrIf(t) | Instr::BrTableTarget(t) => remap(&mut t.pc),
-            Instr::If { else_pc } => remap(else_pc),
-            Instr::Else { end_pc } => remap(end_pc),
-            Instr::FLLCmpBrIf { target, .. }
-            | Instr::FLCCmpBrIf { target, .. }
-            | Instr::FCmpBrIf { target, .. }
-            | Instr::FLCmpBrIf { target, .. }
-            | Instr::FCCmpBrIf { target, .. }
-            | Instr::FEqzBrIf { target }
-            | Instr::FLocalBrIf { target, .. } => remap(target),
-            _ => {}
+        if let Some(pc) = instr.target_mut() {
+            remap(pc);
         }
     }
     code.instrs = instrs;

@@ -10,7 +10,7 @@ mod fuse;
 
 use crate::decode::{Module, body_validator};
 use crate::error::{Error, Result};
-use crate::ir::{Bulk, Code, DropKeep, Instr, RETURN_PC, Simd, Target};
+use crate::ir::{Bulk, Code, DropKeep, Instr, RETURN_PC, Simd, Target, for_each_plain};
 use wasmparser::{BlockType, Operator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,11 +258,8 @@ impl Translator<'_> {
     }
 
     fn patch(&mut self, at: usize, pc: u32) {
-        match &mut self.instrs[at] {
-            Instr::Br(t) | Instr::BrIf(t) | Instr::BrTableTarget(t) => t.pc = pc,
-            Instr::If { else_pc } => *else_pc = pc,
-            Instr::Else { end_pc } => *end_pc = pc,
-            _ => {}
+        if let Some(target) = self.instrs[at].target_mut() {
+            *target = pc;
         }
     }
 
@@ -448,16 +445,8 @@ impl Translator<'_> {
 /// immediate, if any, is a load's or store's static offset (every one of the list's groups
 /// but `other` and `fused`).
 macro_rules! plain_ops {
-    (
-        other $_o:tt fused $_f:tt families $_fam:tt load_kinds $_lk:tt store_kinds $_sk:tt
-        loads { $( $l:ident : $_lkind:ident ; )* }
-        stores { $( $s:ident : $_skind:ident ; )* }
-        free { $( $x:ident ; )* }
-        un { $( $u:ident $_ud:tt ; )* }
-        bin { $( $b:ident $_bd:tt ; )* }
-        un_trap { $( $uq:ident $_uqd:tt ; )* }
-        bin_trap { $( $bq:ident $_bqd:tt ; )* }
-    ) => {
+    (fused $_f:tt loads [$($l:ident $_lk:ident)*] stores [$($s:ident $_sk:ident)*]
+     free [$($x:ident)*] un [$($u:ident)*] bin [$($b:ident)*] un_trap [$($uq:ident)*] bin_trap [$($bq:ident)*]) => {
         /// The instruction of an operator that is in the list under its own name, if any.
         /// (Inlined: its `match` joins the translator's, one jump table instead of two.)
         #[inline(always)]
@@ -486,4 +475,4 @@ macro_rules! plain_ops {
         }
     };
 }
-crate::ir::for_each_instr!(plain_ops);
+for_each_plain!(plain_ops);
