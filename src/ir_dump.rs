@@ -244,7 +244,8 @@ fn operand(field: Option<&str>, v: &Node, parts: &mut Vec<String>) {
 /// A value inside an operand.
 fn value(v: &Node) -> String {
     match v {
-        Node::Atom(a) => mnemonic(a).unwrap_or_else(|| a.clone()),
+        // An operator (`I32Add`, a family member such as `MemoryFill`) as wasm writes it.
+        Node::Atom(a) => crate::text::mnemonic_of_name(a).map_or_else(|| a.clone(), str::to_string),
         // A 64-bit cell in two halves, low first.
         Node::Tuple(name, args) if name == "Cell64" => match args.as_slice() {
             [Node::List(halves)] => match halves.as_slice() {
@@ -272,33 +273,6 @@ fn debugish(v: &Node) -> String {
             format!("{name}{{{}}}", fields.join(" "))
         }
     }
-}
-
-/// `I32Add` → `i32.add`, `I64ShrU` → `i64.shr_u`: a `BinOp` shown as wasm writes it. Other
-/// names (`I32U8`, `B4`) stay as they are.
-fn mnemonic(name: &str) -> Option<String> {
-    let ty = ["I32", "I64", "F32", "F64"].into_iter().find(|t| name.starts_with(t))?;
-    let rest = &name[3..];
-    let mut chars = rest.chars();
-    if !(chars.next()?.is_ascii_uppercase() && chars.next()?.is_ascii_lowercase()) {
-        return None;
-    }
-    if !rest.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return None;
-    }
-    let mut s = ty.to_ascii_lowercase();
-    s.push('.');
-    for (i, c) in rest.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                s.push('_');
-            }
-            s.push(c.to_ascii_lowercase());
-        } else {
-            s.push(c);
-        }
-    }
-    Some(s)
 }
 
 /// A value in Rust's `Debug` syntax.
@@ -451,13 +425,15 @@ mod tests {
 
     #[test]
     fn mnemonics() {
-        assert_eq!(mnemonic("I32Add").as_deref(), Some("i32.add"));
-        assert_eq!(mnemonic("I32ShrS").as_deref(), Some("i32.shr_s"));
-        assert_eq!(mnemonic("F64Copysign").as_deref(), Some("f64.copysign"));
-        assert_eq!(mnemonic("I64ExtendI32S").as_deref(), Some("i64.extend_i32_s"));
+        use crate::text::mnemonic_of_name as mnemonic;
+        assert_eq!(mnemonic("I32Add"), Some("i32.add"));
+        assert_eq!(mnemonic("I32ShrS"), Some("i32.shr_s"));
+        assert_eq!(mnemonic("F64Copysign"), Some("f64.copysign"));
+        assert_eq!(mnemonic("I64ExtendI32S"), Some("i64.extend_i32_s"));
         assert_eq!(mnemonic("I32U8"), None);
         assert_eq!(mnemonic("I32"), None);
         assert_eq!(mnemonic("B4"), None);
-        assert_eq!(mnemonic("Nop"), None);
+        // Every wasm operator's name now, not just typed ones (a family's members).
+        assert_eq!(mnemonic("MemoryFill"), Some("memory.fill"));
     }
 }

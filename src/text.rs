@@ -68,6 +68,25 @@ pub fn mnemonic(op: &Operator<'_>) -> &'static str {
     wasmparser::for_each_operator!(define_mnemonic)
 }
 
+/// The mnemonic of the operator named `name` as wasmparser's `Operator` variant (`I32Add` →
+/// `i32.add`): how the IR's operator names (which are wasmparser's) are shown as wasm.
+pub fn mnemonic_of_name(name: &str) -> Option<&'static str> {
+    macro_rules! by_name {
+        ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+            match name {
+                $(
+                    stringify!($op) => {
+                        static NAME: Mnemonic = Mnemonic::from_visit(stringify!($visit));
+                        Some(NAME.as_str())
+                    }
+                )*
+                _ => None,
+            }
+        };
+    }
+    wasmparser::for_each_operator!(by_name)
+}
+
 /// Longest mnemonic we can hold; a longer one is a compile-time error.
 const MNEMONIC_CAP: usize = 48;
 

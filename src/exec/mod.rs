@@ -543,7 +543,6 @@ impl Machine {
             #[cfg(not(target_arch = "wasm32"))]
             let threaded_on = self.config.threaded && fp + code.num_params as usize + code.num_locals as usize > 0;
             #[cfg(not(target_arch = "wasm32"))]
-            #[cfg(not(target_arch = "wasm32"))]
             let slots: *const threaded::Slot =
                 if threaded_on { self.slots.get_or_link(func, instrs) } else { std::ptr::null() };
             loop {
@@ -692,7 +691,7 @@ impl Machine {
                         store.globals[g].value = pop!();
                     }
 
-                    // Tables, bulk memory, memory size and growth: out of line (`bulk.rs`).
+                    // The families (`bulk.rs`, `simd.rs`).
                     #[cfg(not(target_arch = "wasm32"))]
                     Instr::Simd(s) => sp = simd::exec(s, code, fp, stack, sp),
                     Instr::Bulk(b) => {

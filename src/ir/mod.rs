@@ -180,8 +180,8 @@ macro_rules! define {
         }
 
         impl LoadOp {
-            pub const ALL: &'static [LoadOp] = &[$(LoadOp::$lk,)*];
-            pub const COUNT: usize = LoadOp::ALL.len();
+            /// How many kinds there are.
+            pub const COUNT: usize = [$(stringify!($lk),)*].len();
 
             /// The kind and static offset of a load instruction.
             pub fn of(i: &Instr) -> Option<(LoadOp, u32)> {
@@ -191,12 +191,6 @@ macro_rules! define {
                 })
             }
 
-            /// How many bytes it reads.
-            pub const fn width(self) -> u32 {
-                match self {
-                    $(LoadOp::$lk => $lkn,)*
-                }
-            }
         }
 
         /// A kind of store, by width (the value's low bytes). Fused forms carry one; `exec::ops`
@@ -208,8 +202,8 @@ macro_rules! define {
         }
 
         impl StoreOp {
-            pub const ALL: &'static [StoreOp] = &[$(StoreOp::$sk,)*];
-            pub const COUNT: usize = StoreOp::ALL.len();
+            /// How many kinds there are.
+            pub const COUNT: usize = [$(stringify!($sk),)*].len();
 
             /// The kind and static offset of a store instruction.
             pub fn of(i: &Instr) -> Option<(StoreOp, u32)> {

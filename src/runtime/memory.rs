@@ -115,21 +115,6 @@ impl Memory {
         Ok(self.data.as_mut_ptr().wrapping_add(r.start))
     }
 
-    #[inline]
-    pub fn load<const N: usize>(&self, addr: u32, offset: u32) -> Result<[u8; N], TrapCode> {
-        let r = self.range(addr, offset, N)?;
-        let mut out = [0u8; N];
-        out.copy_from_slice(&self.data[r]);
-        Ok(out)
-    }
-
-    #[inline]
-    pub fn store<const N: usize>(&mut self, addr: u32, offset: u32, bytes: [u8; N]) -> Result<(), TrapCode> {
-        let r = self.range(addr, offset, N)?;
-        self.data[r].copy_from_slice(&bytes);
-        Ok(())
-    }
-
     /// Reads `len` bytes at `addr` (for hosts).
     pub fn read(&self, addr: u32, len: u32) -> Result<&[u8], TrapCode> {
         let r = self.range(addr, 0, len as usize)?;
@@ -167,13 +152,16 @@ mod tests {
     fn bounds_and_growth() {
         let mut m = Memory::new(1, Some(3), MAX_PAGES).unwrap();
         assert_eq!(m.pages(), 1);
-        m.store(65532, 0, [1, 2, 3, 4]).unwrap();
-        assert_eq!(m.load::<4>(65530, 2).unwrap(), [1, 2, 3, 4]);
-        assert_eq!(m.load::<4>(65533, 0), Err(TrapCode::MemoryOutOfBounds));
-        assert_eq!(m.load::<1>(u32::MAX, u32::MAX), Err(TrapCode::MemoryOutOfBounds));
+        m.write(65532, &[1, 2, 3, 4]).unwrap();
+        // `at` is `addr + offset`, width checked, as a load reads it.
+        let p = m.at(65530, 2, 4).unwrap();
+        // SAFETY: `at` checked the 4 bytes.
+        assert_eq!(unsafe { std::slice::from_raw_parts(p, 4) }, [1, 2, 3, 4]);
+        assert_eq!(m.at(65533, 0, 4), Err(TrapCode::MemoryOutOfBounds));
+        assert_eq!(m.at(u32::MAX, u32::MAX, 1), Err(TrapCode::MemoryOutOfBounds));
         assert_eq!(m.grow(2), Some(1));
         assert_eq!(m.pages(), 3);
-        assert_eq!(m.load::<4>(65533, 0).unwrap(), [2, 3, 4, 0]);
+        assert_eq!(m.read(65533, 4).unwrap(), [2, 3, 4, 0]);
         assert_eq!(m.grow(1), None, "beyond max");
         assert_eq!(m.grow(0), Some(3));
     }
