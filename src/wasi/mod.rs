@@ -3,6 +3,8 @@
 //! every other preview-1 function can be imported and returns `ENOSYS`, logging its name
 //! once. There is no file system: no directories are preopened.
 
+pub mod fs;
+
 use crate::decode::{ExternType, GlobalType, Module};
 use crate::runtime::{Caller, Store};
 use crate::trap::Trap;
