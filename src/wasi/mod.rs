@@ -4,6 +4,7 @@
 //! once. There is no file system: no directories are preopened.
 
 pub mod fs;
+pub mod memfs;
 
 use crate::decode::{ExternType, GlobalType, Module};
 use crate::runtime::{Caller, Store};
