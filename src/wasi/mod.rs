@@ -12,6 +12,7 @@
 
 pub mod abi;
 pub mod fs;
+pub mod memfs;
 mod preview1;
 
 use crate::decode::{ExternType, GlobalType, Module};
