@@ -4,6 +4,8 @@
 //! once. There is no file system: no directories are preopened.
 
 pub mod fs;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod host;
 
 use crate::decode::{ExternType, GlobalType, Module};
 use crate::runtime::{Caller, Store};
