@@ -12,6 +12,8 @@
 
 pub mod abi;
 pub mod fs;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod host;
 pub mod memfs;
 mod preview1;
 
