@@ -161,6 +161,7 @@ impl From<&StopReason> for Stop {
                 stop.trap_offset = t.offset;
             }
             StopReason::Budget => stop.kind = "budget",
+            StopReason::HostPause => stop.kind = "host-pause",
             StopReason::HistoryStart => stop.kind = "history-start",
         }
         stop

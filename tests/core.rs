@@ -1301,6 +1301,7 @@ fn single_stepping_gives_the_same_results() {
             }
             Outcome::Finished(v) => break v,
             Outcome::Trapped(t) => panic!("{t}"),
+            Outcome::Paused(PauseReason::Host) => panic!("no host function here"),
         }
     };
     assert!(m.is_done());

@@ -241,6 +241,11 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("sock_shutdown", "II"),
 ];
 
+/// The names of every preview-1 function.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    FUNCTIONS.iter().map(|(n, _)| *n)
+}
+
 /// The signature of a preview-1 function.
 pub fn signature(name: &str) -> Option<FuncType> {
     let (_, params) = FUNCTIONS.iter().find(|(n, _)| *n == name)?;

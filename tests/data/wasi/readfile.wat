@@ -1,0 +1,35 @@
+;; Opens "in.txt" in the first preopened directory (fd 3), reads up to 16 bytes of it into
+;; memory at 0x200, writes what it read to stdout, writes "done" to "out.txt", and returns
+;; the number of bytes read. Used by tests/wasi_debug.rs.
+(module
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0x100) "in.txt")
+  (data (i32.const 0x110) "out.txt")
+  (data (i32.const 0x120) "done")
+  (func (export "main") (result i32)
+    (local $fd i32) (local $n i32)
+    ;; path_open(3, follow, "in.txt", 6, oflags 0, rights fd_read, 0, 0, &fd at 0x300)
+    (drop (call $path_open (i32.const 3) (i32.const 1) (i32.const 0x100) (i32.const 6)
+      (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 0x300)))
+    (local.set $fd (i32.load (i32.const 0x300)))
+    ;; iovec at 0x400: (0x200, 16)
+    (i32.store (i32.const 0x400) (i32.const 0x200))
+    (i32.store (i32.const 0x404) (i32.const 16))
+    (drop (call $fd_read (local.get $fd) (i32.const 0x400) (i32.const 1) (i32.const 0x308)))
+    (local.set $n (i32.load (i32.const 0x308)))
+    (drop (call $fd_close (local.get $fd)))
+    ;; stdout: (0x200, n)
+    (i32.store (i32.const 0x404) (local.get $n))
+    (drop (call $fd_write (i32.const 1) (i32.const 0x400) (i32.const 1) (i32.const 0x30c)))
+    ;; out.txt, created with fd_write rights (0x40), then "done"
+    (drop (call $path_open (i32.const 3) (i32.const 1) (i32.const 0x110) (i32.const 7)
+      (i32.const 1) (i64.const 0x40) (i64.const 0) (i32.const 0) (i32.const 0x300)))
+    (i32.store (i32.const 0x400) (i32.const 0x120))
+    (i32.store (i32.const 0x404) (i32.const 4))
+    (drop (call $fd_write (i32.load (i32.const 0x300)) (i32.const 0x400) (i32.const 1) (i32.const 0x30c)))
+    (local.get $n)))
