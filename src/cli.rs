@@ -67,6 +67,11 @@ struct RunArgs {
     /// WASI: an environment variable for the program (repeatable).
     #[arg(long = "env", value_name = "KEY=VALUE")]
     env: Vec<String>,
+    /// WASI: give the program the host directory HOST as the guest path GUEST (default: HOST
+    /// as written), as wasmtime spells it: `--dir .`, `--dir out::/tmp` (repeatable). Nothing
+    /// outside a given directory can be reached through it (cap-std).
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
     /// WASI: read the program's stdin from FILE instead of this process's stdin.
     #[arg(long, value_name = "FILE")]
     stdin: Option<PathBuf>,
@@ -151,7 +156,18 @@ fn wasi_store(args: &RunArgs, module: &Module, limits: Limits) -> Result<Store, 
     };
     let mut argv = vec![args.file.display().to_string()];
     argv.extend(args.argv.iter().cloned());
-    wasi::define(&mut store, Wasi::new(argv, env, output(), input, clock, seed));
+    let mut w = Wasi::new(argv, env, output(), input, clock, seed);
+    for spec in &args.dirs {
+        let (host, guest) = spec.split_once("::").unwrap_or((spec, spec));
+        if host.is_empty() || guest.is_empty() {
+            return Err(error(format_args!("--dir needs HOST or HOST::GUEST, got `{spec}`")));
+        }
+        match wasi::host::open_dir(Path::new(host)) {
+            Ok(dir) => w.preopen(guest, dir),
+            Err(e) => return Err(error(format_args!("cannot open --dir {host}: {e}"))),
+        };
+    }
+    wasi::define(&mut store, w);
     if args.stub_imports {
         let log = std::rc::Rc::new(std::cell::RefCell::new(output()));
         if let Err(e) = wasi::stub_missing_imports(&mut store, module, log) {

@@ -23,6 +23,10 @@ pub enum TrapCode {
     /// The program asked to exit (WASI `proc_exit`). Not an error: `Trap::exit_code` has
     /// the status.
     Exit,
+    /// Internal: a host function asked the machine to pause once it returned
+    /// ([`crate::Caller::pause`]); `Machine::run` turns it into
+    /// `Outcome::Paused(PauseReason::Host)`, so no caller of `run` sees it.
+    Yield,
 }
 
 impl TrapCode {
@@ -41,6 +45,7 @@ impl TrapCode {
             TrapCode::OutOfFuel => "out of fuel",
             TrapCode::HostError => "host error",
             TrapCode::Exit => "exit",
+            TrapCode::Yield => "paused by the host",
         }
     }
 }

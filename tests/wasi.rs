@@ -117,3 +117,84 @@ fn a_c_program_built_with_wasi_libc() {
     assert_eq!((code, out.as_str(), err.as_str()), (2, "hello from C [a] [b c]\nWHO=me\n2 3 14\n", ""));
     assert_eq!(run(&["run", &wc], ""), (0, "hello from C\n0 0 0\n".into(), String::new()));
 }
+
+/// A fresh scratch directory: `inside` (what is given to the program) next to a sentinel
+/// file `outside/secret` it must never reach.
+fn sandbox(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let base = std::env::temp_dir().join(format!("wasmscope-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let inside = base.join("inside");
+    std::fs::create_dir_all(inside.join("sub")).unwrap();
+    std::fs::create_dir_all(base.join("outside")).unwrap();
+    std::fs::write(inside.join("a.txt"), "in here\n").unwrap();
+    std::fs::write(base.join("outside/secret"), "secret\n").unwrap();
+    (base, inside)
+}
+
+#[test]
+fn dir_preopens_a_host_directory_under_a_guest_path() {
+    let (base, inside) = sandbox("dir");
+    let wasm = data("wasi/demo.wasm");
+    let dir = format!("{}::/data", inside.display());
+    let with = |args: &[&str]| {
+        let mut all = vec!["run", "--dir", dir.as_str(), wasm.as_str(), "--"];
+        all.extend_from_slice(args);
+        run(&all, "")
+    };
+    assert_eq!(with(&["cat", "/data/a.txt"]), (0, "in here\n".into(), String::new()));
+    assert_eq!(with(&["ls", "/data"]).1, "a.txt\nsub\n");
+    assert_eq!(with(&["write", "/data/sub/new.txt", "written"]).0, 0);
+    assert_eq!(std::fs::read_to_string(inside.join("sub/new.txt")).unwrap(), "written");
+    // Without --dir the program sees no file system at all.
+    assert_eq!(demo(&["cat", "/data/a.txt"]).0, 1);
+    // `--dir HOST` alone: the guest path is HOST as written.
+    let host = inside.display().to_string();
+    let file = format!("{host}/a.txt");
+    assert_eq!(run(&["run", "--dir", &host, &wasm, "--", "cat", &file], "").1, "in here\n");
+    let _ = std::fs::remove_dir_all(base);
+}
+
+#[test]
+fn nothing_outside_a_preopened_directory_is_read_or_written() {
+    let (base, inside) = sandbox("escape");
+    let demo = data("wasi/demo.wasm");
+    std::os::unix::fs::symlink("../outside/secret", inside.join("link")).unwrap();
+    std::os::unix::fs::symlink("/", inside.join("root")).unwrap();
+    let dir = format!("{}::/data", inside.display());
+    let with = |args: &[&str]| {
+        let mut all = vec!["run", "--dir", dir.as_str(), demo.as_str(), "--"];
+        all.extend_from_slice(args);
+        run(&all, "")
+    };
+    for path in ["/data/../outside/secret", "/data/sub/../../outside/secret", "/data/link", "/data/root/etc/passwd"] {
+        let (code, out, _) = with(&["cat", path]);
+        assert_eq!(code, 1, "{path}: {out}");
+        assert!(out.starts_with("error: "), "{path}: {out}");
+        assert!(!out.contains("secret\n") && !out.contains("root:"), "{path} leaked: {out}");
+    }
+    for path in ["/data/../outside/new", "/data/link", "/data/root/tmp/wasmscope-escaped"] {
+        assert_eq!(with(&["write", path, "escaped"]).0, 1, "{path}");
+    }
+    assert_eq!(std::fs::read_to_string(base.join("outside/secret")).unwrap(), "secret\n");
+    let outside: Vec<_> = std::fs::read_dir(base.join("outside")).unwrap().collect();
+    assert_eq!(outside.len(), 1, "nothing new appeared outside");
+    assert!(!std::path::Path::new("/tmp/wasmscope-escaped").exists());
+    let _ = std::fs::remove_dir_all(base);
+}
+
+#[test]
+fn a_bad_dir_is_a_clear_error() {
+    let demo = data("wasi/demo.wasm");
+    let (code, _, err) = run(&["run", "--dir", "/no/such/dir::/x", &demo], "");
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot open --dir /no/such/dir"), "{err}");
+    let (code, _, err) = run(&["run", "--dir", "::/x", &demo], "");
+    assert_eq!(code, 1);
+    assert!(err.contains("--dir needs HOST or HOST::GUEST"), "{err}");
+}
+
+#[test]
+fn a_sleeping_program_sleeps() {
+    // poll_oneoff with one clock subscription: the program's own monotonic clock sees the time pass.
+    assert_eq!(demo(&["sleep", "30"]), (0, "slept 1\n".into(), String::new()));
+}

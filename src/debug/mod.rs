@@ -62,6 +62,9 @@ pub enum StopReason {
     Trapped(Trap),
     /// The budget ran out (a paused continue): send the command again to go on.
     Budget,
+    /// A host function asked to pause after it returned (WASI's sleep in the page: wait,
+    /// then send the command again to go on).
+    HostPause,
     /// Stepping back reached the oldest recorded step.
     HistoryStart,
 }
@@ -236,6 +239,7 @@ impl Session {
                 | StopReason::Breakpoint(_)
                 | StopReason::Watchpoint(_)
                 | StopReason::Budget
+                | StopReason::HostPause
                 | StopReason::HistoryStart
         )
     }
@@ -313,7 +317,8 @@ impl Session {
                 Some(status) => StopReason::Exited(status),
                 None => StopReason::Trapped(t),
             },
-            crate::exec::Outcome::Paused(_) => StopReason::Budget,
+            crate::exec::Outcome::Paused(crate::exec::PauseReason::Budget) => StopReason::Budget,
+            crate::exec::Outcome::Paused(crate::exec::PauseReason::Host) => StopReason::HostPause,
         };
         self.stop.clone()
     }
@@ -408,10 +413,11 @@ impl Session {
             stop = self.watch_hit(&r.effects).map(StopReason::Watchpoint);
             self.history.push(r);
         }
-        if let crate::exec::Outcome::Finished(v) = outcome {
-            return Some(StopReason::Finished(v));
+        match outcome {
+            crate::exec::Outcome::Finished(v) => Some(StopReason::Finished(v)),
+            crate::exec::Outcome::Paused(crate::exec::PauseReason::Host) => stop.or(Some(StopReason::HostPause)),
+            _ => stop,
         }
-        stop
     }
 
     /// The first watched write among a step's effects (`old` from the record, `new` from

@@ -72,6 +72,10 @@ macro_rules! by_store_op_list {
 pub enum PauseReason {
     /// The budget of instructions ran out; `run` again to continue.
     Budget,
+    /// A host function asked to pause after it returned (`Caller::pause`: WASI's
+    /// `poll_oneoff` where it cannot wait, in the page); its results are on the stack, and
+    /// `run` again continues after the call.
+    Host,
 }
 
 /// The result of [`Machine::run`].
@@ -291,6 +295,7 @@ impl Machine {
                 Outcome::Finished(read_values(&self.results, self.stack.as_slice()))
             }
             Ok(false) => Outcome::Paused(PauseReason::Budget),
+            Err(t) if t.code == TrapCode::Yield => Outcome::Paused(PauseReason::Host),
             Err(t) => {
                 self.state = State::Done;
                 Outcome::Trapped(t)
@@ -923,16 +928,19 @@ impl Machine {
                 let results = ty.results.clone();
                 self.stack.truncate(base);
                 let mem = store.instances[caller_instance].memories.first().copied();
-                let out = {
+                let (out, pause) = {
                     let memory = mem.map(|m| (m, &mut store.memories[m as usize]));
                     let mut caller = Caller::new(memory, self.host_journal.as_mut());
-                    h(&mut caller, &args)?
+                    let out = h(&mut caller, &args)?;
+                    (out, caller.pause_requested())
                 };
                 let out = check_host_results(store, &results, out)?;
                 for v in out {
                     self.push_value(v)?;
                 }
-                Ok(())
+                // The call is complete (the caller's pc was saved past it): `run` reports a
+                // pause and the next `run` goes on after the call.
+                if pause { Err(Trap::new(TrapCode::Yield)) } else { Ok(()) }
             }
         }
     }

@@ -68,11 +68,24 @@ pub(crate) enum HostEffect {
 pub struct Caller<'a> {
     memory: Option<(u32, &'a mut Memory)>,
     journal: Option<&'a mut Vec<HostEffect>>,
+    pause: bool,
 }
 
 impl<'a> Caller<'a> {
     pub(crate) fn new(memory: Option<(u32, &'a mut Memory)>, journal: Option<&'a mut Vec<HostEffect>>) -> Self {
-        Caller { memory, journal }
+        Caller { memory, journal, pause: false }
+    }
+
+    /// Asks the machine to pause once this host function has returned: `Machine::run`
+    /// returns `Outcome::Paused(PauseReason::Host)` with the results pushed, and running
+    /// again continues after the call. For a host that must wait without blocking (a sleep
+    /// in the page).
+    pub fn pause(&mut self) {
+        self.pause = true;
+    }
+
+    pub(crate) fn pause_requested(&self) -> bool {
+        self.pause
     }
 
     /// The calling instance's memory 0, if it has one.

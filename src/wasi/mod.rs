@@ -1,32 +1,31 @@
 //! WASI preview 1 (`wasi_snapshot_preview1`) in the core, so the CLI and the page behave the
-//! same. Streams, arguments, environment, clocks, randomness and exit are implemented;
-//! every other preview-1 function can be imported and returns `ENOSYS`, logging its name
-//! once. There is no file system: no directories are preopened.
+//! same: every preview-1 function, over a file-system interface (`fs.rs`) with two back
+//! ends, host directories through cap-std (`host.rs`, native only) and an in-memory tree
+//! (`memfs.rs`). This file holds the program's state (arguments, environment, streams,
+//! clocks, randomness, the descriptor table); `preview1.rs` the functions themselves.
+//!
+//! Descriptors 0, 1 and 2 are the streams; 3 onwards the preopened directories, in the
+//! order they were added ([`Wasi::preopen`]). Rights follow preview 1: each descriptor has
+//! base and inheriting rights, calls check them (`NOTCAPABLE`), `fd_fdstat_set_rights` only
+//! narrows them, and `path_open` gives a new descriptor what it asks for within its
+//! directory's inheriting rights.
 
+pub mod abi;
 pub mod fs;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod host;
+pub mod memfs;
+mod preview1;
 
 use crate::decode::{ExternType, GlobalType, Module};
-use crate::runtime::{Caller, Store};
-use crate::trap::Trap;
+use crate::runtime::Store;
 use crate::value::{FuncType, ValType, Value};
+use fs::{Dir, Errno, File};
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::rc::Rc;
 
 pub const MODULE: &str = "wasi_snapshot_preview1";
-
-/// WASI errno values we return.
-pub mod errno {
-    pub const SUCCESS: i32 = 0;
-    pub const BADF: i32 = 8;
-    pub const FAULT: i32 = 21;
-    pub const INVAL: i32 = 28;
-    pub const IO: i32 = 29;
-    pub const NOSYS: i32 = 52;
-    pub const SPIPE: i32 = 70;
-}
 
 /// Where the guest's output goes: `(fd, bytes)` with fd 1 or 2.
 pub type OutputSink = Box<dyn FnMut(u32, &[u8])>;
@@ -34,6 +33,31 @@ pub type OutputSink = Box<dyn FnMut(u32, &[u8])>;
 pub type InputSource = Box<dyn FnMut(&mut [u8]) -> std::io::Result<usize>>;
 /// Nanoseconds for clock 0 (realtime) and 1 (monotonic).
 pub type ClockSource = Box<dyn FnMut(u32) -> u64>;
+/// Waits this many nanoseconds (`poll_oneoff` with only clocks to wait for).
+pub type Sleeper = Box<dyn FnMut(u64)>;
+
+/// What a descriptor refers to.
+pub(crate) enum Handle {
+    /// Stream 0, 1 or 2 (the guest may renumber or close them).
+    Stream(u32),
+    File {
+        file: Box<dyn File>,
+        pos: u64,
+    },
+    Dir {
+        dir: Box<dyn Dir>,
+        preopen: Option<String>,
+    },
+}
+
+/// One open descriptor.
+pub(crate) struct Descriptor {
+    pub(crate) handle: Handle,
+    pub(crate) base: u64,
+    pub(crate) inheriting: u64,
+    /// `fdflags` (append, dsync, nonblock, rsync, sync).
+    pub(crate) flags: u16,
+}
 
 /// The state of one WASI program.
 pub struct Wasi {
@@ -42,13 +66,16 @@ pub struct Wasi {
     output: OutputSink,
     input: InputSource,
     clock: ClockSource,
+    sleep: Sleeper,
     rng: u64,
     warned: HashSet<&'static str>,
+    pub(crate) fds: BTreeMap<u32, Descriptor>,
 }
 
 impl Wasi {
     /// A program with these arguments (`args[0]` is the program name) and environment;
     /// output to `output`, stdin from `input`, time from `clock`, randomness seeded with `seed`.
+    /// No directories are preopened until [`Wasi::preopen`] adds them.
     pub fn new(
         args: Vec<String>,
         env: Vec<(String, String)>,
@@ -57,12 +84,35 @@ impl Wasi {
         clock: ClockSource,
         seed: u64,
     ) -> Wasi {
-        Wasi { args, env, output, input, clock, rng: seed | 1, warned: HashSet::new() }
+        let stream = |n: u32, base: u64| Descriptor { handle: Handle::Stream(n), base, inheriting: 0, flags: 0 };
+        let fds = BTreeMap::from([
+            (0, stream(0, abi::rights::STDIN)),
+            (1, stream(1, abi::rights::STDOUT)),
+            (2, stream(2, abi::rights::STDOUT)),
+        ]);
+        Wasi { args, env, output, input, clock, sleep: default_sleeper(), rng: seed | 1, warned: HashSet::new(), fds }
+    }
+
+    /// Preopens `dir` as the guest path `guest` (`/`, `.`, `/tmp`, ...): the next free
+    /// descriptor, with every directory right.
+    pub fn preopen(&mut self, guest: impl Into<String>, dir: Box<dyn Dir>) -> u32 {
+        let fd = self.free_fd();
+        let handle = Handle::Dir { dir, preopen: Some(guest.into()) };
+        let base = abi::rights::DIR;
+        let inheriting = abi::rights::DIR | abi::rights::FILE;
+        self.fds.insert(fd, Descriptor { handle, base, inheriting, flags: 0 });
+        fd
     }
 
     /// Replaces stdin.
     pub fn set_input(&mut self, input: InputSource) {
         self.input = input;
+    }
+
+    /// Replaces how `poll_oneoff` waits (natively it sleeps the thread; in the page there is
+    /// no waiting: the page's own loop does that).
+    pub fn set_sleeper(&mut self, sleep: Sleeper) {
+        self.sleep = sleep;
     }
 
     /// Reseeds `random_get`.
@@ -92,6 +142,18 @@ impl Wasi {
         })
     }
 
+    /// The lowest descriptor number not in use.
+    fn free_fd(&self) -> u32 {
+        let mut fd = 0;
+        for &used in self.fds.keys() {
+            if used != fd {
+                break;
+            }
+            fd += 1;
+        }
+        fd
+    }
+
     fn next_random(&mut self) -> u64 {
         // xorshift64*: reproducible for a seed; not for cryptography.
         self.rng ^= self.rng >> 12;
@@ -100,87 +162,36 @@ impl Wasi {
         self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn warn_once(&mut self, name: &'static str) {
+    fn warn_once(&mut self, name: &'static str, what: &str) {
         if self.warned.insert(name) {
-            let line = format!("wasmscope: WASI function {name} is not implemented (returns ENOSYS)\n");
+            let line = format!("wasmscope: {name}: {what}\n");
             (self.output)(2, line.as_bytes());
         }
     }
-}
 
-type Ctx = Rc<RefCell<Wasi>>;
-
-fn i32_arg(args: &[Value], i: usize) -> u32 {
-    match args.get(i) {
-        Some(Value::I32(v)) => *v as u32,
-        _ => 0,
+    /// The descriptor `fd` if it has all of `needed` rights: `BADF` if it is not open,
+    /// `NOTCAPABLE` if a right is missing.
+    pub(crate) fn fd(&mut self, fd: u32, needed: u64) -> Result<&mut Descriptor, Errno> {
+        let d = self.fds.get_mut(&fd).ok_or(Errno::BADF)?;
+        if d.base & needed != needed {
+            return Err(Errno::NOTCAPABLE);
+        }
+        Ok(d)
     }
 }
 
-fn i64_arg(args: &[Value], i: usize) -> u64 {
-    match args.get(i) {
-        Some(Value::I64(v)) => *v as u64,
-        _ => 0,
-    }
+#[cfg(not(target_arch = "wasm32"))]
+fn default_sleeper() -> Sleeper {
+    Box::new(|ns| std::thread::sleep(std::time::Duration::from_nanos(ns)))
 }
 
-/// Runs a WASI function body that returns an errno; memory faults become `EFAULT`.
-fn errno(f: impl FnOnce() -> Result<i32, Fault>) -> Result<Vec<Value>, Trap> {
-    Ok(vec![Value::I32(f().unwrap_or(errno::FAULT))])
+#[cfg(target_arch = "wasm32")]
+fn default_sleeper() -> Sleeper {
+    Box::new(|_| {})
 }
 
-/// A guest pointer outside its memory (or no memory at all).
-struct Fault;
-
-impl From<Trap> for Fault {
-    fn from(_: Trap) -> Self {
-        Fault
-    }
-}
-
-fn read_u32(c: &Caller<'_>, addr: u32) -> Result<u32, Fault> {
-    let b = c.read_memory(addr, 4)?;
-    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-}
-
-fn write_u32(c: &mut Caller<'_>, addr: u32, v: u32) -> Result<(), Fault> {
-    Ok(c.write_memory(addr, &v.to_le_bytes())?)
-}
-
-fn write_u64(c: &mut Caller<'_>, addr: u32, v: u64) -> Result<(), Fault> {
-    Ok(c.write_memory(addr, &v.to_le_bytes())?)
-}
-
-/// `(ptr, len)` pairs of an iovec array.
-fn iovecs(c: &Caller<'_>, iovs: u32, count: u32) -> Result<Vec<(u32, u32)>, Fault> {
-    (0..count)
-        .map(|i| {
-            let at = iovs.checked_add(i.checked_mul(8).ok_or(Fault)?).ok_or(Fault)?;
-            Ok((read_u32(c, at)?, read_u32(c, at + 4)?))
-        })
-        .collect()
-}
-
-/// Writes NUL-terminated strings and the pointer array (`args_get`/`environ_get`).
-fn write_strings(c: &mut Caller<'_>, strings: &[String], ptrs: u32, buf: u32) -> Result<i32, Fault> {
-    let mut at = buf;
-    for (i, s) in strings.iter().enumerate() {
-        write_u32(c, ptrs + 4 * i as u32, at)?;
-        c.write_memory(at, s.as_bytes())?;
-        c.write_memory(at + s.len() as u32, &[0])?;
-        at += s.len() as u32 + 1;
-    }
-    Ok(errno::SUCCESS)
-}
-
-fn write_sizes(c: &mut Caller<'_>, strings: &[String], count_ptr: u32, size_ptr: u32) -> Result<i32, Fault> {
-    write_u32(c, count_ptr, strings.len() as u32)?;
-    write_u32(c, size_ptr, strings.iter().map(|s| s.len() as u32 + 1).sum())?;
-    Ok(errno::SUCCESS)
-}
-
-/// Every preview-1 function: name, parameter types (i32 = `I`, i64 = `L`), whether it
-/// returns an errno (all but `proc_exit`).
+/// Every preview-1 function: name, parameter types (i32 = `I`, i64 = `L`); all but
+/// `proc_exit` return an errno.
 const FUNCTIONS: &[(&str, &str)] = &[
     ("args_get", "II"),
     ("args_sizes_get", "II"),
@@ -238,119 +249,13 @@ pub fn signature(name: &str) -> Option<FuncType> {
     Some(FuncType::new(params, results))
 }
 
-fn call(ctx: &Ctx, name: &'static str, c: &mut Caller<'_>, a: &[Value]) -> Result<Vec<Value>, Trap> {
-    let mut w = ctx.borrow_mut();
-    match name {
-        "proc_exit" => Err(Trap::exit(i32_arg(a, 0) as i32)),
-        "fd_write" => errno(|| {
-            let fd = i32_arg(a, 0);
-            if fd != 1 && fd != 2 {
-                return Ok(errno::BADF);
-            }
-            let mut total = 0u32;
-            for (ptr, len) in iovecs(c, i32_arg(a, 1), i32_arg(a, 2))? {
-                let bytes = c.read_memory(ptr, len)?;
-                (w.output)(fd, bytes);
-                total += len;
-            }
-            write_u32(c, i32_arg(a, 3), total)?;
-            Ok(errno::SUCCESS)
-        }),
-        "fd_read" => errno(|| {
-            if i32_arg(a, 0) != 0 {
-                return Ok(errno::BADF);
-            }
-            let mut total = 0u32;
-            for (ptr, len) in iovecs(c, i32_arg(a, 1), i32_arg(a, 2))? {
-                c.read_memory(ptr, len)?;
-                let mut buf = vec![0u8; len as usize];
-                let n = match (w.input)(&mut buf) {
-                    Ok(n) => n,
-                    Err(_) => return Ok(errno::IO),
-                };
-                c.write_memory(ptr, &buf[..n])?;
-                total += n as u32;
-                if n < len as usize {
-                    break;
-                }
-            }
-            write_u32(c, i32_arg(a, 3), total)?;
-            Ok(errno::SUCCESS)
-        }),
-        "fd_close" | "fd_sync" | "fd_datasync" => {
-            errno(|| Ok(if i32_arg(a, 0) <= 2 { errno::SUCCESS } else { errno::BADF }))
-        }
-        "fd_seek" | "fd_tell" => errno(|| Ok(if i32_arg(a, 0) <= 2 { errno::SPIPE } else { errno::BADF })),
-        "fd_fdstat_get" => errno(|| {
-            let fd = i32_arg(a, 0);
-            if fd > 2 {
-                return Ok(errno::BADF);
-            }
-            // filetype character_device (2), no flags, all rights.
-            let mut stat = [0u8; 24];
-            stat[0] = 2;
-            stat[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
-            stat[16..24].copy_from_slice(&u64::MAX.to_le_bytes());
-            c.write_memory(i32_arg(a, 1), &stat)?;
-            Ok(errno::SUCCESS)
-        }),
-        "fd_fdstat_set_flags" => errno(|| Ok(if i32_arg(a, 0) <= 2 { errno::SUCCESS } else { errno::BADF })),
-        // No preopened directories.
-        "fd_prestat_get" | "fd_prestat_dir_name" => errno(|| Ok(errno::BADF)),
-        "args_sizes_get" => errno(|| write_sizes(c, &w.args, i32_arg(a, 0), i32_arg(a, 1))),
-        "args_get" => errno(|| write_strings(c, &w.args, i32_arg(a, 0), i32_arg(a, 1))),
-        "environ_sizes_get" | "environ_get" => {
-            let env: Vec<String> = w.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            if name == "environ_get" {
-                errno(|| write_strings(c, &env, i32_arg(a, 0), i32_arg(a, 1)))
-            } else {
-                errno(|| write_sizes(c, &env, i32_arg(a, 0), i32_arg(a, 1)))
-            }
-        }
-        "clock_res_get" => errno(|| {
-            if i32_arg(a, 0) > 3 {
-                return Ok(errno::INVAL);
-            }
-            write_u64(c, i32_arg(a, 1), 1_000)?;
-            Ok(errno::SUCCESS)
-        }),
-        "clock_time_get" => errno(|| {
-            let id = i32_arg(a, 0);
-            if id > 3 {
-                return Ok(errno::INVAL);
-            }
-            let _precision = i64_arg(a, 1);
-            // Process and thread CPU-time clocks read the monotonic clock.
-            let t = (w.clock)(if id == 0 { 0 } else { 1 });
-            write_u64(c, i32_arg(a, 2), t)?;
-            Ok(errno::SUCCESS)
-        }),
-        "random_get" => errno(|| {
-            let (ptr, len) = (i32_arg(a, 0), i32_arg(a, 1));
-            c.read_memory(ptr, len)?;
-            let mut buf = vec![0u8; len as usize];
-            for chunk in buf.chunks_mut(8) {
-                let r = w.next_random().to_le_bytes();
-                chunk.copy_from_slice(&r[..chunk.len()]);
-            }
-            c.write_memory(ptr, &buf)?;
-            Ok(errno::SUCCESS)
-        }),
-        "sched_yield" => Ok(vec![Value::I32(errno::SUCCESS)]),
-        _ => {
-            w.warn_once(name);
-            Ok(vec![Value::I32(errno::NOSYS)])
-        }
-    }
-}
-
 /// Defines every `wasi_snapshot_preview1` function in `store`, backed by `wasi`.
 pub fn define(store: &mut Store, wasi: Wasi) -> Rc<RefCell<Wasi>> {
     let ctx = Rc::new(RefCell::new(wasi));
     for &(name, _) in FUNCTIONS {
         let Some(ty) = signature(name) else { continue };
         let ctx2 = ctx.clone();
-        let f = store.host_func(ty, move |c, a| call(&ctx2, name, c, a));
+        let f = store.host_func(ty, move |c, a| preview1::call(&ctx2, name, c, a));
         store.define(MODULE, name, f);
     }
     ctx

@@ -9,6 +9,10 @@
 //! random         checks random bytes are not all equal
 //! exit N         exits with status N
 //! panic          panics (the trap `unreachable` after the message on stderr)
+//! cat PATH       prints the file (or the error, exit 1)
+//! write PATH T   writes T to the file, creating it (or prints the error, exit 1)
+//! ls PATH        prints the directory's entries, sorted (or the error, exit 1)
+//! sleep MS       sleeps MS milliseconds, then prints whether at least that much time passed
 use std::io::{BufRead, Write};
 
 fn main() {
@@ -60,9 +64,40 @@ fn main() {
             println!("about to panic");
             panic!("the guest panicked on purpose");
         }
+        Some("cat") => match std::fs::read(&args[2]) {
+            Ok(bytes) => std::io::stdout().write_all(&bytes).unwrap(),
+            Err(e) => fail(&e),
+        },
+        Some("write") => {
+            if let Err(e) = std::fs::write(&args[2], &args[3]) {
+                fail(&e)
+            }
+        }
+        Some("ls") => match std::fs::read_dir(&args[2]) {
+            Ok(entries) => {
+                let mut names: Vec<String> =
+                    entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+                names.sort();
+                for n in names {
+                    println!("{n}");
+                }
+            }
+            Err(e) => fail(&e),
+        },
+        Some("sleep") => {
+            let ms: u64 = args[2].parse().unwrap();
+            let t0 = std::time::Instant::now();
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            println!("slept {}", (t0.elapsed().as_millis() >= ms as u128) as u8);
+        }
         Some(other) => {
             eprintln!("unknown command {other}");
             std::process::exit(2);
         }
     }
+}
+
+fn fail(e: &std::io::Error) {
+    println!("error: {}", e.kind());
+    std::process::exit(1);
 }
