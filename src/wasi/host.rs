@@ -1073,6 +1073,16 @@ mod tests {
         assert_eq!(s.outside(), before);
     }
 
+    #[test]
+    fn open_dir_needs_a_directory() {
+        let s = Scratch::new("preopen");
+        assert_eq!(open_dir(&s.root.join("missing")).err().map(|e| e.kind()), Some(io::ErrorKind::NotFound));
+        assert!(open_dir(&s.root.join("secret")).is_err());
+        let d = open_dir(&s.root.join("outside")).unwrap();
+        assert_eq!(read_all(&*file(&*d, "sentinel", opts())), b"sentinel");
+        assert_eq!(d.stat().unwrap().filetype, FileType::Directory);
+    }
+
     /// Another kind of directory, for the cross-kind checks.
     struct Other;
     impl Dir for Other {
