@@ -42,7 +42,7 @@ impl HostDir {
     }
 
     /// The other directory of a two-directory operation, if it is a host directory.
-    fn same_kind<'a>(other: &'a dyn Dir) -> Result<&'a HostDir> {
+    fn same_kind(other: &dyn Dir) -> Result<&HostDir> {
         other.as_any().downcast_ref::<HostDir>().ok_or(Errno::XDEV)
     }
 
@@ -157,10 +157,16 @@ impl Dir for HostDir {
         let new_dir = HostDir::same_kind(new_dir)?;
         // cap-std drops a trailing slash of the new name; Linux takes one to mean that the
         // name is a directory's, and fails with NOTDIR when the one renamed is not.
+        // (The new name is looked up first, through cap-std, so that one leading outside is
+        // still PERM and an existing directory still EISDIR.)
         if new.ends_with('/') && !old.trim_end_matches('/').is_empty() {
             let meta = self.dir.symlink_metadata(old.trim_end_matches('/')).map_err(|e| errno_of(&e))?;
             if !meta.is_dir() {
-                return Err(Errno::NOTDIR);
+                match new_dir.dir.metadata(new).map_err(|e| errno_of(&e)) {
+                    Ok(m) if m.is_dir() => {}
+                    Ok(_) | Err(Errno::NOENT | Errno::NOTDIR) => return Err(Errno::NOTDIR),
+                    Err(e) => return Err(e),
+                }
             }
         }
         self.dir.rename(old, &new_dir.dir, new).map_err(|e| errno_of(&e))
@@ -172,6 +178,7 @@ impl Dir for HostDir {
     }
 
     fn path_stat(&self, path: &str, follow: bool) -> Result<Filestat> {
+        let follow = follow || names_a_directory(path);
         let meta = if follow { self.dir.metadata(path) } else { self.dir.symlink_metadata(path) };
         Ok(cap_filestat(&meta.map_err(|e| errno_of(&e))?))
     }
@@ -182,6 +189,7 @@ impl Dir for HostDir {
 
     fn path_set_times(&self, path: &str, follow: bool, atim: SetTime, mtim: SetTime) -> Result<()> {
         let (atim, mtim) = (time_spec(atim)?, time_spec(mtim)?);
+        let follow = follow || names_a_directory(path);
         let r =
             if follow { self.dir.set_times(path, atim, mtim) } else { self.dir.set_symlink_times(path, atim, mtim) };
         r.map_err(|e| errno_of(&e))
@@ -200,6 +208,13 @@ impl Dir for HostDir {
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
+}
+
+/// Does `path` end in `/` or `/.`? Linux then takes the last component for a directory and
+/// follows a symlink there whatever the flags say (`lstat("link/")` is the target's,
+/// `lstat("file/.")` is NOTDIR); cap-std's no-follow calls drop the suffix instead.
+fn names_a_directory(path: &str) -> bool {
+    path.ends_with('/') || path.ends_with("/.")
 }
 
 /// An open host file (regular, or a device, FIFO or socket reached by a path).
@@ -706,6 +721,18 @@ mod tests {
         assert_eq!(s.dir.rename("file", &s.dir, "other/"), Err(Errno::NOTDIR));
         // path_link: a new name with a slash.
         assert_eq!(s.dir.link("file", false, &s.dir, "link/"), Err(Errno::NOENT));
+        // A slash or `/.` after a symlink follows it, with or without `follow`.
+        s.dir.symlink("moved", "to_dir").unwrap();
+        s.dir.symlink("file", "to_file").unwrap();
+        for p in ["to_dir/", "to_dir/.", "moved/", "moved/."] {
+            assert_eq!(s.dir.path_stat(p, false).unwrap().filetype, FileType::Directory, "{p}");
+        }
+        for p in ["file/", "file/.", "to_file/", "to_file/."] {
+            assert_eq!(s.dir.path_stat(p, false), Err(Errno::NOTDIR), "{p}");
+            assert_eq!(s.dir.path_stat(p, true), Err(Errno::NOTDIR), "{p}");
+            assert_eq!(s.dir.path_set_times(p, false, SetTime::Now, SetTime::Now), Err(Errno::NOTDIR), "{p}");
+        }
+        assert_eq!(s.dir.path_stat("to_dir", false).unwrap().filetype, FileType::SymbolicLink);
     }
 
     #[test]
@@ -908,6 +935,152 @@ mod tests {
         s.dir.symlink("../file", "subdir/up").unwrap();
         s.dir.link("subdir/up", true, &s.dir, "via_up").unwrap();
         assert_eq!(s.dir.path_stat("via_up", false).unwrap().ino, f.stat().unwrap().ino);
+    }
+
+    /// Every way out, each failing with PERM (LOOP for loops), and nothing outside read,
+    /// written, created or removed.
+    #[test]
+    fn escapes_read_and_write_nothing_outside() {
+        let s = Scratch::new("escape");
+        let before = s.outside();
+        let d = &s.dir;
+        touch(d, "file");
+        d.create_dir("a").unwrap();
+        // Symlinks made through the back end (relative targets are stored) and by the host
+        // (absolute targets, which the back end refuses to make).
+        d.symlink("../outside", "out").unwrap();
+        d.symlink("../outside/sentinel", "out_file").unwrap();
+        d.symlink("../outside/new", "out_new").unwrap();
+        d.symlink("a/../../secret", "out_secret").unwrap();
+        std::os::unix::fs::symlink("/", s.jail().join("root")).unwrap();
+        std::os::unix::fs::symlink(s.root.join("outside"), s.jail().join("abs_out")).unwrap();
+        std::os::unix::fs::symlink(s.root.join("outside/sentinel"), s.jail().join("abs_file")).unwrap();
+        let write = OpenOptions { write: true, ..opts() };
+        let follow = |o: OpenOptions| OpenOptions { follow: true, ..o };
+        let perm = [
+            "../outside/sentinel",
+            "../secret",
+            "a/../../secret",
+            "a/../../outside/sentinel",
+            "./../outside/sentinel",
+            "/etc/passwd",
+            "/",
+            "..",
+            "a/../..",
+            "out/sentinel",
+            "out/",
+            "out/.",
+            "root/etc/passwd",
+            "root/",
+            "abs_out/sentinel",
+        ];
+        for path in perm {
+            // A path whose last component is `..` or a symlink with a slash after it may fail
+            // as Linux fails it for that name before looking further (`rmdir("link/")` is
+            // NOTDIR, creating `x/` is ISDIR); every other one is PERM. Either way the
+            // snapshot at the end shows nothing outside changed.
+            let last_is_link = path.ends_with('/') || path.ends_with('.');
+            let refused = |what: &str, r: Result<()>| match r {
+                Err(Errno::PERM) => {}
+                Err(e) if last_is_link => assert_ne!(e, Errno::SUCCESS, "{what} {path}"),
+                r => panic!("{what} {path}: {r:?}"),
+            };
+            for o in [opts(), follow(opts()), write, follow(create()), OpenOptions { truncate: true, ..write }] {
+                refused("open", d.open(path, &o).map(drop));
+            }
+            refused("open dir", d.open(path, &OpenOptions { directory: true, ..opts() }).map(drop));
+            refused("stat", d.path_stat(path, true).map(drop));
+            refused("lstat", d.path_stat(path, false).map(drop));
+            refused("set times", d.path_set_times(path, true, SetTime::Now, SetTime::Now));
+            refused("set times", d.path_set_times(path, false, SetTime::Now, SetTime::Now));
+            refused("unlink", d.unlink_file(path));
+            refused("readlink", d.read_link(path).map(drop));
+            refused("rmdir", d.remove_dir(path));
+            refused("mkdir", d.create_dir(path));
+            refused("symlink at", d.symlink("x", path));
+            refused("link from", d.link(path, false, d, "stolen"));
+            refused("link from", d.link(path, true, d, "stolen"));
+            refused("link to", d.link("file", false, d, path));
+            refused("rename from", d.rename(path, d, "stolen"));
+            refused("rename to", d.rename("file", d, path));
+        }
+        // Creating outside, through `..` and through symlinks.
+        for path in ["../outside/new", "out/new", "abs_out/new", "a/../../new", "../new"] {
+            assert_eq!(d.open(path, &create()).err(), Some(Errno::PERM), "{path}");
+            assert_eq!(d.create_dir(path), Err(Errno::PERM), "mkdir {path}");
+            assert_eq!(d.symlink("file", path), Err(Errno::PERM), "symlink {path}");
+            assert_eq!(d.link("file", false, d, path), Err(Errno::PERM), "link {path}");
+            assert_eq!(d.rename("file", d, path), Err(Errno::PERM), "rename {path}");
+        }
+        // Symlinks whose last component leads outside: followed, refused; not followed,
+        // they are the link itself (its own stat, removable), never the target.
+        for link in ["out", "out_file", "out_new", "out_secret", "root", "abs_out", "abs_file"] {
+            for o in [opts(), write, create(), OpenOptions { truncate: true, ..write }] {
+                assert_eq!(d.open(link, &follow(o)).err(), Some(Errno::PERM), "open {link} {o:?}");
+                assert_eq!(d.open(link, &o).err(), Some(Errno::LOOP), "open nofollow {link} {o:?}");
+            }
+            let e = d.open(link, &OpenOptions { directory: true, ..follow(opts()) }).err();
+            assert_eq!(e, Some(Errno::PERM), "{link}");
+            assert_eq!(d.path_stat(link, true), Err(Errno::PERM), "stat {link}");
+            assert_eq!(d.path_stat(link, false).unwrap().filetype, FileType::SymbolicLink);
+            assert_eq!(d.path_set_times(link, true, SetTime::At(1), SetTime::At(1)), Err(Errno::PERM));
+            assert_eq!(d.link(link, true, d, "stolen"), Err(Errno::PERM), "link follow {link}");
+            assert_eq!(d.create_dir(&format!("{link}/sub")), Err(Errno::PERM), "{link}/sub");
+            assert_eq!(d.open(&format!("{link}/x"), &create()).err(), Some(Errno::PERM), "{link}/x");
+        }
+        // Absolute targets are not read back (as cap-std and wasmtime), relative ones are.
+        assert_eq!(d.read_link("root"), Err(Errno::PERM));
+        assert_eq!(d.read_link("out_file").as_deref(), Ok("../outside/sentinel"));
+        // Renaming, linking and setting the times of an escaping symlink moves the link, not
+        // its target.
+        d.path_set_times("out_file", false, SetTime::At(3), SetTime::At(3)).unwrap();
+        d.rename("out_file", d, "a/moved").unwrap();
+        d.link("a/moved", false, d, "hard").unwrap();
+        assert_eq!(d.path_stat("hard", false).unwrap().filetype, FileType::SymbolicLink);
+        // `..` from a subdirectory's own descriptor leaves that descriptor's tree, even to
+        // its parent inside the jail.
+        let sub = dir(d, "a", OpenOptions { directory: true, ..opts() });
+        assert_eq!(sub.open("../file", &opts()).err(), Some(Errno::PERM));
+        assert_eq!(sub.path_stat("..", false), Err(Errno::PERM));
+        assert_eq!(sub.rename("moved", &*sub, "../moved"), Err(Errno::PERM));
+        // Between two directories, the second one's path is checked against the second.
+        assert_eq!(d.rename("file", &*sub, "../../outside/new"), Err(Errno::PERM));
+        assert_eq!(d.link("file", false, &*sub, "../file2"), Err(Errno::PERM));
+        assert_eq!(sub.rename("../file", d, "file2"), Err(Errno::PERM));
+        // Removing everything inside still works, and removes no target outside.
+        for link in ["out", "out_new", "out_secret", "root", "abs_out", "abs_file", "hard", "a/moved"] {
+            d.unlink_file(link).unwrap();
+        }
+        assert_eq!(s.outside(), before);
+        assert_eq!(std::fs::read(s.root.join("outside/sentinel")).unwrap(), b"sentinel");
+        assert!(!s.root.join("stolen").exists() && !s.jail().join("stolen").exists());
+        assert!(!s.root.join("new").exists() && !s.root.join("outside/new").exists());
+    }
+
+    /// A symlink swapped in for a directory between operations is still resolved beneath.
+    #[test]
+    fn directory_replaced_by_an_escaping_symlink() {
+        let s = Scratch::new("swap");
+        let before = s.outside();
+        s.dir.create_dir("d").unwrap();
+        let sub = dir(&s.dir, "d", OpenOptions { directory: true, ..opts() });
+        std::fs::remove_dir(s.jail().join("d")).unwrap();
+        std::os::unix::fs::symlink(s.root.join("outside"), s.jail().join("d")).unwrap();
+        assert_eq!(s.dir.open("d/sentinel", &opts()).err(), Some(Errno::PERM));
+        assert_eq!(s.dir.open("d/new", &create()).err(), Some(Errno::PERM));
+        // The descriptor opened before holds the removed directory, not the new name.
+        assert_eq!(sub.open("sentinel", &opts()).err(), Some(Errno::NOENT));
+        assert_eq!(s.outside(), before);
+    }
+
+    #[test]
+    fn open_dir_needs_a_directory() {
+        let s = Scratch::new("preopen");
+        assert_eq!(open_dir(&s.root.join("missing")).err().map(|e| e.kind()), Some(io::ErrorKind::NotFound));
+        assert!(open_dir(&s.root.join("secret")).is_err());
+        let d = open_dir(&s.root.join("outside")).unwrap();
+        assert_eq!(read_all(&*file(&*d, "sentinel", opts())), b"sentinel");
+        assert_eq!(d.stat().unwrap().filetype, FileType::Directory);
     }
 
     /// Another kind of directory, for the cross-kind checks.
