@@ -20,7 +20,8 @@ macro_rules! errnos {
     ($($name:ident = $n:literal,)*) => {
         impl Errno {
             $(pub const $name: Errno = Errno($n);)*
-            /// The errno's name as the spec spells it (`noent`), for messages and traces.
+            /// The errno's name in capitals (`NOENT`, the spec's `noent`), for messages and
+            /// traces.
             pub fn name(self) -> &'static str {
                 match self.0 {
                     $($n => stringify!($name),)*
@@ -99,7 +100,8 @@ pub struct OpenOptions {
     pub directory: bool,
     /// `oflags::excl`: with `create`, fail with `EXIST` if it exists.
     pub exclusive: bool,
-    /// `oflags::trunc`: truncate a regular file to 0 (needs `write`).
+    /// `oflags::trunc`: truncate a regular file to 0 (whatever `write` says: the right to
+    /// truncate is the WASI layer's to check, and it sets `write` too).
     pub truncate: bool,
     pub read: bool,
     pub write: bool,
@@ -135,7 +137,9 @@ pub trait Dir {
     fn create_dir(&self, path: &str) -> Result<()>;
     fn remove_dir(&self, path: &str) -> Result<()>;
     fn unlink_file(&self, path: &str) -> Result<()>;
-    /// Creates a symlink at `path` whose contents are `target` (not resolved, not checked).
+    /// Creates a symlink at `path` whose contents are `target`. A relative target is not
+    /// resolved or checked (it is when followed); an absolute one fails with `PERM`, as
+    /// cap-std refuses it (and the wasi-testsuite's `symlink_create` expects).
     fn symlink(&self, target: &str, path: &str) -> Result<()>;
     fn read_link(&self, path: &str) -> Result<String>;
     /// A hard link `new_dir/new` to `old` (a symlink in `old`'s last component is followed
