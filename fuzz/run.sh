@@ -2,7 +2,7 @@
 # Fuzzes wasmscope: builds the cargo-fuzz targets, then runs each for SECONDS, one after
 # the other (one libFuzzer process at a time, in-process: no -jobs/-workers fan-out).
 #
-#   fuzz/run.sh SECONDS [TARGET...]     # default targets: decode execute differential step
+#   fuzz/run.sh SECONDS [TARGET...]     # default targets: decode execute differential step wasi
 #   fuzz/run.sh 15                      # the CI smoke pass
 #
 # Installs what is missing: the nightly toolchain (rustup, minimal profile) and cargo-fuzz.
@@ -19,7 +19,7 @@ SECONDS_EACH="${1:?usage: fuzz/run.sh SECONDS [TARGET...]}"
 shift
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-    TARGETS=(decode execute differential step)
+    TARGETS=(decode execute differential step wasi)
 fi
 
 export PATH="$HOME/.cargo/bin:$PATH"

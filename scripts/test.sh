@@ -20,7 +20,7 @@
 #              serve www/ on a free 127.0.0.1 port, node --test tests/e2e/*.test.mjs
 #              (WASMSCOPE_URL=that URL); skipped, saying so, without tests/e2e/*.test.mjs
 #   fuzz       the fuzzers' smoke pass: fuzz/run.sh 15 (installs nightly and cargo-fuzz if
-#              missing, builds the four cargo-fuzz targets, runs each for 15 s)
+#              missing, builds the five cargo-fuzz targets, runs each for 15 s)
 #
 # On a warm machine every install step is skipped. Exits non-zero on the first failure;
 # ends with a line `tests: N passed, N failed` summing every test runner's results.
