@@ -136,3 +136,76 @@ fn pointers_outside_memory_are_errnos_not_panics() {
     }
     assert!(faults > 40, "most of them are FAULT ({faults})");
 }
+
+/// Runs `main` of `wat` (which may import preview-1 functions) with `fs` preopened as `/`
+/// (fd 3); returns its results and the memory at `at..at + len` afterwards.
+fn run_wat(wat: &str, fs: &MemFs, at: u32, len: u32) -> (Vec<Value>, Vec<u8>) {
+    let module = Rc::new(Module::new(wat.as_bytes()).unwrap());
+    let mut store = Store::new(Limits::default());
+    let mut w =
+        Wasi::new(vec!["x".into()], vec![], Box::new(|_, _| {}), Wasi::input_from(vec![]), Wasi::fixed_clock(), 1);
+    w.preopen("/", Box::new(fs.dir("/").unwrap()));
+    wasi::define(&mut store, w);
+    let instance = store.instantiate(module).unwrap();
+    let results = store.invoke(instance, "main", &[]).unwrap();
+    let Some(wasmscope::Extern::Memory(m)) = store.export(instance, "memory") else { panic!("no memory") };
+    (results, store.memory(m).read(at, len).unwrap().to_vec())
+}
+
+/// Found running yosys (YoWASP's C++ build): wasi-libc's `fread` reads with two iovecs (the
+/// caller's buffer, then its own), and the second one was read from the wrong offset (the
+/// position advanced once per buffer and again by the running total), so text files came
+/// back with holes.
+#[test]
+fn fd_read_with_two_iovecs_reads_on_from_where_the_first_ended() {
+    let fs = MemFs::with_fixed_clock();
+    fs.write_file("/f", b"0123456789abcdef").unwrap();
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "path_open"
+        (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 0) "f")
+      ;; iovecs at 0x10: (0x100, 3) (0x200, 5)
+      (data (i32.const 0x10) "\00\01\00\00\03\00\00\00\00\02\00\00\05\00\00\00")
+      (func (export "main") (result i32 i32 i32)
+        (drop (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0)
+          (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 0x30)))
+        (call $read (i32.load (i32.const 0x30)) (i32.const 0x10) (i32.const 2) (i32.const 0x34))
+        (i32.load (i32.const 0x34))
+        ;; a second fd_read goes on after the 8 bytes
+        (drop (call $read (i32.load (i32.const 0x30)) (i32.const 0x10) (i32.const 1) (i32.const 0x34)))
+        (i32.load (i32.const 0x34))))"#;
+    let (r, mem) = run_wat(wat, &fs, 0x100, 0x105);
+    assert_eq!(r, [Value::I32(0), Value::I32(8), Value::I32(3)]);
+    assert_eq!(&mem[..3], b"89a", "the second call's one buffer");
+    assert_eq!(&mem[0x100..0x105], b"34567", "the first call's second buffer");
+}
+
+/// Also found with yosys: `..` of a preopened directory is outside the sandbox, and its
+/// `d_ino` was 0, which wasi-libc's `readdir` takes for "unknown" and stats, failing: every
+/// listing of a preopen (or of a directory opened from one) ended in an error.
+#[test]
+fn fd_readdir_gives_dot_dot_a_nonzero_inode() {
+    let fs = MemFs::with_fixed_clock();
+    fs.write_file("/a", b"x").unwrap();
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "fd_readdir" (func $readdir (param i32 i32 i32 i64 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "main") (result i32 i32)
+        (call $readdir (i32.const 3) (i32.const 0x100) (i32.const 256) (i64.const 0) (i32.const 0x10))
+        (i32.load (i32.const 0x10))))"#;
+    let (r, buf) = run_wat(wat, &fs, 0x100, 256);
+    let [Value::I32(0), Value::I32(used)] = r[..] else { panic!("{r:?}") };
+    let mut at = 0;
+    let mut names = Vec::new();
+    while at + 24 <= used as usize {
+        let ino = u64::from_le_bytes(buf[at + 8..at + 16].try_into().unwrap());
+        let len = u32::from_le_bytes(buf[at + 16..at + 20].try_into().unwrap()) as usize;
+        let name = String::from_utf8(buf[at + 24..at + 24 + len].to_vec()).unwrap();
+        assert_ne!(ino, 0, "{name} has inode 0");
+        names.push(name);
+        at += 24 + len;
+    }
+    assert_eq!(names, [".", "..", "a"]);
+}

@@ -409,7 +409,11 @@ impl Wasi {
                 Handle::Stream(0) => input(&mut buf).map_err(|_| Errno::IO)?.min(buf.len()),
                 Handle::Stream(_) => return Err(Errno::BADF),
                 Handle::File { file, pos } => {
-                    let offset = at.unwrap_or(*pos).saturating_add(total as u64);
+                    // fd_read advances the position per buffer; fd_pread's offset does not move.
+                    let offset = match at {
+                        Some(at) => at.saturating_add(total as u64),
+                        None => *pos,
+                    };
                     let n = file.read_at(&mut buf, offset)?.min(buf.len());
                     if at.is_none() {
                         *pos = pos.saturating_add(n as u64);
@@ -476,7 +480,10 @@ impl Wasi {
         let d = self.fd(fd, rights::FD_READDIR)?;
         let Handle::Dir { dir, .. } = &d.handle else { return Err(Errno::NOTDIR) };
         let own = dir.stat()?.ino;
-        let parent = dir.path_stat("..", true).map_or(0, |s| s.ino);
+        // `..` of a preopen (or of any directory, to cap-std) is outside the sandbox; its
+        // inode number is then the directory's own. Never 0: wasi-libc's `readdir` takes 0
+        // for "unknown" and stats the entry, which fails for `..` and ends the listing.
+        let parent = dir.path_stat("..", true).map_or(own, |s| s.ino);
         let mut entries = vec![
             DirEntry { name: ".".into(), filetype: FileType::Directory, ino: own },
             DirEntry { name: "..".into(), filetype: FileType::Directory, ino: parent },
