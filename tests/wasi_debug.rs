@@ -9,17 +9,22 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasmscope::debug::{Config, Session, StopReason};
 use wasmscope::wasi::{self, Wasi, memfs::MemFs};
-use wasmscope::{Call, Limits, Module, Store, ValType, Value};
+use wasmscope::{Call, InstanceId, Limits, Module, Store, ValType, Value};
+
+/// An instance of `module` with WASI, `fs` preopened as `/` (fd 3) and output to `out`.
+fn instantiate(module: Rc<Module>, fs: &MemFs, out: wasi::OutputSink) -> (Store, InstanceId) {
+    let mut store = Store::new(Limits::default());
+    let mut w = Wasi::new(vec!["prog".into()], vec![], out, Wasi::input_from(vec![]), Wasi::fixed_clock(), 1);
+    w.preopen("/", Box::new(fs.dir("/").unwrap()));
+    wasi::define(&mut store, w);
+    let instance = store.instantiate(module).unwrap();
+    (store, instance)
+}
 
 fn program(fs: &MemFs, out: Rc<RefCell<Vec<u8>>>) -> Session {
     let path = format!("{}/tests/data/wasi/readfile.wat", env!("CARGO_MANIFEST_DIR"));
     let module = Rc::new(Module::new(&std::fs::read(path).unwrap()).unwrap());
-    let mut store = Store::new(Limits::default());
-    let sink: wasi::OutputSink = Box::new(move |_, b| out.borrow_mut().extend_from_slice(b));
-    let mut w = Wasi::new(vec!["readfile".into()], vec![], sink, Wasi::input_from(vec![]), Wasi::fixed_clock(), 1);
-    w.preopen("/", Box::new(fs.dir("/").unwrap()));
-    wasi::define(&mut store, w);
-    let instance = store.instantiate(module).unwrap();
+    let (store, instance) = instantiate(module, fs, Box::new(move |_, b| out.borrow_mut().extend_from_slice(b)));
     Session::new(store, instance, Config::default())
 }
 
@@ -101,16 +106,7 @@ fn trampolines() -> String {
 fn pointers_outside_memory_are_errnos_not_panics() {
     let module = Rc::new(Module::new(trampolines().as_bytes()).unwrap());
     // A fresh program per call, so that no call sees what another did (fd_close of fd 3).
-    let fresh = || {
-        let fs = files();
-        let mut store = Store::new(Limits::default());
-        let mut w =
-            Wasi::new(vec!["x".into()], vec![], Box::new(|_, _| {}), Wasi::input_from(vec![]), Wasi::fixed_clock(), 1);
-        w.preopen("/", Box::new(fs.dir("/").unwrap()));
-        wasi::define(&mut store, w);
-        let instance = store.instantiate(module.clone()).unwrap();
-        (store, instance)
-    };
+    let fresh = || instantiate(module.clone(), &files(), Box::new(|_, _| {}));
     let mut faults = 0;
     for name in wasi::names().filter(|n| *n != "proc_exit") {
         let ty = wasi::signature(name).unwrap();
@@ -141,12 +137,7 @@ fn pointers_outside_memory_are_errnos_not_panics() {
 /// (fd 3); returns its results and the memory at `at..at + len` afterwards.
 fn run_wat(wat: &str, fs: &MemFs, at: u32, len: u32) -> (Vec<Value>, Vec<u8>) {
     let module = Rc::new(Module::new(wat.as_bytes()).unwrap());
-    let mut store = Store::new(Limits::default());
-    let mut w =
-        Wasi::new(vec!["x".into()], vec![], Box::new(|_, _| {}), Wasi::input_from(vec![]), Wasi::fixed_clock(), 1);
-    w.preopen("/", Box::new(fs.dir("/").unwrap()));
-    wasi::define(&mut store, w);
-    let instance = store.instantiate(module).unwrap();
+    let (mut store, instance) = instantiate(module, fs, Box::new(|_, _| {}));
     let results = store.invoke(instance, "main", &[]).unwrap();
     let Some(wasmscope::Extern::Memory(m)) = store.export(instance, "memory") else { panic!("no memory") };
     (results, store.memory(m).read(at, len).unwrap().to_vec())

@@ -179,3 +179,54 @@ pub trait File {
         if self.stat()?.size < end { self.set_size(end) } else { Ok(()) }
     }
 }
+
+/// A directory of no back end (every call `NOSYS`), for the back ends' tests of
+/// operations across two kinds of directory (`XDEV`).
+#[cfg(test)]
+pub(crate) struct OtherDir;
+
+#[cfg(test)]
+impl Dir for OtherDir {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn open(&self, _: &str, _: &OpenOptions) -> Result<Opened> {
+        Err(Errno::NOSYS)
+    }
+    fn create_dir(&self, _: &str) -> Result<()> {
+        Err(Errno::NOSYS)
+    }
+    fn remove_dir(&self, _: &str) -> Result<()> {
+        Err(Errno::NOSYS)
+    }
+    fn unlink_file(&self, _: &str) -> Result<()> {
+        Err(Errno::NOSYS)
+    }
+    fn symlink(&self, _: &str, _: &str) -> Result<()> {
+        Err(Errno::NOSYS)
+    }
+    fn read_link(&self, _: &str) -> Result<String> {
+        Err(Errno::NOSYS)
+    }
+    fn link(&self, _: &str, _: bool, _: &dyn Dir, _: &str) -> Result<()> {
+        Err(Errno::NOSYS)
+    }
+    fn rename(&self, _: &str, _: &dyn Dir, _: &str) -> Result<()> {
+        Err(Errno::NOSYS)
+    }
+    fn stat(&self) -> Result<Filestat> {
+        Err(Errno::NOSYS)
+    }
+    fn path_stat(&self, _: &str, _: bool) -> Result<Filestat> {
+        Err(Errno::NOSYS)
+    }
+    fn set_times(&self, _: SetTime, _: SetTime) -> Result<()> {
+        Err(Errno::NOSYS)
+    }
+    fn path_set_times(&self, _: &str, _: bool, _: SetTime, _: SetTime) -> Result<()> {
+        Err(Errno::NOSYS)
+    }
+    fn entries(&self) -> Result<Vec<DirEntry>> {
+        Err(Errno::NOSYS)
+    }
+}

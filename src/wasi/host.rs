@@ -15,7 +15,7 @@ use super::fs::{Dir, DirEntry, Errno, File, FileType, Filestat, OpenOptions, Ope
 use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt, OpenOptionsSyncExt};
 use std::any::Any;
 use std::io;
-use std::os::unix::fs::{FileExt, FileTypeExt, MetadataExt};
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -247,17 +247,8 @@ impl File for HostFile {
     }
 
     fn stat(&self) -> Result<Filestat> {
-        let meta = self.file.metadata().map_err(|e| errno_of(&e))?;
-        Ok(Filestat {
-            dev: meta.dev(),
-            ino: meta.ino(),
-            filetype: filetype_of(meta.file_type()),
-            nlink: meta.nlink(),
-            size: meta.size(),
-            atim: nanos(meta.atime(), meta.atime_nsec()),
-            mtim: nanos(meta.mtime(), meta.mtime_nsec()),
-            ctim: nanos(meta.ctime(), meta.ctime_nsec()),
-        })
+        // cap-std's view of the std file, so that one function turns metadata into a stat.
+        cap_std::fs::Metadata::from_file(&self.file).map(|m| cap_filestat(&m)).map_err(|e| errno_of(&e))
     }
 
     fn set_size(&self, size: u64) -> Result<()> {
@@ -280,25 +271,6 @@ impl File for HostFile {
     }
 }
 
-fn filetype_of(t: std::fs::FileType) -> FileType {
-    if t.is_dir() {
-        FileType::Directory
-    } else if t.is_file() {
-        FileType::RegularFile
-    } else if t.is_symlink() {
-        FileType::SymbolicLink
-    } else if t.is_block_device() {
-        FileType::BlockDevice
-    } else if t.is_char_device() {
-        FileType::CharacterDevice
-    } else if t.is_socket() {
-        FileType::SocketStream
-    } else {
-        // FIFOs have no WASI file type.
-        FileType::Unknown
-    }
-}
-
 fn cap_filetype(t: cap_std::fs::FileType) -> FileType {
     use cap_std::fs::FileTypeExt;
     if t.is_dir() {
@@ -314,6 +286,7 @@ fn cap_filetype(t: cap_std::fs::FileType) -> FileType {
     } else if t.is_socket() {
         FileType::SocketStream
     } else {
+        // FIFOs have no WASI file type.
         FileType::Unknown
     }
 }
@@ -480,7 +453,9 @@ const OS_ERRNOS: &[(rustix::io::Errno, Errno)] = {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wasi::fs::OtherDir;
     use std::collections::BTreeMap;
+    use std::os::unix::fs::MetadataExt;
     use std::path::PathBuf;
     use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -584,6 +559,15 @@ mod tests {
         let n = f.read_at(&mut buf, 0).unwrap();
         buf.truncate(n);
         buf
+    }
+
+    #[test]
+    fn other_kinds_are_another_device() {
+        let s = Scratch::new("xdev");
+        touch(&s.dir, "file");
+        assert_eq!(s.dir.rename("file", &OtherDir, "x"), Err(Errno::XDEV));
+        assert_eq!(s.dir.link("file", false, &OtherDir, "x"), Err(Errno::XDEV));
+        assert!(s.jail().join("file").is_file());
     }
 
     #[test]
@@ -1081,62 +1065,6 @@ mod tests {
         let d = open_dir(&s.root.join("outside")).unwrap();
         assert_eq!(read_all(&*file(&*d, "sentinel", opts())), b"sentinel");
         assert_eq!(d.stat().unwrap().filetype, FileType::Directory);
-    }
-
-    /// Another kind of directory, for the cross-kind checks.
-    struct Other;
-    impl Dir for Other {
-        fn as_any(&self) -> &dyn Any {
-            self
-        }
-        fn open(&self, _: &str, _: &OpenOptions) -> Result<Opened> {
-            Err(Errno::NOSYS)
-        }
-        fn create_dir(&self, _: &str) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn remove_dir(&self, _: &str) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn unlink_file(&self, _: &str) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn symlink(&self, _: &str, _: &str) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn read_link(&self, _: &str) -> Result<String> {
-            Err(Errno::NOSYS)
-        }
-        fn link(&self, _: &str, _: bool, _: &dyn Dir, _: &str) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn rename(&self, _: &str, _: &dyn Dir, _: &str) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn stat(&self) -> Result<Filestat> {
-            Err(Errno::NOSYS)
-        }
-        fn path_stat(&self, _: &str, _: bool) -> Result<Filestat> {
-            Err(Errno::NOSYS)
-        }
-        fn set_times(&self, _: SetTime, _: SetTime) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn path_set_times(&self, _: &str, _: bool, _: SetTime, _: SetTime) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn entries(&self) -> Result<Vec<DirEntry>> {
-            Err(Errno::NOSYS)
-        }
-    }
-
-    #[test]
-    fn other_kinds_are_another_device() {
-        let s = Scratch::new("xdev");
-        touch(&s.dir, "file");
-        assert_eq!(s.dir.rename("file", &Other, "x"), Err(Errno::XDEV));
-        assert_eq!(s.dir.link("file", false, &Other, "x"), Err(Errno::XDEV));
-        assert!(s.jail().join("file").is_file());
     }
 
     #[test]

@@ -1135,6 +1135,7 @@ impl File for MemFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wasi::fs::OtherDir;
 
     fn fs() -> (MemFs, MemDir) {
         let fs = MemFs::with_fixed_clock();
@@ -1849,53 +1850,6 @@ mod tests {
         root.rename("l", &root, "m").unwrap();
         assert_eq!(root.read_link("m").unwrap(), "d");
         assert_eq!(names(&root), ["d", "m"]);
-    }
-
-    struct OtherDir;
-
-    impl Dir for OtherDir {
-        fn as_any(&self) -> &dyn Any {
-            self
-        }
-        fn open(&self, _: &str, _: &OpenOptions) -> Result<Opened> {
-            Err(Errno::NOSYS)
-        }
-        fn create_dir(&self, _: &str) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn remove_dir(&self, _: &str) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn unlink_file(&self, _: &str) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn symlink(&self, _: &str, _: &str) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn read_link(&self, _: &str) -> Result<String> {
-            Err(Errno::NOSYS)
-        }
-        fn link(&self, _: &str, _: bool, _: &dyn Dir, _: &str) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn rename(&self, _: &str, _: &dyn Dir, _: &str) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn stat(&self) -> Result<Filestat> {
-            Err(Errno::NOSYS)
-        }
-        fn path_stat(&self, _: &str, _: bool) -> Result<Filestat> {
-            Err(Errno::NOSYS)
-        }
-        fn set_times(&self, _: SetTime, _: SetTime) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn path_set_times(&self, _: &str, _: bool, _: SetTime, _: SetTime) -> Result<()> {
-            Err(Errno::NOSYS)
-        }
-        fn entries(&self) -> Result<Vec<DirEntry>> {
-            Err(Errno::NOSYS)
-        }
     }
 
     #[test]

@@ -391,17 +391,10 @@ impl Wasi {
     }
 
     fn fd_read(&mut self, c: &mut Caller<'_>, fd: u32, iovs: u32, count: u32, at: Option<u64>, nread: u32) -> R {
-        let needed = if at.is_some() { rights::FD_READ | rights::FD_SEEK } else { rights::FD_READ };
         let bufs = iovecs(c, iovs, count)?;
         let mut total = 0u32;
         let Self { fds, input, .. } = self;
-        let d = fds.get_mut(&fd).ok_or(Errno::BADF)?;
-        if matches!(d.handle, Handle::Dir { .. }) {
-            return Err(Errno::ISDIR);
-        }
-        if d.base & needed != needed {
-            return Err(if matches!(d.handle, Handle::Stream(_)) { Errno::BADF } else { Errno::NOTCAPABLE });
-        }
+        let d = io_descriptor(fds, fd, rights::FD_READ, at.is_some())?;
         for (ptr, len) in bufs {
             let mut buf = vec![0u8; len as usize];
             let n = match &mut d.handle {
@@ -432,16 +425,9 @@ impl Wasi {
     }
 
     fn fd_write(&mut self, c: &mut Caller<'_>, fd: u32, iovs: u32, count: u32, at: Option<u64>, nwritten: u32) -> R {
-        let needed = if at.is_some() { rights::FD_WRITE | rights::FD_SEEK } else { rights::FD_WRITE };
         let bufs = iovecs(c, iovs, count)?;
         let Self { fds, output, .. } = self;
-        let d = fds.get_mut(&fd).ok_or(Errno::BADF)?;
-        if matches!(d.handle, Handle::Dir { .. }) {
-            return Err(Errno::ISDIR);
-        }
-        if d.base & needed != needed {
-            return Err(if matches!(d.handle, Handle::Stream(_)) { Errno::BADF } else { Errno::NOTCAPABLE });
-        }
+        let d = io_descriptor(fds, fd, rights::FD_WRITE, at.is_some())?;
         let append = d.flags & fdflags::APPEND != 0;
         let mut total = 0u32;
         match &mut d.handle {
@@ -651,6 +637,26 @@ impl Wasi {
         write(c, events, &bytes)?;
         write_u32(c, nevents, ready.len() as u32)
     }
+}
+
+/// The descriptor of an `fd_read`/`fd_write` (`right`) or, `positional`, an
+/// `fd_pread`/`fd_pwrite` (which needs `FD_SEEK` too): `ISDIR` for a directory, `BADF` for a
+/// stream without the right (stdin is not writable, stdout not readable), else `NOTCAPABLE`.
+fn io_descriptor(
+    fds: &mut std::collections::BTreeMap<u32, Descriptor>,
+    fd: u32,
+    right: u64,
+    positional: bool,
+) -> R<&mut Descriptor> {
+    let needed = if positional { right | rights::FD_SEEK } else { right };
+    let d = fds.get_mut(&fd).ok_or(Errno::BADF)?;
+    if matches!(d.handle, Handle::Dir { .. }) {
+        return Err(Errno::ISDIR);
+    }
+    if d.base & needed != needed {
+        return Err(if matches!(d.handle, Handle::Stream(_)) { Errno::BADF } else { Errno::NOTCAPABLE });
+    }
+    Ok(d)
 }
 
 fn with_error(mut event: [u8; abi::EVENT_SIZE as usize], e: Errno) -> [u8; abi::EVENT_SIZE as usize] {
