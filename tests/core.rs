@@ -603,6 +603,41 @@ fn host_function_called_from_wasm() {
 }
 
 #[test]
+fn a_host_function_can_pause_the_machine_after_it_returns() {
+    let mut store = Store::new(Limits::default());
+    let wait = store.host_func(FuncType::new([ValType::I32], [ValType::I32]), |caller: &mut Caller<'_>, args| {
+        caller.pause();
+        let Value::I32(x) = args[0] else { return Err(Trap::host("bad argument")) };
+        Ok(vec![Value::I32(x + 1)])
+    });
+    store.define("env", "wait", wait);
+    let id = store
+        .instantiate(module(
+            r#"(module
+                (import "env" "wait" (func $wait (param i32) (result i32)))
+                (func (export "twice") (param i32) (result i32)
+                    (call $wait (call $wait (local.get 0)))))"#,
+        ))
+        .unwrap();
+    let Some(Extern::Func(f)) = store.export(id, "twice") else { panic!() };
+    let mut m = Machine::new(Limits::default());
+    m.start(&mut store, f, &[Value::I32(1)]).unwrap();
+    // A large budget still stops right after each call, the call's result on the stack.
+    assert_eq!(m.run(&mut store, u64::MAX), Outcome::Paused(PauseReason::Host));
+    assert!(!m.is_done());
+    assert_eq!(m.run(&mut store, u64::MAX), Outcome::Paused(PauseReason::Host));
+    assert_eq!(m.run(&mut store, u64::MAX), Outcome::Finished(vec![Value::I32(3)]));
+    // Without a machine of its own (`Call::invoke`), the pauses are run through.
+    assert_eq!(call1(&mut store, id, "twice", &[Value::I32(5)]), Value::I32(7));
+    // The debugger stops for it too, as a command's end.
+    let mut s = wasmscope::debug::Session::new(store, id, wasmscope::debug::Config::default());
+    s.start("twice", &[Value::I32(0)]).unwrap();
+    assert_eq!(s.resume(u64::MAX), wasmscope::debug::StopReason::HostPause);
+    assert_eq!(s.resume(u64::MAX), wasmscope::debug::StopReason::HostPause);
+    assert_eq!(s.resume(u64::MAX), wasmscope::debug::StopReason::Finished(vec![Value::I32(2)]));
+}
+
+#[test]
 fn host_function_reads_and_writes_caller_memory() {
     let mut store = Store::new(Limits::default());
     let log = Rc::new(RefCell::new(String::new()));

@@ -6,7 +6,7 @@
 //! [`Store`] the same methods with the default settings, so that `store.instantiate(m)` and
 //! `store.invoke(inst, "f", &args)` read as before.
 
-use super::{Machine, Outcome};
+use super::{Machine, Outcome, PauseReason};
 use crate::decode::Module;
 use crate::error::{Error, Result};
 use crate::runtime::{Extern, InstanceId, Linked, Store};
@@ -43,11 +43,16 @@ impl Config {
         let mut fuel = store.limits.fuel.unwrap_or(u64::MAX);
         loop {
             let slice = self.run_slice.max(1).min(fuel);
+            let before = machine.executed;
             match machine.run(store, slice) {
                 Outcome::Finished(v) => return Ok(v),
                 Outcome::Trapped(t) => return Err(Error::Trap(t)),
-                Outcome::Paused(_) => {
-                    fuel -= slice;
+                Outcome::Paused(why) => {
+                    // A budget pause used the whole slice; a host's pause may have used less.
+                    fuel -= match why {
+                        PauseReason::Budget => slice,
+                        PauseReason::Host => (machine.executed - before).min(fuel),
+                    };
                     if fuel == 0 {
                         return Err(Error::Trap(Trap::new(TrapCode::OutOfFuel)));
                     }
