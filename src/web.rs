@@ -283,6 +283,8 @@ struct State {
     globals: Vec<Global>,
     memory_pages: Option<u32>,
     last_writes: Vec<Write>,
+    /// What the last step back went over but could not undo (output, files, stdin).
+    not_rewound: Vec<String>,
     tables: Vec<Table>,
     executed: f64,
     depth: usize,
@@ -624,6 +626,7 @@ impl Playground {
                 .collect(),
             memory_pages: s.memory_pages(),
             last_writes: s.last_writes().iter().map(|&(addr, len)| Write { addr, len }).collect(),
+            not_rewound: s.not_rewound().to_vec(),
             tables: s
                 .tables()
                 .iter()

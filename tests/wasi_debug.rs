@@ -67,6 +67,41 @@ fn a_watchpoint_on_the_read_buffer_stops_after_fd_read_and_step_back_restores_it
 }
 
 #[test]
+fn step_back_over_the_program_says_what_it_could_not_undo() {
+    let fs = files();
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let mut s = program(&fs, out.clone());
+    s.start("main", &[]).unwrap();
+    // Step to the instruction after the last call (the function's `local.get $n`).
+    let mut steps = 0;
+    while !s.position().is_some_and(|p| p.text.starts_with("local.get") && s.read_memory(0x30c, 1) == [4]) {
+        assert_eq!(s.step_into(), StopReason::Step);
+        steps += 1;
+        assert!(steps < 1000, "the program's end not reached");
+    }
+    assert!(s.not_rewound().is_empty(), "nothing went back yet");
+    // Back over the `drop` (nothing outside), then over fd_write to out.txt: the file keeps
+    // "done".
+    assert_eq!(s.step_back(), StopReason::Step);
+    assert!(s.not_rewound().is_empty());
+    assert_eq!(s.step_back(), StopReason::Step);
+    assert_eq!(s.not_rewound(), ["fd_write: 4 bytes written to fd 4 (/out.txt)"]);
+    assert_eq!(fs.read_file("/out.txt").unwrap(), b"done", "the file is not rewound");
+    // All the way back: every other call that changed something outside, newest first.
+    assert_eq!(s.reverse_continue(), StopReason::HistoryStart);
+    assert_eq!(
+        s.not_rewound(),
+        [
+            "path_open: fd 4 (/out.txt) opened (created if missing)",
+            "fd_write: 11 bytes written to stdout",
+            "fd_close: fd 4 closed",
+            "fd_read: fd 4 (/in.txt)'s position moved on by 11",
+            "path_open: fd 4 (/in.txt) opened",
+        ]
+    );
+}
+
+#[test]
 fn a_breakpoint_between_file_calls_is_hit() {
     let fs = files();
     let mut s = program(&fs, Rc::new(RefCell::new(Vec::new())));

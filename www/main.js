@@ -558,6 +558,7 @@ function command(fn) {
 /** Reports how a command ended, in the Console. */
 function report(s, extra = '') {
   const top = s.frames[s.frames.length - 1];
+  if (s.notRewound?.length) log('info', `stepped back; not undone (outside the program): ${s.notRewound.join('; ')}`);
   switch (s.stop.kind) {
     case 'exited':
       log('exit', `${app.callLabel ?? app.funcName} exited with code ${s.stop.exitCode}${extra}`);

@@ -836,6 +836,7 @@ export class WasmPlayground extends HTMLElement {
   _report(s, extra = '') {
     const top = s.frames[s.frames.length - 1];
     const label = this.app.callLabel ?? this.app.funcName;
+    if (s.notRewound?.length) this._log('info', `stepped back; not undone (outside the program): ${s.notRewound.join('; ')}`);
     switch (s.stop.kind) {
       case 'exited':
         this._log('exit', `${label} exited with code ${s.stop.exitCode}${extra}`);

@@ -13,6 +13,9 @@ use std::rc::Rc;
 /// A side effect of one step, holding the value from before it.
 #[derive(Debug, Clone)]
 pub(crate) enum Effect {
+    /// What a host call did outside the machine (undo cannot take it back; step back
+    /// reports it).
+    Outside(String),
     /// Bytes of memory `mem` at `addr`.
     Memory {
         mem: u32,
@@ -296,6 +299,7 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
             Effect::TableSize { table, size } => store.tables[table as usize].shrink_to(size),
             Effect::Elem { instance, seg, old } => store.instances[instance as usize].elems[seg as usize] = old,
             Effect::Data { instance, seg, old } => store.instances[instance as usize].datas[seg as usize] = old,
+            Effect::Outside(_) => {}
         }
     }
     m.frames.truncate(r.frames);

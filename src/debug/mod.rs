@@ -178,6 +178,8 @@ pub struct Session {
     watchpoints: Vec<Watchpoint>,
     next_id: u32,
     last_writes: Vec<(u32, u32)>,
+    /// What the last step back went over and could not undo (see [`Session::not_rewound`]).
+    not_rewound: Vec<String>,
     stop: StopReason,
     goal: Goal,
 }
@@ -196,6 +198,7 @@ impl Session {
             watchpoints: Vec::new(),
             next_id: 1,
             last_writes: Vec::new(),
+            not_rewound: Vec::new(),
             stop: StopReason::Ready,
             goal: Goal::Into,
         }
@@ -311,6 +314,7 @@ impl Session {
         }
         self.history.clear();
         self.last_writes.clear();
+        self.not_rewound.clear();
         self.stop = match self.machine.run(&mut self.store, budget) {
             crate::exec::Outcome::Finished(v) => StopReason::Finished(v),
             crate::exec::Outcome::Trapped(t) => match t.exit_code() {
@@ -334,6 +338,7 @@ impl Session {
             return self.stop.clone();
         }
         self.goal = goal;
+        self.not_rewound.clear();
         let mut left = budget.max(1);
         let stop = loop {
             if left == 0 {
@@ -383,6 +388,7 @@ impl Session {
                 r.effects.push(match e {
                     HostEffect::Write { mem, addr, old } => Effect::Memory { mem, addr, old },
                     HostEffect::Grow { mem, pages } => Effect::MemorySize { mem, pages },
+                    HostEffect::Outside(what) => Effect::Outside(what),
                 });
             }
         }
@@ -490,8 +496,10 @@ impl Session {
         if self.nothing_to_undo() {
             return self.stop.clone();
         }
+        self.not_rewound.clear();
         self.stop = match self.history.pop() {
             Some(r) => {
+                self.note_not_rewound(&r);
                 history::undo(r, &mut self.machine, &mut self.store);
                 StopReason::Step
             }
@@ -501,6 +509,23 @@ impl Session {
         self.stop.clone()
     }
 
+    /// What the last step back or reverse continue went back over but could not undo,
+    /// oldest last: output already printed, files written, input consumed ("fd_write: 14
+    /// bytes to stdout"), one entry per host call. Guest memory, globals, tables and the
+    /// stacks are always restored; this is what lies outside them. Empty after any other
+    /// action.
+    pub fn not_rewound(&self) -> &[String] {
+        &self.not_rewound
+    }
+
+    fn note_not_rewound(&mut self, r: &history::Record) {
+        for e in &r.effects {
+            if let Effect::Outside(what) = e {
+                self.not_rewound.push(what.clone());
+            }
+        }
+    }
+
     /// Steps back until a breakpoint's instruction is next, or to just before a write that hit
     /// a watchpoint, or to the oldest recorded step.
     pub fn reverse_continue(&mut self) -> StopReason {
@@ -508,9 +533,11 @@ impl Session {
             return self.stop.clone();
         }
         self.last_writes.clear();
+        self.not_rewound.clear();
         let stop = loop {
             let Some(r) = self.history.pop() else { break StopReason::HistoryStart };
             let hit = self.watch_hit(&r.effects);
+            self.note_not_rewound(&r);
             history::undo(r, &mut self.machine, &mut self.store);
             if let Some(hit) = hit {
                 break StopReason::Watchpoint(hit);

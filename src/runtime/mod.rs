@@ -59,8 +59,18 @@ pub struct InstanceId(pub u32);
 /// debugger's undo log).
 #[derive(Debug, Clone)]
 pub(crate) enum HostEffect {
-    Write { mem: u32, addr: u32, old: Vec<u8> },
-    Grow { mem: u32, pages: u32 },
+    Write {
+        mem: u32,
+        addr: u32,
+        old: Vec<u8>,
+    },
+    Grow {
+        mem: u32,
+        pages: u32,
+    },
+    /// Something outside the machine that undoing the call cannot take back (output printed,
+    /// a file written), described for the user.
+    Outside(String),
 }
 
 /// What a host function sees of its caller: its memory 0, read freely and written through
@@ -86,6 +96,21 @@ impl<'a> Caller<'a> {
 
     pub(crate) fn pause_requested(&self) -> bool {
         self.pause
+    }
+
+    /// Tells a debugger that records this call what it changed outside the machine, which
+    /// stepping back over the call cannot undo ("fd_write: 14 bytes to stdout"). `what` is
+    /// only called while a debugger records (not in a full-speed run); an empty text notes
+    /// nothing.
+    pub fn not_undoable(&mut self, what: impl FnOnce(&Self) -> String) {
+        if self.journal.is_some() {
+            let what = what(self);
+            if !what.is_empty()
+                && let Some(j) = self.journal.as_mut()
+            {
+                j.push(HostEffect::Outside(what));
+            }
+        }
     }
 
     /// The calling instance's memory 0, if it has one.

@@ -57,6 +57,9 @@ pub(crate) struct Descriptor {
     pub(crate) inheriting: u64,
     /// `fdflags` (append, dsync, nonblock, rsync, sync).
     pub(crate) flags: u16,
+    /// What the user knows it as: "stdout", a preopen's guest path, or the path it was
+    /// opened by, joined to its directory's (for messages only).
+    pub(crate) name: String,
 }
 
 /// The state of one WASI program.
@@ -84,11 +87,17 @@ impl Wasi {
         clock: ClockSource,
         seed: u64,
     ) -> Wasi {
-        let stream = |n: u32, base: u64| Descriptor { handle: Handle::Stream(n), base, inheriting: 0, flags: 0 };
+        let stream = |n: u32, base: u64, name: &str| Descriptor {
+            handle: Handle::Stream(n),
+            base,
+            inheriting: 0,
+            flags: 0,
+            name: name.into(),
+        };
         let fds = BTreeMap::from([
-            (0, stream(0, abi::rights::STDIN)),
-            (1, stream(1, abi::rights::STDOUT)),
-            (2, stream(2, abi::rights::STDOUT)),
+            (0, stream(0, abi::rights::STDIN, "stdin")),
+            (1, stream(1, abi::rights::STDOUT, "stdout")),
+            (2, stream(2, abi::rights::STDOUT, "stderr")),
         ]);
         Wasi { args, env, output, input, clock, sleep: default_sleeper(), rng: seed | 1, warned: HashSet::new(), fds }
     }
@@ -97,10 +106,12 @@ impl Wasi {
     /// descriptor, with every directory right.
     pub fn preopen(&mut self, guest: impl Into<String>, dir: Box<dyn Dir>) -> u32 {
         let fd = self.free_fd();
-        let handle = Handle::Dir { dir, preopen: Some(guest.into()) };
+        let guest = guest.into();
+        let name = guest.clone();
+        let handle = Handle::Dir { dir, preopen: Some(guest) };
         let base = abi::rights::DIR;
         let inheriting = abi::rights::DIR | abi::rights::FILE;
-        self.fds.insert(fd, Descriptor { handle, base, inheriting, flags: 0 });
+        self.fds.insert(fd, Descriptor { handle, base, inheriting, flags: 0, name });
         fd
     }
 

@@ -27,6 +27,9 @@ pub(super) fn call(
     }
     let mut w = ctx.borrow_mut();
     let result = w.dispatch(name, c, &arg);
+    if result.is_ok() {
+        c.not_undoable(|c| w.outside(name, c, &arg).unwrap_or_default());
+    }
     Ok(vec![Value::I32(match result {
         Ok(()) => 0,
         Err(e) => e.0 as i32,
@@ -126,6 +129,15 @@ fn set_times(atim: u64, mtim: u64, flags: u32) -> R<(SetTime, SetTime)> {
         (false, false) => Ok(SetTime::Keep),
     };
     Ok((one(fstflags::ATIM, fstflags::ATIM_NOW, atim)?, one(fstflags::MTIM, fstflags::MTIM_NOW, mtim)?))
+}
+
+/// `path` under a directory known as `dir` (for messages).
+fn join(dir: &str, path: &str) -> String {
+    match dir {
+        "." => path.into(),
+        d if d.ends_with('/') => format!("{d}{path}"),
+        d => format!("{d}/{path}"),
+    }
 }
 
 fn stream_stat() -> Filestat {
@@ -366,6 +378,65 @@ impl Wasi {
         }
     }
 
+    /// What a successful call `name` did outside the machine, for a debugger that steps
+    /// back over it (it cannot be undone): `None` for calls that change nothing outside
+    /// guest memory.
+    fn outside(&self, name: &str, c: &Caller<'_>, a: &Args<'_>) -> Option<String> {
+        let fd = |i: usize| self.fd_label(a.u32(i));
+        // Path argument `i` (pointer, length) under directory argument `dir`.
+        let path = |dir: usize, i: usize| {
+            let p = string(c, a.u32(i), a.u32(i + 1)).unwrap_or_else(|_| "?".into());
+            self.fds.get(&a.u32(dir)).map_or(p.clone(), |d| join(&d.name, &p))
+        };
+        let count = |ptr: u32| read(c, ptr, 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).unwrap_or(0);
+        let what = match name {
+            "fd_write" => format!("{} bytes written to {}", count(a.u32(3)), fd(0)),
+            "fd_pwrite" => format!("{} bytes written to {} at offset {}", count(a.u32(4)), fd(0), a.u64(3)),
+            "fd_read" => match count(a.u32(3)) {
+                0 => return None,
+                n if matches!(self.fds.get(&a.u32(0)).map(|d| &d.handle), Some(Handle::Stream(0))) => {
+                    format!("{n} bytes of stdin consumed")
+                }
+                n => format!("{}'s position moved on by {n}", fd(0)),
+            },
+            "fd_seek" => format!("{}'s position moved", fd(0)),
+            "fd_close" => format!("fd {} closed", a.u32(0)),
+            "fd_renumber" => format!("fd {} moved to fd {}", a.u32(0), a.u32(1)),
+            "fd_allocate" | "fd_filestat_set_size" => format!("{}'s size changed", fd(0)),
+            "fd_filestat_set_times" => format!("{}'s times changed", fd(0)),
+            "fd_fdstat_set_flags" | "fd_fdstat_set_rights" => format!("{}'s flags or rights changed", fd(0)),
+            "path_open" => {
+                let oflags = a.u32(4) as u16;
+                let mut what = format!("{} opened", self.fd_label(count(a.u32(8))));
+                if oflags & oflags::CREAT != 0 {
+                    what.push_str(" (created if missing)");
+                }
+                if oflags & oflags::TRUNC != 0 {
+                    what.push_str(" (truncated)");
+                }
+                what
+            }
+            "path_create_directory" => format!("directory {} created", path(0, 1)),
+            "path_remove_directory" => format!("directory {} removed", path(0, 1)),
+            "path_unlink_file" => format!("{} removed", path(0, 1)),
+            "path_rename" => format!("{} renamed to {}", path(0, 1), path(3, 4)),
+            "path_symlink" => format!("symlink {} created", path(2, 3)),
+            "path_link" => format!("link {} created", path(4, 5)),
+            "path_filestat_set_times" => format!("{}'s times changed", path(0, 2)),
+            _ => return None,
+        };
+        Some(format!("{name}: {what}"))
+    }
+
+    /// A descriptor as a user knows it: "stdout", or "fd 4 (/tmp/out.txt)".
+    fn fd_label(&self, fd: u32) -> String {
+        match self.fds.get(&fd) {
+            Some(d) if matches!(d.handle, Handle::Stream(n) if n == fd) => d.name.clone(),
+            Some(d) => format!("fd {fd} ({})", d.name),
+            None => format!("fd {fd}"),
+        }
+    }
+
     fn environ(&self) -> Vec<String> {
         self.env.iter().map(|(k, v)| format!("{k}={v}")).collect()
     }
@@ -518,6 +589,7 @@ impl Wasi {
         let d = self.fd(a.u32(0), needed)?;
         let inherit = d.inheriting;
         let Handle::Dir { dir, .. } = &d.handle else { return Err(Errno::NOTDIR) };
+        let name = join(&d.name, &path);
         let (base, inheriting) = (want_base & inherit, want_inheriting & inherit);
         // As wasmtime decides: reading is asked for by `fd_read` or `fd_readdir`, writing by
         // any right that changes the file's contents.
@@ -543,12 +615,14 @@ impl Wasi {
                 base: base & rights::FILE,
                 inheriting: 0,
                 flags: fdflags,
+                name,
             },
             Opened::Dir(dir) => Descriptor {
                 handle: Handle::Dir { dir, preopen: None },
                 base: base & rights::DIR,
                 inheriting: inheriting & (rights::DIR | rights::FILE),
                 flags: fdflags,
+                name,
             },
         };
         let fd = self.free_fd();

@@ -611,9 +611,15 @@ test('WASI hello world example: Run prints, and stepping over fd_write prints at
     assert.match(await current.textContent(), /drop/);
     // fd_write returned 0 (success) and stored the byte count at 8.
     assert.deepEqual(await stackValues(page), ['i32 0']);
+    // Step back over it: the guest is restored, and the Console says the output stays.
+    await button(page, 'Step back').click();
+    assert.match(await current.textContent(), /call \$fd_write/);
+    await expectConsole(page, /stepped back; not undone \(outside the program\): fd_write: 14 bytes written to stdout/);
+    await button(page, 'Step over').click();
+    await eventually(async () => assert.deepEqual(await outputLines(page), ['stdout: Hello, world!', 'stdout: Hello, world!']));
     await button(page, 'Continue').click();
     await expectStatus(page, /^finished/);
-    assert.deepEqual(await outputLines(page), ['stdout: Hello, world!'], 'printed once');
+    assert.deepEqual(await outputLines(page), ['stdout: Hello, world!', 'stdout: Hello, world!'], 'printed again when stepped again');
   }));
 
 test('a Rust WASI program loaded from a file: arguments, environment, stdin, exit code, panic', () =>
