@@ -64,6 +64,10 @@ struct RunArgs {
     /// instruction, and the value stack after it.
     #[arg(long)]
     trace: bool,
+    /// WASI: print every WASI call to stderr as it returns, like strace: its arguments
+    /// (paths as strings), its errno, and what it did (`# fd 4 (/in.txt) opened`).
+    #[arg(long)]
+    trace_wasi: bool,
     /// WASI: an environment variable for the program (repeatable).
     #[arg(long = "env", value_name = "KEY=VALUE")]
     env: Vec<String>,
@@ -166,6 +170,9 @@ fn wasi_store(args: &RunArgs, module: &Module, limits: Limits) -> Result<Store, 
             Ok(dir) => w.preopen(guest, dir),
             Err(e) => return Err(error(format_args!("cannot open --dir {host}: {e}"))),
         };
+    }
+    if args.trace_wasi {
+        w.set_tracer(Box::new(|line| eprintln!("wasi: {line}")));
     }
     wasi::define(&mut store, w);
     if args.stub_imports {

@@ -198,3 +198,34 @@ fn a_sleeping_program_sleeps() {
     // poll_oneoff with one clock subscription: the program's own monotonic clock sees the time pass.
     assert_eq!(demo(&["sleep", "30"]), (0, "slept 1\n".into(), String::new()));
 }
+
+#[test]
+fn trace_wasi_prints_each_call_with_its_paths_errno_and_effect() {
+    let (base, inside) = sandbox("trace");
+    let dir = format!("{}::/", inside.display());
+    let readfile = data("wasi/readfile.wat");
+    // readfile.wat reads in.txt, which is missing at first: path_open fails (the program
+    // goes on with fd 0, stdin, and closes it).
+    let (code, out, err) = run(&["run", "--trace-wasi", "--dir", &dir, &readfile, "main"], "");
+    assert_eq!((code, out.as_str()), (0, "i32:0\n"), "{err}");
+    assert!(err.starts_with("wasi: path_open(3, 1, \"in.txt\", 0, 2, 0, 0, 768) = 44 (NOENT)\n"), "{err}");
+    std::fs::write(inside.join("in.txt"), "hello").unwrap();
+    let (code, out, err) = run(&["run", "--trace-wasi", "--dir", &dir, &readfile, "main"], "");
+    assert_eq!((code, out.as_str()), (0, "helloi32:5\n"), "{err}");
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        [
+            r#"wasi: path_open(3, 1, "in.txt", 0, 2, 0, 0, 768) = 0  # fd 4 (/in.txt) opened"#,
+            "wasi: fd_read(4, 1024, 1, 776) = 0  # fd 4 (/in.txt)'s position moved on by 5",
+            "wasi: fd_close(4) = 0  # fd 4 closed",
+            "wasi: fd_write(1, 1024, 1, 780) = 0  # 5 bytes written to stdout",
+            r#"wasi: path_open(3, 1, "out.txt", 1, 64, 0, 0, 768) = 0  # fd 4 (/out.txt) opened (created if missing)"#,
+            "wasi: fd_write(4, 1024, 1, 780) = 0  # 4 bytes written to fd 4 (/out.txt)",
+        ]
+    );
+    assert_eq!(std::fs::read_to_string(inside.join("out.txt")).unwrap(), "done");
+    // Without the option, nothing is traced.
+    let (_, _, err) = run(&["run", "--dir", &dir, &readfile, "main"], "");
+    assert_eq!(err, "");
+    let _ = std::fs::remove_dir_all(base);
+}

@@ -59,6 +59,8 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         1,
     );
     w.set_sleeper(Box::new(|_| {}));
+    // The tracer formats every call's arguments, paths and effect (as --trace-wasi does).
+    w.set_tracer(Box::new(|line| assert!(!line.is_empty())));
     w.preopen("/", Box::new(fs.dir("/").expect("root")));
     w.preopen("/tmp", Box::new(fs.dir("/tmp").expect("tmp")));
     wasi::define(&mut store, w);

@@ -35,6 +35,8 @@ pub type InputSource = Box<dyn FnMut(&mut [u8]) -> std::io::Result<usize>>;
 pub type ClockSource = Box<dyn FnMut(u32) -> u64>;
 /// Waits this many nanoseconds (`poll_oneoff` with only clocks to wait for).
 pub type Sleeper = Box<dyn FnMut(u64)>;
+/// Takes one line per preview-1 call ([`Wasi::set_tracer`]).
+pub type Tracer = Box<dyn FnMut(&str)>;
 
 /// What a descriptor refers to.
 pub(crate) enum Handle {
@@ -70,6 +72,7 @@ pub struct Wasi {
     input: InputSource,
     clock: ClockSource,
     sleep: Sleeper,
+    trace: Option<Tracer>,
     rng: u64,
     warned: HashSet<&'static str>,
     pub(crate) fds: BTreeMap<u32, Descriptor>,
@@ -99,7 +102,18 @@ impl Wasi {
             (1, stream(1, abi::rights::STDOUT, "stdout")),
             (2, stream(2, abi::rights::STDOUT, "stderr")),
         ]);
-        Wasi { args, env, output, input, clock, sleep: default_sleeper(), rng: seed | 1, warned: HashSet::new(), fds }
+        Wasi {
+            args,
+            env,
+            output,
+            input,
+            clock,
+            sleep: default_sleeper(),
+            trace: None,
+            rng: seed | 1,
+            warned: HashSet::new(),
+            fds,
+        }
     }
 
     /// Preopens `dir` as the guest path `guest` (`/`, `.`, `/tmp`, ...): the next free
@@ -124,6 +138,13 @@ impl Wasi {
     /// no waiting: the page's own loop does that).
     pub fn set_sleeper(&mut self, sleep: Sleeper) {
         self.sleep = sleep;
+    }
+
+    /// Reports every preview-1 call to `trace` as one line, like strace: its arguments
+    /// (paths as strings), its errno and what it did outside guest memory
+    /// (`path_open(3, 1, "in.txt", 0, 2, 0, 0, 768) = 0  # fd 4 (/in.txt) opened`).
+    pub fn set_tracer(&mut self, trace: Tracer) {
+        self.trace = Some(trace);
     }
 
     /// Reseeds `random_get`.

@@ -22,14 +22,16 @@ pub(super) fn call(
     a: &[Value],
 ) -> Result<Vec<Value>, Trap> {
     let arg = Args(a);
+    let mut w = ctx.borrow_mut();
     if name == "proc_exit" {
+        w.trace(name, c, &arg, None);
         return Err(Trap::exit(arg.u32(0) as i32));
     }
-    let mut w = ctx.borrow_mut();
     let result = w.dispatch(name, c, &arg);
     if result.is_ok() {
         c.not_undoable(|c| w.outside(name, c, &arg).unwrap_or_default());
     }
+    w.trace(name, c, &arg, Some(result));
     Ok(vec![Value::I32(match result {
         Ok(()) => 0,
         Err(e) => e.0 as i32,
@@ -426,6 +428,57 @@ impl Wasi {
             _ => return None,
         };
         Some(format!("{name}: {what}"))
+    }
+
+    /// One line for the tracer, if there is one (`result` is `None` for `proc_exit`).
+    fn trace(&mut self, name: &str, c: &Caller<'_>, a: &Args<'_>, result: Option<R>) {
+        if self.trace.is_none() {
+            return;
+        }
+        let paths: &[usize] = match name {
+            "path_create_directory" | "path_readlink" | "path_remove_directory" | "path_unlink_file" => &[1],
+            "path_filestat_get" | "path_filestat_set_times" | "path_open" => &[2],
+            "path_link" => &[2, 5],
+            "path_rename" => &[1, 4],
+            "path_symlink" => &[0, 3],
+            _ => &[],
+        };
+        let mut args = Vec::new();
+        let mut i = 0;
+        while i < a.0.len() {
+            if paths.contains(&i) {
+                args.push(match string(c, a.u32(i), a.u32(i + 1)) {
+                    Ok(p) => format!("{p:?}"),
+                    Err(e) => format!("<{}>", e.name()),
+                });
+                i += 2;
+            } else {
+                // Small numbers (descriptors, flags, lengths) in decimal; pointers and
+                // rights in hex.
+                let v = match a.0[i] {
+                    Value::I64(v) => v as u64,
+                    _ => a.u32(i) as u64,
+                };
+                args.push(if v < 0x10000 { v.to_string() } else { format!("{v:#x}") });
+                i += 1;
+            }
+        }
+        let mut line = format!("{name}({})", args.join(", "));
+        match result {
+            None => {}
+            Some(Ok(())) => {
+                line.push_str(" = 0");
+                if let Some(what) = self.outside(name, c, a) {
+                    // Without the name, which the line starts with.
+                    line.push_str("  # ");
+                    line.push_str(what.split_once(": ").map_or(&*what, |(_, w)| w));
+                }
+            }
+            Some(Err(e)) => line.push_str(&format!(" = {} ({})", e.0, e.name())),
+        }
+        if let Some(t) = self.trace.as_mut() {
+            t(&line);
+        }
     }
 
     /// A descriptor as a user knows it: "stdout", or "fd 4 (/tmp/out.txt)".
