@@ -58,7 +58,7 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         Wasi::fixed_clock(),
         1,
     );
-    w.set_sleeper(Box::new(|_| {}));
+    w.set_sleeper(Box::new(|_| false));
     w.preopen("/", Box::new(fs.dir("/").expect("root")));
     w.preopen("/tmp", Box::new(fs.dir("/tmp").expect("tmp")));
     wasi::define(&mut store, w);

@@ -619,7 +619,7 @@ test('WASI hello world example: Run prints, and stepping over fd_write prints at
 test('a Rust WASI program loaded from a file: arguments, environment, stdin, exit code, panic', () =>
   withPage('wasi-demo', async (page) => {
     await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'demo.wasm'));
-    await expectConsole(page, /loaded demo\.wasm: 118,374 bytes, 2 exported functions, uses WASI/);
+    await expectConsole(page, /loaded demo\.wasm: 147,208 bytes, 2 exported functions, uses WASI/);
     assert.equal(await page.getByLabel('Function').inputValue(), '_start');
     assert.equal(await page.locator('details#wasi').evaluate((d) => d.open), true, 'the WASI section opens for a WASI module');
 
@@ -800,4 +800,154 @@ test('program output: a partial line is completed in place, and output shows whi
     }, { timeout: 15000 });
     await button(page, 'Pause').click();
     await expectStatus(page, /^paused at _start/);
+  }));
+
+// ---- the Files panel (www/files.js) and WASI sleeps -------------------------------------
+
+const filesRegion = (page) => region(page, 'Files');
+
+/** Opens the Files section if it is closed. */
+async function openFiles(page) {
+  const details = page.locator('details#files');
+  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+}
+
+/** The Files table's rows as "name size" (folders end in /; the badge left out). */
+async function fileRows(page) {
+  return filesRegion(page)
+    .locator('tbody tr')
+    .evaluateAll((rows) =>
+      rows.map((r) => `${r.dataset.path} ${r.cells[1].textContent}`.trim() + (r.classList.contains('is-new') ? ' (new)' : r.classList.contains('is-changed') ? ' (changed)' : '')),
+    );
+}
+
+/** Picks files with the "Add files" button's file chooser. */
+async function addFiles(page, files) {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), button(page, 'Add files').click()]);
+  await chooser.setFiles(files);
+}
+
+/** Clicks `name` and returns the download's bytes and suggested name. */
+async function downloadOf(page, name) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), button(page, name).click()]);
+  const stream = await dl.createReadStream();
+  const chunks = [];
+  for await (const c of stream) chunks.push(c);
+  return { name: dl.suggestedFilename(), bytes: Buffer.concat(chunks) };
+}
+
+test('Files: add a file with the picker; a program reads, writes and lists it; open, download, zip, delete, reset', () =>
+  withPage('files', async (page) => {
+    await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'demo.wasm'));
+    await expectConsole(page, /loaded demo\.wasm/);
+    await openFiles(page);
+    assert.equal(await filesRegion(page).count(), 1, 'a region named Files');
+    assert.match(await page.locator('#files-summary').textContent(), /0 files · preopened: \//);
+    await addFiles(page, { name: 'in.txt', mimeType: 'text/plain', buffer: Buffer.from('hello from a file\n') });
+    await eventually(async () => assert.deepEqual(await fileRows(page), ['/in.txt 18 bytes']));
+    await expectConsole(page, /files: added 1 file to \//);
+
+    await setWasi(page, { args: 'cat /in.txt' });
+    await runToEnd(page);
+    assert.deepEqual(await outputLines(page), ['stdout: hello from a file']);
+
+    await setWasi(page, { args: 'write /out.txt "written by the program"' });
+    await runToEnd(page);
+    await expectStatus(page, /^finished/);
+    assert.deepEqual(await fileRows(page), ['/in.txt 18 bytes', '/out.txt 22 bytes (new)'], 'the created file is listed with its size');
+    await setWasi(page, { args: 'ls /' });
+    await runToEnd(page);
+    assert.deepEqual((await outputLines(page)).slice(-2), ['stdout: in.txt', 'stdout: out.txt']);
+
+    // Open: a read-only view of the text; a binary file says so.
+    await button(page, 'Open /out.txt').click();
+    const dialog = page.getByRole('dialog', { name: '/out.txt' });
+    await eventually(async () => assert.equal(await dialog.isVisible(), true));
+    assert.equal(await dialog.getByLabel('File contents').textContent(), 'written by the program');
+    await page.screenshot({ path: join(RESULTS, 'files-viewer.png') });
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    assert.equal(await dialog.isVisible(), false);
+    await addFiles(page, { name: 'bin.dat', mimeType: 'application/octet-stream', buffer: Buffer.from([0, 1, 2, 255]) });
+    await eventually(async () => assert.equal((await fileRows(page)).length, 3));
+    await button(page, 'Open /bin.dat').click();
+    await eventually(async () => assert.match(await page.getByRole('dialog').textContent(), /Binary file \(4 bytes\): it is not shown as text/));
+    await page.keyboard.press('Escape');
+
+    // Downloads: one file, and the whole tree as a zip.
+    const one = await downloadOf(page, 'Download /out.txt');
+    assert.equal(one.name, 'out.txt');
+    assert.equal(one.bytes.toString(), 'written by the program');
+    const zip = await downloadOf(page, 'Download all (zip)');
+    assert.equal(zip.name, 'files.zip');
+    const { unzipSync } = await import('fflate');
+    const unzipped = unzipSync(new Uint8Array(zip.bytes));
+    assert.deepEqual(Object.keys(unzipped).sort(), ['bin.dat', 'in.txt', 'out.txt']);
+    assert.equal(Buffer.from(unzipped['in.txt']).toString(), 'hello from a file\n');
+    assert.deepEqual([...unzipped['bin.dat']], [0, 1, 2, 255]);
+
+    // The tree stays when another module is loaded (and back).
+    await pickExample(page, 'WASI hello world');
+    assert.equal((await fileRows(page)).length, 3);
+    await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'demo.wasm'));
+    await expectConsole(page, /loaded demo\.wasm/);
+
+    // Several preopens: the root as /, /work as /tmp (made when the call starts).
+    await button(page, 'Add preopen').click();
+    await page.getByLabel('Folder in the tree, preopen 2').fill('/work');
+    await page.getByLabel('Guest path, preopen 2').fill('/tmp');
+    assert.match(await page.locator('#files-summary').textContent(), /preopened: \/, \/work as \/tmp/);
+    await setWasi(page, { args: 'write /tmp/t.txt x' });
+    await runToEnd(page);
+    await eventually(async () => assert.ok((await fileRows(page)).includes('/work/t.txt 1 byte (new)'), (await fileRows(page)).join('\n')));
+    await page.getByLabel('Guest path, preopen 2').fill('');
+    assert.match(await page.locator('#preopens-error').textContent(), /a guest path is needed/);
+    await button(page, 'Remove preopen 2').click();
+    assert.equal(await page.locator('#preopens-error').textContent(), '');
+
+    await button(page, 'Delete /bin.dat').click();
+    assert.ok(!(await fileRows(page)).some((r) => r.startsWith('/bin.dat')));
+    await page.screenshot({ path: join(RESULTS, 'files-panel.png') });
+    await button(page, 'Reset files').click();
+    assert.deepEqual(await fileRows(page), []);
+    assert.match(await filesRegion(page).textContent(), /No files yet/);
+    await setWasi(page, { args: 'cat /in.txt' });
+    await runToEnd(page);
+    await expectStatus(page, /^exited with code 1$/);
+    assert.equal((await outputLines(page)).at(-1), 'stdout: error: entity not found');
+  }));
+
+test('a WASI sleep pauses the run and resumes on time; Pause during a sleep stops there', (t) =>
+  withPage('wasi-sleep', async (page) => {
+    await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'demo.wasm'));
+    await expectConsole(page, /loaded demo\.wasm/);
+    await setWasi(page, { args: 'sleep 600' });
+    const t0 = Date.now();
+    await button(page, 'Run').click();
+    await expectStatus(page, /^running Run: sleeping 600 ms… \(Pause stops here\)$/);
+    assert.equal(await button(page, 'Pause').isEnabled(), true);
+    await eventually(async () => assert.deepEqual(await outputLines(page), ['stdout: slept 1']), { timeout: 3000 });
+    const ms = Date.now() - t0;
+    t.diagnostic(`a 600 ms sleep took ${ms} ms`);
+    assert.ok(ms >= 600 && ms < 1500, `resumed on time (${ms} ms)`);
+    await expectStatus(page, /^finished/);
+    // While it slept the page answered: the run took its time in the sleep, not in a blocked loop.
+    assert.ok((await lastCallMs(page)) >= 600);
+
+    await setWasi(page, { args: 'sleep 5000' });
+    await button(page, 'Run').click();
+    await expectStatus(page, /sleeping 5\.0 s/);
+    const pauseTime = await timePause(page, 'running');
+    await button(page, 'Pause').click();
+    await expectStatus(page, /^paused at .* \(after a sleep\)$/);
+    const { click, stopped } = await pauseTime();
+    assert.ok(stopped - click < 100, `paused ${Math.round(stopped - click)} ms after the click`);
+    await expectConsole(page, /paused in a sleep of 5 s, [\d.]+ s of it left/);
+    assert.equal((await outputLines(page)).length, 1, 'the program did not go on');
+    await page.waitForTimeout(200);
+    assert.match(await statusText(page), /^paused at/, 'and stays paused');
+    // Continue goes on at once (the rest of the sleep is not waited for).
+    const t1 = Date.now();
+    await button(page, 'Continue').click();
+    await eventually(async () => assert.equal((await outputLines(page)).at(-1), 'stdout: slept 0'));
+    assert.ok(Date.now() - t1 < 2000, `went on at once (${Date.now() - t1} ms)`);
   }));
