@@ -55,10 +55,15 @@ function asText(bytes) {
   }
 }
 
-/** Every file under the dropped items: [[relative path, File]] (folders read recursively). */
+/**
+ * Every file under the dropped items: { files: [[relative path, File]], dirs: [path] }
+ * (folders read recursively through their entries; an item without one is a plain file).
+ */
 async function droppedFiles(items) {
-  // Entries must be taken while the drop event is being handled.
-  const entries = [...items].map((i) => i.webkitGetAsEntry?.()).filter(Boolean);
+  // Entries and files must be taken while the drop event is being handled.
+  const taken = [...items]
+    .filter((i) => i.kind === 'file')
+    .map((i) => ({ entry: i.webkitGetAsEntry?.() ?? null, file: i.getAsFile() }));
   const out = [];
   const dirs = [];
   const walk = async (entry, prefix) => {
@@ -75,7 +80,10 @@ async function droppedFiles(items) {
       }
     }
   };
-  for (const e of entries) await walk(e, '');
+  for (const { entry, file } of taken) {
+    if (entry) await walk(entry, '');
+    else if (file) out.push([file.name, file]);
+  }
   return { files: out, dirs };
 }
 
@@ -334,7 +342,7 @@ export function filesPanel(files, { log }) {
     e.preventDefault();
     zone.classList.remove('over');
     const items = e.dataTransfer?.items;
-    if (items?.length && items[0].webkitGetAsEntry) {
+    if (items?.length) {
       const { files: list, dirs } = await droppedFiles(items);
       await add(list, dirs);
     } else {

@@ -630,7 +630,7 @@ function schedule(f) {
  * Runs `first(budget)` and then `next(budget)` in slices of about SLICE_MS each until the
  * stop is not a budget stop or Pause is pressed; the status line counts live. A WASI sleep
  * (a host-pause stop with `sleepMs`) is waited out, then the command goes on, unless
- * `done(state)` says the command's goal was reached by then (a step over the sleep call).
+ * `done(state)` says its goal was reached with the sleep (a step over the sleep's call).
  */
 function sliced(label, first, next, done = null) {
   if (!app.pg || app.running) return;
@@ -670,7 +670,7 @@ function sliced(label, first, next, done = null) {
     const factor = dt > 0.5 ? SLICE_MS / dt : 4;
     app.slice = Math.round(Math.min(50_000_000, Math.max(1000, app.slice * Math.min(4, Math.max(0.25, factor)))));
     app.state = s;
-    if (s.stop.kind === 'host-pause' && s.stop.sleepMs != null && !done?.(s)) return sleep(s);
+    if (s.stop.kind === 'host-pause' && s.stop.sleepMs != null) return sleep(s);
     if (s.stop.kind !== 'budget') return finish(s);
     drainOutput(); // output shows as it is produced
     if (!painted) refresh(); // the first time: disable the buttons, enable Pause
@@ -687,7 +687,8 @@ function sliced(label, first, next, done = null) {
     const timer = setTimeout(() => {
       run.cancel = null;
       run.sleep = null;
-      tick();
+      if (done?.(s)) finish(s); // the step was the sleep's call itself: it ends here
+      else tick();
     }, Math.ceil(ms) + 1); // + 1: never a millisecond early by the program's clock
     run.sleep = { ms, until };
     run.cancel = (quiet) => {

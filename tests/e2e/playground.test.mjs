@@ -10,7 +10,8 @@
 // test-results/<test>.png (look at them: a panel can render wrong while its DOM is right).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -950,4 +951,84 @@ test('a WASI sleep pauses the run and resumes on time; Pause during a sleep stop
     await button(page, 'Continue').click();
     await eventually(async () => assert.equal((await outputLines(page)).at(-1), 'stdout: slept 0'));
     assert.ok(Date.now() - t1 < 2000, `went on at once (${Date.now() - t1} ms)`);
+  }));
+
+test('Files: a folder by the folder picker and by a drop; the panel at 800 px', () =>
+  withPage('files-folders-800', { width: 800, fullPage: true }, async (page) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasmscope-e2e-'));
+    try {
+      mkdirSync(join(dir, 'share', 'sub'), { recursive: true });
+      writeFileSync(join(dir, 'share', 'a.txt'), 'alpha\n');
+      writeFileSync(join(dir, 'share', 'sub', 'b.txt'), 'beta beta\n');
+      await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'demo.wasm'));
+      await expectConsole(page, /loaded demo\.wasm/);
+      await openFiles(page);
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), button(page, 'Add folder').click()]);
+      await chooser.setFiles(join(dir, 'share'));
+      await eventually(async () =>
+        assert.deepEqual(await fileRows(page), ['/share', '/share/a.txt 6 bytes', '/share/sub', '/share/sub/b.txt 10 bytes']),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // A drop of plain files (a synthetic drop has no directory entries) into /work.
+    await page.getByLabel('to', { exact: true }).fill('/work');
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['dropped\n'], 'dropped.txt', { type: 'text/plain' }));
+      document.getElementById('files-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await eventually(async () => assert.ok((await fileRows(page)).includes('/work/dropped.txt 8 bytes'), (await fileRows(page)).join('\n')));
+    await setWasi(page, { args: 'cat /share/sub/b.txt' });
+    await runToEnd(page);
+    assert.equal((await outputLines(page)).at(-1), 'stdout: beta beta');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling at 800 px (${overflow} px too wide)`);
+    for (const name of ['Add files', 'Add folder', 'Download all (zip)', 'Reset files', 'Add preopen']) {
+      assert.equal(await button(page, name).count(), 1, `button ${name}`);
+    }
+  }));
+
+const NAP = `(module
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  ;; One clock subscription (monotonic, relative) of $ms milliseconds at 0; the event at 64.
+  (func (export "nap") (param $ms i32) (result i32)
+    (i32.store (i32.const 16) (i32.const 1))
+    (i64.store (i32.const 24) (i64.mul (i64.extend_i32_u (local.get $ms)) (i64.const 1000000)))
+    (call $poll (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 128))))`;
+
+test('a sleep in WAT: Run and Step over wait it out and stop after the call; Step into does not wait', () =>
+  withPage('wasi-sleep-step', async (page) => {
+    await page.getByLabel('WAT source').fill(NAP);
+    await button(page, 'Compile').click();
+    await expectConsole(page, /loaded WAT: \d+ bytes, 1 exported function, uses WASI/);
+    await page.getByLabel('$ms: i32').fill('300');
+    await runToEnd(page);
+    await expectConsole(page, /nap\(300\) → i32:0/);
+    assert.ok((await lastCallMs(page)) >= 300, 'Run waited');
+
+    // Step over the call: it waits, then stops right after the call (not one instruction on).
+    await button(page, 'Step into').click();
+    await stepOverTo(page, /call \$poll/);
+    const before = await executed(page);
+    const t0 = Date.now();
+    await button(page, 'Step over').click();
+    await expectStatus(page, /^running Step over: sleeping 300 ms/);
+    await expectStatus(page, /^paused at nap @ 0x[0-9a-f]+ \(after a sleep\)$/);
+    assert.ok(Date.now() - t0 >= 300, `Step over waited (${Date.now() - t0} ms)`);
+    assert.equal(await executed(page), before + 1, 'one instruction: the call');
+    await button(page, 'Continue').click();
+    await eventually(async () => assert.equal((await consoleText(page)).match(/nap\(300\) → i32:0/g)?.length, 2));
+
+    // Step into the call: no waiting.
+    await button(page, 'Reset').click();
+    await button(page, 'Step into').click();
+    await stepOverTo(page, /call \$poll/);
+    const t1 = Date.now();
+    const at = await executed(page);
+    await button(page, 'Step into').click();
+    await expectStatus(page, /\(after a sleep\)$/);
+    assert.ok(Date.now() - t1 < 250, `Step into did not wait (${Date.now() - t1} ms)`);
+    assert.equal(await executed(page), at + 1);
   }));
