@@ -96,11 +96,16 @@ export function filesPanel(files, { log }) {
   let entries = [];
   let preopens = files.preopens().map((p) => ({ ...p }));
   let viewing = null; // the path in the viewer
+  let baselineVersion = 0; // bumps when `baseline` changes (the table shows changes against it)
+  let shownKey = null; // what the table shows (it is rebuilt only when that changes)
 
   const message = (text) => {
     $('files-message').textContent = text;
   };
-  const snapshot = () => new Map(files.list().map((e) => [e.path, `${e.size} ${e.mtime}`]));
+  const snapshot = () => {
+    baselineVersion++;
+    return new Map(files.list().map((e) => [e.path, `${e.size} ${e.mtime}`]));
+  };
 
   /** Writes [[path, bytes-or-File]]; reports each failure; returns how many were added. */
   async function add(list, dirs = []) {
@@ -180,6 +185,7 @@ export function filesPanel(files, { log }) {
       message(e.message);
     }
     baseline.delete(path);
+    baselineVersion++;
     refresh();
   }
 
@@ -267,6 +273,9 @@ export function filesPanel(files, { log }) {
 
   function renderTable() {
     const box = $('files-table');
+    const key = `${baselineVersion}\n${entries.map((e) => `${e.path} ${e.size} ${e.mtime}`).join('\n')}`;
+    if (key === shownKey) return;
+    shownKey = key;
     if (!entries.length) {
       box.replaceChildren(h('p', { class: 'empty' }, 'No files yet: add some, or run a program that writes them.'));
       return;
@@ -359,6 +368,7 @@ export function filesPanel(files, { log }) {
       message(e.message);
     }
     baseline = new Map();
+    baselineVersion++;
     refresh();
   });
   $('preopen-add').addEventListener('click', () => {
@@ -379,6 +389,10 @@ export function filesPanel(files, { log }) {
 
   return {
     refresh,
+    /** What is wrong with the preopen rows as typed ('' when nothing). */
+    problem() {
+      return $('preopens-error').textContent;
+    },
     /** A call starts: changes from now on are highlighted (new, changed). */
     beforeCall() {
       baseline = snapshot();

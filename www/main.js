@@ -539,7 +539,9 @@ function ensureStarted() {
  * sleeps pause the run (the run loop waits them out). Throws if a preopen cannot be made.
  */
 function attachFiles() {
-  if (!app.files) return;
+  if (!app.files || !usesWasi()) return;
+  const problem = app.filesPanel.problem();
+  if (problem) throw new Error(`Files: preopened folders: ${problem}`);
   app.pg.useFiles(app.files);
   app.pg.setPauseOnSleep(true);
   app.filesPanel.beforeCall();

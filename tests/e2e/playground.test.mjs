@@ -902,6 +902,8 @@ test('Files: add a file with the picker; a program reads, writes and lists it; o
     await eventually(async () => assert.ok((await fileRows(page)).includes('/work/t.txt 1 byte (new)'), (await fileRows(page)).join('\n')));
     await page.getByLabel('Guest path, preopen 2').fill('');
     assert.match(await page.locator('#preopens-error').textContent(), /a guest path is needed/);
+    await button(page, 'Run').click();
+    await expectConsole(page, /Files: preopened folders: `\/work`: a guest path is needed/);
     await button(page, 'Remove preopen 2').click();
     assert.equal(await page.locator('#preopens-error').textContent(), '');
 
