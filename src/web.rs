@@ -7,7 +7,7 @@ use crate::decode::{ExternKind, Module};
 use crate::exec::Call;
 use crate::runtime::{Limits, Store};
 use crate::value::{Value, parse_arg};
-use crate::wasi::fs::{Errno, FileType};
+use crate::wasi::fs::{Dir, Errno, File, FileType, OpenOptions, Opened};
 use crate::wasi::memfs::MemFs;
 use crate::wasi::{self, Wasi};
 use serde::Serialize;
@@ -863,6 +863,9 @@ fn fs_err(fs: &MemFs, path: &str, e: Errno, doing: &str) -> JsError {
     err(format!("`{path}`: {doing}: {why}"))
 }
 
+/// How much of a file `Files.read`/`write` copy at a time.
+const CHUNK: usize = 8 << 20;
+
 /// A path from the page below the root (the tree checks the rest).
 fn host_path(path: &str) -> Result<&str, JsError> {
     if path.trim_matches('/').is_empty() {
@@ -883,6 +886,16 @@ pub struct Files {
 impl Default for Files {
     fn default() -> Self {
         Files::new()
+    }
+}
+
+impl Files {
+    /// The regular file at `path` (from the root), opened with `options`.
+    fn open(&self, path: &str, options: &OpenOptions) -> Result<Box<dyn File>, Errno> {
+        match self.inner.fs.dir("/")?.open(path.trim_start_matches('/'), options)? {
+            Opened::File(file) => Ok(file),
+            Opened::Dir(_) => Err(Errno::ISDIR),
+        }
     }
 }
 
@@ -919,30 +932,64 @@ impl Files {
         to_js(&entries)
     }
 
-    /// A file's contents (symlinks followed).
-    pub fn read(&self, path: &str) -> Result<Vec<u8>, JsError> {
+    /// A file's contents (symlinks followed), or its first `max` bytes. Copied out in
+    /// pieces, so the tree never needs twice the file's size.
+    pub fn read(&self, path: &str, max: Option<f64>) -> Result<js_sys::Uint8Array, JsError> {
         let fs = &self.inner.fs;
-        fs.read_file(host_path(path)?).map_err(|e| fs_err(fs, path, e, "cannot read it"))
+        let fail = |e| fs_err(fs, path, e, "cannot read it");
+        let file = self
+            .open(host_path(path)?, &OpenOptions { read: true, follow: true, ..OpenOptions::default() })
+            .map_err(fail)?;
+        let size = file.stat().map_err(fail)?.size;
+        let len = max.map_or(size, |m| size.min(if m > 0.0 { m as u64 } else { 0 }));
+        let len = u32::try_from(len).map_err(|_| err(format!("`{path}` is too large to read here")))?;
+        let out = js_sys::Uint8Array::new_with_length(len);
+        let mut buf = vec![0u8; (len as usize).min(CHUNK)];
+        let mut at = 0u32;
+        while at < len {
+            let want = ((len - at) as usize).min(CHUNK);
+            let n = file.read_at(&mut buf[..want], at as u64).map_err(fail)?;
+            if n == 0 {
+                return Ok(out.subarray(0, at));
+            }
+            out.subarray(at, at + n as u32).copy_from(&buf[..n]);
+            at += n as u32;
+        }
+        Ok(out)
     }
 
     /// Writes a whole file, making missing folders above it. Throws, changing nothing, when
-    /// it would pass the tree's byte limit.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), JsError> {
+    /// it would pass the tree's byte limit. Copied in in pieces, so the tree never needs
+    /// twice the file's size.
+    pub fn write(&self, path: &str, bytes: &js_sys::Uint8Array) -> Result<(), JsError> {
         let fs = &self.inner.fs;
         let path = host_path(path)?;
+        let len = bytes.length();
         // What the file and the folders on its path could cost at most (names, inodes),
         // checked first so that a file being replaced is never left cut short.
         let parts = path.split('/').filter(|c| !c.is_empty()).count() as u64;
-        let cost = (bytes.len() as u64).saturating_add(parts * 512);
+        let cost = u64::from(len).saturating_add(parts * 512);
         if cost > fs.limit().saturating_sub(fs.used()) {
             return Err(err(format!(
-                "`{path}` ({} bytes) does not fit: the file system's limit is {}, {} is used",
-                bytes.len(),
+                "`{path}` ({len} bytes) does not fit: the file system's limit is {}, {} is used",
                 size_text(fs.limit()),
                 size_text(fs.used())
             )));
         }
-        fs.write_file(path, bytes).map_err(|e| fs_err(fs, path, e, "cannot write it"))
+        let fail = |e| fs_err(fs, path, e, "cannot write it");
+        if let Some((parent, _)) = path.trim_matches('/').rsplit_once('/') {
+            fs.create_dir_all(parent).map_err(fail)?;
+        }
+        let options = OpenOptions { create: true, truncate: true, write: true, follow: true, ..OpenOptions::default() };
+        let file = self.open(path, &options).map_err(fail)?;
+        file.set_size(len.into()).map_err(fail)?;
+        let mut at = 0u32;
+        while at < len {
+            let end = at.saturating_add(CHUNK as u32).min(len);
+            file.write_at(&bytes.subarray(at, end).to_vec(), at.into()).map_err(fail)?;
+            at = end;
+        }
+        Ok(())
     }
 
     /// Makes a folder and any missing folders above it (an existing folder is fine).

@@ -189,6 +189,15 @@ fn message<T>(r: Result<T, wasm_bindgen::JsError>) -> String {
     }
 }
 
+fn u8a(bytes: &[u8]) -> js_sys::Uint8Array {
+    js_sys::Uint8Array::from(bytes)
+}
+
+/// A whole file of `files`, as `Some(bytes)`, or `None` if it cannot be read.
+fn read(files: &Files, path: &str) -> Option<Vec<u8>> {
+    files.read(path, None).ok().map(|a| a.to_vec())
+}
+
 fn demo(args: &[&str], files: &Files) -> Playground {
     let demo = include_bytes!("data/wasi/demo.wasm");
     let mut p = match Playground::load(js_sys::Uint8Array::from(&demo[..]).into(), None) {
@@ -216,15 +225,21 @@ fn run_demo(args: &[&str], files: &Files) -> (String, String) {
 #[wasm_bindgen_test]
 fn files_are_shared_with_programs() {
     let files = Files::new();
-    assert!(files.write("/in/hello.txt", b"hello, page").is_ok(), "parent folders are made");
+    assert!(files.write("/in/hello.txt", &u8a(b"hello, page")).is_ok(), "parent folders are made");
     let list = ok(files.list());
     assert!(list.contains(r#""path":"/in","kind":"dir""#), "{list}");
     assert!(list.contains(r#""path":"/in/hello.txt","kind":"file","size":11"#), "{list}");
+    assert_eq!(
+        files.read("/in/hello.txt", Some(5.0)).ok().map(|a| a.to_vec()),
+        Some(b"hello".to_vec()),
+        "at most 5 bytes"
+    );
+    assert_eq!(files.read("in/hello.txt", Some(100.0)).ok().map(|a| a.to_vec()), Some(b"hello, page".to_vec()));
     let (_, out) = run_demo(&["cat", "/in/hello.txt"], &files);
     assert_eq!(out, r#"[{"fd":1,"text":"hello, page"}]"#);
     let (_, out) = run_demo(&["write", "/in/new.txt", "from the program"], &files);
     assert_eq!(out, "[]");
-    assert_eq!(files.read("/in/new.txt").ok(), Some(b"from the program".to_vec()));
+    assert_eq!(read(&files, "/in/new.txt"), Some(b"from the program".to_vec()));
     assert!(ok(files.list()).contains(r#""path":"/in/new.txt","kind":"file","size":16"#));
     let (_, out) = run_demo(&["ls", "/in"], &files);
     assert_eq!(out, r#"[{"fd":1,"text":"hello.txt\n"},{"fd":1,"text":"new.txt\n"}]"#);
@@ -237,7 +252,7 @@ fn files_are_shared_with_programs() {
     let (s, out) = run_demo(&["cat", "/in/hello.txt"], &files);
     assert!(s.contains(r#""exitCode":1"#) && out.contains("not found"), "the root is no longer preopened: {out}");
     run_demo(&["write", "/tmp/t", "x"], &files);
-    assert_eq!(files.read("/scratch/t").ok(), Some(b"x".to_vec()));
+    assert_eq!(read(&files, "/scratch/t"), Some(b"x".to_vec()));
 
     // A reset empties the tree, the preopens stay.
     assert!(files.reset().is_ok());
@@ -248,21 +263,38 @@ fn files_are_shared_with_programs() {
 }
 
 #[wasm_bindgen_test]
+fn large_files_go_in_and_out_in_pieces() {
+    // 20 MiB + 3: three 8 MiB pieces, the last one short.
+    let files = Files::new();
+    let data: Vec<u8> = (0..(20u32 << 20) + 3).map(|i| (i % 251) as u8).collect();
+    assert!(files.write("/big.bin", &u8a(&data)).is_ok());
+    assert!(ok(files.list()).contains(&format!(r#""path":"/big.bin","kind":"file","size":{}"#, data.len())));
+    assert!(read(&files, "/big.bin") == Some(data.clone()), "the same bytes back");
+    let head = files.read("/big.bin", Some((9 << 20) as f64)).ok().map(|a| a.to_vec());
+    assert!(head.as_deref() == Some(&data[..9 << 20]), "the first 9 MiB");
+    // Replacing it with a shorter file leaves only the new bytes.
+    assert!(files.write("/big.bin", &u8a(b"short")).is_ok());
+    assert_eq!(read(&files, "/big.bin"), Some(b"short".to_vec()));
+}
+
+#[wasm_bindgen_test]
 fn bad_file_operations_are_errors() {
     let files = Files::new();
-    assert!(message(files.read("/missing")).contains("`/missing`: cannot read it: there is no such file or folder"));
+    assert!(
+        message(files.read("/missing", None)).contains("`/missing`: cannot read it: there is no such file or folder")
+    );
     assert!(message(files.remove("/missing")).contains("no such file"));
-    assert!(message(files.write("", b"x")).contains("a path below the root is needed"));
-    assert!(message(files.write("/", b"x")).contains("a path below the root is needed"));
+    assert!(message(files.write("", &u8a(b"x"))).contains("a path below the root is needed"));
+    assert!(message(files.write("/", &u8a(b"x"))).contains("a path below the root is needed"));
     assert!(message(files.remove("/")).contains("a path below the root is needed"));
-    assert!(message(files.write("/../x", b"x")).contains("outside the tree"));
-    assert!(message(files.write("/a\0b", b"x")).contains("not a valid path"));
-    assert!(message(files.write(&format!("/{}", "n".repeat(300)), b"x")).contains("too long"));
-    assert!(files.write("/f", b"data").is_ok());
-    assert!(message(files.write("/f/g", b"x")).contains("is a file"));
+    assert!(message(files.write("/../x", &u8a(b"x"))).contains("outside the tree"));
+    assert!(message(files.write("/a\0b", &u8a(b"x"))).contains("not a valid path"));
+    assert!(message(files.write(&format!("/{}", "n".repeat(300)), &u8a(b"x"))).contains("too long"));
+    assert!(files.write("/f", &u8a(b"data")).is_ok());
+    assert!(message(files.write("/f/g", &u8a(b"x"))).contains("is a file"));
     assert!(message(files.mkdir("/f")).contains("is a file"));
     assert!(files.mkdir("/d/e").is_ok());
-    assert!(message(files.read("/d")).contains("it is a folder"));
+    assert!(message(files.read("/d", None)).contains("it is a folder"));
     assert!(message(files.set_preopens(vec!["/f".into()], vec!["/".into()])).contains("is a file"));
     assert!(message(files.set_preopens(vec!["/".into()], vec![" ".into()])).contains("a guest path is needed"));
     assert!(message(files.set_preopens(vec!["/d/../..".into()], vec!["/".into()])).contains("`..`"));
@@ -271,10 +303,10 @@ fn bad_file_operations_are_errors() {
 
     // Over the limit: a clear message, and the file being replaced is left as it was.
     files.set_limit(4096.0);
-    let m = message(files.write("/f", &[7; 5000]));
+    let m = message(files.write("/f", &u8a(&[7; 5000])));
     assert!(m.contains("`/f` (5000 bytes) does not fit: the file system's limit is 4.0 KiB"), "{m}");
-    assert_eq!(files.read("/f").ok(), Some(b"data".to_vec()));
-    assert!(message(files.write("/big", &[7; 5000])).contains("does not fit"));
+    assert_eq!(read(&files, "/f"), Some(b"data".to_vec()));
+    assert!(message(files.write("/big", &u8a(&[7; 5000]))).contains("does not fit"));
     assert!(!ok(files.list()).contains("/big"));
     let usage = ok(files.usage());
     assert!(usage.contains(r#""limit":4096"#), "{usage}");

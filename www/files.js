@@ -45,11 +45,14 @@ function download(name, bytes, type = 'application/octet-stream') {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The text of `bytes`, or null when they are not UTF-8 text (invalid, or NUL bytes). */
-function asText(bytes) {
+/**
+ * The text of `bytes`, or null when they are not UTF-8 text (invalid, or NUL bytes);
+ * `cut`: the file goes on (a character split at the end is not an error).
+ */
+function asText(bytes, cut = false) {
   if (bytes.includes(0)) return null;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: cut });
   } catch {
     return null;
   }
@@ -123,6 +126,12 @@ export function filesPanel(files, { log }) {
     for (const [rel, file] of list) {
       const path = join(target, rel);
       try {
+        // Refused before the file is read into memory when it cannot fit anyway.
+        const usage = files.usage();
+        const size = file instanceof Uint8Array ? file.length : file.size;
+        if (size > usage.limit - usage.used) {
+          throw new Error(`\`${path}\` (${sizeText(size)}) does not fit: the file system's limit is ${sizeText(usage.limit)}, ${sizeText(usage.used)} is used`);
+        }
         const bytes = file instanceof Uint8Array ? file : new Uint8Array(await file.arrayBuffer());
         files.write(path, bytes);
         added++;
@@ -142,27 +151,29 @@ export function filesPanel(files, { log }) {
 
   function open(path) {
     let bytes;
+    let size;
     try {
-      bytes = files.read(path);
+      bytes = files.read(path, VIEW_LIMIT);
+      size = entries.find((e) => e.path === path)?.size ?? bytes.length;
     } catch (e) {
       message(e.message);
       return;
     }
     viewing = path;
     $('file-view-title').textContent = path;
-    const text = asText(bytes.length > VIEW_LIMIT ? bytes.subarray(0, VIEW_LIMIT) : bytes);
+    const text = asText(bytes, size > bytes.length);
     const pre = $('file-view-text');
     if (text === null) {
       pre.hidden = true;
       pre.textContent = '';
-      $('file-view-note').textContent = `Binary file (${sizeText(bytes.length)}): it is not shown as text. Download it to look inside.`;
+      $('file-view-note').textContent = `Binary file (${sizeText(size)}): it is not shown as text. Download it to look inside.`;
     } else {
       pre.hidden = false;
       pre.textContent = text;
       $('file-view-note').textContent =
-        bytes.length > VIEW_LIMIT
-          ? `The first ${sizeText(VIEW_LIMIT)} of ${sizeText(bytes.length)} (read-only); download it for the rest.`
-          : `${sizeText(bytes.length)}, read-only.`;
+        size > bytes.length
+          ? `The first ${sizeText(bytes.length)} of ${sizeText(size)} (read-only); download it for the rest.`
+          : `${sizeText(size)}, read-only.`;
     }
     const dialog = $('file-view');
     if (!dialog.open) dialog.showModal();

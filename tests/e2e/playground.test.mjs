@@ -984,6 +984,15 @@ test('Files: a folder by the folder picker and by a drop; the panel at 800 px', 
     await setWasi(page, { args: 'cat /share/sub/b.txt' });
     await runToEnd(page);
     assert.equal((await outputLines(page)).at(-1), 'stdout: beta beta');
+    // A long text: the viewer shows its first MiB (a character cut there is not "binary").
+    await page.getByLabel('to', { exact: true }).fill('/');
+    await addFiles(page, { name: 'long.txt', mimeType: 'text/plain', buffer: Buffer.from('a' + 'é'.repeat(786432)) });
+    await eventually(async () => assert.ok((await fileRows(page)).includes('/long.txt 1.5 MiB')));
+    await button(page, 'Open /long.txt').click();
+    const view = page.getByRole('dialog', { name: '/long.txt' });
+    await eventually(async () => assert.match(await view.textContent(), /The first 1\.0 MiB of 1\.5 MiB \(read-only\); download it for the rest\./));
+    assert.equal((await view.getByLabel('File contents').textContent()).length, 1 + 524287);
+    await view.getByRole('button', { name: 'Close', exact: true }).click();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `no horizontal scrolling at 800 px (${overflow} px too wide)`);
     for (const name of ['Add files', 'Add folder', 'Download all (zip)', 'Reset files', 'Add preopen']) {
