@@ -202,14 +202,24 @@ export function filesPanel(files, { log }) {
 
   async function zipAll() {
     message('');
-    const { zipSync } = await import('./vendor/fflate.js');
+    const { zip } = await import('./vendor/fflate.js');
     const tree = {};
     for (const e of files.list()) {
       const rel = e.path.slice(1);
-      if (e.kind === 'dir') tree[rel + '/'] = new Uint8Array(0);
-      else if (e.kind === 'file') tree[rel] = files.read(e.path);
+      // Zip's times go from 1980 to 2099; a file outside them gets the time of the download.
+      const year = new Date(e.mtime).getUTCFullYear();
+      const opts = year > 1980 && year < 2099 ? { mtime: new Date(e.mtime) } : {};
+      if (e.kind === 'dir') tree[rel + '/'] = [new Uint8Array(0), opts];
+      else if (e.kind === 'file') tree[rel] = [files.read(e.path), opts];
     }
-    download('files.zip', zipSync(tree, { level: 6 }), 'application/zip');
+    // Compressed in fflate's workers: the page goes on answering.
+    $('files-zip').disabled = true;
+    try {
+      const bytes = await new Promise((res, rej) => zip(tree, { level: 6 }, (e, out) => (e ? rej(e) : res(out))));
+      download('files.zip', bytes, 'application/zip');
+    } finally {
+      $('files-zip').disabled = false;
+    }
   }
 
   function setPreopens() {
