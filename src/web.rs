@@ -109,7 +109,7 @@ struct Watch {
 #[serde(rename_all = "camelCase")]
 struct Stop {
     /// started | step | breakpoint | watchpoint | finished | exited | trapped | budget |
-    /// history-start | ready
+    /// host-pause | history-start | ready
     kind: &'static str,
     exit_code: Option<i32>,
     breakpoint: Option<u32>,
@@ -406,8 +406,11 @@ fn instantiate(module: &Rc<Module>, setup: &Setup) -> Result<(Session, Rc<RefCel
     let mut w = Wasi::new(args, settings.env.clone(), out, input, clock, seed);
     let state = sleep.clone();
     w.set_sleeper(Box::new(move |ns| {
-        state.requested.set(Some(ns));
-        state.pause.get()
+        let pause = state.pause.get();
+        if pause {
+            state.requested.set(Some(ns));
+        }
+        pause
     }));
     if let Some(files) = files {
         w.replace_preopens(files.preopen_dirs()?);
