@@ -604,8 +604,10 @@ function report(s, extra = '') {
     case 'history-start':
       log('info', 'reached the oldest recorded step');
       break;
+    case 'host-pause': // Pause during a WASI sleep, or a step over one (a step into says nothing)
+      if (extra) log('info', `paused at ${top ? positionText(top) : '?'}${extra}`);
+      break;
     case 'budget':
-    case 'host-pause': // Pause during a WASI sleep, or a step that ended at one
       log('info', `paused at ${top ? positionText(top) : '?'}${extra}`);
       break;
     default:

@@ -974,7 +974,7 @@ test('Files: a folder by the folder picker and by a drop; the panel at 800 px', 
       rmSync(dir, { recursive: true, force: true });
     }
     // A drop of plain files (a synthetic drop has no directory entries) into /work.
-    await page.getByLabel('to', { exact: true }).fill('/work');
+    await page.getByLabel('Add to folder', { exact: true }).fill('/work');
     await page.evaluate(() => {
       const dt = new DataTransfer();
       dt.items.add(new File(['dropped\n'], 'dropped.txt', { type: 'text/plain' }));
@@ -985,7 +985,7 @@ test('Files: a folder by the folder picker and by a drop; the panel at 800 px', 
     await runToEnd(page);
     assert.equal((await outputLines(page)).at(-1), 'stdout: beta beta');
     // A long text: the viewer shows its first MiB (a character cut there is not "binary").
-    await page.getByLabel('to', { exact: true }).fill('/');
+    await page.getByLabel('Add to folder', { exact: true }).fill('/');
     await addFiles(page, { name: 'long.txt', mimeType: 'text/plain', buffer: Buffer.from('a' + 'é'.repeat(786432)) });
     await eventually(async () => assert.ok((await fileRows(page)).includes('/long.txt 1.5 MiB')));
     await button(page, 'Open /long.txt').click();
