@@ -32,7 +32,8 @@ const baseName = (path) => path.slice(path.lastIndexOf('/') + 1);
 /** `/a` + `b/c` → `/a/b/c`. */
 function join(dir, rel) {
   const d = dir.trim().replace(/\/+$/, '');
-  return `${d.startsWith('/') ? d : '/' + d}/${rel.replace(/^\/+/, '')}`;
+  const base = d === '' || d.startsWith('/') ? d : '/' + d;
+  return `${base}/${rel.replace(/^\/+/, '')}`;
 }
 
 /** Saves bytes as a download named `name`. */
@@ -109,6 +110,19 @@ export function filesPanel(files, { log }) {
     baselineVersion++;
     return new Map(files.list().map((e) => [e.path, `${e.size} ${e.mtime}`]));
   };
+  /**
+   * The user changed `paths`: they and the folders above them are not marked as the
+   * program's changes (what the program changed stays marked).
+   */
+  const accept = (paths) => {
+    const touched = new Set();
+    for (const p of paths) {
+      // `/a/b/c`, `/a/b`, `/a`
+      for (let q = p; q.length > 1; q = q.slice(0, q.lastIndexOf('/')) || '/') touched.add(q);
+    }
+    for (const e of files.list()) if (touched.has(e.path)) baseline.set(e.path, `${e.size} ${e.mtime}`);
+    baselineVersion++;
+  };
 
   /** Writes [[path, bytes-or-File]]; reports each failure; returns how many were added. */
   async function add(list, dirs = []) {
@@ -116,8 +130,10 @@ export function filesPanel(files, { log }) {
     const target = $('files-target').value.trim() || '/';
     let added = 0;
     const errors = [];
+    const paths = [];
     for (const d of dirs) {
       try {
+        paths.push(join(target, d));
         files.mkdir(join(target, d));
       } catch (e) {
         errors.push(e.message);
@@ -134,6 +150,7 @@ export function filesPanel(files, { log }) {
         }
         const bytes = file instanceof Uint8Array ? file : new Uint8Array(await file.arrayBuffer());
         files.write(path, bytes);
+        paths.push(path);
         added++;
       } catch (e) {
         errors.push(e.message ?? String(e));
@@ -144,7 +161,7 @@ export function filesPanel(files, { log }) {
       message(errors.length === 1 ? errors[0] : `${errors.length} files not added; the first: ${errors[0]}`);
       for (const e of errors) log('error', `files: ${e}`);
     }
-    baseline = snapshot(); // the user's additions are not the program's changes
+    accept(paths); // the user's additions are not the program's changes
     refresh();
     return added;
   }
@@ -195,8 +212,7 @@ export function filesPanel(files, { log }) {
     } catch (e) {
       message(e.message);
     }
-    baseline.delete(path);
-    baselineVersion++;
+    accept([path]);
     refresh();
   }
 

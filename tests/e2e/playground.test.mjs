@@ -869,7 +869,9 @@ test('Files: add a file with the picker; a program reads, writes and lists it; o
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     assert.equal(await dialog.isVisible(), false);
     await addFiles(page, { name: 'bin.dat', mimeType: 'application/octet-stream', buffer: Buffer.from([0, 1, 2, 255]) });
-    await eventually(async () => assert.equal((await fileRows(page)).length, 3));
+    await eventually(async () =>
+      assert.deepEqual(await fileRows(page), ['/bin.dat 4 bytes', '/in.txt 18 bytes', '/out.txt 22 bytes'], 'marks are what the last call (ls) changed'),
+    );
     await button(page, 'Open /bin.dat').click();
     await eventually(async () => assert.match(await page.getByRole('dialog').textContent(), /Binary file \(4 bytes\): it is not shown as text/));
     await page.keyboard.press('Escape');
@@ -900,6 +902,9 @@ test('Files: add a file with the picker; a program reads, writes and lists it; o
     await setWasi(page, { args: 'write /tmp/t.txt x' });
     await runToEnd(page);
     await eventually(async () => assert.ok((await fileRows(page)).includes('/work/t.txt 1 byte (new)'), (await fileRows(page)).join('\n')));
+    await addFiles(page, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') });
+    await eventually(async () => assert.ok((await fileRows(page)).includes('/notes.txt 5 bytes'), "the user's file is not marked"));
+    assert.ok((await fileRows(page)).includes('/work/t.txt 1 byte (new)'), "the program's stays marked");
     await page.getByLabel('Guest path, preopen 2').fill('');
     assert.match(await page.locator('#preopens-error').textContent(), /a guest path is needed/);
     await button(page, 'Run').click();
