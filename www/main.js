@@ -688,12 +688,19 @@ function sliced(label, first, next, done = null) {
   const sleep = (s) => {
     const ms = s.stop.sleepMs;
     const until = performance.now() + ms;
-    const timer = setTimeout(() => {
-      run.cancel = null;
-      run.sleep = null;
-      if (done?.(s)) finish(s); // the step was the sleep's call itself: it ends here
-      else tick();
-    }, Math.ceil(ms) + 1); // + 1: never a millisecond early by the program's clock
+    let timer;
+    const arm = (wait) => {
+      // setTimeout takes at most 2^31 - 1 ms (longer fires at once): longer sleeps re-arm.
+      timer = setTimeout(() => {
+        const left = until - performance.now();
+        if (left > 0) return arm(left);
+        run.cancel = null;
+        run.sleep = null;
+        if (done?.(s)) finish(s); // the step was the sleep's call itself: it ends here
+        else tick();
+      }, Math.min(2 ** 31 - 1, Math.ceil(wait) + 1)); // + 1: never a millisecond early by the program's clock
+    };
+    arm(ms);
     run.sleep = { ms, until };
     run.cancel = (quiet) => {
       clearTimeout(timer);

@@ -1047,4 +1047,14 @@ test('a sleep in WAT: Run and Step over wait it out and stop after the call; Ste
     await expectStatus(page, /\(after a sleep\)$/);
     assert.ok(Date.now() - t1 < 250, `Step into did not wait (${Date.now() - t1} ms)`);
     assert.equal(await executed(page), at + 1);
+
+    // A sleep longer than setTimeout's longest delay (2^31 - 1 ms) still sleeps.
+    await button(page, 'Reset').click();
+    await page.getByLabel('$ms: i32').fill('-1'); // 4,294,967,295 ms, as the module reads it
+    await button(page, 'Run').click();
+    await expectStatus(page, /^running Run: sleeping 4294967\.3 s/);
+    await page.waitForTimeout(300);
+    assert.match(await statusText(page), /^running Run: sleeping/, 'still sleeping');
+    await button(page, 'Pause').click();
+    await expectStatus(page, /\(after a sleep\)$/);
   }));
