@@ -63,7 +63,7 @@ function asText(bytes, cut = false) {
  * Every file under the dropped items: { files: [[relative path, File]], dirs: [path] }
  * (folders read recursively through their entries; an item without one is a plain file).
  */
-async function droppedFiles(items) {
+export async function droppedFiles(items) {
   // Entries and files must be taken while the drop event is being handled.
   const taken = [...items]
     .filter((i) => i.kind === 'file')

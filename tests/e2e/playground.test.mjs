@@ -986,6 +986,27 @@ test('Files: a folder by the folder picker and by a drop; the panel at 800 px', 
       document.getElementById('files-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     });
     await eventually(async () => assert.ok((await fileRows(page)).includes('/work/dropped.txt 8 bytes'), (await fileRows(page)).join('\n')));
+    // A dropped folder is walked through its entries (faked here: a synthetic drop has none),
+    // reading each folder in batches as Chromium gives them, empty folders included.
+    const walked = await page.evaluate(async () => {
+      const { droppedFiles } = await import('./files.js');
+      const file = (name, text) => ({ isFile: true, isDirectory: false, name, file: (ok) => ok(new File([text], name)) });
+      const dir = (name, batches) => ({
+        isFile: false,
+        isDirectory: true,
+        name,
+        createReader: () => ({ readEntries: (ok) => ok(batches.shift() ?? []) }),
+      });
+      const tree = dir('proj', [[file('a.c', 'int a;'), dir('empty', [])], [dir('inc', [[file('a.h', 'x')]])]]);
+      const items = [
+        { kind: 'file', webkitGetAsEntry: () => tree, getAsFile: () => null },
+        { kind: 'string', webkitGetAsEntry: () => null, getAsFile: () => null },
+        { kind: 'file', webkitGetAsEntry: () => null, getAsFile: () => new File(['plain'], 'plain.txt') },
+      ];
+      const { files, dirs } = await droppedFiles(items);
+      return { files: files.map(([p, f]) => `${p} ${f.size}`), dirs };
+    });
+    assert.deepEqual(walked, { files: ['proj/a.c 6', 'proj/inc/a.h 1', 'plain.txt 5'], dirs: ['proj', 'proj/empty', 'proj/inc'] });
     await setWasi(page, { args: 'cat /share/sub/b.txt' });
     await runToEnd(page);
     assert.equal((await outputLines(page)).at(-1), 'stdout: beta beta');
