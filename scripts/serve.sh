@@ -7,7 +7,8 @@
 #   FORCE_BUILD=1 npm start    # rebuild www/pkg even when it is newer than src/
 #
 # Steps: scripts/setup.sh start (rustup target, wasm-pack, wasm-bindgen-cli = Cargo.lock's
-# version, npm ci for binaryen's wasm-opt), then
+# version, npm ci for binaryen's wasm-opt and fflate), www/vendor/fflate.js copied from
+# node_modules (the Files panel's zip), then
 # `wasm-pack build --release --target web --out-dir www/pkg` (skipped when www/pkg is newer
 # than src/, Cargo.toml, Cargo.lock and package-lock.json), then scripts/serve.mjs serves
 # www/ on 127.0.0.1:$PORT until Ctrl-C.

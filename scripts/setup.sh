@@ -180,12 +180,28 @@ setup_npm() {
     setup_log "wasm-opt: $v ($wasm_opt)"
 }
 
+# ---- the page's vendored npm code: www/vendor ------------------------------------------
+# fflate's ESM build (the Files panel's "Download all (zip)") from node_modules (npm ci puts
+# it there, at package-lock.json's version), copied next to the page so that it is served
+# with it. Copied again when node_modules has a newer one.
+setup_vendor() {
+    local src="$SETUP_ROOT/node_modules/fflate/esm/browser.js" dst="$SETUP_ROOT/www/vendor/fflate.js"
+    [[ -f "$src" ]] || setup_die "node_modules/fflate is missing: run npm ci"
+    if [[ ! -f "$dst" || "$src" -nt "$dst" ]]; then
+        mkdir -p "$SETUP_ROOT/www/vendor"
+        cp "$src" "$dst"
+        cp "$SETUP_ROOT/node_modules/fflate/LICENSE" "$SETUP_ROOT/www/vendor/fflate.LICENSE"
+        setup_log "www/vendor/fflate.js: copied from node_modules/fflate"
+    fi
+}
+
 # ---- the page's module: www/pkg ---------------------------------------------------------
 # Builds www/pkg with wasm-pack (wasm-opt is npm's binaryen, first on PATH), unless it is
 # newer than every input (src/, Cargo.toml, Cargo.lock, package-lock.json). FORCE_BUILD=1
 # always builds. The stamp is taken before the build starts, so a file edited during a
 # build makes the next call build again.
 setup_build_pkg() {
+    setup_vendor
     local out="$SETUP_ROOT/www/pkg" stamp="$SETUP_ROOT/www/pkg/.build-stamp"
     if [[ "${FORCE_BUILD:-}" != 1 && -f "$stamp" && -f "$out/wasmscope_bg.wasm" && -f "$out/wasmscope.js" ]] &&
         [[ -z "$(cd "$SETUP_ROOT" && find src Cargo.toml Cargo.lock package-lock.json -newer "$stamp" -print -quit)" ]]; then

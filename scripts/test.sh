@@ -9,13 +9,14 @@
 #   toolchain  install what the other (not skipped) sections need (scripts/setup.sh):
 #              rustup components/target; apt firefox-esr, chromium, chromium-driver;
 #              cargo install wasm-pack, wasm-bindgen-cli (= Cargo.lock), geckodriver;
-#              npm ci (playwright-core, binaryen)
+#              npm ci (playwright-core, binaryen, fflate)
 #   lint       cargo fmt --check, cargo clippy -D warnings
 #   wasm       cargo build --lib --target wasm32-unknown-unknown
 #   native     cargo test (unit, API, CLI, debugger and spec tests); then with the test-only
 #              v128-layout feature: tests/v128.rs and the spec suites again
 #   browser    wasm-pack test --headless --firefox (the crate's wasm32-only tests, tests/web.rs)
-#   e2e        wasm-pack build --release --target web --out-dir www/pkg (skipped when
+#   e2e        www/vendor/fflate.js from node_modules; then
+#              wasm-pack build --release --target web --out-dir www/pkg (skipped when
 #              www/pkg is newer than src/, Cargo.*, package-lock.json; FORCE_BUILD=1 builds),
 #              serve www/ on a free 127.0.0.1 port, node --test tests/e2e/*.test.mjs
 #              (WASMSCOPE_URL=that URL); skipped, saying so, without tests/e2e/*.test.mjs

@@ -7,9 +7,11 @@ use crate::decode::{ExternKind, Module};
 use crate::exec::Call;
 use crate::runtime::{Limits, Store};
 use crate::value::{Value, parse_arg};
+use crate::wasi::fs::{Dir, Errno, File, FileType, OpenOptions, Opened};
+use crate::wasi::memfs::MemFs;
 use crate::wasi::{self, Wasi};
 use serde::Serialize;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -107,7 +109,7 @@ struct Watch {
 #[serde(rename_all = "camelCase")]
 struct Stop {
     /// started | step | breakpoint | watchpoint | finished | exited | trapped | budget |
-    /// history-start | ready
+    /// host-pause | history-start | ready
     kind: &'static str,
     exit_code: Option<i32>,
     breakpoint: Option<u32>,
@@ -116,6 +118,9 @@ struct Stop {
     trap: Option<String>,
     /// Byte offset of the trapping instruction, when known.
     trap_offset: Option<u32>,
+    /// For `host-pause` in a WASI sleep (`poll_oneoff`): how long the program asked to
+    /// sleep, in milliseconds. The page waits that long, then goes on.
+    sleep_ms: Option<f64>,
 }
 
 impl From<&StopReason> for Stop {
@@ -128,6 +133,7 @@ impl From<&StopReason> for Stop {
             results: None,
             trap: None,
             trap_offset: None,
+            sleep_ms: None,
         };
         match s {
             StopReason::Ready => stop.kind = "ready",
@@ -351,6 +357,21 @@ pub struct Playground {
     stub_imports: bool,
     output: Output,
     wasi: WasiSettings,
+    /// The file system the program gets (`useFiles`); none: no preopened directories.
+    files: Option<Rc<FilesInner>>,
+    /// The running instance's WASI state (its preopens are replaced by `useFiles`).
+    wasi_ctx: Rc<RefCell<Wasi>>,
+    sleep: Rc<SleepState>,
+}
+
+/// How the program's sleeps (`poll_oneoff` waiting on clocks only) go: skipped (the
+/// default), or, with `pause` (`setPauseOnSleep`), a `host-pause` stop that records the
+/// requested time for the page to wait out.
+#[derive(Default)]
+struct SleepState {
+    pause: Cell<bool>,
+    /// The last sleep's nanoseconds, cleared when the next command starts.
+    requested: Cell<Option<u64>>,
 }
 
 fn clock() -> wasi::ClockSource {
@@ -362,13 +383,18 @@ fn clock() -> wasi::ClockSource {
     })
 }
 
-/// A fresh store with WASI (and stubs when asked) and an instance of `module` in it.
-fn instantiate(
-    module: &Rc<Module>,
+/// What a fresh instance needs besides the module.
+struct Setup<'a> {
     stub_imports: bool,
-    output: &Output,
-    settings: &WasiSettings,
-) -> Result<Session, JsError> {
+    output: &'a Output,
+    settings: &'a WasiSettings,
+    files: Option<&'a FilesInner>,
+    sleep: &'a Rc<SleepState>,
+}
+
+/// A fresh store with WASI (and stubs when asked) and an instance of `module` in it.
+fn instantiate(module: &Rc<Module>, setup: &Setup) -> Result<(Session, Rc<RefCell<Wasi>>), JsError> {
+    let Setup { stub_imports, output, settings, files, sleep } = *setup;
     let mut store = Store::new(page_limits());
     let sink = output.clone();
     let out: wasi::OutputSink = Box::new(move |fd, bytes| sink.borrow_mut().push((fd, bytes.to_vec())));
@@ -379,14 +405,26 @@ fn instantiate(
         None => (clock(), (js_sys::Math::random() * u64::MAX as f64) as u64),
     };
     let input = Wasi::input_from(settings.stdin.clone().into_bytes());
-    wasi::define(&mut store, Wasi::new(args, settings.env.clone(), out, input, clock, seed));
+    let mut w = Wasi::new(args, settings.env.clone(), out, input, clock, seed);
+    let state = sleep.clone();
+    w.set_sleeper(Box::new(move |ns| {
+        let pause = state.pause.get();
+        if pause {
+            state.requested.set(Some(ns));
+        }
+        pause
+    }));
+    if let Some(files) = files {
+        w.replace_preopens(files.preopen_dirs()?);
+    }
+    let ctx = wasi::define(&mut store, w);
     if stub_imports {
         let sink = output.clone();
         let log: wasi::OutputSink = Box::new(move |fd, bytes| sink.borrow_mut().push((fd, bytes.to_vec())));
         wasi::stub_missing_imports(&mut store, module, Rc::new(RefCell::new(log))).map_err(err)?;
     }
     let instance = store.instantiate(module.clone()).map_err(err)?;
-    Ok(Session::new(store, instance, Config::default()))
+    Ok((Session::new(store, instance, Config::default()), ctx))
 }
 
 #[derive(Serialize)]
@@ -414,8 +452,32 @@ impl Playground {
         let stub_imports = stub_imports.unwrap_or(false);
         let output = Output::default();
         let wasi = WasiSettings::default();
-        let session = instantiate(&module, stub_imports, &output, &wasi)?;
-        Ok(Playground { module, session, stub_imports, output, wasi })
+        let sleep = Rc::new(SleepState::default());
+        let setup = Setup { stub_imports, output: &output, settings: &wasi, files: None, sleep: &sleep };
+        let (session, wasi_ctx) = instantiate(&module, &setup)?;
+        Ok(Playground { module, session, stub_imports, output, wasi, files: None, wasi_ctx, sleep })
+    }
+
+    /// Gives the program `files`' tree with its preopens (`Files.setPreopens`), shared: what
+    /// the program writes is in `files` at once, and the page's changes are seen by the
+    /// program. Outside a call the preopens are replaced at once; in one, at the next
+    /// `reset`. Throws if a preopened folder cannot be made (a file is in its place).
+    #[wasm_bindgen(js_name = useFiles)]
+    pub fn use_files(&mut self, files: &Files) -> Result<(), JsError> {
+        if !self.session.is_running() {
+            let dirs = files.inner.preopen_dirs()?;
+            self.wasi_ctx.borrow_mut().replace_preopens(dirs);
+        }
+        self.files = Some(files.inner.clone());
+        Ok(())
+    }
+
+    /// With `true`, a WASI sleep stops the run (`stop.kind` "host-pause", `stop.sleepMs` the
+    /// requested time) so that the page can wait without blocking and then go on; with
+    /// `false` (the default) a sleep returns at once.
+    #[wasm_bindgen(js_name = setPauseOnSleep)]
+    pub fn set_pause_on_sleep(&self, pause: bool) {
+        self.sleep.pause.set(pause);
     }
 
     /// WASI program arguments (after the program name), environment (`KEY=VALUE` strings)
@@ -529,6 +591,7 @@ impl Playground {
             .enumerate()
             .map(|(i, (a, &t))| parse_arg(a.trim(), t).map_err(|m| err(format!("argument {}: {m}", i + 1))))
             .collect::<Result<Vec<_>, _>>()?;
+        self.sleep.requested.set(None);
         self.session.start(name, &values).map_err(err)?;
         self.state()
     }
@@ -536,7 +599,15 @@ impl Playground {
     /// A fresh instance of the same module (memory, globals and tables as after
     /// instantiation); breakpoints and watchpoints are kept.
     pub fn reset(&mut self) -> Result<JsValue, JsError> {
-        let mut fresh = instantiate(&self.module, self.stub_imports, &self.output, &self.wasi)?;
+        self.sleep.requested.set(None);
+        let setup = Setup {
+            stub_imports: self.stub_imports,
+            output: &self.output,
+            settings: &self.wasi,
+            files: self.files.as_deref(),
+            sleep: &self.sleep,
+        };
+        let (mut fresh, ctx) = instantiate(&self.module, &setup)?;
         for b in self.session.breakpoints().to_vec() {
             let _ = fresh.add_breakpoint(b.func, b.offset, b.hit_count);
         }
@@ -544,35 +615,41 @@ impl Playground {
             let _ = fresh.add_watchpoint(w.addr, w.len);
         }
         self.session = fresh;
+        self.wasi_ctx = ctx;
         self.state()
     }
 
     #[wasm_bindgen(js_name = stepInto)]
     pub fn step_into(&mut self) -> Result<JsValue, JsError> {
+        self.sleep.requested.set(None);
         self.session.step_into();
         self.state()
     }
 
     #[wasm_bindgen(js_name = stepOver)]
     pub fn step_over(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        self.sleep.requested.set(None);
         self.session.step_over(budget as u64);
         self.state()
     }
 
     #[wasm_bindgen(js_name = stepOut)]
     pub fn step_out(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        self.sleep.requested.set(None);
         self.session.step_out(budget as u64);
         self.state()
     }
 
     #[wasm_bindgen(js_name = stepBack)]
     pub fn step_back(&mut self) -> Result<JsValue, JsError> {
+        self.sleep.requested.set(None);
         self.session.step_back();
         self.state()
     }
 
     #[wasm_bindgen(js_name = reverseContinue)]
     pub fn reverse_continue(&mut self) -> Result<JsValue, JsError> {
+        self.sleep.requested.set(None);
         self.session.reverse_continue();
         self.state()
     }
@@ -581,6 +658,7 @@ impl Playground {
     /// instructions (then `stop.kind` is `budget`; call `proceed` to go on).
     #[wasm_bindgen(js_name = resume)]
     pub fn resume(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        self.sleep.requested.set(None);
         self.session.resume(budget as u64);
         self.state()
     }
@@ -588,6 +666,7 @@ impl Playground {
     /// Goes on with the last command (step over, step out, continue, run to) after a
     /// `budget` stop.
     pub fn proceed(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        self.sleep.requested.set(None);
         self.session.proceed(budget as u64);
         self.state()
     }
@@ -595,12 +674,14 @@ impl Playground {
     /// Runs until the instruction at `offset` of function `func` is next.
     #[wasm_bindgen(js_name = runTo)]
     pub fn run_to(&mut self, func: u32, offset: u32, budget: f64) -> Result<JsValue, JsError> {
+        self.sleep.requested.set(None);
         self.session.run_to(func, offset, budget as u64);
         self.state()
     }
 
     /// Full speed for at most `budget` instructions: no breakpoints, no history.
     pub fn run(&mut self, budget: f64) -> Result<JsValue, JsError> {
+        self.sleep.requested.set(None);
         self.session.run_unrecorded(budget as u64);
         self.state()
     }
@@ -615,9 +696,13 @@ impl Playground {
             StopReason::Trapped(_) => "trapped",
             _ => "paused",
         };
+        let mut stop_view = Stop::from(&stop);
+        if matches!(stop, StopReason::HostPause) {
+            stop_view.sleep_ms = self.sleep.requested.get().map(|ns| ns as f64 / 1e6);
+        }
         let state = State {
             status,
-            stop: (&stop).into(),
+            stop: stop_view,
             frames: frames(s),
             globals: s
                 .globals()
@@ -702,4 +787,292 @@ impl Playground {
 #[wasm_bindgen(js_name = watToWasm)]
 pub fn wat_to_wasm(text: &str) -> Result<Vec<u8>, JsError> {
     crate::decode::to_binary(text.as_bytes()).map_err(err)
+}
+
+// ---- the page's file system ----------------------------------------------------------
+
+/// One node of the tree, as `Files.list` gives it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileEntry {
+    /// The full path from the tree's root: `/a/b`.
+    path: String,
+    /// file | dir | symlink
+    kind: &'static str,
+    size: f64,
+    /// Last modification, milliseconds since the epoch (as `Date.now()`).
+    mtime: f64,
+    target: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Usage {
+    used: f64,
+    limit: f64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Preopen {
+    folder: String,
+    guest: String,
+}
+
+/// The tree and which of its folders a program gets, as what guest path.
+struct FilesInner {
+    fs: MemFs,
+    /// (folder in the tree, guest path), in preopen order (descriptors 3, 4, ...).
+    preopens: RefCell<Vec<(String, String)>>,
+}
+
+impl FilesInner {
+    /// The preopened folders, made when missing.
+    fn preopen_dirs(&self) -> Result<wasi::Preopens, JsError> {
+        let mut dirs: wasi::Preopens = Vec::new();
+        for (folder, guest) in self.preopens.borrow().iter() {
+            let dir = self.fs.create_dir_all(folder).and_then(|()| self.fs.dir(folder));
+            let dir = dir.map_err(|e| fs_err(&self.fs, folder, e, &format!("cannot preopen it as `{guest}`")))?;
+            dirs.push((guest.clone(), Box::new(dir)));
+        }
+        Ok(dirs)
+    }
+}
+
+/// `512 bytes`, `4.0 KiB`, `1024.0 MiB`.
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} bytes"),
+        1024..1_048_576 => format!("{:.1} KiB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
+    }
+}
+
+/// A file-system error as a message about `path`.
+fn fs_err(fs: &MemFs, path: &str, e: Errno, doing: &str) -> JsError {
+    let why = match e {
+        Errno::NOENT => "there is no such file or folder".to_string(),
+        Errno::EXIST => "it already exists".into(),
+        Errno::ISDIR => "it is a folder".into(),
+        Errno::NOTDIR => "it or a folder on its path is a file".into(),
+        Errno::NOSPC => {
+            format!("the file system is full ({} of its {} used)", size_text(fs.used()), size_text(fs.limit()))
+        }
+        Errno::NAMETOOLONG => "a name or the path is too long".into(),
+        Errno::PERM => "the path leads outside the tree".into(),
+        Errno::INVAL => "it is not a valid path".into(),
+        Errno::BUSY => "the root cannot be removed (Reset files empties it)".into(),
+        Errno::LOOP => "too many symlinks on the way".into(),
+        Errno::FBIG => "the file is too large".into(),
+        other => format!("error {}", other.name()),
+    };
+    err(format!("`{path}`: {doing}: {why}"))
+}
+
+/// How much of a file `Files.read`/`write` copy at a time.
+const CHUNK: usize = 8 << 20;
+
+/// A path from the page below the root (the tree checks the rest).
+fn host_path(path: &str) -> Result<&str, JsError> {
+    if path.trim_matches('/').is_empty() {
+        return Err(err(format!("`{path}`: a path below the root is needed (`/name`)")));
+    }
+    Ok(path)
+}
+
+/// The page's in-memory file system: one tree that every module loaded into the page can
+/// be given (`Playground.useFiles`), kept until the page empties it (`reset`). The page adds
+/// files and folders, reads what programs wrote, and chooses which folders are preopened
+/// (by default the root, as `/`).
+#[wasm_bindgen]
+pub struct Files {
+    inner: Rc<FilesInner>,
+}
+
+impl Default for Files {
+    fn default() -> Self {
+        Files::new()
+    }
+}
+
+impl Files {
+    /// The regular file at `path` (from the root), opened with `options`.
+    fn open(&self, path: &str, options: &OpenOptions) -> Result<Box<dyn File>, Errno> {
+        match self.inner.fs.dir("/")?.open(path.trim_start_matches('/'), options)? {
+            Opened::File(file) => Ok(file),
+            Opened::Dir(_) => Err(Errno::ISDIR),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Files {
+    /// An empty tree (1 GiB limit) with its root preopened as `/`.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Files {
+        let fs = MemFs::new(Box::new(|| (js_sys::Date::now() * 1e6) as u64));
+        let preopens = RefCell::new(vec![("/".to_string(), "/".to_string())]);
+        Files { inner: Rc::new(FilesInner { fs, preopens }) }
+    }
+
+    /// Every file, folder and symlink but the root, a folder's entries right after it:
+    /// `[{path, kind, size, mtime, target}]`.
+    pub fn list(&self) -> Result<JsValue, JsError> {
+        let entries: Vec<FileEntry> = self
+            .inner
+            .fs
+            .list()
+            .into_iter()
+            .map(|e| FileEntry {
+                path: e.path,
+                kind: match e.kind {
+                    FileType::Directory => "dir",
+                    FileType::SymbolicLink => "symlink",
+                    _ => "file",
+                },
+                size: e.size as f64,
+                mtime: e.mtime as f64 / 1e6,
+                target: e.target,
+            })
+            .collect();
+        to_js(&entries)
+    }
+
+    /// A file's contents (symlinks followed), or its first `max` bytes. Copied out in
+    /// pieces, so the tree never needs twice the file's size.
+    pub fn read(&self, path: &str, max: Option<f64>) -> Result<js_sys::Uint8Array, JsError> {
+        let fs = &self.inner.fs;
+        let fail = |e| fs_err(fs, path, e, "cannot read it");
+        let file = self
+            .open(host_path(path)?, &OpenOptions { read: true, follow: true, ..OpenOptions::default() })
+            .map_err(fail)?;
+        let size = file.stat().map_err(fail)?.size;
+        let len = max.map_or(size, |m| size.min(if m > 0.0 { m as u64 } else { 0 }));
+        let len = u32::try_from(len).map_err(|_| err(format!("`{path}` is too large to read here")))?;
+        let out = js_sys::Uint8Array::new_with_length(len);
+        let mut buf = vec![0u8; (len as usize).min(CHUNK)];
+        let mut at = 0u32;
+        while at < len {
+            let want = ((len - at) as usize).min(CHUNK);
+            let n = file.read_at(&mut buf[..want], at as u64).map_err(fail)?;
+            if n == 0 {
+                return Ok(out.subarray(0, at));
+            }
+            out.subarray(at, at + n as u32).copy_from(&buf[..n]);
+            at += n as u32;
+        }
+        Ok(out)
+    }
+
+    /// Writes a whole file, making missing folders above it. Throws, changing nothing, when
+    /// it would pass the tree's byte limit. Copied in in pieces, so the tree never needs
+    /// twice the file's size.
+    pub fn write(&self, path: &str, bytes: &js_sys::Uint8Array) -> Result<(), JsError> {
+        let fs = &self.inner.fs;
+        let path = host_path(path)?;
+        let len = bytes.length();
+        // What the file and the folders on its path could cost at most (names, inodes),
+        // checked first so that a file being replaced is never left cut short.
+        let parts = path.split('/').filter(|c| !c.is_empty()).count() as u64;
+        let cost = u64::from(len).saturating_add(parts * 512);
+        if cost > fs.limit().saturating_sub(fs.used()) {
+            return Err(err(format!(
+                "`{path}` ({len} bytes) does not fit: the file system's limit is {}, {} is used",
+                size_text(fs.limit()),
+                size_text(fs.used())
+            )));
+        }
+        let fail = |e| fs_err(fs, path, e, "cannot write it");
+        if let Some((parent, _)) = path.trim_matches('/').rsplit_once('/') {
+            fs.create_dir_all(parent).map_err(fail)?;
+        }
+        let options = OpenOptions { create: true, truncate: true, write: true, follow: true, ..OpenOptions::default() };
+        let file = self.open(path, &options).map_err(fail)?;
+        file.set_size(len.into()).map_err(fail)?;
+        let mut at = 0u32;
+        while at < len {
+            let end = at.saturating_add(CHUNK as u32).min(len);
+            file.write_at(&bytes.subarray(at, end).to_vec(), at.into()).map_err(fail)?;
+            at = end;
+        }
+        Ok(())
+    }
+
+    /// Makes a folder and any missing folders above it (an existing folder is fine).
+    pub fn mkdir(&self, path: &str) -> Result<(), JsError> {
+        let fs = &self.inner.fs;
+        fs.create_dir_all(host_path(path)?).map_err(|e| fs_err(fs, path, e, "cannot make the folder"))
+    }
+
+    /// Removes a file, a symlink, or a folder with everything in it.
+    pub fn remove(&self, path: &str) -> Result<(), JsError> {
+        let fs = &self.inner.fs;
+        fs.remove(host_path(path)?).map_err(|e| fs_err(fs, path, e, "cannot remove it"))
+    }
+
+    /// Empties the tree (the preopens stay as chosen; their folders are made again at the
+    /// next run). A running program keeps what it has open.
+    pub fn reset(&self) -> Result<(), JsError> {
+        let fs = &self.inner.fs;
+        let tops: Vec<String> = fs.list().into_iter().map(|e| e.path).filter(|p| p.matches('/').count() == 1).collect();
+        for p in tops {
+            fs.remove(&p).map_err(|e| fs_err(fs, &p, e, "cannot remove it"))?;
+        }
+        Ok(())
+    }
+
+    /// `{used, limit}` in bytes (file data, names and 256 bytes per file or folder count).
+    pub fn usage(&self) -> Result<JsValue, JsError> {
+        let fs = &self.inner.fs;
+        to_js(&Usage { used: fs.used() as f64, limit: fs.limit() as f64 })
+    }
+
+    /// Sets the byte limit (1 GiB at first).
+    #[wasm_bindgen(js_name = setLimit)]
+    pub fn set_limit(&self, bytes: f64) {
+        self.inner.fs.set_limit(if bytes.is_finite() && bytes > 0.0 { bytes as u64 } else { 0 });
+    }
+
+    /// Which folders of the tree a program gets, as what guest path: `folders[i]` as
+    /// `guests[i]` (`["/", "/share"]`, `["/", "/tmp"]`). A folder that does not exist yet is
+    /// made when a program starts. Takes effect at the next start (`Playground.useFiles`) or
+    /// reset.
+    #[wasm_bindgen(js_name = setPreopens)]
+    pub fn set_preopens(&self, folders: Vec<String>, guests: Vec<String>) -> Result<(), JsError> {
+        if folders.len() != guests.len() {
+            return Err(err(format!("{} folders but {} guest paths", folders.len(), guests.len())));
+        }
+        let mut list = Vec::new();
+        for (folder, guest) in folders.into_iter().zip(guests) {
+            let (folder, guest) = (folder.trim().to_string(), guest.trim().to_string());
+            if guest.is_empty() || guest.contains('\0') {
+                return Err(err(format!("`{folder}`: a guest path is needed (`/`, `/tmp`, `.`)")));
+            }
+            if folder.is_empty() || folder.contains('\0') {
+                return Err(err(format!("a folder in the tree is needed for `{guest}` (`/` is the root)")));
+            }
+            if folder.split('/').any(|c| c == "..") {
+                return Err(err(format!("`{folder}`: `..` cannot be used in a preopened folder")));
+            }
+            match self.inner.fs.dir(&folder) {
+                Ok(_) | Err(Errno::NOENT) => {}
+                Err(e) => return Err(fs_err(&self.inner.fs, &folder, e, "cannot preopen it")),
+            }
+            list.push((folder, guest));
+        }
+        *self.inner.preopens.borrow_mut() = list;
+        Ok(())
+    }
+
+    /// The preopens: `[{folder, guest}]`.
+    pub fn preopens(&self) -> Result<JsValue, JsError> {
+        let list: Vec<Preopen> = self
+            .inner
+            .preopens
+            .borrow()
+            .iter()
+            .map(|(folder, guest)| Preopen { folder: folder.clone(), guest: guest.clone() })
+            .collect();
+        to_js(&list)
+    }
 }

@@ -235,3 +235,58 @@ fn fd_readdir_gives_dot_dot_a_nonzero_inode() {
     }
     assert_eq!(names, [".", "..", "a"]);
 }
+
+/// demo.wasm (tests/data/wasi/demo.rs) with these arguments, WASI's sleeper replaced by one
+/// that records each request and pauses (as the page's does), and `fs` preopened as `/`.
+fn demo_pausing_on_sleep(args: &[&str], fs: &MemFs, out: Rc<RefCell<Vec<u8>>>) -> (Session, Rc<RefCell<Vec<u64>>>) {
+    let path = format!("{}/tests/data/wasi/demo.wasm", env!("CARGO_MANIFEST_DIR"));
+    let module = Rc::new(Module::new(&std::fs::read(path).unwrap()).unwrap());
+    let mut store = Store::new(Limits::default());
+    let mut argv = vec!["demo".to_string()];
+    argv.extend(args.iter().map(|a| a.to_string()));
+    let sink: wasi::OutputSink = Box::new(move |_, b| out.borrow_mut().extend_from_slice(b));
+    let mut w = Wasi::new(argv, vec![], sink, Wasi::input_from(vec![]), Wasi::fixed_clock(), 1);
+    let sleeps = Rc::new(RefCell::new(Vec::new()));
+    let record = sleeps.clone();
+    w.set_sleeper(Box::new(move |ns| {
+        record.borrow_mut().push(ns);
+        true
+    }));
+    // Preopened twice: the second set replaces the first (`replace_preopens`).
+    w.preopen("/old", Box::new(fs.dir("/").unwrap()));
+    w.replace_preopens(vec![("/".into(), Box::new(fs.dir("/").unwrap()))]);
+    wasi::define(&mut store, w);
+    let instance = store.instantiate(module).unwrap();
+    (Session::new(store, instance, Config::default()), sleeps)
+}
+
+#[test]
+fn a_sleeper_that_pauses_stops_the_program_at_the_sleep_and_it_goes_on_after() {
+    let fs = files();
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let (mut s, sleeps) = demo_pausing_on_sleep(&["sleep", "30"], &fs, out.clone());
+    s.start("_start", &[]).unwrap();
+    assert_eq!(s.resume(u64::MAX), StopReason::HostPause);
+    assert_eq!(*sleeps.borrow(), vec![30_000_000], "the requested time, in nanoseconds");
+    assert!(out.borrow().is_empty(), "nothing printed before the sleep ends");
+    let end = s.resume(u64::MAX);
+    assert!(matches!(end, StopReason::Finished(_) | StopReason::Exited(0)), "{end:?}");
+    assert!(String::from_utf8_lossy(&out.borrow()).starts_with("slept "), "the program went on after the sleep");
+    assert_eq!(sleeps.borrow().len(), 1);
+}
+
+#[test]
+fn replaced_preopens_are_the_only_ones() {
+    let fs = files();
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let (mut s, _) = demo_pausing_on_sleep(&["cat", "/in.txt"], &fs, out.clone());
+    s.start("_start", &[]).unwrap();
+    let end = s.resume(u64::MAX);
+    assert!(matches!(end, StopReason::Finished(_) | StopReason::Exited(0)), "{end:?}");
+    assert_eq!(out.borrow().as_slice(), b"hello, file");
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let (mut s, _) = demo_pausing_on_sleep(&["cat", "/old/in.txt"], &fs, out.clone());
+    s.start("_start", &[]).unwrap();
+    assert_eq!(s.resume(u64::MAX), StopReason::Exited(1));
+    assert_eq!(String::from_utf8_lossy(&out.borrow()), "error: entity not found\n");
+}

@@ -3,7 +3,7 @@
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-use wasmscope::web::{Playground, wat_to_wasm};
+use wasmscope::web::{Files, Playground, wat_to_wasm};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -176,4 +176,167 @@ fn missing_imports_error_or_stubs() {
         Err(_) => panic!("output"),
     };
     assert!(out.contains("stub env.log_i32(i32:42) -> ()"), "{out}");
+}
+
+/// The message of a JS `Error` thrown by the API.
+fn message<T>(r: Result<T, wasm_bindgen::JsError>) -> String {
+    match r {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => {
+            let e = JsValue::from(e);
+            js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default()
+        }
+    }
+}
+
+fn u8a(bytes: &[u8]) -> js_sys::Uint8Array {
+    js_sys::Uint8Array::from(bytes)
+}
+
+/// A whole file of `files`, as `Some(bytes)`, or `None` if it cannot be read.
+fn read(files: &Files, path: &str) -> Option<Vec<u8>> {
+    files.read(path, None).ok().map(|a| a.to_vec())
+}
+
+fn demo(args: &[&str], files: &Files) -> Playground {
+    let demo = include_bytes!("data/wasi/demo.wasm");
+    let mut p = match Playground::load(js_sys::Uint8Array::from(&demo[..]).into(), None) {
+        Ok(p) => p,
+        Err(_) => panic!("demo did not load"),
+    };
+    assert!(p.set_wasi(args.iter().map(|a| a.to_string()).collect(), vec![], String::new(), None).is_ok());
+    ok(p.reset());
+    assert!(p.use_files(files).is_ok());
+    p
+}
+
+/// Runs demo.wasm with `args` to its end: (the final state, stdout+stderr).
+fn run_demo(args: &[&str], files: &Files) -> (String, String) {
+    let mut p = demo(args, files);
+    ok(p.start("_start", vec![]));
+    let s = ok(p.run(100_000_000.0));
+    let out = match p.take_output() {
+        Ok(v) => json(&v),
+        Err(_) => panic!("output"),
+    };
+    (s, out)
+}
+
+#[wasm_bindgen_test]
+fn files_are_shared_with_programs() {
+    let files = Files::new();
+    assert!(files.write("/in/hello.txt", &u8a(b"hello, page")).is_ok(), "parent folders are made");
+    let list = ok(files.list());
+    assert!(list.contains(r#""path":"/in","kind":"dir""#), "{list}");
+    assert!(list.contains(r#""path":"/in/hello.txt","kind":"file","size":11"#), "{list}");
+    assert_eq!(
+        files.read("/in/hello.txt", Some(5.0)).ok().map(|a| a.to_vec()),
+        Some(b"hello".to_vec()),
+        "at most 5 bytes"
+    );
+    assert_eq!(files.read("in/hello.txt", Some(100.0)).ok().map(|a| a.to_vec()), Some(b"hello, page".to_vec()));
+    let (_, out) = run_demo(&["cat", "/in/hello.txt"], &files);
+    assert_eq!(out, r#"[{"fd":1,"text":"hello, page"}]"#);
+    let (_, out) = run_demo(&["write", "/in/new.txt", "from the program"], &files);
+    assert_eq!(out, "[]");
+    assert_eq!(read(&files, "/in/new.txt"), Some(b"from the program".to_vec()));
+    assert!(ok(files.list()).contains(r#""path":"/in/new.txt","kind":"file","size":16"#));
+    let (_, out) = run_demo(&["ls", "/in"], &files);
+    assert_eq!(out, r#"[{"fd":1,"text":"hello.txt\n"},{"fd":1,"text":"new.txt\n"}]"#);
+
+    // Several preopens: `/in` as `/data`, `/scratch` (made on the way) as `/tmp`.
+    assert!(files.set_preopens(vec!["/in".into(), "/scratch".into()], vec!["/data".into(), "/tmp".into()]).is_ok());
+    assert_eq!(ok(files.preopens()), r#"[{"folder":"/in","guest":"/data"},{"folder":"/scratch","guest":"/tmp"}]"#);
+    let (_, out) = run_demo(&["cat", "/data/hello.txt"], &files);
+    assert_eq!(out, r#"[{"fd":1,"text":"hello, page"}]"#);
+    let (s, out) = run_demo(&["cat", "/in/hello.txt"], &files);
+    assert!(s.contains(r#""exitCode":1"#) && out.contains("not found"), "the root is no longer preopened: {out}");
+    run_demo(&["write", "/tmp/t", "x"], &files);
+    assert_eq!(read(&files, "/scratch/t"), Some(b"x".to_vec()));
+
+    // A reset empties the tree, the preopens stay.
+    assert!(files.reset().is_ok());
+    assert_eq!(ok(files.list()), "[]");
+    let (_, out) = run_demo(&["ls", "/tmp"], &files);
+    assert_eq!(out, "[]", "the preopened folder is made again");
+    assert!(ok(files.list()).contains(r#""path":"/scratch""#));
+}
+
+#[wasm_bindgen_test]
+fn large_files_go_in_and_out_in_pieces() {
+    // 20 MiB + 3: three 8 MiB pieces, the last one short.
+    let files = Files::new();
+    let data: Vec<u8> = (0..(20u32 << 20) + 3).map(|i| (i % 251) as u8).collect();
+    assert!(files.write("/big.bin", &u8a(&data)).is_ok());
+    assert!(ok(files.list()).contains(&format!(r#""path":"/big.bin","kind":"file","size":{}"#, data.len())));
+    assert!(read(&files, "/big.bin") == Some(data.clone()), "the same bytes back");
+    let head = files.read("/big.bin", Some((9 << 20) as f64)).ok().map(|a| a.to_vec());
+    assert!(head.as_deref() == Some(&data[..9 << 20]), "the first 9 MiB");
+    // Replacing it with a shorter file leaves only the new bytes.
+    assert!(files.write("/big.bin", &u8a(b"short")).is_ok());
+    assert_eq!(read(&files, "/big.bin"), Some(b"short".to_vec()));
+}
+
+#[wasm_bindgen_test]
+fn bad_file_operations_are_errors() {
+    let files = Files::new();
+    assert!(
+        message(files.read("/missing", None)).contains("`/missing`: cannot read it: there is no such file or folder")
+    );
+    assert!(message(files.remove("/missing")).contains("no such file"));
+    assert!(message(files.write("", &u8a(b"x"))).contains("a path below the root is needed"));
+    assert!(message(files.write("/", &u8a(b"x"))).contains("a path below the root is needed"));
+    assert!(message(files.remove("/")).contains("a path below the root is needed"));
+    assert!(message(files.write("/../x", &u8a(b"x"))).contains("outside the tree"));
+    assert!(message(files.write("/a\0b", &u8a(b"x"))).contains("not a valid path"));
+    assert!(message(files.write(&format!("/{}", "n".repeat(300)), &u8a(b"x"))).contains("too long"));
+    assert!(files.write("/f", &u8a(b"data")).is_ok());
+    assert!(message(files.write("/f/g", &u8a(b"x"))).contains("is a file"));
+    assert!(message(files.mkdir("/f")).contains("is a file"));
+    assert!(files.mkdir("/d/e").is_ok());
+    assert!(message(files.read("/d", None)).contains("it is a folder"));
+    assert!(message(files.set_preopens(vec!["/f".into()], vec!["/".into()])).contains("is a file"));
+    assert!(message(files.set_preopens(vec!["/".into()], vec![" ".into()])).contains("a guest path is needed"));
+    assert!(message(files.set_preopens(vec!["/d/../..".into()], vec!["/".into()])).contains("`..`"));
+    assert!(message(files.set_preopens(vec!["/".into()], vec![])).contains("1 folders but 0 guest paths"));
+    assert_eq!(ok(files.preopens()), r#"[{"folder":"/","guest":"/"}]"#, "unchanged by the failures");
+
+    // Over the limit: a clear message, and the file being replaced is left as it was.
+    files.set_limit(4096.0);
+    let m = message(files.write("/f", &u8a(&[7; 5000])));
+    assert!(m.contains("`/f` (5000 bytes) does not fit: the file system's limit is 4.0 KiB"), "{m}");
+    assert_eq!(read(&files, "/f"), Some(b"data".to_vec()));
+    assert!(message(files.write("/big", &u8a(&[7; 5000]))).contains("does not fit"));
+    assert!(!ok(files.list()).contains("/big"));
+    let usage = ok(files.usage());
+    assert!(usage.contains(r#""limit":4096"#), "{usage}");
+
+    // A program that fills the tree gets ENOSPC (its own error), the page an intact tree.
+    let (s, out) = run_demo(&["write", "/out", &"z".repeat(8000)], &files);
+    assert!(s.contains(r#""exitCode":1"#), "{s}");
+    assert!(out.contains("error:"), "{out}");
+}
+
+#[wasm_bindgen_test]
+fn a_sleep_pauses_when_asked_and_not_otherwise() {
+    let files = Files::new();
+    let mut p = demo(&["sleep", "40"], &files);
+    // Without setPauseOnSleep the sleep returns at once.
+    ok(p.start("_start", vec![]));
+    let s = ok(p.run(100_000_000.0));
+    assert!(s.contains(r#""status":"finished""#), "{s}");
+    p.set_pause_on_sleep(true);
+    ok(p.reset());
+    ok(p.start("_start", vec![]));
+    let s = ok(p.run(100_000_000.0));
+    assert!(s.contains(r#""kind":"host-pause""#) && s.contains(r#""sleepMs":40"#), "{s}");
+    assert!(s.contains(r#""status":"paused""#), "{s}");
+    // The next command clears the recorded sleep; the program goes on to its end.
+    let s = ok(p.run(100_000_000.0));
+    assert!(s.contains(r#""status":"finished""#) && s.contains(r#""sleepMs":null"#), "{s}");
+    let out = match p.take_output() {
+        Ok(v) => json(&v),
+        Err(_) => panic!("output"),
+    };
+    assert!(out.contains("slept "), "{out}");
 }

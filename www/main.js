@@ -1,8 +1,9 @@
 // The playground's controller: one state object (`app`), event wiring, and calls into the
 // interpreter (www/pkg, built by wasm-pack). Every action calls the wasm API, stores the
 // returned state and calls render(app). No interpreter logic lives here.
-import init, { Playground } from './pkg/wasmscope.js';
+import init, { Files, Playground } from './pkg/wasmscope.js';
 import { examples } from './examples.js';
+import { filesPanel } from './files.js';
 import { decodeLink, isLink, makeLink } from './permalink.js';
 import { MEM_WINDOW, hex, positionText, render, renderExamples, renderLive, renderWasi, typed } from './render.js';
 
@@ -49,6 +50,8 @@ const app = {
   wasi: { args: '', env: '', stdin: '', argsError: '', envError: '', applied: null, touched: false },
   stubImports: false,
   lastInput: null, // { input, options } of the last load (the checkbox reloads it)
+  files: null, // the page's file system (a `Files` tree), kept across loads until Reset files
+  filesPanel: null,
 };
 
 const disasmCache = new Map(); // func index -> disassembly, per module
@@ -180,6 +183,7 @@ function refresh() {
     m.bytes = null;
     m.inspect = null;
   }
+  app.filesPanel?.refresh(); // what the program created or changed
   render(app);
 }
 
@@ -513,6 +517,7 @@ function ensureStarted() {
     // (Other modules keep their state: new settings wait for the next Reset.)
     const wasi = applyWasi();
     if (!wasi) return false;
+    attachFiles();
     const used = app.state && app.state.status !== 'ready';
     if (usesWasi() && (wasi === 'changed' || (used && app.funcName === '_start'))) {
       app.pg.reset();
@@ -527,6 +532,19 @@ function ensureStarted() {
   app.callLabel = `${app.funcName}(${args.join(', ')})`;
   log('cmd', `▶ ${app.callLabel}${wasiNote()}`);
   return true;
+}
+
+/**
+ * Gives the Playground the page's file system with the preopens as now chosen, and has its
+ * sleeps pause the run (the run loop waits them out). Throws if a preopen cannot be made.
+ */
+function attachFiles() {
+  if (!app.files || !usesWasi()) return;
+  const problem = app.filesPanel.problem();
+  if (problem) throw new Error(`Files: preopened folders: ${problem}`);
+  app.pg.useFiles(app.files);
+  app.pg.setPauseOnSleep(true);
+  app.filesPanel.beforeCall();
 }
 
 /** What a WASI program is given, for the Console's call line ('' when nothing is set). */
@@ -587,6 +605,9 @@ function report(s, extra = '') {
     case 'history-start':
       log('info', 'reached the oldest recorded step');
       break;
+    case 'host-pause': // Pause during a WASI sleep, or a step over one (a step into says nothing)
+      if (extra) log('info', `paused at ${top ? positionText(top) : '?'}${extra}`);
+      break;
     case 'budget':
       log('info', `paused at ${top ? positionText(top) : '?'}${extra}`);
       break;
@@ -612,9 +633,11 @@ function schedule(f) {
 
 /**
  * Runs `first(budget)` and then `next(budget)` in slices of about SLICE_MS each until the
- * stop is not a budget stop or Pause is pressed; the status line counts live.
+ * stop is not a budget stop or Pause is pressed; the status line counts live. A WASI sleep
+ * (a host-pause stop with `sleepMs`) is waited out, then the command goes on, unless
+ * `done(state)` says its goal was reached with the sleep (a step over the sleep's call).
  */
-function sliced(label, first, next) {
+function sliced(label, first, next, done = null) {
   if (!app.pg || app.running) return;
   const run = { label, t0: performance.now(), executed0: app.state?.executed ?? 0 };
   const prev = app.state;
@@ -622,7 +645,7 @@ function sliced(label, first, next) {
   app.pauseRequested = false;
   let started = false;
   let painted = 0; // when the running state was last shown
-  const finish = (s) => {
+  const finish = (s, note = '') => {
     app.running = null;
     app.pauseRequested = false;
     setState(s, prev);
@@ -630,7 +653,7 @@ function sliced(label, first, next) {
     const ms = performance.now() - run.t0;
     const n = Math.max(0, s.executed - run.executed0);
     const total = (s.status === 'finished' || s.status === 'trapped') && s.executed !== n ? `; ${s.executed.toLocaleString('en-US')} in this call` : '';
-    report(s, ` (${n.toLocaleString('en-US')} instruction${n === 1 ? '' : 's'} in ${ms < 10 ? ms.toFixed(2) : Math.round(ms)} ms${total})`);
+    report(s, ` (${n.toLocaleString('en-US')} instruction${n === 1 ? '' : 's'} in ${ms < 10 ? ms.toFixed(2) : Math.round(ms)} ms${total})${note}`);
     refresh();
   };
   const tick = () => {
@@ -652,6 +675,7 @@ function sliced(label, first, next) {
     const factor = dt > 0.5 ? SLICE_MS / dt : 4;
     app.slice = Math.round(Math.min(50_000_000, Math.max(1000, app.slice * Math.min(4, Math.max(0.25, factor)))));
     app.state = s;
+    if (s.stop.kind === 'host-pause' && s.stop.sleepMs != null) return sleep(s);
     if (s.stop.kind !== 'budget') return finish(s);
     drainOutput(); // output shows as it is produced
     if (!painted) refresh(); // the first time: disable the buttons, enable Pause
@@ -659,8 +683,44 @@ function sliced(label, first, next) {
     if (!painted || t - painted > 50) painted = t;
     schedule(tick);
   };
+  // A WASI sleep: wait (without blocking the page) for the time the program asked, then go
+  // on. Pause cancels the wait and leaves the program where it is, right after the sleep's
+  // poll_oneoff (Continue then goes on at once).
+  const sleep = (s) => {
+    const ms = s.stop.sleepMs;
+    const until = performance.now() + ms;
+    let timer;
+    const arm = (wait) => {
+      // setTimeout takes at most 2^31 - 1 ms (longer fires at once): longer sleeps re-arm.
+      timer = setTimeout(() => {
+        const left = until - performance.now();
+        if (left > 0) return arm(left);
+        run.cancel = null;
+        run.sleep = null;
+        if (done?.(s)) finish(s); // the step was the sleep's call itself: it ends here
+        else tick();
+      }, Math.min(2 ** 31 - 1, Math.ceil(wait) + 1)); // + 1: never a millisecond early by the program's clock
+    };
+    arm(ms);
+    run.sleep = { ms, until };
+    run.cancel = (quiet) => {
+      clearTimeout(timer);
+      run.cancel = null;
+      run.sleep = null;
+      if (quiet) return;
+      const left = Math.max(0, until - performance.now());
+      finish(app.state, ` — paused in a sleep of ${sleepText(ms)}, ${sleepText(left)} of it left`);
+    };
+    drainOutput();
+    refresh();
+    painted = performance.now();
+  };
   // The first slice runs at once: a short command finishes without a flash of "running".
   tick();
+}
+
+function sleepText(ms) {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 ? 2 : 0)} s` : `${Math.round(ms)} ms`;
 }
 
 function cancelRun() {
@@ -697,11 +757,13 @@ const actions = {
   stepOver() {
     if (!app.pg || app.running || !app.funcName) return;
     if (!ensureStarted()) return refresh();
-    sliced('Step over', (b) => app.pg.stepOver(b), (b) => app.pg.proceed(b));
+    const depth = app.state.depth;
+    sliced('Step over', (b) => app.pg.stepOver(b), (b) => app.pg.proceed(b), (s) => s.depth <= depth);
   },
   stepOut() {
     if (!app.pg || app.running || !inCall()) return;
-    sliced('Step out', (b) => app.pg.stepOut(b), (b) => app.pg.proceed(b));
+    const depth = app.state.depth;
+    sliced('Step out', (b) => app.pg.stepOut(b), (b) => app.pg.proceed(b), (s) => s.depth < depth);
   },
   stepBack() {
     if (!app.state?.history) return;
@@ -715,7 +777,10 @@ const actions = {
     if (!app.pg || app.running) return;
     if (applyWasi() === null) return refresh();
     app.stackMore = 0;
-    command(() => app.pg.reset());
+    command(() => {
+      attachFiles();
+      return app.pg.reset();
+    });
     app.prev = null;
     log('info', `reset: a fresh instance (breakpoints and watchpoints kept)${wasiNote()}`);
     refresh();
@@ -1087,6 +1152,13 @@ async function main() {
     return;
   }
   app.ready = true;
+  app.files = new Files();
+  app.filesPanel = filesPanel(app.files, {
+    log(kind, text) {
+      log(kind, text);
+      renderLive(app);
+    },
+  });
   if (!(await openLink())) compile();
   window.addEventListener('hashchange', () => {
     if (isLink(location.hash) && !app.running) openLink();

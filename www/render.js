@@ -81,6 +81,7 @@ export function statusText(app) {
   if (!app.ready) return 'loading…';
   if (app.running?.compile) return 'compiling… (Pause cancels)';
   if (!app.pg) return app.loadError ? 'no module (load failed)' : 'no module';
+  if (app.running?.sleep) return `running ${app.running.label}: sleeping ${app.running.sleep.ms >= 1000 ? `${(app.running.sleep.ms / 1000).toFixed(1)} s` : `${Math.round(app.running.sleep.ms)} ms`}… (Pause stops here)`;
   if (app.running) return `running ${app.running.label}…`;
   const s = app.state;
   if (!s) return 'ready';
@@ -100,6 +101,7 @@ export function statusText(app) {
         started: ' (call started)',
         budget: ' (paused)',
         'history-start': ' (oldest recorded step)',
+        'host-pause': ' (after a sleep)',
       }[s.stop.kind] ?? '';
       return top ? `paused at ${positionText(top)}${why}` : `paused${why}`;
     }

@@ -144,7 +144,9 @@ export async function load(input, options = {}) {
 
 /**
  * @typedef {object} Stop Why execution stopped.
- * @property {'ready'|'started'|'step'|'breakpoint'|'watchpoint'|'finished'|'exited'|'trapped'|'budget'|'history-start'} kind
+ * @property {'ready'|'started'|'step'|'breakpoint'|'watchpoint'|'finished'|'exited'|'trapped'|'budget'|'host-pause'|'history-start'} kind
+ *   (`host-pause`: a host function asked to pause, e.g. a WASI sleep when the Playground's
+ *   `setPauseOnSleep(true)` is on; sessions of this API do not set it, so their sleeps return at once)
  * @property {TypedValue[]|null} results the results (`finished`)
  * @property {number|null} exitCode the WASI exit code (`exited`)
  * @property {number|null} breakpoint the breakpoint's id (`breakpoint`)
@@ -152,6 +154,7 @@ export async function load(input, options = {}) {
  *   the write that hit a watchpoint (`watchpoint`)
  * @property {string|null} trap the trap message, worded as the spec testsuite words it (`trapped`)
  * @property {number|null} trapOffset byte offset of the trapping instruction, when known
+ * @property {number|null} sleepMs the requested sleep in milliseconds (`host-pause` in a WASI sleep)
  */
 
 /**

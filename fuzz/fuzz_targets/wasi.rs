@@ -58,7 +58,7 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         Wasi::fixed_clock(),
         1,
     );
-    w.set_sleeper(Box::new(|_| {}));
+    w.set_sleeper(Box::new(|_| false));
     // The tracer formats every call's arguments, paths and effect (as --trace-wasi does).
     w.set_tracer(Box::new(|line| assert!(!line.is_empty())));
     w.preopen("/", Box::new(fs.dir("/").expect("root")));

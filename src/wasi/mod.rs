@@ -33,10 +33,15 @@ pub type OutputSink = Box<dyn FnMut(u32, &[u8])>;
 pub type InputSource = Box<dyn FnMut(&mut [u8]) -> std::io::Result<usize>>;
 /// Nanoseconds for clock 0 (realtime) and 1 (monotonic).
 pub type ClockSource = Box<dyn FnMut(u32) -> u64>;
-/// Waits this many nanoseconds (`poll_oneoff` with only clocks to wait for).
-pub type Sleeper = Box<dyn FnMut(u64)>;
+/// Waits this many nanoseconds (`poll_oneoff` with only clocks to wait for). Returns `true`
+/// when it did not wait but will, outside the machine: then the call pauses the machine once
+/// it returns (`Caller::pause`), and the host resumes it when the time is up (the page).
+pub type Sleeper = Box<dyn FnMut(u64) -> bool>;
 /// Takes one line per preview-1 call ([`Wasi::set_tracer`]).
 pub type Tracer = Box<dyn FnMut(&str)>;
+
+/// Directories to preopen: (guest path, directory).
+pub type Preopens = Vec<(String, Box<dyn Dir>)>;
 
 /// What a descriptor refers to.
 pub(crate) enum Handle {
@@ -129,13 +134,23 @@ impl Wasi {
         fd
     }
 
+    /// Closes every preopened directory and preopens `dirs` (guest path, directory) in their
+    /// place, as [`Wasi::preopen`] does: for a host that chooses the directories after the
+    /// instance was made (before the program runs).
+    pub fn replace_preopens(&mut self, dirs: Preopens) {
+        self.fds.retain(|_, d| !matches!(d.handle, Handle::Dir { preopen: Some(_), .. }));
+        for (guest, dir) in dirs {
+            self.preopen(guest, dir);
+        }
+    }
+
     /// Replaces stdin.
     pub fn set_input(&mut self, input: InputSource) {
         self.input = input;
     }
 
-    /// Replaces how `poll_oneoff` waits (natively it sleeps the thread; in the page there is
-    /// no waiting: the page's own loop does that).
+    /// Replaces how `poll_oneoff` waits (natively it sleeps the thread; the page's sleeper
+    /// records the time and pauses, and the page's run loop waits without blocking).
     pub fn set_sleeper(&mut self, sleep: Sleeper) {
         self.sleep = sleep;
     }
@@ -214,12 +229,15 @@ impl Wasi {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn default_sleeper() -> Sleeper {
-    Box::new(|ns| std::thread::sleep(std::time::Duration::from_nanos(ns)))
+    Box::new(|ns| {
+        std::thread::sleep(std::time::Duration::from_nanos(ns));
+        false
+    })
 }
 
 #[cfg(target_arch = "wasm32")]
 fn default_sleeper() -> Sleeper {
-    Box::new(|_| {})
+    Box::new(|_| false)
 }
 
 /// Every preview-1 function: name, parameter types (i32 = `I`, i64 = `L`); all but

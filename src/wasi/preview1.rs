@@ -752,8 +752,8 @@ impl Wasi {
         if ready.is_empty()
             && let Some((wait, event)) = earliest
         {
-            if wait > 0 {
-                (self.sleep)(wait);
+            if wait > 0 && (self.sleep)(wait) {
+                c.pause();
             }
             ready.push(event);
         }

@@ -10,7 +10,8 @@
 // test-results/<test>.png (look at them: a panel can render wrong while its DOM is right).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -808,4 +809,281 @@ test('program output: a partial line is completed in place, and output shows whi
     }, { timeout: 15000 });
     await button(page, 'Pause').click();
     await expectStatus(page, /^paused at _start/);
+  }));
+
+// ---- the Files panel (www/files.js) and WASI sleeps -------------------------------------
+
+const filesRegion = (page) => region(page, 'Files');
+
+/** Opens the Files section if it is closed. */
+async function openFiles(page) {
+  const details = page.locator('details#files');
+  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+}
+
+/** The Files table's rows as "name size" (folders end in /; the badge left out). */
+async function fileRows(page) {
+  return filesRegion(page)
+    .locator('tbody tr')
+    .evaluateAll((rows) =>
+      rows.map((r) => `${r.dataset.path} ${r.cells[1].textContent}`.trim() + (r.classList.contains('is-new') ? ' (new)' : r.classList.contains('is-changed') ? ' (changed)' : '')),
+    );
+}
+
+/** Picks files with the "Add files" button's file chooser. */
+async function addFiles(page, files) {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), button(page, 'Add files').click()]);
+  await chooser.setFiles(files);
+}
+
+/** Clicks `name` and returns the download's bytes and suggested name. */
+async function downloadOf(page, name) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), button(page, name).click()]);
+  const stream = await dl.createReadStream();
+  const chunks = [];
+  for await (const c of stream) chunks.push(c);
+  return { name: dl.suggestedFilename(), bytes: Buffer.concat(chunks) };
+}
+
+test('Files: add a file with the picker; a program reads, writes and lists it; open, download, zip, delete, reset', () =>
+  withPage('files', async (page) => {
+    await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'demo.wasm'));
+    await expectConsole(page, /loaded demo\.wasm/);
+    await openFiles(page);
+    assert.equal(await filesRegion(page).count(), 1, 'a region named Files');
+    assert.match(await page.locator('#files-summary').textContent(), /0 files · preopened: \//);
+    await addFiles(page, { name: 'in.txt', mimeType: 'text/plain', buffer: Buffer.from('hello from a file\n') });
+    await eventually(async () => assert.deepEqual(await fileRows(page), ['/in.txt 18 bytes']));
+    await expectConsole(page, /files: added 1 file to \//);
+
+    await setWasi(page, { args: 'cat /in.txt' });
+    await runToEnd(page);
+    assert.deepEqual(await outputLines(page), ['stdout: hello from a file']);
+
+    await setWasi(page, { args: 'write /out.txt "written by the program"' });
+    await runToEnd(page);
+    await expectStatus(page, /^finished/);
+    assert.deepEqual(await fileRows(page), ['/in.txt 18 bytes', '/out.txt 22 bytes (new)'], 'the created file is listed with its size');
+    await setWasi(page, { args: 'ls /' });
+    await runToEnd(page);
+    assert.deepEqual((await outputLines(page)).slice(-2), ['stdout: in.txt', 'stdout: out.txt']);
+
+    // Open: a read-only view of the text; a binary file says so.
+    await button(page, 'Open /out.txt').click();
+    const dialog = page.getByRole('dialog', { name: '/out.txt' });
+    await eventually(async () => assert.equal(await dialog.isVisible(), true));
+    assert.equal(await dialog.getByLabel('File contents').textContent(), 'written by the program');
+    await page.screenshot({ path: join(RESULTS, 'files-viewer.png') });
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    assert.equal(await dialog.isVisible(), false);
+    await addFiles(page, { name: 'bin.dat', mimeType: 'application/octet-stream', buffer: Buffer.from([0, 1, 2, 255]) });
+    await eventually(async () =>
+      assert.deepEqual(await fileRows(page), ['/bin.dat 4 bytes', '/in.txt 18 bytes', '/out.txt 22 bytes'], 'marks are what the last call (ls) changed'),
+    );
+    await button(page, 'Open /bin.dat').click();
+    await eventually(async () => assert.match(await page.getByRole('dialog').textContent(), /Binary file \(4 bytes\): it is not shown as text/));
+    await page.keyboard.press('Escape');
+
+    // Downloads: one file, and the whole tree as a zip.
+    const one = await downloadOf(page, 'Download /out.txt');
+    assert.equal(one.name, 'out.txt');
+    assert.equal(one.bytes.toString(), 'written by the program');
+    const zip = await downloadOf(page, 'Download all (zip)');
+    assert.equal(zip.name, 'files.zip');
+    const { unzipSync } = await import('fflate');
+    const unzipped = unzipSync(new Uint8Array(zip.bytes));
+    assert.deepEqual(Object.keys(unzipped).sort(), ['bin.dat', 'in.txt', 'out.txt']);
+    assert.equal(Buffer.from(unzipped['in.txt']).toString(), 'hello from a file\n');
+    assert.deepEqual([...unzipped['bin.dat']], [0, 1, 2, 255]);
+
+    // The tree stays when another module is loaded (and back).
+    await pickExample(page, 'WASI hello world');
+    assert.equal((await fileRows(page)).length, 3);
+    await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'demo.wasm'));
+    await expectConsole(page, /loaded demo\.wasm/);
+
+    // Several preopens: the root as /, /work as /tmp (made when the call starts).
+    await button(page, 'Add preopen').click();
+    await page.getByLabel('Folder in the tree, preopen 2').fill('/work');
+    await page.getByLabel('Guest path, preopen 2').fill('/tmp');
+    assert.match(await page.locator('#files-summary').textContent(), /preopened: \/, \/work as \/tmp/);
+    await setWasi(page, { args: 'write /tmp/t.txt x' });
+    await runToEnd(page);
+    await eventually(async () => assert.ok((await fileRows(page)).includes('/work/t.txt 1 byte (new)'), (await fileRows(page)).join('\n')));
+    await addFiles(page, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') });
+    await eventually(async () => assert.ok((await fileRows(page)).includes('/notes.txt 5 bytes'), "the user's file is not marked"));
+    assert.ok((await fileRows(page)).includes('/work/t.txt 1 byte (new)'), "the program's stays marked");
+    await page.getByLabel('Guest path, preopen 2').fill('');
+    assert.match(await page.locator('#preopens-error').textContent(), /a guest path is needed/);
+    await button(page, 'Run').click();
+    await expectConsole(page, /Files: preopened folders: `\/work`: a guest path is needed/);
+    await button(page, 'Remove preopen 2').click();
+    assert.equal(await page.locator('#preopens-error').textContent(), '');
+
+    await button(page, 'Delete /bin.dat').click();
+    assert.ok(!(await fileRows(page)).some((r) => r.startsWith('/bin.dat')));
+    await page.screenshot({ path: join(RESULTS, 'files-panel.png') });
+    await button(page, 'Reset files').click();
+    assert.deepEqual(await fileRows(page), []);
+    assert.match(await filesRegion(page).textContent(), /No files yet/);
+    await setWasi(page, { args: 'cat /in.txt' });
+    await runToEnd(page);
+    await expectStatus(page, /^exited with code 1$/);
+    assert.equal((await outputLines(page)).at(-1), 'stdout: error: entity not found');
+  }));
+
+test('a WASI sleep pauses the run and resumes on time; Pause during a sleep stops there', (t) =>
+  withPage('wasi-sleep', async (page) => {
+    await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'demo.wasm'));
+    await expectConsole(page, /loaded demo\.wasm/);
+    await setWasi(page, { args: 'sleep 600' });
+    const t0 = Date.now();
+    await button(page, 'Run').click();
+    await expectStatus(page, /^running Run: sleeping 600 ms… \(Pause stops here\)$/);
+    assert.equal(await button(page, 'Pause').isEnabled(), true);
+    await eventually(async () => assert.deepEqual(await outputLines(page), ['stdout: slept 1']), { timeout: 3000 });
+    const ms = Date.now() - t0;
+    t.diagnostic(`a 600 ms sleep took ${ms} ms`);
+    assert.ok(ms >= 600 && ms < 1500, `resumed on time (${ms} ms)`);
+    await expectStatus(page, /^finished/);
+    // While it slept the page answered: the run took its time in the sleep, not in a blocked loop.
+    assert.ok((await lastCallMs(page)) >= 600);
+
+    await setWasi(page, { args: 'sleep 5000' });
+    await button(page, 'Run').click();
+    await expectStatus(page, /sleeping 5\.0 s/);
+    const pauseTime = await timePause(page, 'running');
+    await button(page, 'Pause').click();
+    await expectStatus(page, /^paused at .* \(after a sleep\)$/);
+    const { click, stopped } = await pauseTime();
+    assert.ok(stopped - click < 100, `paused ${Math.round(stopped - click)} ms after the click`);
+    await expectConsole(page, /paused in a sleep of 5 s, [\d.]+ s of it left/);
+    assert.equal((await outputLines(page)).length, 1, 'the program did not go on');
+    await page.waitForTimeout(200);
+    assert.match(await statusText(page), /^paused at/, 'and stays paused');
+    // Continue goes on at once (the rest of the sleep is not waited for).
+    const t1 = Date.now();
+    await button(page, 'Continue').click();
+    await eventually(async () => assert.equal((await outputLines(page)).at(-1), 'stdout: slept 0'));
+    assert.ok(Date.now() - t1 < 2000, `went on at once (${Date.now() - t1} ms)`);
+  }));
+
+test('Files: a folder by the folder picker and by a drop; the panel at 800 px', () =>
+  withPage('files-folders-800', { width: 800, fullPage: true }, async (page) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasmscope-e2e-'));
+    try {
+      mkdirSync(join(dir, 'share', 'sub'), { recursive: true });
+      writeFileSync(join(dir, 'share', 'a.txt'), 'alpha\n');
+      writeFileSync(join(dir, 'share', 'sub', 'b.txt'), 'beta beta\n');
+      await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'demo.wasm'));
+      await expectConsole(page, /loaded demo\.wasm/);
+      await openFiles(page);
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), button(page, 'Add folder').click()]);
+      await chooser.setFiles(join(dir, 'share'));
+      await eventually(async () =>
+        assert.deepEqual(await fileRows(page), ['/share', '/share/a.txt 6 bytes', '/share/sub', '/share/sub/b.txt 10 bytes']),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // A drop of plain files (a synthetic drop has no directory entries) into /work.
+    await page.getByLabel('Add to folder', { exact: true }).fill('/work');
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['dropped\n'], 'dropped.txt', { type: 'text/plain' }));
+      document.getElementById('files-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await eventually(async () => assert.ok((await fileRows(page)).includes('/work/dropped.txt 8 bytes'), (await fileRows(page)).join('\n')));
+    // A dropped folder is walked through its entries (faked here: a synthetic drop has none),
+    // reading each folder in batches as Chromium gives them, empty folders included.
+    const walked = await page.evaluate(async () => {
+      const { droppedFiles } = await import('./files.js');
+      const file = (name, text) => ({ isFile: true, isDirectory: false, name, file: (ok) => ok(new File([text], name)) });
+      const dir = (name, batches) => ({
+        isFile: false,
+        isDirectory: true,
+        name,
+        createReader: () => ({ readEntries: (ok) => ok(batches.shift() ?? []) }),
+      });
+      const tree = dir('proj', [[file('a.c', 'int a;'), dir('empty', [])], [dir('inc', [[file('a.h', 'x')]])]]);
+      const items = [
+        { kind: 'file', webkitGetAsEntry: () => tree, getAsFile: () => null },
+        { kind: 'string', webkitGetAsEntry: () => null, getAsFile: () => null },
+        { kind: 'file', webkitGetAsEntry: () => null, getAsFile: () => new File(['plain'], 'plain.txt') },
+      ];
+      const { files, dirs } = await droppedFiles(items);
+      return { files: files.map(([p, f]) => `${p} ${f.size}`), dirs };
+    });
+    assert.deepEqual(walked, { files: ['proj/a.c 6', 'proj/inc/a.h 1', 'plain.txt 5'], dirs: ['proj', 'proj/empty', 'proj/inc'] });
+    await setWasi(page, { args: 'cat /share/sub/b.txt' });
+    await runToEnd(page);
+    assert.equal((await outputLines(page)).at(-1), 'stdout: beta beta');
+    // A long text: the viewer shows its first MiB (a character cut there is not "binary").
+    await page.getByLabel('Add to folder', { exact: true }).fill('/');
+    await addFiles(page, { name: 'long.txt', mimeType: 'text/plain', buffer: Buffer.from('a' + 'é'.repeat(786432)) });
+    await eventually(async () => assert.ok((await fileRows(page)).includes('/long.txt 1.5 MiB')));
+    await button(page, 'Open /long.txt').click();
+    const view = page.getByRole('dialog', { name: '/long.txt' });
+    await eventually(async () => assert.match(await view.textContent(), /The first 1\.0 MiB of 1\.5 MiB \(read-only\); download it for the rest\./));
+    assert.equal((await view.getByLabel('File contents').textContent()).length, 1 + 524287);
+    await view.getByRole('button', { name: 'Close', exact: true }).click();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling at 800 px (${overflow} px too wide)`);
+    for (const name of ['Add files', 'Add folder', 'Download all (zip)', 'Reset files', 'Add preopen']) {
+      assert.equal(await button(page, name).count(), 1, `button ${name}`);
+    }
+  }));
+
+const NAP = `(module
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  ;; One clock subscription (monotonic, relative) of $ms milliseconds at 0; the event at 64.
+  (func (export "nap") (param $ms i32) (result i32)
+    (i32.store (i32.const 16) (i32.const 1))
+    (i64.store (i32.const 24) (i64.mul (i64.extend_i32_u (local.get $ms)) (i64.const 1000000)))
+    (call $poll (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 128))))`;
+
+test('a sleep in WAT: Run and Step over wait it out and stop after the call; Step into does not wait', () =>
+  withPage('wasi-sleep-step', async (page) => {
+    await page.getByLabel('WAT source').fill(NAP);
+    await button(page, 'Compile').click();
+    await expectConsole(page, /loaded WAT: \d+ bytes, 1 exported function, uses WASI/);
+    await page.getByLabel('$ms: i32').fill('300');
+    await runToEnd(page);
+    await expectConsole(page, /nap\(300\) → i32:0/);
+    assert.ok((await lastCallMs(page)) >= 300, 'Run waited');
+
+    // Step over the call: it waits, then stops right after the call (not one instruction on).
+    await button(page, 'Step into').click();
+    await stepOverTo(page, /call \$poll/);
+    const before = await executed(page);
+    const t0 = Date.now();
+    await button(page, 'Step over').click();
+    await expectStatus(page, /^running Step over: sleeping 300 ms/);
+    await expectStatus(page, /^paused at nap @ 0x[0-9a-f]+ \(after a sleep\)$/);
+    assert.ok(Date.now() - t0 >= 300, `Step over waited (${Date.now() - t0} ms)`);
+    assert.equal(await executed(page), before + 1, 'one instruction: the call');
+    await button(page, 'Continue').click();
+    await eventually(async () => assert.equal((await consoleText(page)).match(/nap\(300\) → i32:0/g)?.length, 2));
+
+    // Step into the call: no waiting.
+    await button(page, 'Reset').click();
+    await button(page, 'Step into').click();
+    await stepOverTo(page, /call \$poll/);
+    const t1 = Date.now();
+    const at = await executed(page);
+    await button(page, 'Step into').click();
+    await expectStatus(page, /\(after a sleep\)$/);
+    assert.ok(Date.now() - t1 < 250, `Step into did not wait (${Date.now() - t1} ms)`);
+    assert.equal(await executed(page), at + 1);
+
+    // A sleep longer than setTimeout's longest delay (2^31 - 1 ms) still sleeps.
+    await button(page, 'Reset').click();
+    await page.getByLabel('$ms: i32').fill('-1'); // 4,294,967,295 ms, as the module reads it
+    await button(page, 'Run').click();
+    await expectStatus(page, /^running Run: sleeping 4294967\.3 s/);
+    await page.waitForTimeout(300);
+    assert.match(await statusText(page), /^running Run: sleeping/, 'still sleeping');
+    await button(page, 'Pause').click();
+    await expectStatus(page, /\(after a sleep\)$/);
   }));
