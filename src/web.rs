@@ -408,7 +408,12 @@ impl Playground {
             Some(text) => text.into_bytes(),
             None => js_sys::Uint8Array::new(&input).to_vec(),
         };
-        let module = Rc::new(Module::new(&bytes).map_err(err)?);
+        // The one copy (JS bytes into wasm memory) becomes the module's binary.
+        Playground::with_module(Module::from_input(bytes).map_err(err)?, stub_imports)
+    }
+
+    fn with_module(module: Module, stub_imports: Option<bool>) -> Result<Playground, JsError> {
+        let module = Rc::new(module);
         let stub_imports = stub_imports.unwrap_or(false);
         let output = Output::default();
         let wasi = WasiSettings::default();
@@ -460,6 +465,14 @@ impl Playground {
             ExternKind::Memory => "memory",
             ExternKind::Global => "global",
         };
+        // The first name each function is exported under, by index: one pass over the
+        // exports (a search per function was quadratic: minutes for 100,000 exports).
+        let mut exported: Vec<Option<&str>> = vec![None; m.funcs.len()];
+        for e in m.exports.iter().rev().filter(|e| e.kind == ExternKind::Func) {
+            if let Some(slot) = exported.get_mut(e.index as usize) {
+                *slot = Some(&e.name);
+            }
+        }
         let summary = Summary {
             imports: m
                 .imports
@@ -484,9 +497,13 @@ impl Playground {
             functions: (0..m.funcs.len() as u32)
                 .filter_map(|i| {
                     let ty = m.func_type(i)?;
+                    let exported = exported.get(i as usize).copied().flatten();
                     Some(FuncSummary {
                         index: i,
-                        name: m.display_func_name(i),
+                        name: match (m.func_name(i), exported) {
+                            (Some(n), _) | (None, Some(n)) => n.to_string(),
+                            (None, None) => format!("func[{i}]"),
+                        },
                         params: ty.params.iter().map(|t| t.name()).collect(),
                         param_names: (0..ty.params.len() as u32)
                             .map(|p| m.names.locals.get(&i).and_then(|n| n.get(&p)).cloned())
@@ -494,11 +511,7 @@ impl Playground {
                         results: ty.results.iter().map(|t| t.name()).collect(),
                         signature: ty.to_string(),
                         imported: i < m.num_imported_funcs,
-                        exported: m
-                            .exports
-                            .iter()
-                            .find(|e| e.kind == ExternKind::Func && e.index == i)
-                            .map(|e| e.name.clone()),
+                        exported: exported.map(str::to_string),
                     })
                 })
                 .collect(),
@@ -692,6 +705,53 @@ impl Playground {
     #[wasm_bindgen(js_name = removeWatchpoint)]
     pub fn remove_watchpoint(&mut self, id: u32) -> bool {
         self.session.remove_watchpoint(id)
+    }
+}
+
+/// Loads a module as its bytes arrive: the page pushes a file's chunks as it reads them and
+/// decodes between reads, a slice at a time, so it can show progress and stay responsive;
+/// `finish` makes the [`Playground`]. The chunks are copied once, straight into the buffer
+/// that becomes the module's binary.
+#[wasm_bindgen]
+pub struct Loader {
+    decoder: crate::decode::Decoder,
+}
+
+#[wasm_bindgen]
+impl Loader {
+    /// A loader for an input of about `size` bytes (room is reserved for them at once).
+    #[wasm_bindgen(constructor)]
+    pub fn new(size: Option<f64>) -> Loader {
+        Loader { decoder: crate::decode::Decoder::with_capacity(size.unwrap_or(0.0) as usize) }
+    }
+
+    /// Appends a chunk of the input (a `Uint8Array`).
+    pub fn push(&mut self, chunk: &js_sys::Uint8Array) {
+        self.decoder.push_with(chunk.length() as usize, |buf| chunk.copy_to(buf));
+    }
+
+    /// Decodes and validates what has arrived, about `budget` bytes of it at most; `eof`:
+    /// nothing more comes. Returns whether the module is fully decoded. Throws as `load` does.
+    pub fn decode(&mut self, eof: bool, budget: f64) -> Result<bool, JsError> {
+        self.decoder.decode(eof, budget as usize).map_err(err)
+    }
+
+    /// Bytes pushed so far.
+    #[wasm_bindgen(getter)]
+    pub fn received(&self) -> f64 {
+        self.decoder.received() as f64
+    }
+
+    /// Bytes decoded and validated so far.
+    #[wasm_bindgen(getter)]
+    pub fn decoded(&self) -> f64 {
+        self.decoder.decoded() as f64
+    }
+
+    /// Decodes the rest and instantiates, as `Playground.load` does (text input is compiled
+    /// here). The loader is consumed.
+    pub fn finish(self, stub_imports: Option<bool>) -> Result<Playground, JsError> {
+        Playground::with_module(self.decoder.finish().map_err(err)?, stub_imports)
     }
 }
 
