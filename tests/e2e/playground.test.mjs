@@ -721,7 +721,7 @@ test('WASI hello world example: Run prints, and stepping over fd_write prints at
 test('a Rust WASI program loaded from a file: arguments, environment, stdin, exit code, panic', () =>
   withPage('wasi-demo', async (page) => {
     await page.getByLabel('Load module').setInputFiles(join(DATA, 'wasi', 'demo.wasm'));
-    await expectConsole(page, /loaded demo\.wasm: 118,374 bytes, 2 exported functions, uses WASI/);
+    await expectConsole(page, /loaded demo\.wasm: 147,208 bytes, 2 exported functions, uses WASI/);
     assert.equal(await page.getByLabel('Function').inputValue(), '_start');
     assert.equal(await page.locator('details#wasi').evaluate((d) => d.open), true, 'the WASI section opens for a WASI module');
 
