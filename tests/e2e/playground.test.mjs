@@ -516,9 +516,19 @@ test('a 40 MB module of 120,000 exported functions: progress while it loads, the
       const text = document.getElementById('load-text');
       new MutationObserver(() => window.__progress.push(text.textContent)).observe(text, { childList: true, characterData: true, subtree: true });
     });
+    const bar = page.getByRole('progressbar', { name: 'Loading the module' });
+    // Pause cancels a load: the module loaded before stays.
+    const before = await region(page, 'Module summary').textContent();
+    await page.getByLabel('Load module').setInputFiles(file);
+    await eventually(async () => assert.equal(await bar.isVisible(), true));
+    await button(page, 'Pause').click();
+    await expectConsole(page, /loading many\.wasm cancelled/);
+    await expectStatus(page, /^ready$/);
+    assert.equal(await bar.isVisible(), false);
+    assert.equal(await region(page, 'Module summary').textContent(), before);
+
     const t0 = Date.now();
     await page.getByLabel('Load module').setInputFiles(file);
-    const bar = page.getByRole('progressbar', { name: 'Loading the module' });
     await eventually(async () => assert.equal(await bar.isVisible(), true));
     await expectStatus(page, /^loading many\.wasm… \(Pause cancels\)/);
     assert.equal(await button(page, 'Pause').isEnabled(), true);
