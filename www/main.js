@@ -292,7 +292,6 @@ function painted() {
  */
 async function loadBinaryFile(file, options) {
   cancelRun();
-  app.lastInput = { file, options };
   const job = {
     label: 'Load',
     loading: { name: file.name, stage: 'reading', read: 0, decoded: 0, total: file.size },
@@ -355,10 +354,12 @@ async function loadBinaryFile(file, options) {
     loader = null; // finish consumes it
     const pg = l.finish(app.stubImports);
     app.running = null;
+    app.lastInput = { file, options }; // (not before: a cancelled load leaves the last one)
     return adopt(pg, options);
   } catch (e) {
     if (!current()) return 'cancelled';
     app.running = null;
+    app.lastInput = { file, options }; // "Stub missing imports" loads it again
     return loadFailed(e, options.source);
   } finally {
     loader?.free();
