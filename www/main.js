@@ -353,6 +353,14 @@ async function loadBinaryFile(file, options) {
     const l = loader;
     loader = null; // finish consumes it
     const pg = l.finish(app.stubImports);
+    // The summary of 100,000 functions takes a moment too: say so first.
+    job.loading.stage = 'summarising';
+    renderLoading(app);
+    await painted();
+    if (!current()) {
+      pg.free();
+      return 'cancelled';
+    }
     app.running = null;
     app.lastInput = { file, options }; // (not before: a cancelled load leaves the last one)
     return adopt(pg, options);

@@ -138,8 +138,10 @@ export function loadingText(l) {
       return `reading ${mib(l.read)} / ${mib(l.total)} MiB, validated ${mib(l.decoded)} MiB`;
     case 'decoding':
       return `decoding and validating ${mib(l.decoded)} / ${mib(l.total)} MiB`;
-    default:
+    case 'instantiating':
       return `validated ${mib(l.total)} MiB; instantiating…`;
+    default:
+      return `instantiated; summarising…`;
   }
 }
 

@@ -67,9 +67,15 @@ function whole(bytes) {
   return t;
 }
 
-/** wasmi Module::new in a fresh instance (its memory only grows); returns [ms, instance]. */
-function wasmi(bytes, lazy) {
-  const { exports } = new WebAssembly.Instance(wasmiModule, {});
+let wasmiShared = null;
+/**
+ * wasmi Module::new; returns [ms, its instance's exports]. The timing runs reuse one instance
+ * (its allocator reuses the memory the last module freed: fresh instances of 170 MB each
+ * left to the GC made V8 crawl); `fresh` makes a new one (for the memory measurement).
+ */
+function wasmi(bytes, lazy, fresh = false) {
+  const { exports } = fresh || !wasmiShared ? new WebAssembly.Instance(wasmiModule, {}) : wasmiShared;
+  if (!fresh) wasmiShared = { exports };
   const ptr = exports.alloc(bytes.length);
   new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
   const t0 = performance.now();
@@ -95,7 +101,7 @@ if (memoryOf) {
   const shown = scope.memory.buffer.byteLength;
   let wasmiLazy = null;
   if (wasmiModule) {
-    const [, ex] = wasmi(bytes, true);
+    const [, ex] = wasmi(bytes, true, true);
     wasmiLazy = ex.memory.buffer.byteLength;
   }
   console.log(JSON.stringify({ size: bytes.length, base, decoded, loaded, shown, functions: summary.functions.length, wasmiLazy }));

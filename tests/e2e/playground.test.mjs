@@ -543,6 +543,7 @@ test('a 40 MB module of 120,000 exported functions: progress while it loads, the
     assert.ok(seen.some((s) => s.startsWith('reading ') && s.includes(` / ${total} MiB`)), `reading shown: ${seen.slice(0, 5)}`);
     assert.ok(seen.some((s) => /validated [1-9][\d.]* MiB|decoding and validating [1-9]/.test(s)), `validation progress shown: ${seen.slice(0, 8)}`);
     assert.ok(seen.some((s) => /instantiating…$/.test(s)), `instantiation shown: ${seen.slice(-3)}`);
+    assert.ok(seen.some((s) => /summarising…$/.test(s)), `summary shown: ${seen.slice(-3)}`);
     await expectConsole(page, /loaded many\.wasm: [\d,]+ bytes, 120,000 exported functions/);
     // The summary lists the first 500 exports and says how many more there are.
     assert.match(await region(page, 'Module summary').textContent(), /… and 119,500 more/);
