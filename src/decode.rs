@@ -485,6 +485,13 @@ impl Module {
                 }
             }
             Payload::FunctionSection(r) => {
+                // Room for every function and body at once (doubling would leave up to
+                // half of 127,847 bodies' room unused, and copy them on the way).
+                // (Each entry takes a byte at least: a count the section cannot hold
+                // reserves no more than its size.)
+                let n = (r.count() as usize).min(r.range().len());
+                self.funcs.reserve_exact(n);
+                self.bodies.reserve_exact(n);
                 for t in r {
                     self.funcs.push(t?);
                 }
