@@ -489,7 +489,8 @@ impl Module {
                 // half of 127,847 bodies' room unused, and copy them on the way).
                 // (Each entry takes a byte at least: a count the section cannot hold
                 // reserves no more than its size.)
-                let n = (r.count() as usize).min(r.range().len());
+                let size = r.range().end.saturating_sub(r.range().start);
+                let n = (r.count() as usize).min(usize::try_from(size).unwrap_or(usize::MAX));
                 self.funcs.reserve_exact(n);
                 self.bodies.reserve_exact(n);
                 for t in r {
