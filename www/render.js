@@ -208,9 +208,9 @@ function renderSummary(app) {
       { class: 'counts' },
       `${plural(m.size, 'byte')} · ${plural(m.functions.length, 'function')} · ${plural(m.memories, 'memory').replace('memorys', 'memories')} · ${plural(m.tables, 'table')} · ${plural(m.globals, 'global')}`,
     ),
-    h('h3', {}, `Exports (${m.exports.length})`),
+    h('h3', {}, `Exports (${m.exports.length.toLocaleString('en-US')})`),
     list(m.exports, 'none', (e) => [h('span', { class: 'kw' }, e.kind), ' ', h('b', {}, e.name), ' ', h('span', { class: 'sig' }, sigText(e.type, e.kind))]),
-    h('h3', {}, `Imports (${m.imports.length})`),
+    h('h3', {}, `Imports (${m.imports.length.toLocaleString('en-US')})`),
     m.imports.length ? importGroups(app, m.imports) : h('p', { class: 'empty' }, 'none'),
     m.customSections.length
       ? [h('h3', {}, 'Custom sections'), list(m.customSections, '', ([name, size]) => [`${name} (${plural(size, 'byte')})`])]
