@@ -733,10 +733,14 @@ pub struct Loader {
 
 #[wasm_bindgen]
 impl Loader {
-    /// A loader for an input of about `size` bytes (room is reserved for them at once).
+    /// A loader for an input of about `size` bytes (room is reserved for them at once;
+    /// throws if wasm memory cannot grow that far).
     #[wasm_bindgen(constructor)]
-    pub fn new(size: Option<f64>) -> Loader {
-        Loader { decoder: crate::decode::Decoder::with_capacity(size.unwrap_or(0.0) as usize) }
+    pub fn new(size: Option<f64>) -> Result<Loader, JsError> {
+        let size = size.unwrap_or(0.0) as usize;
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(size).map_err(|_| err(format!("not enough memory to load {size} bytes")))?;
+        Ok(Loader { decoder: crate::decode::Decoder::from_bytes(bytes) })
     }
 
     /// Appends a chunk of the input (a `Uint8Array`).
