@@ -258,7 +258,7 @@ fn read(path: &Path) -> Result<Vec<u8>, i32> {
 
 fn load(path: &Path) -> Result<Module, i32> {
     let bytes = read(path)?;
-    crate::decode::to_binary_named(&bytes, Some(path))
+    crate::decode::into_binary_named(bytes, Some(path))
         .and_then(Module::from_binary)
         .map_err(|e| error(format_args!("cannot load {}: {e}", path.display())))
 }

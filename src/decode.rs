@@ -11,8 +11,8 @@ use std::fmt;
 use std::ops::Range;
 use std::rc::Rc;
 use wasmparser::{
-    CompositeInnerType, ExternalKind, FuncValidator, FunctionBody, Name, Parser, Payload, TypeRef, ValidPayload,
-    Validator, ValidatorResources, WasmFeatures,
+    Chunk, CompositeInnerType, ExternalKind, FuncValidator, FuncValidatorAllocations, FunctionBody, Name, Parser,
+    Payload, TypeRef, ValidPayload, Validator, ValidatorResources, WasmFeatures,
 };
 
 /// The features we accept: WebAssembly 2.0 without SIMD.
@@ -28,13 +28,29 @@ pub fn to_binary(input: &[u8]) -> Result<Vec<u8>> {
     to_binary_named(input, None)
 }
 
+/// Is this input the text format? A NUL byte can never start it: anything starting with one
+/// is a binary (with a bad magic number, the decoder says so at offset 0).
+fn is_text(input: &[u8]) -> bool {
+    !input.starts_with(b"\0")
+}
+
 /// Like [`to_binary`]; text errors name `path` (`--> fac.wat:3:7`).
 pub fn to_binary_named(input: &[u8], path: Option<&std::path::Path>) -> Result<Vec<u8>> {
-    // A NUL byte can never start the text format: anything starting with one is a binary
-    // (with a bad magic number, the decoder says so at offset 0).
-    if input.starts_with(b"\0") {
+    if !is_text(input) {
         return Ok(input.to_vec());
     }
+    text_to_binary(input, path)
+}
+
+/// Like [`to_binary_named`], taking the input: a binary is returned as it is (no copy).
+pub fn into_binary_named(input: Vec<u8>, path: Option<&std::path::Path>) -> Result<Vec<u8>> {
+    if !is_text(&input) {
+        return Ok(input);
+    }
+    text_to_binary(&input, path)
+}
+
+fn text_to_binary(input: &[u8], path: Option<&std::path::Path>) -> Result<Vec<u8>> {
     let text = std::str::from_utf8(input).map_err(|e| Error::Decode {
         message: format!("input is neither a wasm binary (no \\0asm magic) nor UTF-8 text: {e}"),
         offset: Some(e.valid_up_to()),
@@ -177,7 +193,29 @@ pub enum DataMode {
 #[derive(Debug, Clone)]
 pub struct DataSegment {
     pub mode: DataMode,
-    pub data: Rc<[u8]>,
+    pub data: SharedBytes,
+}
+
+/// A window on a module's binary, shared rather than copied: a data segment's bytes (which
+/// are ~12% of a C++ program's binary) live only in the module's one copy of the binary.
+/// Dereferences to the bytes; the default is empty (a dropped segment).
+#[derive(Clone, Default)]
+pub struct SharedBytes {
+    buf: Rc<Vec<u8>>,
+    range: Range<usize>,
+}
+
+impl std::ops::Deref for SharedBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.buf.get(self.range.clone()).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for SharedBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SharedBytes({} bytes at {:?})", self.len(), self.range)
+    }
 }
 
 /// Names from the `name` custom section.
@@ -199,7 +237,9 @@ pub(crate) struct Body {
 
 /// A decoded and validated module. Immutable; shared by all its instances.
 pub struct Module {
-    pub(crate) bytes: Vec<u8>,
+    /// The binary, the only copy of it: data segments are windows on it and function
+    /// bodies ranges in it (translated when first called).
+    pub(crate) bytes: Rc<Vec<u8>>,
     pub types: Vec<FuncType>,
     pub imports: Vec<Import>,
     /// Type index of every function, imported ones first.
@@ -366,8 +406,18 @@ impl Module {
 
     /// Decodes and validates a binary module.
     pub fn from_binary(bytes: Vec<u8>) -> Result<Module> {
-        let mut m = Module {
-            bytes: Vec::new(),
+        Decoder { accept_text: false, ..Decoder::from_bytes(bytes) }.finish()
+    }
+
+    /// Decodes and validates a module from text or binary, taking the input: a binary is
+    /// not copied (see [`Decoder`]).
+    pub fn from_input(input: Vec<u8>) -> Result<Module> {
+        Decoder::from_bytes(input).finish()
+    }
+
+    fn empty() -> Module {
+        Module {
+            bytes: Rc::default(),
             types: Vec::new(),
             imports: Vec::new(),
             funcs: Vec::new(),
@@ -387,30 +437,7 @@ impl Module {
             bodies: Vec::new(),
             names: Names::default(),
             customs: Vec::new(),
-        };
-        let mut validator = Validator::new_with_features(features());
-        let mut allocs = wasmparser::FuncValidatorAllocations::default();
-        for payload in Parser::new(0).parse_all(&bytes) {
-            let payload = payload?;
-            if let ValidPayload::Func(func, body) = validator.payload(&payload)? {
-                let (resources, index, ty) = (func.resources.clone(), func.index, func.ty);
-                let mut v = func.into_validator(allocs);
-                v.validate(&body)?;
-                allocs = v.into_allocations();
-                m.bodies.push(Body {
-                    range: body.range().start as usize..body.range().end as usize,
-                    resources,
-                    index,
-                    ty,
-                });
-            }
-            if let Payload::MemorySection(r) = &payload {
-                check_memory_limits(&bytes, r.range().start as usize..r.range().end as usize)?;
-            }
-            m.read_payload(payload)?;
         }
-        m.bytes = bytes;
-        Ok(m)
     }
 
     fn read_payload(&mut self, payload: Payload<'_>) -> Result<()> {
@@ -458,6 +485,14 @@ impl Module {
                 }
             }
             Payload::FunctionSection(r) => {
+                // Room for every function and body at once (doubling would leave up to
+                // half of 127,847 bodies' room unused, and copy them on the way).
+                // (Each entry takes a byte at least: a count the section cannot hold
+                // reserves no more than its size.)
+                let size = r.range().end.saturating_sub(r.range().start);
+                let n = (r.count() as usize).min(usize::try_from(size).unwrap_or(usize::MAX));
+                self.funcs.reserve_exact(n);
+                self.bodies.reserve_exact(n);
                 for t in r {
                     self.funcs.push(t?);
                 }
@@ -530,7 +565,11 @@ impl Module {
                             DataMode::Active { memory: memory_index, offset: const_expr(&offset_expr)? }
                         }
                     };
-                    self.datas.push(DataSegment { mode, data: d.data.into() });
+                    // The segment's bytes end its entry: keep where they are, not a copy
+                    // ([`Decoder::finish`] points them at the module's binary).
+                    let end = d.range.end as usize;
+                    let range = end.saturating_sub(d.data.len())..end;
+                    self.datas.push(DataSegment { mode, data: SharedBytes { buf: Rc::default(), range } });
                 }
             }
             Payload::CustomSection(c) => {
@@ -610,6 +649,135 @@ impl Module {
     /// The raw binary this module was decoded from.
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+}
+
+/// Decodes and validates a binary module as its bytes arrive, a slice of work at a time:
+/// the page feeds it a file's chunks as they are read and decodes between them, so a large
+/// module shows progress and the page keeps answering. The bytes are kept in one buffer,
+/// which becomes the module's binary ([`Module::bytes`]) without a copy.
+///
+/// Text input (anything not starting with a NUL byte) is kept until [`Decoder::finish`],
+/// which compiles it to a binary and decodes that.
+pub struct Decoder {
+    bytes: Vec<u8>,
+    /// Bytes the parser has consumed (decoded and validated).
+    pos: usize,
+    parser: Parser,
+    validator: Validator,
+    allocs: FuncValidatorAllocations,
+    module: Module,
+    done: bool,
+    /// Input not starting with a NUL byte is the text format (else it is a bad binary).
+    accept_text: bool,
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Decoder::from_bytes(Vec::new())
+    }
+}
+
+impl Decoder {
+    /// A decoder with room for `size` bytes (the buffer is not reallocated, so not copied,
+    /// while the input fits).
+    pub fn with_capacity(size: usize) -> Decoder {
+        Decoder::from_bytes(Vec::with_capacity(size))
+    }
+
+    /// A decoder that already has `bytes` (the whole input, or its start).
+    pub fn from_bytes(bytes: Vec<u8>) -> Decoder {
+        Decoder {
+            bytes,
+            pos: 0,
+            parser: Parser::new(0),
+            validator: Validator::new_with_features(features()),
+            allocs: FuncValidatorAllocations::default(),
+            module: Module::empty(),
+            done: false,
+            accept_text: true,
+        }
+    }
+
+    /// Appends input.
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.bytes.extend_from_slice(chunk);
+    }
+
+    /// Appends `len` bytes that `fill` writes in place (the page copies a JS chunk straight
+    /// into the buffer this way, without an intermediate copy).
+    pub fn push_with(&mut self, len: usize, fill: impl FnOnce(&mut [u8])) {
+        let start = self.bytes.len();
+        self.bytes.resize(start + len, 0);
+        fill(&mut self.bytes[start..]);
+    }
+
+    /// Bytes received so far.
+    pub fn received(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Bytes decoded and validated so far.
+    pub fn decoded(&self) -> usize {
+        self.pos
+    }
+
+    /// Decodes and validates what has arrived, stopping once about `budget` bytes were
+    /// decoded (sections other than code are decoded whole, function bodies one at a time).
+    /// `eof`: no more input will come. Returns whether the whole module is decoded. Text
+    /// input waits for [`Decoder::finish`].
+    pub fn decode(&mut self, eof: bool, budget: usize) -> Result<bool> {
+        let start = self.pos;
+        let text = self.accept_text && !self.bytes.is_empty() && is_text(&self.bytes);
+        while !self.done && !text {
+            let (consumed, payload) = match self.parser.parse(&self.bytes[self.pos..], eof)? {
+                Chunk::NeedMoreData(_) => return Ok(false),
+                Chunk::Parsed { consumed, payload } => (consumed, payload),
+            };
+            if let ValidPayload::Func(func, body) = self.validator.payload(&payload)? {
+                let (resources, index, ty) = (func.resources.clone(), func.index, func.ty);
+                let mut v = func.into_validator(std::mem::take(&mut self.allocs));
+                v.validate(&body)?;
+                self.allocs = v.into_allocations();
+                self.module.bodies.push(Body {
+                    range: body.range().start as usize..body.range().end as usize,
+                    resources,
+                    index,
+                    ty,
+                });
+            }
+            if let Payload::MemorySection(r) = &payload {
+                check_memory_limits(&self.bytes, r.range().start as usize..r.range().end as usize)?;
+            }
+            self.done = matches!(payload, Payload::End(_));
+            self.module.read_payload(payload)?;
+            self.pos += consumed;
+            if self.pos - start >= budget {
+                break;
+            }
+        }
+        Ok(self.done)
+    }
+
+    /// Decodes the rest (no more input comes) and returns the module.
+    pub fn finish(mut self) -> Result<Module> {
+        if self.accept_text && is_text(&self.bytes) {
+            return Module::from_binary(text_to_binary(&self.bytes, None)?);
+        }
+        self.decode(true, usize::MAX)?;
+        let mut m = self.module;
+        let bytes = Rc::new(self.bytes);
+        for d in &mut m.datas {
+            if bytes.get(d.data.range.clone()).is_none() {
+                return Err(Error::Decode {
+                    message: "internal error: data segment out of range".into(),
+                    offset: None,
+                });
+            }
+            d.data.buf = bytes.clone();
+        }
+        m.bytes = bytes;
+        Ok(m)
     }
 }
 

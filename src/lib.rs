@@ -24,7 +24,7 @@ pub mod wast;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use decode::{ExternKind, ExternType, GlobalType, MemoryType, Module, TableType};
+pub use decode::{Decoder, ExternKind, ExternType, GlobalType, MemoryType, Module, TableType};
 pub use error::{Error, Result};
 pub use exec::{Call, Machine, Outcome, PauseReason};
 pub use runtime::{Caller, Extern, InstanceId, Limits, Linked, Store};

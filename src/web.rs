@@ -28,6 +28,29 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(err)
 }
 
+/// Items as a JS array, made a chunk of items at a time: each chunk serialised to one JSON
+/// text and parsed by the JS engine. For a module's 100,000 functions this takes a tenth of
+/// the time serde-wasm-bindgen's object-by-object building does (1.6 s for clang's 127,847),
+/// and only one chunk's text is in wasm memory at a time (the whole list's would grow it,
+/// for good, by 25 MB).
+fn json_array<T: Serialize>(items: impl Iterator<Item = T>) -> Result<js_sys::Array, JsError> {
+    const CHUNK: usize = 4096;
+    let out = js_sys::Array::new();
+    let mut items = items.peekable();
+    let mut text = Vec::new();
+    while items.peek().is_some() {
+        let chunk: Vec<T> = items.by_ref().take(CHUNK).collect();
+        text.clear();
+        serde_json::to_writer(&mut text, &chunk).map_err(err)?;
+        let text = std::str::from_utf8(&text).map_err(err)?;
+        let parsed = js_sys::JSON::parse(text).map_err(|_| err("a summary list is not JSON"))?;
+        for v in js_sys::Array::from(&parsed).iter() {
+            out.push(&v);
+        }
+    }
+    Ok(out)
+}
+
 /// A value as `{ type: "i32", value: "42" }` (strings keep i64s and NaN payloads exact).
 #[derive(Serialize)]
 struct TypedValue {
@@ -82,12 +105,10 @@ struct ExportSummary {
     ty: String,
 }
 
+/// The summary but its lists (`imports`, `exports`, `functions`: see [`json_array`]).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Summary {
-    imports: Vec<ImportSummary>,
-    exports: Vec<ExportSummary>,
-    functions: Vec<FuncSummary>,
     memories: usize,
     tables: usize,
     globals: usize,
@@ -448,7 +469,12 @@ impl Playground {
             Some(text) => text.into_bytes(),
             None => js_sys::Uint8Array::new(&input).to_vec(),
         };
-        let module = Rc::new(Module::new(&bytes).map_err(err)?);
+        // The one copy (JS bytes into wasm memory) becomes the module's binary.
+        Playground::with_module(Module::from_input(bytes).map_err(err)?, stub_imports)
+    }
+
+    fn with_module(module: Module, stub_imports: Option<bool>) -> Result<Playground, JsError> {
+        let module = Rc::new(module);
         let stub_imports = stub_imports.unwrap_or(false);
         let output = Output::default();
         let wasi = WasiSettings::default();
@@ -524,55 +550,56 @@ impl Playground {
             ExternKind::Memory => "memory",
             ExternKind::Global => "global",
         };
-        let summary = Summary {
-            imports: m
-                .imports
-                .iter()
-                .map(|i| ImportSummary {
-                    module: i.module.clone(),
-                    name: i.name.clone(),
-                    kind: i.ty.kind(),
-                    ty: i.ty.to_string(),
-                })
-                .collect(),
-            exports: m
-                .exports
-                .iter()
-                .map(|e| ExportSummary {
-                    name: e.name.clone(),
-                    kind: kind(e.kind),
-                    index: e.index,
-                    ty: m.export_type(e).map(|t| t.to_string()).unwrap_or_default(),
-                })
-                .collect(),
-            functions: (0..m.funcs.len() as u32)
-                .filter_map(|i| {
-                    let ty = m.func_type(i)?;
-                    Some(FuncSummary {
-                        index: i,
-                        name: m.display_func_name(i),
-                        params: ty.params.iter().map(|t| t.name()).collect(),
-                        param_names: (0..ty.params.len() as u32)
-                            .map(|p| m.names.locals.get(&i).and_then(|n| n.get(&p)).cloned())
-                            .collect(),
-                        results: ty.results.iter().map(|t| t.name()).collect(),
-                        signature: ty.to_string(),
-                        imported: i < m.num_imported_funcs,
-                        exported: m
-                            .exports
-                            .iter()
-                            .find(|e| e.kind == ExternKind::Func && e.index == i)
-                            .map(|e| e.name.clone()),
-                    })
-                })
-                .collect(),
+        // The first name each function is exported under, by index: one pass over the
+        // exports (a search per function was quadratic: minutes for 100,000 exports).
+        let mut exported: Vec<Option<&str>> = vec![None; m.funcs.len()];
+        for e in m.exports.iter().rev().filter(|e| e.kind == ExternKind::Func) {
+            if let Some(slot) = exported.get_mut(e.index as usize) {
+                *slot = Some(&e.name);
+            }
+        }
+        let imports = json_array(m.imports.iter().map(|i| ImportSummary {
+            module: i.module.clone(),
+            name: i.name.clone(),
+            kind: i.ty.kind(),
+            ty: i.ty.to_string(),
+        }))?;
+        let exports = json_array(m.exports.iter().map(|e| ExportSummary {
+            name: e.name.clone(),
+            kind: kind(e.kind),
+            index: e.index,
+            ty: m.export_type(e).map(|t| t.to_string()).unwrap_or_default(),
+        }))?;
+        let functions = json_array((0..m.funcs.len() as u32).filter_map(|i| {
+            let ty = m.func_type(i)?;
+            let exported = exported.get(i as usize).copied().flatten();
+            Some(FuncSummary {
+                index: i,
+                name: match (m.func_name(i), exported) {
+                    (Some(n), _) | (None, Some(n)) => n.to_string(),
+                    (None, None) => format!("func[{i}]"),
+                },
+                params: ty.params.iter().map(|t| t.name()).collect(),
+                param_names: (0..ty.params.len() as u32)
+                    .map(|p| m.names.locals.get(&i).and_then(|n| n.get(&p)).cloned())
+                    .collect(),
+                results: ty.results.iter().map(|t| t.name()).collect(),
+                signature: ty.to_string(),
+                imported: i < m.num_imported_funcs,
+                exported: exported.map(str::to_string),
+            })
+        }))?;
+        let summary = to_js(&Summary {
             memories: m.memories.len(),
             tables: m.tables.len(),
             globals: m.globals.len(),
             custom_sections: m.customs.clone(),
             size: m.bytes().len(),
-        };
-        to_js(&summary)
+        })?;
+        for (key, list) in [("imports", imports), ("exports", exports), ("functions", functions)] {
+            js_sys::Reflect::set(&summary, &JsValue::from_str(key), &list).map_err(|_| err("summary"))?;
+        }
+        Ok(summary)
     }
 
     /// Starts the exported function `name`; `args` are strings parsed by parameter type as
@@ -780,6 +807,57 @@ impl Playground {
     #[wasm_bindgen(js_name = removeWatchpoint)]
     pub fn remove_watchpoint(&mut self, id: u32) -> bool {
         self.session.remove_watchpoint(id)
+    }
+}
+
+/// Loads a module as its bytes arrive: the page pushes a file's chunks as it reads them and
+/// decodes between reads, a slice at a time, so it can show progress and stay responsive;
+/// `finish` makes the [`Playground`]. The chunks are copied once, straight into the buffer
+/// that becomes the module's binary.
+#[wasm_bindgen]
+pub struct Loader {
+    decoder: crate::decode::Decoder,
+}
+
+#[wasm_bindgen]
+impl Loader {
+    /// A loader for an input of about `size` bytes (room is reserved for them at once;
+    /// throws if wasm memory cannot grow that far).
+    #[wasm_bindgen(constructor)]
+    pub fn new(size: Option<f64>) -> Result<Loader, JsError> {
+        let size = size.unwrap_or(0.0) as usize;
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(size).map_err(|_| err(format!("not enough memory to load {size} bytes")))?;
+        Ok(Loader { decoder: crate::decode::Decoder::from_bytes(bytes) })
+    }
+
+    /// Appends a chunk of the input (a `Uint8Array`).
+    pub fn push(&mut self, chunk: &js_sys::Uint8Array) {
+        self.decoder.push_with(chunk.length() as usize, |buf| chunk.copy_to(buf));
+    }
+
+    /// Decodes and validates what has arrived, about `budget` bytes of it at most; `eof`:
+    /// nothing more comes. Returns whether the module is fully decoded. Throws as `load` does.
+    pub fn decode(&mut self, eof: bool, budget: f64) -> Result<bool, JsError> {
+        self.decoder.decode(eof, budget as usize).map_err(err)
+    }
+
+    /// Bytes pushed so far.
+    #[wasm_bindgen(getter)]
+    pub fn received(&self) -> f64 {
+        self.decoder.received() as f64
+    }
+
+    /// Bytes decoded and validated so far.
+    #[wasm_bindgen(getter)]
+    pub fn decoded(&self) -> f64 {
+        self.decoder.decoded() as f64
+    }
+
+    /// Decodes the rest and instantiates, as `Playground.load` does (text input is compiled
+    /// here). The loader is consumed.
+    pub fn finish(self, stub_imports: Option<bool>) -> Result<Playground, JsError> {
+        Playground::with_module(self.decoder.finish().map_err(err)?, stub_imports)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-use wasmscope::web::{Files, Playground, wat_to_wasm};
+use wasmscope::web::{Files, Loader, Playground, wat_to_wasm};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -339,4 +339,112 @@ fn a_sleep_pauses_when_asked_and_not_otherwise() {
         Err(_) => panic!("output"),
     };
     assert!(out.contains("slept "), "{out}");
+}
+
+fn leb(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+/// A binary of `n` functions `() -> i32`, function `i` exported as `f{i}` and returning `i`.
+fn many_functions(n: u32) -> Vec<u8> {
+    let section = |out: &mut Vec<u8>, id: u8, body: Vec<u8>| {
+        out.push(id);
+        leb(out, body.len() as u32);
+        out.extend(body);
+    };
+    let mut out = b"\0asm\x01\0\0\0".to_vec();
+    section(&mut out, 1, vec![1, 0x60, 0, 1, 0x7f]);
+    let mut funcs = Vec::new();
+    leb(&mut funcs, n);
+    funcs.extend(std::iter::repeat_n(0, n as usize));
+    section(&mut out, 3, funcs);
+    let (mut exports, mut code) = (Vec::new(), Vec::new());
+    leb(&mut exports, n);
+    leb(&mut code, n);
+    for i in 0..n {
+        let name = format!("f{i}");
+        leb(&mut exports, name.len() as u32);
+        exports.extend(name.bytes());
+        exports.push(0);
+        leb(&mut exports, i);
+        // i32.const i (signed LEB: the unsigned one with room for the sign bit), end
+        let mut body = vec![0, 0x41];
+        leb(&mut body, i);
+        if body.last().is_some_and(|b| b & 0x40 != 0) {
+            let last = body.len() - 1;
+            body[last] |= 0x80;
+            body.push(0);
+        }
+        body.push(0x0b);
+        leb(&mut code, body.len() as u32);
+        code.extend(body);
+    }
+    section(&mut out, 7, exports);
+    section(&mut out, 10, code);
+    out
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+#[wasm_bindgen_test]
+fn a_module_of_120k_exported_functions_loads_in_chunks_summarises_and_runs() {
+    let n = 120_000;
+    let bytes = many_functions(n);
+    // As the page does: chunks pushed, decoded a slice at a time as they arrive.
+    let mut loader = match Loader::new(Some(bytes.len() as f64)) {
+        Ok(l) => l,
+        Err(_) => panic!("no loader"),
+    };
+    // More than wasm32's memory can hold: refused, not an abort.
+    assert!(Loader::new(Some(8e9)).is_err());
+    let mut slices = 0;
+    for chunk in bytes.chunks(64 * 1024) {
+        loader.push(&js_sys::Uint8Array::from(chunk));
+        loop {
+            let before = loader.decoded();
+            assert!(loader.decode(false, 16.0 * 1024.0).is_ok(), "decode failed");
+            slices += 1;
+            if loader.decoded() == before {
+                break;
+            }
+        }
+    }
+    assert_eq!(loader.received(), bytes.len() as f64);
+    assert!(matches!(loader.decode(true, f64::MAX), Ok(true)));
+    assert_eq!(loader.decoded(), bytes.len() as f64);
+    assert!(slices > 20, "{slices} slices");
+    let mut p = match loader.finish(None) {
+        Ok(p) => p,
+        Err(_) => panic!("the module did not load"),
+    };
+    let summary = match p.summary() {
+        Ok(s) => s,
+        Err(_) => panic!("summary failed"),
+    };
+    let functions = js_sys::Array::from(&get(&summary, "functions"));
+    let exports = js_sys::Array::from(&get(&summary, "exports"));
+    assert_eq!((functions.length(), exports.length()), (n, n));
+    let last = functions.get(n - 1);
+    assert_eq!(get(&last, "name").as_string().as_deref(), Some("f119999"));
+    assert_eq!(get(&last, "exported").as_string().as_deref(), Some("f119999"));
+    assert_eq!(get(&exports.get(n - 1), "index").as_f64(), Some(f64::from(n - 1)));
+    ok(p.start("f119999", vec![]));
+    let s = ok(p.run(100.0));
+    assert!(s.contains(r#""results":[{"type":"i32","value":"119999"}]"#), "{s}");
+    // And in one call, as Playground.load.
+    let p = match Playground::load(js_sys::Uint8Array::from(&bytes[..]).into(), None) {
+        Ok(p) => p,
+        Err(_) => panic!("Playground.load failed"),
+    };
+    assert!(p.summary().is_ok());
 }

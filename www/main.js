@@ -1,14 +1,23 @@
 // The playground's controller: one state object (`app`), event wiring, and calls into the
 // interpreter (www/pkg, built by wasm-pack). Every action calls the wasm API, stores the
 // returned state and calls render(app). No interpreter logic lives here.
-import init, { Files, Playground } from './pkg/wasmscope.js';
+import init, { Files, Loader, Playground } from './pkg/wasmscope.js';
 import { examples } from './examples.js';
 import { filesPanel } from './files.js';
 import { decodeLink, isLink, makeLink } from './permalink.js';
-import { MEM_WINDOW, hex, positionText, render, renderExamples, renderLive, renderWasi, typed } from './render.js';
+import { MEM_WINDOW, hex, positionText, render, renderExamples, renderLive, renderLoading, renderWasi, typed } from './render.js';
 
 const STORAGE_KEY = 'wasmscope.editor';
-const MAX_FILE = 16 * 1024 * 1024;
+// The largest file the page loads (the one place it is set: the refusal and the drop zone's
+// hint say it). Real WASI programs are tens of MB (YoWASP's yosys 21 MB, clang 73 MB); the
+// interpreter keeps one copy of the binary (about 1.1-1.2x the file's size in wasm memory
+// once loaded, see BENCHMARKS.md), and wasm32's memory ends at 4 GiB.
+const MAX_FILE = 256 * 1024 * 1024;
+// A binary file is read as a stream and decoded while it arrives, DECODE_STEP bytes at a
+// time, with a paint of the progress bar every LOAD_SLICE_MS of work.
+const DECODE_STEP = 256 * 1024;
+const LOAD_SLICE_MS = 30;
+const mib = (n) => (n / 1048576).toFixed(1);
 const MAX_LOG = 2000; // console entries kept (the oldest quarter goes when it is reached)
 const MAX_LINE = 8192; // a program's output line longer than this continues in a new entry
 const WASI_MODULE = 'wasi_snapshot_preview1';
@@ -29,6 +38,7 @@ const app = {
   source: { kind: 'text' }, // or { kind: 'binary' | 'wat-file', name, size }: not in the editor
   loadError: null,
   funcName: '', // the selected export
+  funcFilter: '', // the function picker's filter (shown with more exports than it lists)
   params: [], // [{ name, type }] of the selected export
   args: [], // argument strings, one per parameter
   argErrors: [],
@@ -49,7 +59,7 @@ const app = {
   // WASI settings as typed; `applied` is what the Playground has (JSON), null = defaults.
   wasi: { args: '', env: '', stdin: '', argsError: '', envError: '', applied: null, touched: false },
   stubImports: false,
-  lastInput: null, // { input, options } of the last load (the checkbox reloads it)
+  lastInput: null, // { input, options } or { file, options } of the last load (the checkbox reloads it)
   files: null, // the page's file system (a `Files` tree), kept across loads until Reset files
   filesPanel: null,
 };
@@ -200,30 +210,40 @@ function setState(state, prev = app.state) {
 
 function loadModule(input, { source, func, args } = {}, refusal = null) {
   cancelRun();
-  const previousFunc = app.funcName;
   app.lastInput = refusal ? null : { input, options: { source, func, args } };
   let pg;
   try {
     if (refusal) throw new Error(refusal);
     pg = Playground.load(input, app.stubImports);
   } catch (e) {
-    app.pg?.free();
-    app.pg = null;
-    app.summary = null;
-    app.state = null;
-    app.prev = null;
-    app.funcName = '';
-    app.params = [];
-    app.args = [];
-    app.argErrors = [];
-    app.source = source ?? app.source;
-    app.loadError = errorMessage(e);
-    app.frameFull = null;
-    app.moduleId++;
-    log('error', `load failed: ${app.loadError}`);
-    refresh();
-    return false;
+    return loadFailed(e, source);
   }
+  return adopt(pg, { source, func, args });
+}
+
+/** A load failed: no module, and the Console and the summary say why. */
+function loadFailed(e, source) {
+  app.pg?.free();
+  app.pg = null;
+  app.summary = null;
+  app.state = null;
+  app.prev = null;
+  app.funcName = '';
+  app.params = [];
+  app.args = [];
+  app.argErrors = [];
+  app.source = source ?? app.source;
+  app.loadError = errorMessage(e);
+  app.frameFull = null;
+  app.moduleId++;
+  log('error', `load failed: ${app.loadError}`);
+  refresh();
+  return false;
+}
+
+/** Makes a freshly loaded Playground the page's module. */
+function adopt(pg, { source, func, args } = {}) {
+  const previousFunc = app.funcName;
   app.pg?.free();
   app.pg = pg;
   app.moduleId++;
@@ -249,7 +269,7 @@ function loadModule(input, { source, func, args } = {}, refusal = null) {
   const stubbed = app.stubImports ? stubbedImports(app.summary).length : 0;
   log(
     'info',
-    `loaded ${what}: ${app.summary.size.toLocaleString('en-US')} bytes, ${funcs.length} exported function${funcs.length === 1 ? '' : 's'}` +
+    `loaded ${what}: ${app.summary.size.toLocaleString('en-US')} bytes, ${funcs.length.toLocaleString('en-US')} exported function${funcs.length === 1 ? '' : 's'}` +
       (usesWasi() ? ', uses WASI' : '') +
       (stubbed ? `, ${stubbed} stubbed import${stubbed === 1 ? '' : 's'}` : ''),
   );
@@ -257,6 +277,106 @@ function loadModule(input, { source, func, args } = {}, refusal = null) {
   if (usesWasi() && !app.wasi.touched) $('wasi').open = true;
   refresh();
   return true;
+}
+
+/** Lets the page paint: resolves after the next frame (or soon, where frames are not drawn). */
+function painted() {
+  return new Promise((resolve) => {
+    const done = () => setTimeout(resolve, 0);
+    if (document.visibilityState === 'hidden') done();
+    else requestAnimationFrame(done);
+  });
+}
+
+/**
+ * Loads a binary file as a command Pause cancels: reads it as a stream, pushing each chunk
+ * into the interpreter (the one copy of the bytes) and decoding and validating what has
+ * arrived between reads, with a progress bar; then instantiates. Resolves to loadModule's
+ * result, or 'cancelled'.
+ */
+async function loadBinaryFile(file, options) {
+  cancelRun();
+  const job = {
+    label: 'Load',
+    loading: { name: file.name, stage: 'reading', read: 0, decoded: 0, total: file.size },
+    t0: performance.now(),
+    executed0: 0,
+  };
+  let reader = null;
+  let loader = null;
+  const current = () => app.running === job;
+  job.cancel = (quiet = false) => {
+    if (app.running === job) app.running = null;
+    reader?.cancel().catch(() => {});
+    if (!quiet) {
+      log('info', `loading ${file.name} cancelled`);
+      refresh();
+    }
+  };
+  app.running = job;
+  app.pauseRequested = false;
+  refresh();
+  let last = performance.now();
+  // Paints the progress now and then; false once the load was cancelled.
+  const breathe = async () => {
+    if (performance.now() - last >= LOAD_SLICE_MS) {
+      renderLoading(app);
+      await painted();
+      last = performance.now();
+    }
+    return current();
+  };
+  try {
+    loader = new Loader(file.size);
+    reader = file.stream().getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (!current()) return 'cancelled';
+      if (done) break;
+      loader.push(value);
+      job.loading.read = loader.received;
+      // Decode what has arrived, until it needs more bytes.
+      for (;;) {
+        const before = loader.decoded;
+        loader.decode(false, DECODE_STEP);
+        job.loading.decoded = loader.decoded;
+        if (!(await breathe())) return 'cancelled';
+        if (loader.decoded === before) break;
+      }
+    }
+    job.loading.stage = 'decoding';
+    while (!loader.decode(true, DECODE_STEP)) {
+      job.loading.decoded = loader.decoded;
+      if (!(await breathe())) return 'cancelled';
+    }
+    job.loading.decoded = loader.decoded;
+    job.loading.stage = 'instantiating';
+    renderLoading(app);
+    await painted();
+    if (!current()) return 'cancelled';
+    const l = loader;
+    loader = null; // finish consumes it
+    const pg = l.finish(app.stubImports);
+    // The summary of 100,000 functions takes a moment too: say so first.
+    job.loading.stage = 'summarising';
+    renderLoading(app);
+    await painted();
+    if (!current()) {
+      pg.free();
+      return 'cancelled';
+    }
+    app.running = null;
+    app.lastInput = { file, options }; // (not before: a cancelled load leaves the last one)
+    return adopt(pg, options);
+  } catch (e) {
+    if (!current()) return 'cancelled';
+    app.running = null;
+    app.lastInput = { file, options }; // "Stub missing imports" loads it again
+    return loadFailed(e, options.source);
+  } finally {
+    loader?.free();
+    if (app.running === job) app.running = null;
+  }
 }
 
 /** Does the loaded module import anything from WASI? */
@@ -359,24 +479,25 @@ async function loadFile(file) {
   if (!file) return;
   forgetLink();
   if (file.size > MAX_FILE) {
-    app.loadError = `${file.name} is ${(file.size / 1048576).toFixed(1)} MiB: files over 16 MiB are refused.`;
+    app.loadError = `${file.name} is ${mib(file.size)} MiB: files over ${mib(MAX_FILE).replace(/\.0$/, '')} MiB are refused.`;
     log('error', app.loadError);
     refresh();
     return;
   }
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const isBinary = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+  // The first bytes tell a binary from text; a binary is streamed (loadBinaryFile).
+  const head = new Uint8Array(await file.slice(0, 64).arrayBuffer());
+  const isBinary = head.length >= 4 && head[0] === 0 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d;
   $('examples').value = '';
   if (isBinary) {
-    loadModule(bytes, { source: { kind: 'binary', name: file.name, size: bytes.length } });
-  } else if (/\.wasm$/i.test(file.name) && !/^\s*[(;]/.test(new TextDecoder().decode(bytes.subarray(0, 64)))) {
+    await loadBinaryFile(file, { source: { kind: 'binary', name: file.name, size: file.size } });
+  } else if (/\.wasm$/i.test(file.name) && !/^\s*[(;]/.test(new TextDecoder().decode(head))) {
     // Neither a binary nor text: the interpreter would report it as bad WAT.
-    loadModule(null, { source: { kind: 'binary', name: file.name, size: bytes.length } }, `${file.name} is not a WebAssembly binary: it does not start with the magic number \\0asm (at offset 0x0)`);
+    loadModule(null, { source: { kind: 'binary', name: file.name, size: file.size } }, `${file.name} is not a WebAssembly binary: it does not start with the magic number \\0asm (at offset 0x0)`);
   } else {
-    const text = new TextDecoder().decode(bytes);
+    const text = await file.text();
     if (text.length >= LARGE_TEXT) {
       // Compiled from the file; the editor keeps what it had (see LARGE_TEXT).
-      loadText(text, { source: { kind: 'wat-file', name: file.name, size: bytes.length } });
+      loadText(text, { source: { kind: 'wat-file', name: file.name, size: file.size } });
       return;
     }
     $('editor').value = text;
@@ -389,7 +510,8 @@ async function loadFile(file) {
 function reload() {
   if (!app.ready || app.running) return;
   if (app.source.kind === 'text') return compile();
-  if (app.lastInput) loadModule(app.lastInput.input, app.lastInput.options);
+  if (app.lastInput?.file) loadBinaryFile(app.lastInput.file, app.lastInput.options);
+  else if (app.lastInput) loadModule(app.lastInput.input, app.lastInput.options);
 }
 
 function saveEditor() {
@@ -840,7 +962,7 @@ function parseAddress(text) {
 
 /** What a link keeps: the loaded module, function, arguments, breakpoints, position, WASI. */
 function linkState() {
-  const loaded = app.pg && app.lastInput ? app.lastInput.input : null;
+  const loaded = app.pg && app.lastInput ? (app.lastInput.input ?? app.lastInput.file) : null;
   const module = loaded ?? $('editor').value;
   const s = app.pg ? app.state : null;
   return {
@@ -860,7 +982,14 @@ async function copyLink() {
   const message = $('link-message');
   let res;
   try {
-    res = await makeLink(location.href, linkState());
+    const state = linkState();
+    // A loaded file is read again for its bytes (the page does not keep a copy of them).
+    if (state.module instanceof Blob) {
+      // (A link holds at most 64 KiB once compressed: a file this large never fits.)
+      if (state.module.size > 32 * 1048576) throw new Error(`${state.name} is ${mib(state.module.size)} MiB, too large for a link`);
+      state.module = new Uint8Array(await state.module.arrayBuffer());
+    }
+    res = await makeLink(location.href, state);
   } catch (e) {
     res = { error: `No link: ${errorMessage(e)}` };
   }
@@ -1016,6 +1145,22 @@ function wire() {
     selectFunction(e.target.value);
     refresh();
   });
+  // With more exports than the picker lists (render.js PICKER_MAX), a filter narrows them;
+  // Enter picks the first match.
+  $('function-filter').addEventListener('input', (e) => {
+    app.funcFilter = e.target.value;
+    refresh();
+  });
+  $('function-filter').addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    const needle = app.funcFilter.trim().toLowerCase();
+    const first = [...$('function').options].find((o) => o.value && o.value.toLowerCase().includes(needle));
+    if (first && !app.running) {
+      selectFunction(first.value);
+      refresh();
+    }
+  });
   $('args').addEventListener('input', (e) => {
     const i = Number(e.target.dataset.index);
     if (Number.isNaN(i)) return;
@@ -1132,6 +1277,7 @@ function wire() {
 
 async function main() {
   renderExamples(examples);
+  $('max-file').textContent = `${mib(MAX_FILE).replace(/\.0$/, '')} MiB`;
   wire();
   let saved = null;
   try {

@@ -31,9 +31,17 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** Replaces an element's children, skipping null/false and flattening arrays. */
+/**
+ * Replaces an element's children, skipping null/false and flattening arrays. Children go
+ * through a fragment, not an argument list: spreading 100,000 of them into one call
+ * overflows the JS stack ("Maximum call stack size exceeded").
+ */
 function fill(el, ...children) {
-  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  const frag = document.createDocumentFragment();
+  for (const c of children.flat(Infinity)) {
+    if (c !== null && c !== undefined && c !== false) frag.append(c);
+  }
+  el.replaceChildren(frag);
 }
 
 export const hex = (n, width = 4) => '0x' + n.toString(16).padStart(width, '0');
@@ -80,6 +88,7 @@ export function statusText(app) {
   if (app.fatal) return 'error: ' + app.fatal;
   if (!app.ready) return 'loading…';
   if (app.running?.compile) return 'compiling… (Pause cancels)';
+  if (app.running?.loading) return `loading ${app.running.loading.name}… (Pause cancels)`;
   if (!app.pg) return app.loadError ? 'no module (load failed)' : 'no module';
   if (app.running?.sleep) return `running ${app.running.label}: sleeping ${app.running.sleep.ms >= 1000 ? `${(app.running.sleep.ms / 1000).toFixed(1)} s` : `${Math.round(app.running.sleep.ms)} ms`}… (Pause stops here)`;
   if (app.running) return `running ${app.running.label}…`;
@@ -120,7 +129,46 @@ export function renderStatus(app) {
   $('depth').textContent = `depth ${s?.depth ?? 0}`;
 }
 
+// ---- loading progress (a large binary file, main.js loadBinaryFile) -----------------
+
+const mib = (n) => (n / 1048576).toFixed(1);
+
+/** What a load in progress is doing: "reading 12.0 / 21.3 MiB, validated 9.5 MiB". */
+export function loadingText(l) {
+  switch (l.stage) {
+    case 'reading':
+      return `reading ${mib(l.read)} / ${mib(l.total)} MiB, validated ${mib(l.decoded)} MiB`;
+    case 'decoding':
+      return `decoding and validating ${mib(l.decoded)} / ${mib(l.total)} MiB`;
+    case 'instantiating':
+      return `validated ${mib(l.total)} MiB; instantiating…`;
+    default:
+      return `instantiated; summarising…`;
+  }
+}
+
+/** The progress bar and its status text (also called between render()s while loading). */
+export function renderLoading(app) {
+  use(app);
+  const box = $('load-progress');
+  if (!box) return;
+  const l = app.running?.loading;
+  box.hidden = !l;
+  if (!l) return;
+  const bar = $('load-bar');
+  bar.max = Math.max(1, l.total);
+  bar.value = l.decoded;
+  const text = loadingText(l);
+  bar.setAttribute('aria-valuetext', text);
+  const status = $('load-text');
+  if (status.textContent !== text) status.textContent = text;
+  renderStatus(app);
+}
+
 // ---- module summary -------------------------------------------------------------
+
+/** The most entries a summary list shows (a module may export 100,000 functions). */
+const LIST_MAX = 500;
 
 function renderSummary(app) {
   const err = $('load-error');
@@ -148,16 +196,23 @@ function renderSummary(app) {
     return;
   }
   const list = (items, empty, fn) =>
-    items.length ? h('ul', { class: 'code' }, items.map((x) => h('li', {}, ...fn(x)))) : h('p', { class: 'empty' }, empty);
+    items.length
+      ? h(
+          'ul',
+          { class: 'code' },
+          items.slice(0, LIST_MAX).map((x) => h('li', {}, fn(x))),
+          items.length > LIST_MAX ? h('li', { class: 'more' }, `… and ${(items.length - LIST_MAX).toLocaleString('en-US')} more`) : null,
+        )
+      : h('p', { class: 'empty' }, empty);
   fill(box,
     h(
       'p',
       { class: 'counts' },
       `${plural(m.size, 'byte')} · ${plural(m.functions.length, 'function')} · ${plural(m.memories, 'memory').replace('memorys', 'memories')} · ${plural(m.tables, 'table')} · ${plural(m.globals, 'global')}`,
     ),
-    h('h3', {}, `Exports (${m.exports.length})`),
+    h('h3', {}, `Exports (${m.exports.length.toLocaleString('en-US')})`),
     list(m.exports, 'none', (e) => [h('span', { class: 'kw' }, e.kind), ' ', h('b', {}, e.name), ' ', h('span', { class: 'sig' }, sigText(e.type, e.kind))]),
-    h('h3', {}, `Imports (${m.imports.length})`),
+    h('h3', {}, `Imports (${m.imports.length.toLocaleString('en-US')})`),
     m.imports.length ? importGroups(app, m.imports) : h('p', { class: 'empty' }, 'none'),
     m.customSections.length
       ? [h('h3', {}, 'Custom sections'), list(m.customSections, '', ([name, size]) => [`${name} (${plural(size, 'byte')})`])]
@@ -205,15 +260,41 @@ function highlightOffset(message) {
 
 // ---- function picker and arguments ----------------------------------------------
 
+/** The most options the function picker lists; with more exports, a filter narrows them. */
+export const PICKER_MAX = 1000;
+
 function renderCall(app) {
   const select = $('function');
   const exports = app.summary ? app.summary.exports.filter((e) => e.kind === 'func') : [];
-  if (select._summary !== app.summary) {
+  const filter = $('function-filter');
+  const filtering = exports.length > PICKER_MAX;
+  if (filter) {
+    filter.hidden = !filtering;
+    filter.disabled = !!app.running;
+    if (focused() !== filter && filter.value !== (app.funcFilter ?? '')) filter.value = app.funcFilter ?? '';
+  }
+  const needle = filtering ? (app.funcFilter ?? '').trim().toLowerCase() : '';
+  if (select._summary !== app.summary || select._needle !== needle || (filtering && select._func !== app.funcName)) {
     select._summary = app.summary;
+    select._needle = needle;
+    select._func = app.funcName;
+    const option = (e) => h('option', { value: e.name }, `${e.name} ${sigText(e.type, 'func')}`);
+    let shown = exports;
+    let more = 0;
+    if (filtering) {
+      const matches = needle ? exports.filter((e) => e.name.toLowerCase().includes(needle)) : exports;
+      shown = matches.slice(0, PICKER_MAX);
+      more = matches.length - shown.length;
+      // The selected function stays pickable whatever the filter says.
+      const sel = exports.find((e) => e.name === app.funcName);
+      if (sel && !shown.includes(sel)) shown = [sel, ...shown];
+    }
     fill(select,
-      ...(exports.length
-        ? exports.map((e) => h('option', { value: e.name }, `${e.name} ${sigText(e.type, 'func')}`))
-        : [h('option', { value: '' }, app.summary ? '(no exported functions)' : '(no module)')]),
+      exports.length
+        ? shown.map(option)
+        : h('option', { value: '' }, app.summary ? '(no exported functions)' : '(no module)'),
+      filtering && !shown.length ? h('option', { value: '', disabled: true }, 'no export matches the filter') : null,
+      more > 0 ? h('option', { value: '', disabled: true }, `… ${more.toLocaleString('en-US')} more: type in the filter`) : null,
     );
   }
   if (select.value !== app.funcName) select.value = app.funcName;
@@ -780,6 +861,7 @@ export function renderExamples(examples) {
 export function render(app) {
   use(app);
   renderStatus(app);
+  renderLoading(app);
   renderSource(app);
   renderSummary(app);
   renderCall(app);

@@ -679,14 +679,15 @@ export class WasmPlayground extends HTMLElement {
     const funcs = this.session?.functions() ?? [];
     if (select._summary !== app.summary) {
       select._summary = app.summary;
-      select.replaceChildren(
-        ...(funcs.length ? funcs : [{ name: '' }]).map((f) => {
-          const o = document.createElement('option');
-          o.value = f.name;
-          o.textContent = f.name ? `${f.name}(${f.params.map((p) => p.type).join(', ')})` : app.summary ? '(no exported functions)' : '(no module)';
-          return o;
-        }),
-      );
+      // Through a fragment: spreading 100,000 options into one call overflows the stack.
+      const frag = document.createDocumentFragment();
+      for (const f of funcs.length ? funcs : [{ name: '' }]) {
+        const o = document.createElement('option');
+        o.value = f.name;
+        o.textContent = f.name ? `${f.name}(${f.params.map((p) => p.type).join(', ')})` : app.summary ? '(no exported functions)' : '(no module)';
+        frag.append(o);
+      }
+      select.replaceChildren(frag);
     }
     if (select.value !== app.funcName) select.value = app.funcName;
     select.disabled = funcs.length < 2 || !!app.running;

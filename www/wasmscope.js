@@ -197,10 +197,12 @@ export class Session {
    * (parameter names from the name section, else `$0`, `$1`, ...).
    */
   functions() {
+    // By index, once: a search per export is quadratic (100,000 exports would take minutes).
+    const byIndex = new Map(this.summary.functions.map((f) => [f.index, f]));
     return this.summary.exports
       .filter((e) => e.kind === 'func')
       .map((e) => {
-        const f = this.summary.functions.find((x) => x.index === e.index);
+        const f = byIndex.get(e.index);
         return {
           name: e.name,
           index: e.index,

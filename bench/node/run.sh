@@ -7,6 +7,9 @@
 #   bench/node/run.sh sieve interp     # kernels whose name contains a filter
 #   NO_BUILD=1 bench/node/run.sh       # reuse what was built last time
 #
+# Load times of large modules: `node bench/node/load.mjs FILE.wasm...` (the page's build in
+# www/pkg, and the wasmi-wasm built here).
+#
 # Needs: the wasm32-unknown-unknown target, wasm-pack and wasm-bindgen-cli (Cargo.lock's
 # version) in ~/.cargo/bin, node 20+, and npm's binaryen (wasm-opt) — see scripts/setup.sh.
 set -euo pipefail

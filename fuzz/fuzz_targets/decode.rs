@@ -1,4 +1,5 @@
-//! Arbitrary bytes (binary or text) → `Module::new` / `Module::from_binary` → if valid,
+//! Arbitrary bytes (binary or text) → `Module::new` / `Module::from_binary` (and the
+//! streaming `Decoder`, fed chunks: the same verdict and error) → if valid,
 //! instantiate with the `spectest` host module and stubs for any other import, build the
 //! debugger's per-function info, and call every exported function once with default
 //! arguments under small limits. Nothing may panic.
@@ -16,6 +17,29 @@ fuzz_target!(|data: &[u8]| {
     if data.starts_with(b"\0asm") {
         // The same bytes through both entry points: the same verdict.
         assert_eq!(text.is_ok(), binary.is_ok(), "Module::new and Module::from_binary disagree");
+    }
+    // Streamed, in chunks of a size the input picks, decoded a few bytes at a time as they
+    // arrive (as the page does): the same verdict and the same error.
+    if data.starts_with(b"\0") {
+        let step = 1 + data.len() % 97;
+        let mut d = wasmscope::Decoder::default();
+        let mut early = None;
+        for chunk in data.chunks(step) {
+            d.push(chunk);
+            if let Err(e) = d.decode(false, step) {
+                early = Some(e);
+                break;
+            }
+        }
+        let streamed = match early {
+            Some(e) => Err(e),
+            None => d.finish(),
+        };
+        assert_eq!(
+            streamed.as_ref().map(|_| ()).map_err(|e| e.to_string()),
+            binary.as_ref().map(|_| ()).map_err(|e| e.to_string()),
+            "streamed and whole decoding disagree"
+        );
     }
     for r in [&text, &binary] {
         if let Err(Error::Decode { offset: Some(o), .. }) = r {

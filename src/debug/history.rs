@@ -47,7 +47,7 @@ pub(crate) enum Effect {
     Data {
         instance: u32,
         seg: u32,
-        old: Rc<[u8]>,
+        old: crate::decode::SharedBytes,
     },
     /// A value-stack cell beyond `Record::local` (the second cell of a v128 local).
     Cell {

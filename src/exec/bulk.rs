@@ -146,7 +146,7 @@ pub(super) fn exec(
             }
             tri!(store.memories[mem].write(d, &data[s as usize..end as usize]))
         }
-        Bulk::DataDrop(seg) => store.instances[inst_id].datas[seg as usize] = Rc::new([]),
+        Bulk::DataDrop(seg) => store.instances[inst_id].datas[seg as usize] = Default::default(),
     }
     (sp, Ok(()))
 }

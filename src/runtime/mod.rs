@@ -185,7 +185,7 @@ pub(crate) struct Instance {
     /// Element segments, evaluated; a dropped segment is empty.
     pub elems: Vec<Rc<[Raw]>>,
     /// Data segments; a dropped segment is empty.
-    pub datas: Vec<Rc<[u8]>>,
+    pub datas: Vec<crate::decode::SharedBytes>,
 }
 
 /// Owns all runtime state. Everything else refers into it by address.
@@ -480,7 +480,7 @@ impl Store {
                 let offset = self.eval_const(inst, offset)? as u32;
                 let mem = inst.memories[*memory as usize];
                 self.memories[mem as usize].write(offset, &seg.data).map_err(trap)?;
-                self.instances[id as usize].datas[i] = Rc::new([]);
+                self.instances[id as usize].datas[i] = Default::default();
             }
         }
         // 4. The start function is the caller's to run.

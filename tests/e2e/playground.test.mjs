@@ -10,7 +10,7 @@
 // test-results/<test>.png (look at them: a panel can render wrong while its DOM is right).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,9 @@ const ARGS = [
 ];
 
 let browser;
+let tmpDir = null;
+/** A temporary directory for generated files (removed after the tests). */
+const tmp = () => (tmpDir ??= mkdtempSync(join(tmpdir(), 'wasmscope-e2e-')));
 
 before(async () => {
   // A plain launch runs on a fresh temporary profile of its own.
@@ -49,6 +52,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
 });
 
 /**
@@ -360,9 +364,13 @@ test('loading files: a binary, garbage bytes, a WAT type error, an oversized fil
     await button(page, 'Run').click();
     await expectConsole(page, /f\(\) → i32:7/);
 
-    // Over 16 MiB: refused before reading.
-    await input.setInputFiles({ name: 'huge.wasm', mimeType: 'application/wasm', buffer: Buffer.alloc(17 * 1024 * 1024) });
-    await eventually(async () => assert.match(await error.textContent(), /huge\.wasm is 17\.0 MiB: files over 16 MiB are refused/));
+    // Over 256 MiB (MAX_FILE): refused before reading. (A sparse file: nothing is written.)
+    const huge = join(tmp(), 'huge.wasm');
+    writeFileSync(huge, '');
+    truncateSync(huge, 257 * 1024 * 1024);
+    await input.setInputFiles(huge);
+    await eventually(async () => assert.match(await error.textContent(), /huge\.wasm is 257\.0 MiB: files over 256 MiB are refused/));
+    assert.match(await page.locator('#drop-zone').textContent(), /\(256 MiB max\)/);
 
     // The editor's text survives a reload.
     await page.reload();
@@ -432,6 +440,126 @@ test('a large WAT compiles in a worker: Pause cancels it at once, else it loads 
     await input.setInputFiles({ name: 'bad.wat', mimeType: 'text/plain', buffer: Buffer.from(bad) });
     const error = region(page, 'Module summary').getByRole('alert');
     await eventually(async () => assert.match(await error.textContent(), /type mismatch.*offset 0x[0-9a-f]+/), { timeout: 20000 });
+  }));
+
+/** Unsigned LEB128. */
+function leb(n) {
+  const out = [];
+  do {
+    let b = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+/**
+ * A binary module of `n` functions `() -> i32`, function i exported as `f{i}` and returning
+ * i after `pad` nops (the nops make the file large: validating them is the work). Written
+ * into one buffer (small buffers per function took 2 s for 120,000).
+ */
+function manyFunctions(n, pad) {
+  // i32.const i: signed LEB128 (a 0 byte more when the sign bit of the last is set)
+  const sleb = (i) => {
+    const k = leb(i);
+    if (k.at(-1) & 0x40) {
+      k[k.length - 1] |= 0x80;
+      k.push(0);
+    }
+    return k;
+  };
+  let exportsSize = leb(n).length;
+  let codeSize = leb(n).length;
+  for (let i = 0; i < n; i++) {
+    exportsSize += 1 + `f${i}`.length + 1 + leb(i).length;
+    const body = 1 + pad + 1 + sleb(i).length + 1;
+    codeSize += leb(body).length + body;
+  }
+  const head = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7f, 3, ...leb(leb(n).length + n), ...leb(n)];
+  const out = Buffer.alloc(head.length + n + 1 + leb(exportsSize).length + exportsSize + 1 + leb(codeSize).length + codeSize);
+  let at = 0;
+  const put = (bytes) => {
+    for (const b of bytes) out[at++] = b;
+  };
+  put(head);
+  at += n; // the function section's type indices: all 0
+  put([7, ...leb(exportsSize), ...leb(n)]);
+  for (let i = 0; i < n; i++) {
+    const name = `f${i}`;
+    out[at++] = name.length;
+    at += out.write(name, at, 'latin1');
+    put([0, ...leb(i)]);
+  }
+  put([10, ...leb(codeSize), ...leb(n)]);
+  for (let i = 0; i < n; i++) {
+    const k = sleb(i);
+    put([...leb(1 + pad + 1 + k.length + 1), 0]);
+    out.fill(0x01, at, at + pad);
+    at += pad;
+    put([0x41, ...k, 0x0b]);
+  }
+  assert.equal(at, out.length);
+  return out;
+}
+
+test('a 40 MB module of 120,000 exported functions: progress while it loads, then a filterable picker', (t) =>
+  withPage('load-large', async (page) => {
+    const n = 120_000;
+    const file = join(tmp(), 'many.wasm');
+    const bytes = manyFunctions(n, 320);
+    writeFileSync(file, bytes);
+    t.diagnostic(`many.wasm: ${(bytes.length / 1048576).toFixed(1)} MiB`);
+    // Every state of the progress line while it loads, as the page showed them.
+    await page.evaluate(() => {
+      window.__progress = [];
+      const text = document.getElementById('load-text');
+      new MutationObserver(() => window.__progress.push(text.textContent)).observe(text, { childList: true, characterData: true, subtree: true });
+    });
+    const bar = page.getByRole('progressbar', { name: 'Loading the module' });
+    // Pause cancels a load: the module loaded before stays.
+    const before = await region(page, 'Module summary').textContent();
+    await page.getByLabel('Load module').setInputFiles(file);
+    await eventually(async () => assert.equal(await bar.isVisible(), true));
+    await button(page, 'Pause').click();
+    await expectConsole(page, /loading many\.wasm cancelled/);
+    await expectStatus(page, /^ready$/);
+    assert.equal(await bar.isVisible(), false);
+    assert.equal(await region(page, 'Module summary').textContent(), before);
+
+    const t0 = Date.now();
+    await page.getByLabel('Load module').setInputFiles(file);
+    await eventually(async () => assert.equal(await bar.isVisible(), true));
+    await expectStatus(page, /^loading many\.wasm… \(Pause cancels\)/);
+    assert.equal(await button(page, 'Pause').isEnabled(), true);
+    assert.equal(await button(page, 'Run').isDisabled(), true);
+    await eventually(async () => assert.ok(Number(await bar.getAttribute('value')) > 0, 'the bar moves'));
+    await page.screenshot({ path: join(RESULTS, 'load-large-progress.png') });
+    await eventually(async () => assert.match(await region(page, 'Module summary').textContent(), /120,000 functions/), { timeout: 60000 });
+    t.diagnostic(`loaded in ${Date.now() - t0} ms (with the screenshot)`);
+    assert.equal(await bar.isVisible(), false, 'the progress goes once loaded');
+    const seen = await page.evaluate(() => window.__progress);
+    const total = (bytes.length / 1048576).toFixed(1);
+    assert.ok(seen.some((s) => s.startsWith('reading ') && s.includes(` / ${total} MiB`)), `reading shown: ${seen.slice(0, 5)}`);
+    assert.ok(seen.some((s) => /validated [1-9][\d.]* MiB|decoding and validating [1-9]/.test(s)), `validation progress shown: ${seen.slice(0, 8)}`);
+    assert.ok(seen.some((s) => /instantiating…$/.test(s)), `instantiation shown: ${seen.slice(-3)}`);
+    assert.ok(seen.some((s) => /summarising…$/.test(s)), `summary shown: ${seen.slice(-3)}`);
+    await expectConsole(page, /loaded many\.wasm: [\d,]+ bytes, 120,000 exported functions/);
+    // The summary lists the first 500 exports and says how many more there are.
+    assert.match(await region(page, 'Module summary').textContent(), /… and 119,500 more/);
+
+    // The picker lists 1000 exports and a filter finds any of them; Enter picks the first match.
+    const picker = page.getByLabel('Function', { exact: true });
+    assert.equal(await picker.locator('option').count(), 1001);
+    assert.match(await picker.locator('option').last().textContent(), /119,000 more: type in the filter/);
+    const filter = page.getByLabel('Filter exports');
+    await filter.fill('f11999');
+    await eventually(async () => assert.equal(await picker.locator('option[value="f119990"]').count(), 1));
+    await filter.fill('f119999');
+    await filter.press('Enter');
+    await eventually(async () => assert.equal(await picker.inputValue(), 'f119999'));
+    await button(page, 'Run').click();
+    await expectConsole(page, /f119999\(\) → i32:119999/);
   }));
 
 test('memory: writes highlighted, typed inspector, a watchpoint stops the run', () =>

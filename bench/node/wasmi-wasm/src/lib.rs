@@ -56,3 +56,22 @@ pub extern "C" fn run(n: u32) -> u64 {
         l.run.call(&mut l.store, n).expect("kernel trapped")
     })
 }
+
+/// Compiles (does not instantiate) the module in `ptr..ptr + len` with `lazy` = 1:
+/// `CompilationMode::Lazy` (parse only; validation and translation on first call), else
+/// `LazyTranslation` (wasmi's default: validates now). 0 on success. Frees the bytes. For
+/// bench/node/load.mjs.
+///
+/// # Safety
+/// As for `load`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn compile(ptr: *mut u8, len: usize, lazy: i32) -> i32 {
+    let bytes = unsafe { Vec::from_raw_parts(ptr, len, len) };
+    let mut config = wasmi::Config::default();
+    config.compilation_mode(if lazy == 1 { wasmi::CompilationMode::Lazy } else { wasmi::CompilationMode::LazyTranslation });
+    let engine = wasmi::Engine::new(&config);
+    match wasmi::Module::new(&engine, &bytes) {
+        Ok(_) => 0,
+        Err(_) => 1,
+    }
+}
