@@ -83,7 +83,7 @@ pub(crate) struct Record {
     /// too are an `Effect::Frames`.
     pub popped: Option<Frame>,
     pub cells_start: usize,
-    pub cells: Vec<Raw>,
+    pub cells: Saved,
     /// The local cell the step may write, with its old value (the second cell of a v128
     /// local is an `Effect::Cell`).
     pub local: Option<(usize, Raw)>,
@@ -93,6 +93,40 @@ pub(crate) struct Record {
 impl Record {
     fn bytes(&self) -> usize {
         64 + self.cells.len() * 8 + self.effects.iter().map(Effect::bytes).sum::<usize>()
+    }
+}
+
+/// The stack cells a step may overwrite: inline up to [`Saved::INLINE`] (what most
+/// instructions pop), so recording a step allocates nothing for them; a return's or a
+/// call's (its frame's cells, its arguments) on the heap.
+#[derive(Debug, Clone)]
+pub(crate) enum Saved {
+    Inline { len: u8, cells: [Raw; Saved::INLINE] },
+    Heap(Box<[Raw]>),
+}
+
+impl Saved {
+    const INLINE: usize = 4;
+
+    fn new(cells: &[Raw]) -> Saved {
+        if cells.len() <= Self::INLINE {
+            let mut inline = [0; Self::INLINE];
+            inline[..cells.len()].copy_from_slice(cells);
+            Saved::Inline { len: cells.len() as u8, cells: inline }
+        } else {
+            Saved::Heap(cells.into())
+        }
+    }
+
+    pub fn as_slice(&self) -> &[Raw] {
+        match self {
+            Saved::Inline { len, cells } => &cells[..*len as usize],
+            Saved::Heap(cells) => cells,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
     }
 }
 
@@ -275,7 +309,7 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
         pc: frame.pc,
         popped,
         cells_start: start,
-        cells: cells[start..].to_vec(),
+        cells: Saved::new(&cells[start..]),
         local,
         effects,
     })
@@ -328,7 +362,7 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
     let end = r.cells_start + r.cells.len();
     m.stack.truncate(0);
     let _ = m.stack.reserve(end);
-    m.stack.cells[r.cells_start..end].copy_from_slice(&r.cells);
+    m.stack.cells[r.cells_start..end].copy_from_slice(r.cells.as_slice());
     m.stack.sp = r.sp;
     if let Some((at, v)) = r.local {
         m.stack.cells[at] = v;
