@@ -76,17 +76,19 @@ impl Effect {
 #[derive(Debug, Clone)]
 pub(crate) struct Record {
     pub executed: u64,
-    pub sp: usize,
-    pub frames: usize,
+    // Stack heights and frame counts are u32 (the machine's limits keep them far below), so
+    // a record is small: the log holds up to a million of them.
+    pub sp: u32,
+    pub frames: u32,
     pub pc: u32,
     /// The top frame, if the step may pop it (a return); frames under it that it may pop
     /// too are an `Effect::Frames`.
     pub popped: Option<Frame>,
-    pub cells_start: usize,
+    pub cells_start: u32,
     pub cells: Saved,
     /// The local cell the step may write, with its old value (the second cell of a v128
     /// local is an `Effect::Cell`).
-    pub local: Option<(usize, Raw)>,
+    pub local: Option<(u32, Raw)>,
     pub effects: Vec<Effect>,
 }
 
@@ -106,7 +108,7 @@ pub(crate) enum Saved {
 }
 
 impl Saved {
-    const INLINE: usize = 4;
+    const INLINE: usize = 3;
 
     fn new(cells: &[Raw]) -> Saved {
         if cells.len() <= Self::INLINE {
@@ -304,13 +306,13 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
     }
     Some(Record {
         executed: m.executed,
-        sp,
-        frames: m.frames.len(),
+        sp: sp as u32,
+        frames: m.frames.len() as u32,
         pc: frame.pc,
         popped,
-        cells_start: start,
+        cells_start: start as u32,
         cells: Saved::new(&cells[start..]),
-        local,
+        local: local.map(|(at, v): (usize, Raw)| (at as u32, v)),
         effects,
     })
 }
@@ -336,9 +338,10 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
             Effect::Outside(_) => {}
         }
     }
-    m.frames.truncate(r.frames);
+    let frames = r.frames as usize;
+    m.frames.truncate(frames);
     // Frames the step popped come back, outermost first.
-    let missing = r.frames - m.frames.len();
+    let missing = frames - m.frames.len();
     if missing == 1 {
         // A return: the top frame.
         if let Some(f) = r.popped {
@@ -359,13 +362,14 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
     if let Some(f) = m.frames.last_mut() {
         f.pc = r.pc;
     }
-    let end = r.cells_start + r.cells.len();
+    let cells_start = r.cells_start as usize;
+    let end = cells_start + r.cells.len();
     m.stack.truncate(0);
     let _ = m.stack.reserve(end);
-    m.stack.cells[r.cells_start..end].copy_from_slice(r.cells.as_slice());
-    m.stack.sp = r.sp;
+    m.stack.cells[cells_start..end].copy_from_slice(r.cells.as_slice());
+    m.stack.sp = r.sp as usize;
     if let Some((at, v)) = r.local {
-        m.stack.cells[at] = v;
+        m.stack.cells[at as usize] = v;
     }
     for e in cells_and_frames {
         if let Effect::Cell { at, old } = e {
