@@ -3,6 +3,9 @@
 //! removes the `ignore`.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "common/leb.rs"]
+mod leb;
+use leb::leb;
 use std::path::Path;
 use std::process::Command;
 use std::rc::Rc;
@@ -65,29 +68,18 @@ fn a_memory_grow_bomb_costs_nothing_and_max_pages_refuses_it() {
 /// A module with one exported function `f: () -> ()` whose body is `depth` nested empty
 /// blocks (binary: deeper than the text parser likes).
 fn nested_blocks_module(depth: usize) -> Vec<u8> {
-    fn leb(mut v: usize, out: &mut Vec<u8>) {
-        loop {
-            let b = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(b);
-                return;
-            }
-            out.push(b | 0x80);
-        }
-    }
     let mut body = vec![0]; // no locals
     body.extend(std::iter::repeat_n([0x02, 0x40], depth).flatten()); // block
     body.extend(std::iter::repeat_n(0x0b, depth + 1)); // end ... end
     let mut code = vec![1];
-    leb(body.len(), &mut code);
+    leb(&mut code, body.len() as u64);
     code.extend_from_slice(&body);
     let mut m = b"\0asm\x01\0\0\0".to_vec();
     m.extend_from_slice(&[0x01, 0x04, 0x01, 0x60, 0x00, 0x00]); // type () -> ()
     m.extend_from_slice(&[0x03, 0x02, 0x01, 0x00]); // function 0: type 0
     m.extend_from_slice(&[0x07, 0x05, 0x01, 0x01, b'f', 0x00, 0x00]); // export "f"
     m.push(0x0a);
-    leb(code.len(), &mut m);
+    leb(&mut m, code.len() as u64);
     m.extend_from_slice(&code);
     m
 }

@@ -5,6 +5,10 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 use wasmscope::web::{Files, Loader, Playground, wat_to_wasm};
 
+#[path = "common/leb.rs"]
+mod leb;
+use leb::leb;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 const FAC: &str = r#"(module (memory 1)
@@ -339,18 +343,6 @@ fn a_sleep_pauses_when_asked_and_not_otherwise() {
         Err(_) => panic!("output"),
     };
     assert!(out.contains("slept "), "{out}");
-}
-
-fn leb(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
 }
 
 /// A binary of `n` functions `() -> i32`, function `i` exported as `f{i}` and returning `i`.
