@@ -53,7 +53,8 @@ pub(crate) enum Handle {
     },
     Dir {
         dir: Box<dyn Dir>,
-        preopen: Option<String>,
+        /// A preopened directory (its guest path is the descriptor's `name`).
+        preopen: bool,
     },
 }
 
@@ -125,9 +126,8 @@ impl Wasi {
     /// descriptor, with every directory right.
     pub fn preopen(&mut self, guest: impl Into<String>, dir: Box<dyn Dir>) -> u32 {
         let fd = self.free_fd();
-        let guest = guest.into();
-        let name = guest.clone();
-        let handle = Handle::Dir { dir, preopen: Some(guest) };
+        let name = guest.into();
+        let handle = Handle::Dir { dir, preopen: true };
         let base = abi::rights::DIR;
         let inheriting = abi::rights::DIR | abi::rights::FILE;
         self.fds.insert(fd, Descriptor { handle, base, inheriting, flags: 0, name });
@@ -138,7 +138,7 @@ impl Wasi {
     /// place, as [`Wasi::preopen`] does: for a host that chooses the directories after the
     /// instance was made (before the program runs).
     pub fn replace_preopens(&mut self, dirs: Preopens) {
-        self.fds.retain(|_, d| !matches!(d.handle, Handle::Dir { preopen: Some(_), .. }));
+        self.fds.retain(|_, d| !matches!(d.handle, Handle::Dir { preopen: true, .. }));
         for (guest, dir) in dirs {
             self.preopen(guest, dir);
         }

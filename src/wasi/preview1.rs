@@ -29,7 +29,7 @@ pub(super) fn call(
     }
     let result = w.dispatch(name, c, &arg);
     if result.is_ok() {
-        c.not_undoable(|c| w.outside(name, c, &arg).unwrap_or_default());
+        c.not_undoable(|c| w.outside(name, c, &arg).map_or_else(String::new, |what| format!("{name}: {what}")));
     }
     w.trace(name, c, &arg, Some(result));
     Ok(vec![Value::I32(match result {
@@ -380,9 +380,9 @@ impl Wasi {
         }
     }
 
-    /// What a successful call `name` did outside the machine, for a debugger that steps
-    /// back over it (it cannot be undone): `None` for calls that change nothing outside
-    /// guest memory.
+    /// What a successful call `name` did outside the machine ("14 bytes written to stdout"),
+    /// for a debugger that steps back over it (it cannot be undone) and for the tracer:
+    /// `None` for calls that change nothing outside guest memory.
     fn outside(&self, name: &str, c: &Caller<'_>, a: &Args<'_>) -> Option<String> {
         let fd = |i: usize| self.fd_label(a.u32(i));
         // Path argument `i` (pointer, length) under directory argument `dir`.
@@ -427,7 +427,7 @@ impl Wasi {
             "path_filestat_set_times" => format!("{}'s times changed", path(0, 2)),
             _ => return None,
         };
-        Some(format!("{name}: {what}"))
+        Some(what)
     }
 
     /// One line for the tracer, if there is one (`result` is `None` for `proc_exit`).
@@ -469,9 +469,8 @@ impl Wasi {
             Some(Ok(())) => {
                 line.push_str(" = 0");
                 if let Some(what) = self.outside(name, c, a) {
-                    // Without the name, which the line starts with.
                     line.push_str("  # ");
-                    line.push_str(what.split_once(": ").map_or(&*what, |(_, w)| w));
+                    line.push_str(&what);
                 }
             }
             Some(Err(e)) => line.push_str(&format!(" = {} ({})", e.0, e.name())),
@@ -671,7 +670,7 @@ impl Wasi {
                 name,
             },
             Opened::Dir(dir) => Descriptor {
-                handle: Handle::Dir { dir, preopen: None },
+                handle: Handle::Dir { dir, preopen: false },
                 base: base & rights::DIR,
                 inheriting: inheriting & (rights::DIR | rights::FILE),
                 flags: fdflags,
@@ -817,7 +816,7 @@ fn dir(d: &mut Descriptor) -> R<&dyn super::Dir> {
 
 fn preopen_name(d: &mut Descriptor) -> R<&str> {
     match &d.handle {
-        Handle::Dir { preopen: Some(name), .. } => Ok(name),
+        Handle::Dir { preopen: true, .. } => Ok(&d.name),
         _ => Err(Errno::BADF),
     }
 }
