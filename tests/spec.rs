@@ -87,3 +87,9 @@ fn wasm_v1_match_only() {
 fn wasm_v2_match_only() {
     run(SpecVersion::V2, 3, false);
 }
+
+#[test]
+fn proposal_extended_const() {
+    run_proposal(Proposal::ExtendedConst, u64::MAX, true);
+    run_proposal(Proposal::ExtendedConst, 1, true);
+}
