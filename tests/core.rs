@@ -603,6 +603,46 @@ fn host_function_called_from_wasm() {
 }
 
 #[test]
+fn tail_calls_to_host_functions_return_their_results() {
+    let mut store = Store::new(Limits::default());
+    let wait = store.host_func(FuncType::new([ValType::I32], [ValType::I32]), |caller: &mut Caller<'_>, args| {
+        caller.pause();
+        let Value::I32(x) = args[0] else { return Err(Trap::host("bad argument")) };
+        Ok(vec![Value::I32(x + 1)])
+    });
+    let fail = store.host_func(FuncType::new([ValType::I32], [ValType::I32]), |_caller, _args| Err(Trap::host("no")));
+    store.define("env", "wait", wait);
+    store.define("env", "fail", fail);
+    let id = store
+        .instantiate(module(
+            r#"(module
+                (import "env" "wait" (func $wait (param i32) (result i32)))
+                (import "env" "fail" (func $fail (param i32) (result i32)))
+                (func $inner (param i32) (result i32) (return_call $wait (i32.add (local.get 0) (i32.const 10))))
+                (func (export "outer") (param i32) (result i32) (i32.mul (call $inner (local.get 0)) (i32.const 2)))
+                (func (export "top") (param i32) (result i32) (return_call $wait (local.get 0)))
+                (func (export "bad") (param i32) (result i32) (nop) (return_call $fail (local.get 0))))"#,
+        ))
+        .unwrap();
+    assert_eq!(call1(&mut store, id, "outer", &[Value::I32(1)]), Value::I32(24));
+    assert_eq!(call1(&mut store, id, "top", &[Value::I32(1)]), Value::I32(2));
+    // The host callee pauses: the pause comes after the whole `call; return`.
+    let Some(Extern::Func(f)) = store.export(id, "outer") else { panic!() };
+    let mut m = Machine::new(Limits::default());
+    m.start(&mut store, f, &[Value::I32(5)]).unwrap();
+    assert_eq!(m.run(&mut store, u64::MAX), Outcome::Paused(PauseReason::Host));
+    assert_eq!(m.frames().len(), 1, "$inner is gone");
+    assert_eq!(m.stack().last(), Some(&16));
+    assert_eq!(m.run(&mut store, u64::MAX), Outcome::Finished(vec![Value::I32(32)]));
+    // A trap in the host callee is located at the tail call, in the function that made it.
+    let Some(Extern::Func(bad)) = store.export(id, "bad") else { panic!() };
+    let err = store.call(bad, &[Value::I32(1)]).unwrap_err();
+    let Error::Trap(t) = err else { panic!("{err:?}") };
+    assert_eq!(t.func, Some(bad));
+    assert!(t.offset.is_some());
+}
+
+#[test]
 fn a_host_function_can_pause_the_machine_after_it_returns() {
     let mut store = Store::new(Limits::default());
     let wait = store.host_func(FuncType::new([ValType::I32], [ValType::I32]), |caller: &mut Caller<'_>, args| {

@@ -210,6 +210,64 @@ fn step_over_and_step_out() {
     assert_eq!(s.position().unwrap().text, "drop");
 }
 
+/// Tail calls: `$sum` accumulates by `return_call` to itself, `$even`/`$odd` call each other
+/// through a table with `return_call_indirect`.
+const TAIL: &str = r#"(module
+  (type $p (func (param i32) (result i32)))
+  (table funcref (elem $even $odd))
+  (func $sum (export "sum") (param $n i32) (param $acc i32) (result i32)
+    (if (i32.eqz (local.get $n)) (then (return (local.get $acc))))
+    (return_call $sum (i32.sub (local.get $n) (i32.const 1)) (i32.add (local.get $acc) (local.get $n))))
+  (func $even (type $p)
+    (if (i32.eqz (local.get 0)) (then (return (i32.const 1))))
+    (return_call_indirect (type $p) (i32.sub (local.get 0) (i32.const 1)) (i32.const 1)))
+  (func $odd (export "odd") (type $p)
+    (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))
+    (return_call_indirect (type $p) (i32.sub (local.get 0) (i32.const 1)) (i32.const 0)))
+  (func (export "parity") (param i32) (result i32) (call $even (local.get 0)))
+  (func (export "main") (result i32) (i32.add (call $sum (i32.const 4) (i32.const 0)) (i32.const 100))))"#;
+
+#[test]
+fn tail_calls_replace_the_frame_and_step_over_them_returns() {
+    let mut s = session(TAIL);
+    let sum = func_index(&s, "sum");
+    s.start("main", &[]).unwrap();
+    let rc = offset_of(&mut s, sum, "return_call $sum");
+    assert_eq!(s.run_to(sum, rc, 1000), StopReason::Step);
+    assert_eq!(s.depth(), 2);
+    let locals = |s: &mut Session| s.frames().last().unwrap().locals.iter().map(|l| l.value).collect::<Vec<_>>();
+    assert_eq!(locals(&mut s), [Value::I32(4), Value::I32(0)]);
+    // Step into: the callee's frame takes the caller's place (the depth stays 2).
+    assert_eq!(s.step_into(), StopReason::Step);
+    assert_eq!(s.depth(), 2);
+    let names: Vec<String> = s.frames().iter().map(|f| f.position.func_name.clone()).collect();
+    assert_eq!(names.len(), 2);
+    assert!(names[1].contains("sum"), "{names:?}");
+    assert_eq!(locals(&mut s), [Value::I32(3), Value::I32(4)]);
+    // Step back: the frame being replaced is back, with its locals and operands.
+    assert_eq!(s.step_back(), StopReason::Step);
+    assert_eq!(s.position().unwrap().text, "return_call $sum");
+    assert_eq!(locals(&mut s), [Value::I32(4), Value::I32(0)]);
+    let ops: Vec<Value> = s.frames().last().unwrap().operands.iter().map(|o| o.value).collect();
+    assert_eq!(ops, [Value::I32(3), Value::I32(4)]);
+    // Step over a tail call: over the call and the return it stands for, into `main`.
+    assert_eq!(s.step_over(1000), StopReason::Step);
+    assert_eq!(s.depth(), 1);
+    let f = s.frames();
+    assert_eq!(f[0].operands.iter().map(|o| o.value).collect::<Vec<_>>(), [Value::I32(10)]);
+    assert_eq!(s.resume(1000), StopReason::Finished(vec![Value::I32(110)]));
+    // Step out of a function that was entered by a tail call returns to the first caller.
+    let mut s = session(TAIL);
+    let odd = func_index(&s, "odd");
+    s.start("parity", &[Value::I32(5)]).unwrap();
+    let rci = offset_of(&mut s, odd, "return_call_indirect (type 0)");
+    assert_eq!(s.run_to(odd, rci, 1000), StopReason::Step);
+    assert_eq!(s.depth(), 2, "even and odd replaced each other");
+    assert_eq!(s.step_out(1000), StopReason::Step);
+    assert_eq!(s.depth(), 1);
+    assert_eq!(s.resume(1000), StopReason::Finished(vec![Value::I32(0)]));
+}
+
 #[test]
 fn breakpoints_in_recursion_with_hit_counts() {
     let mut s = session(KITCHEN);
@@ -341,7 +399,9 @@ impl Rng {
 
 #[test]
 fn step_back_restores_identical_states() {
-    let cases: [(&str, &str, Vec<Value>); 6] = [
+    let cases: [(&str, &str, Vec<Value>); 8] = [
+        (TAIL, "main", vec![]),
+        (TAIL, "parity", vec![Value::I32(7)]),
         (KITCHEN, "main", vec![]),
         (KITCHEN, "fill", vec![Value::I32(9)]),
         (KITCHEN, "bulk", vec![]),

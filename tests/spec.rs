@@ -93,3 +93,11 @@ fn proposal_extended_const() {
     run_proposal(Proposal::ExtendedConst, u64::MAX, true);
     run_proposal(Proposal::ExtendedConst, 1, true);
 }
+
+#[test]
+fn proposal_tail_call() {
+    run_proposal(Proposal::TailCall, u64::MAX, true);
+    run_proposal(Proposal::TailCall, 1, true);
+    run_proposal(Proposal::TailCall, 2, true);
+    run_proposal(Proposal::TailCall, 3, false);
+}

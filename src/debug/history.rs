@@ -81,8 +81,8 @@ pub(crate) struct Record {
     pub sp: u32,
     pub frames: u32,
     pub pc: u32,
-    /// The top frame, if the step may pop it (a return); frames under it that it may pop
-    /// too are an `Effect::Frames`.
+    /// The top frame, if the step may pop or replace it (a return, a tail call); frames
+    /// under it that it may pop too are an `Effect::Frames`.
     pub popped: Option<Frame>,
     pub cells_start: u32,
     pub cells: Saved,
@@ -229,6 +229,9 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
             }
         }
         Instr::Return | Instr::ReturnIf => returns = true,
+        // A tail call: the frame goes (a wasm callee's frame takes its place, see `undo`),
+        // and its cells are overwritten by the callee's arguments and locals.
+        Instr::ReturnCall(_) | Instr::ReturnCallIndirect { .. } => returns = true,
         Instr::Call(f) => {
             // A host callee overwrites its arguments with its results.
             let ty = store.funcs[inst.funcs[f as usize] as usize].ty;
@@ -342,7 +345,13 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
     m.frames.truncate(frames);
     // Frames the step popped come back, outermost first.
     let missing = frames - m.frames.len();
-    if missing == 1 {
+    if missing == 0 {
+        // The top frame was kept (a `return_if` that did not return) or replaced (a tail
+        // call): it was the popped one either way.
+        if let (Some(f), Some(top)) = (r.popped, m.frames.last_mut()) {
+            *top = f;
+        }
+    } else if missing == 1 {
         // A return: the top frame.
         if let Some(f) = r.popped {
             m.frames.push(f);

@@ -11,6 +11,7 @@ mod info;
 use crate::decode::Module;
 use crate::error::{Error, Result};
 use crate::exec::{Call, Machine};
+use crate::ir::Instr;
 use crate::runtime::{Extern, FuncKind, HostEffect, InstanceId, Store};
 use crate::trap::Trap;
 use crate::value::{ValType, Value};
@@ -287,7 +288,12 @@ impl Session {
     /// Executes one instruction; a call runs to completion (or a breakpoint, ...).
     pub fn step_over(&mut self, budget: u64) -> StopReason {
         let depth = self.depth();
-        self.drive(Goal::Over(depth), budget)
+        // Over a tail call is over the call and the return it stands for: the callee runs
+        // to its end, and the step ends where the current function would have returned to.
+        let tail_call = self.machine.frames.last().is_some_and(|f| {
+            matches!(f.code.instrs.get(f.pc as usize), Some(Instr::ReturnCall(_) | Instr::ReturnCallIndirect { .. }))
+        });
+        self.drive(if tail_call { Goal::Out(depth) } else { Goal::Over(depth) }, budget)
     }
 
     /// Runs until the current function returns.

@@ -655,19 +655,27 @@ impl Machine {
                     }
                     Instr::CallIndirect { ty, table } => {
                         let i = pop!() as u32;
-                        let inst = &store.instances[inst_id];
-                        let table = inst.tables[table as usize] as usize;
-                        let r = tri!(store.tables[table].get(i).map_err(|_| TrapCode::UndefinedElement));
-                        if r == 0 {
-                            trap!(TrapCode::UninitializedElement);
-                        }
-                        let func = (r - 1) as u32;
-                        if store.funcs.get(func as usize).is_none_or(|f| f.ty != inst.types[ty as usize]) {
-                            trap!(TrapCode::IndirectCallTypeMismatch);
-                        }
+                        let func = tri!(indirect_callee(store, inst_id, ty, table, i));
                         save!(pc);
                         if let Err(t) = self.call(store, func, inst_id) {
                             exit!(Err(self.locate(t, pc - 1)));
+                        }
+                        continue 'frames;
+                    }
+                    Instr::ReturnCall(idx) => {
+                        let func = store.instances[inst_id].funcs[idx as usize];
+                        save!(pc);
+                        if let Err(t) = self.tail_call(store, func, inst_id, pc - 1) {
+                            exit!(Err(t));
+                        }
+                        continue 'frames;
+                    }
+                    Instr::ReturnCallIndirect { ty, table } => {
+                        let i = pop!() as u32;
+                        let func = tri!(indirect_callee(store, inst_id, ty, table, i));
+                        save!(pc);
+                        if let Err(t) = self.tail_call(store, func, inst_id, pc - 1) {
+                            exit!(Err(t));
                         }
                         continue 'frames;
                     }
@@ -911,6 +919,57 @@ impl Machine {
         t
     }
 
+    /// Performs a tail call from the current frame (whose state is saved; the call is at
+    /// `pc`): a wasm callee's frame replaces it, its arguments moved down to the frame's first
+    /// cell; a host callee runs as `call; return` would. A trap leaves every frame in place
+    /// (it happens before the frame goes).
+    fn tail_call(
+        &mut self,
+        store: &mut Store,
+        func: u32,
+        caller_instance: usize,
+        pc: usize,
+    ) -> std::result::Result<(), Trap> {
+        let Some(frame) = self.frames.last() else { return Err(Trap::host("tail call without a frame")) };
+        let fp = frame.fp as usize;
+        match &store.funcs[func as usize].kind {
+            FuncKind::Wasm { instance, .. } => {
+                let instance = *instance;
+                let code = code_of(store, func).map_err(|t| self.locate(t, pc))?;
+                let n = code.num_params as usize;
+                let sp = self.stack.sp;
+                self.stack.cells.copy_within(sp - n..sp, fp);
+                self.stack.sp = fp + n;
+                self.frames.pop();
+                // One frame went, so the depth limit cannot be reached.
+                Ok(self.push_frame(code, func, instance)?)
+            }
+            FuncKind::Host(_) => {
+                let n = frame.code.num_results as usize;
+                let r = self.call(store, func, caller_instance);
+                // A pause after a host call (`Yield`) comes after a complete call.
+                if let Err(t) = r {
+                    if t.code != TrapCode::Yield {
+                        return Err(self.locate(t, pc));
+                    }
+                    self.tail_return(fp, n);
+                    return Err(t);
+                }
+                self.tail_return(fp, n);
+                Ok(())
+            }
+        }
+    }
+
+    /// The `return` half of a tail call to a host function: the `n` result cells on top move
+    /// to `fp`, and the frame goes.
+    fn tail_return(&mut self, fp: usize, n: usize) {
+        let sp = self.stack.sp;
+        self.stack.cells.copy_within(sp - n..sp, fp);
+        self.stack.sp = fp + n;
+        self.frames.pop();
+    }
+
     /// Performs a call from the current frame (whose state is saved): pushes a frame for a
     /// wasm callee, or runs a host callee to completion.
     fn call(&mut self, store: &mut Store, func: u32, caller_instance: usize) -> std::result::Result<(), Trap> {
@@ -944,6 +1003,22 @@ impl Machine {
             }
         }
     }
+}
+
+/// The store address of the function at element `i` of the instance's table `table`, checked
+/// against the instance's type `ty` (`call_indirect`, `return_call_indirect`).
+fn indirect_callee(store: &Store, inst_id: usize, ty: u32, table: u32, i: u32) -> std::result::Result<u32, TrapCode> {
+    let inst = &store.instances[inst_id];
+    let table = inst.tables[table as usize] as usize;
+    let r = store.tables[table].get(i).map_err(|_| TrapCode::UndefinedElement)?;
+    if r == 0 {
+        return Err(TrapCode::UninitializedElement);
+    }
+    let func = (r - 1) as u32;
+    if store.funcs.get(func as usize).is_none_or(|f| f.ty != inst.types[ty as usize]) {
+        return Err(TrapCode::IndirectCallTypeMismatch);
+    }
+    Ok(func)
 }
 
 /// The values of these types in these cells (one or two cells each, see `ValType::cells`).

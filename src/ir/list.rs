@@ -69,6 +69,10 @@ macro_rules! for_each_instr {
                 ReturnIf;
                 Call(u32);
                 CallIndirect { ty: u32, table: u32 };
+                /// `return_call`: the callee replaces the current frame (its arguments move
+                /// down to the frame's first cell); a host callee runs as `call; return`.
+                ReturnCall(u32);
+                ReturnCallIndirect { ty: u32, table: u32 };
                 // Parametric.
                 Drop;
                 Select;

@@ -388,6 +388,16 @@ impl Translator<'_> {
                 return Ok(());
             }
             O::Call { function_index } => Instr::Call(function_index),
+            O::ReturnCall { function_index } => {
+                self.emit(Instr::ReturnCall(function_index));
+                self.reachable = false;
+                return Ok(());
+            }
+            O::ReturnCallIndirect { type_index, table_index } => {
+                self.emit(Instr::ReturnCallIndirect { ty: type_index, table: table_index });
+                self.reachable = false;
+                return Ok(());
+            }
             O::CallIndirect { type_index, table_index } => Instr::CallIndirect { ty: type_index, table: table_index },
             // A v128 (two cells) moves through the `Simd` family's forms.
             O::Drop if is_v128(v, 0) => Instr::Simd(Simd::Drop),
