@@ -16,13 +16,13 @@ use wasmparser::{
 };
 
 /// The features we accept: WebAssembly 2.0 without SIMD, and of 3.0: extended constant
-/// expressions, tail calls.
+/// expressions, tail calls, wide arithmetic.
 pub fn features() -> WasmFeatures {
     // The test-only `v128-layout` feature lets v128 values through (for the layout's tests):
     // translation then refuses every SIMD operation but `v128.const`.
     let base =
         if cfg!(feature = "v128-layout") { WasmFeatures::WASM2 } else { WasmFeatures::WASM2 & !WasmFeatures::SIMD };
-    base | WasmFeatures::EXTENDED_CONST | WasmFeatures::TAIL_CALL
+    base | WasmFeatures::EXTENDED_CONST | WasmFeatures::TAIL_CALL | WasmFeatures::WIDE_ARITHMETIC
 }
 
 /// Turns user input into a binary: input starting with the `\0asm` magic is taken as a

@@ -227,6 +227,42 @@ const TAIL: &str = r#"(module
   (func (export "parity") (param i32) (result i32) (call $even (local.get 0)))
   (func (export "main") (result i32) (i32.add (call $sum (i32.const 4) (i32.const 0)) (i32.const 100))))"#;
 
+/// Wide arithmetic: 128-bit Fibonacci numbers (two i64 halves per number).
+const WIDE: &str = r#"(module
+  (func (export "fib128") (param $n i32) (result i64 i64)
+    (local $alo i64) (local $ahi i64) (local $blo i64) (local $bhi i64) (local $tlo i64) (local $thi i64)
+    (local.set $blo (i64.const 1))
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $n)))
+      (i64.add128 (local.get $alo) (local.get $ahi) (local.get $blo) (local.get $bhi))
+      (local.set $thi) (local.set $tlo)
+      (local.set $alo (local.get $blo)) (local.set $ahi (local.get $bhi))
+      (local.set $blo (local.get $tlo)) (local.set $bhi (local.get $thi))
+      (drop (drop (i64.mul_wide_u (local.get $alo) (local.get $blo))))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next)))
+    (local.get $alo) (local.get $ahi)))"#;
+
+#[test]
+fn wide_arithmetic_steps_and_shows_its_text() {
+    let mut s = session(WIDE);
+    let f = func_index(&s, "fib128");
+    let add = offset_of(&mut s, f, "i64.add128");
+    offset_of(&mut s, f, "i64.mul_wide_u");
+    s.start("fib128", &[Value::I32(120)]).unwrap();
+    assert_eq!(s.run_to(f, add, 1000), StopReason::Step);
+    assert_eq!(s.frames()[0].operands.len(), 4);
+    assert_eq!(s.step_into(), StopReason::Step);
+    let ops: Vec<Value> = s.frames()[0].operands.iter().map(|o| o.value).collect();
+    assert_eq!(ops, [Value::I64(1), Value::I64(0)]);
+    // fib(120) = 5358359254990966640871840 = 0x46ea_... needs more than 64 bits.
+    let want = 5_358_359_254_990_966_640_871_840u128;
+    assert_eq!(
+        s.resume(100_000),
+        StopReason::Finished(vec![Value::I64(want as u64 as i64), Value::I64((want >> 64) as u64 as i64)])
+    );
+}
+
 #[test]
 fn tail_calls_replace_the_frame_and_step_over_them_returns() {
     let mut s = session(TAIL);
@@ -399,7 +435,8 @@ impl Rng {
 
 #[test]
 fn step_back_restores_identical_states() {
-    let cases: [(&str, &str, Vec<Value>); 8] = [
+    let cases: [(&str, &str, Vec<Value>); 9] = [
+        (WIDE, "fib128", vec![Value::I32(120)]),
         (TAIL, "main", vec![]),
         (TAIL, "parity", vec![Value::I32(7)]),
         (KITCHEN, "main", vec![]),

@@ -101,3 +101,10 @@ fn proposal_tail_call() {
     run_proposal(Proposal::TailCall, 2, true);
     run_proposal(Proposal::TailCall, 3, false);
 }
+
+#[test]
+fn proposal_wide_arithmetic() {
+    run_proposal(Proposal::WideArithmetic, u64::MAX, true);
+    run_proposal(Proposal::WideArithmetic, 1, true);
+    run_proposal(Proposal::WideArithmetic, 3, false);
+}

@@ -52,7 +52,7 @@ pub const SPECTEST_IMPORTS: &str = r#"(module
 /// spectest host module as the only thing to import from.
 pub fn config(u: &mut Unstructured<'_>, imports: bool) -> Result<wasm_smith::Config> {
     let mut c = wasm_smith::Config::default();
-    // Features: exactly wasmscope's (`decode::features()`: WASM2 minus SIMD).
+    // Features: exactly wasmscope's (`decode::features()`).
     c.bulk_memory_enabled = true;
     c.reference_types_enabled = true;
     c.multi_value_enabled = true;
@@ -62,13 +62,13 @@ pub fn config(u: &mut Unstructured<'_>, imports: bool) -> Result<wasm_smith::Con
     c.relaxed_simd_enabled = false;
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
-    c.tail_call_enabled = false;
+    c.tail_call_enabled = true;
     c.gc_enabled = false;
     c.exceptions_enabled = false;
     c.memory64_enabled = false;
     c.custom_page_sizes_enabled = false;
-    c.extended_const_enabled = false;
-    c.wide_arithmetic_enabled = false;
+    c.extended_const_enabled = true;
+    c.wide_arithmetic_enabled = true;
     c.compact_imports_enabled = false;
     c.custom_descriptors_enabled = false;
     c.multibyte_array_access_enabled = false;

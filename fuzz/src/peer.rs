@@ -21,11 +21,11 @@ pub struct Peer {
 fn engine() -> Engine {
     let mut c = Config::default();
     c.consume_fuel(true);
-    c.wasm_tail_call(false);
-    c.wasm_extended_const(false);
+    c.wasm_tail_call(true);
+    c.wasm_extended_const(true);
     c.wasm_multi_memory(false);
     c.wasm_custom_page_sizes(false);
-    c.wasm_wide_arithmetic(false);
+    c.wasm_wide_arithmetic(true);
     Engine::new(&c)
 }
 

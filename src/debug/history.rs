@@ -4,7 +4,7 @@
 //! is writing those old values back. No copies of whole memories.
 
 use crate::exec::{Frame, Machine, State};
-use crate::ir::{Bulk, Instr, RETURN_PC, Simd, StoreOp, for_each_plain};
+use crate::ir::{Bulk, Instr, RETURN_PC, Simd, StoreOp, Wide, for_each_plain};
 use crate::runtime::Store;
 use crate::value::{Raw, ValType};
 use std::collections::VecDeque;
@@ -254,6 +254,12 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
             Simd::Select => start = start.min(sp.saturating_sub(5)),
             // Pushes or pops one v128 (the saved cells cover it).
             Simd::Const(_) | Simd::LocalGet(_) | Simd::Drop => {}
+        },
+        Instr::Wide(w) => match w {
+            // Pops four cells, pushes two.
+            Wide::I64Add128 | Wide::I64Sub128 => start = start.min(sp.saturating_sub(4)),
+            // Pops two, pushes two (the saved cells cover them).
+            Wide::I64MulWideS | Wide::I64MulWideU => {}
         },
         Instr::Bulk(b) => match b {
             Bulk::MemoryGrow => {

@@ -10,6 +10,7 @@ mod simd;
 pub mod stack;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod threaded;
+mod wide;
 
 use crate::error::{Error, Result};
 #[cfg(not(target_arch = "wasm32"))]
@@ -704,7 +705,8 @@ impl Machine {
                         store.globals[g].value = pop!();
                     }
 
-                    // The families (`bulk.rs`, `simd.rs`).
+                    // The families (`bulk.rs`, `simd.rs`, `wide.rs`).
+                    Instr::Wide(w) => sp = wide::exec(w, stack, sp),
                     #[cfg(not(target_arch = "wasm32"))]
                     Instr::Simd(s) => sp = simd::exec(s, code, fp, stack, sp),
                     Instr::Bulk(b) => {

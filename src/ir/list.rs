@@ -175,6 +175,14 @@ macro_rules! for_each_instr {
                     MemoryInit(u32);
                     DataDrop(u32);
                 }
+                /// Wide arithmetic: 128-bit sums and differences of i64 pairs (low half
+                /// first) and 64x64 → 128-bit products (`exec/wide.rs`): several results.
+                Wide {
+                    I64Add128;
+                    I64Sub128;
+                    I64MulWideS;
+                    I64MulWideU;
+                }
                 /// v128 values (two cells each, low half first; `exec/simd.rs`). Today only
                 /// what proves the layout, made with the test-only `v128-layout` feature:
                 /// constants and the moves of a v128 (locals are cell offsets).

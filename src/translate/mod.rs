@@ -10,7 +10,7 @@ mod fuse;
 
 use crate::decode::{Module, body_validator};
 use crate::error::{Error, Result};
-use crate::ir::{Bulk, Code, DropKeep, Instr, RETURN_PC, Simd, Target, for_each_plain};
+use crate::ir::{Bulk, Code, DropKeep, Instr, RETURN_PC, Simd, Target, Wide, for_each_plain};
 use wasmparser::{BlockType, Operator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -437,6 +437,10 @@ impl Translator<'_> {
             O::MemoryCopy { .. } => Instr::Bulk(Bulk::MemoryCopy),
             O::MemoryInit { data_index, .. } => Instr::Bulk(Bulk::MemoryInit(data_index)),
             O::DataDrop { data_index } => Instr::Bulk(Bulk::DataDrop(data_index)),
+            O::I64Add128 => Instr::Wide(Wide::I64Add128),
+            O::I64Sub128 => Instr::Wide(Wide::I64Sub128),
+            O::I64MulWideS => Instr::Wide(Wide::I64MulWideS),
+            O::I64MulWideU => Instr::Wide(Wide::I64MulWideU),
             O::I32Const { value } => Instr::I32Const(value),
             O::I64Const { value } => Instr::I64Const(value),
             O::F32Const { value } => Instr::F32Const(value.bits()),
