@@ -108,3 +108,9 @@ fn proposal_wide_arithmetic() {
     run_proposal(Proposal::WideArithmetic, 1, true);
     run_proposal(Proposal::WideArithmetic, 3, false);
 }
+
+#[test]
+#[ignore]
+fn wasm_v3_survey() {
+    run(SpecVersion::V3, u64::MAX, true);
+}

@@ -6,7 +6,9 @@ use crate::value::Raw;
 
 /// Runs `w` on the value stack `stack` with `sp` cells in use; returns the new height.
 /// Validation fixes the operands; `push_frame` reserved the cells a push needs.
-#[inline(never)]
+// Natively out of line; in wasm32 builds inlined, as every family (see `bulk.rs`).
+#[cfg_attr(target_arch = "wasm32", inline(always))]
+#[cfg_attr(not(target_arch = "wasm32"), inline(never))]
 pub(super) fn exec(w: Wide, stack: &mut [Raw], sp: usize) -> usize {
     let pair = |lo: Raw, hi: Raw| (lo as u128) | ((hi as u128) << 64);
     let (at, r) = match w {
