@@ -5,7 +5,7 @@
 //! in the debugger, where step back must restore every cell.
 //!
 //! `cargo test --features v128-layout --test v128` (`npm test` runs it).
-#![cfg(all(not(target_arch = "wasm32"), feature = "v128-layout"))]
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::rc::Rc;
 use wasmscope::debug::{self, Session, StopReason};

@@ -5,7 +5,6 @@ mod bulk;
 mod call;
 pub mod num;
 pub(crate) mod ops;
-#[cfg(not(target_arch = "wasm32"))]
 mod simd;
 pub mod stack;
 #[cfg(not(target_arch = "wasm32"))]
@@ -613,10 +612,6 @@ impl Machine {
                 // in the list's `other` or `fused` group is a compile error until it has one.
                 for_each_plain!(dispatch { instr } {
                     Instr::Unreachable => trap!(TrapCode::Unreachable),
-                    // v128 values: made only with the test-only `v128-layout` feature (native
-                    // tests); in wasm32 builds the arm stays minimal.
-                    #[cfg(target_arch = "wasm32")]
-                    Instr::Simd(_) => trap!(TrapCode::Unreachable),
                     Instr::Nop | Instr::Block | Instr::Loop | Instr::End => {}
                     Instr::If { else_pc } => {
                         if pop!() as u32 == 0 {
@@ -697,8 +692,11 @@ impl Machine {
                     }
 
                     // The families (`bulk.rs`, `simd.rs`).
-                    #[cfg(not(target_arch = "wasm32"))]
-                    Instr::Simd(s) => sp = simd::exec(s, code, fp, stack, sp),
+                    Instr::Simd(s) => {
+                        let (at, r) = simd::exec(s, code, store, inst_id, mem, fp, stack, sp);
+                        sp = at;
+                        tri!(r)
+                    }
                     Instr::Bulk(b) => {
                         let (at, r) = bulk::exec(b, store, inst_id, mem, stack, sp);
                         sp = at;
