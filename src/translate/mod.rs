@@ -64,6 +64,9 @@ struct Translator<'m> {
     local_cells: Vec<(u32, bool)>,
     /// `v128.const` values and `i8x16.shuffle` lane indices, for `Code::v128s`.
     v128s: Vec<u128>,
+    /// Can a v128 be on the operand stack (a `Simd` instruction or a call returning one was
+    /// emitted)? If not, the height in cells is the height in values.
+    wide: bool,
 }
 
 type Validator = wasmparser::FuncValidator<wasmparser::ValidatorResources>;
@@ -136,6 +139,7 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         offset: 0,
         local_cells,
         v128s: Vec::new(),
+        wide: false,
     };
     let mut max_height = 0;
     let mut ops = body.get_operators_reader()?;
@@ -155,8 +159,8 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         num_params,
         num_results: crate::value::ValType::cells_of(&ty.results) as u32,
         num_locals,
-        // In cells: at most two per value.
-        max_height: max_height.saturating_mul(2),
+        // In cells: at most two per value when a v128 can be on the stack.
+        max_height: if t.wide { max_height.saturating_mul(2) } else { max_height },
         v128s: t.v128s,
     };
     fuse::fuse(&mut code);
@@ -165,6 +169,14 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
 
 impl Translator<'_> {
     fn emit(&mut self, i: Instr) {
+        let returns_v128 =
+            |f: Option<&crate::value::FuncType>| f.is_some_and(|t| t.results.contains(&crate::value::ValType::V128));
+        self.wide |= match i {
+            Instr::Simd(_) => true,
+            Instr::Call(f) => returns_v128(self.module.func_type(f)),
+            Instr::CallIndirect { ty, .. } => returns_v128(self.module.types.get(ty as usize)),
+            _ => false,
+        };
         self.instrs.push(i);
         self.offsets.push(self.offset);
     }
