@@ -125,6 +125,10 @@ pub struct Machine {
     /// address (exec-owned; the translated `ir::Code` is plain data).
     #[cfg(not(target_arch = "wasm32"))]
     pub(crate) slots: threaded::SlotMap,
+    /// wasm32 builds: the loop left to run the `Simd` instruction at the top frame's pc
+    /// (`run` executes it, see `run_simd`).
+    #[cfg(target_arch = "wasm32")]
+    simd_pending: bool,
 }
 
 /// The compiled code of the wasm function at store address `func`, translating it on
@@ -157,6 +161,8 @@ impl Machine {
             host_journal: None,
             #[cfg(not(target_arch = "wasm32"))]
             slots: Default::default(),
+            #[cfg(target_arch = "wasm32")]
+            simd_pending: false,
         }
     }
 
@@ -286,7 +292,16 @@ impl Machine {
         }
         let before = budget;
         let mut left = budget;
-        let r = self.execute(store, &mut left);
+        #[cfg_attr(not(target_arch = "wasm32"), allow(unused_mut))]
+        let mut r = self.execute(store, &mut left);
+        // In wasm32 builds the loop leaves to have a SIMD instruction run here, then goes on.
+        #[cfg(target_arch = "wasm32")]
+        while std::mem::take(&mut self.simd_pending) {
+            r = match self.run_simd(store) {
+                Ok(()) => self.execute(store, &mut left),
+                Err(t) => Err(t),
+            };
+        }
         self.executed += before - left;
         match r {
             Ok(true) => {
@@ -298,6 +313,37 @@ impl Machine {
             Err(t) => {
                 self.state = State::Done;
                 Outcome::Trapped(t)
+            }
+        }
+    }
+
+    /// wasm32 builds: runs the `Simd` instruction at the top frame's pc (counted in the
+    /// budget by the loop, which left for it) and moves past it; a trap leaves the frame at
+    /// it, as the loop's `trap!` does. Out of the loop's function: inside V8, every shape of a
+    /// SIMD arm in the loop (a call, the executor inlined) made scalar code 1.3x slower
+    /// (node geomean 0.47 of wasmi against 0.36; BENCHMARKS.md), while leaving the loop as a
+    /// pause does costs scalar code nothing.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(never)]
+    fn run_simd(&mut self, store: &mut Store) -> std::result::Result<(), Trap> {
+        let Some(frame) = self.frames.last_mut() else { return Ok(()) };
+        let code: &Code = &frame.code;
+        let pc = frame.pc as usize;
+        let Some(&Instr::Simd(s)) = code.instrs.get(pc) else {
+            return Err(Trap::host("no SIMD instruction to run"));
+        };
+        let inst_id = frame.instance as usize;
+        let mem = store.instances[inst_id].memories.first().copied().unwrap_or(u32::MAX) as usize;
+        let (sp, r) =
+            simd::exec(s, code, store, inst_id, mem, frame.fp as usize, &mut self.stack.cells[..], self.stack.sp);
+        self.stack.sp = sp;
+        match r {
+            Ok(()) => {
+                frame.pc += 1;
+                Ok(())
+            }
+            Err(c) => {
+                Err(Trap { code: c, func: Some(frame.func), offset: code.offsets.get(pc).copied(), detail: None })
             }
         }
     }
@@ -692,6 +738,15 @@ impl Machine {
                     }
 
                     // The families (`bulk.rs`, `simd.rs`).
+                    // In wasm32 builds the loop leaves, as when the budget runs out, for `run`
+                    // to run it (`run_simd`): any SIMD arm here slows V8's code for the loop.
+                    #[cfg(target_arch = "wasm32")]
+                    Instr::Simd(_) => {
+                        save!(pc - 1);
+                        self.simd_pending = true;
+                        exit!(Ok(false));
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
                     Instr::Simd(s) => {
                         let (at, r) = simd::exec(s, code, store, inst_id, mem, fp, stack, sp);
                         sp = at;

@@ -85,55 +85,55 @@ fn splat<T: Lane>(x: T) -> V {
 }
 
 /// `f` of every lane.
-#[inline(always)]
-fn map<T: Lane>(a: V, f: impl Fn(T) -> T) -> V {
+#[inline(never)]
+fn map<T: Lane>(a: V, f: fn(T) -> T) -> V {
     (0..T::N as u32).fold(0, |v, i| put(v, i, f(get(a, i))))
 }
 
 /// `f` of every pair of lanes.
-#[inline(always)]
-fn zip<T: Lane>(a: V, b: V, f: impl Fn(T, T) -> T) -> V {
+#[inline(never)]
+fn zip<T: Lane>(a: V, b: V, f: fn(T, T) -> T) -> V {
     (0..T::N as u32).fold(0, |v, i| put(v, i, f(get(a, i), get(b, i))))
 }
 
 /// All ones in the lanes where `f` holds, zeros elsewhere.
-#[inline(always)]
-fn cmp<T: Lane>(a: V, b: V, f: impl Fn(T, T) -> bool) -> V {
+#[inline(never)]
+fn cmp<T: Lane>(a: V, b: V, f: fn(T, T) -> bool) -> V {
     let ones = V::MAX >> (128 - T::BITS);
     (0..T::N as u32).fold(0, |v, i| if f(get(a, i), get(b, i)) { v | ones << (i * T::BITS) } else { v })
 }
 
 /// Half `half` (0 low, 1 high) of `a`'s `T` lanes, each widened to a `W` lane by `f`.
-#[inline(always)]
-fn ext<T: Lane, W: Lane>(a: V, half: u32, f: impl Fn(T) -> W) -> V {
+#[inline(never)]
+fn ext<T: Lane, W: Lane>(a: V, half: u32, f: fn(T) -> W) -> V {
     let base = half * W::N as u32;
     (0..W::N as u32).fold(0, |v, i| put(v, i, f(get(a, base + i))))
 }
 
 /// As [`ext`] for two operands (the extended multiplications).
-#[inline(always)]
-fn ext2<T: Lane, W: Lane>(a: V, b: V, half: u32, f: impl Fn(T, T) -> W) -> V {
+#[inline(never)]
+fn ext2<T: Lane, W: Lane>(a: V, b: V, half: u32, f: fn(T, T) -> W) -> V {
     let base = half * W::N as u32;
     (0..W::N as u32).fold(0, |v, i| put(v, i, f(get(a, base + i), get(b, base + i))))
 }
 
 /// The lanes of `a` then `b`, each narrowed to a `T` lane by `f`.
-#[inline(always)]
-fn narrow<W: Lane, T: Lane>(a: V, b: V, f: impl Fn(W) -> T) -> V {
+#[inline(never)]
+fn narrow<W: Lane, T: Lane>(a: V, b: V, f: fn(W) -> T) -> V {
     let n = W::N as u32;
     (0..T::N as u32).fold(0, |v, i| put(v, i, f(if i < n { get(a, i) } else { get(b, i - n) })))
 }
 
 /// Lane `i` of the result is `f` of `a`'s lanes `2i` and `2i + 1`.
-#[inline(always)]
-fn pairs<T: Lane, W: Lane>(a: V, f: impl Fn(T, T) -> W) -> V {
+#[inline(never)]
+fn pairs<T: Lane, W: Lane>(a: V, f: fn(T, T) -> W) -> V {
     (0..W::N as u32).fold(0, |v, i| put(v, i, f(get(a, 2 * i), get(a, 2 * i + 1))))
 }
 
 /// The dot product: lane `i` is the wrapping sum of `f` of the lanes `2i` and of the lanes
 /// `2i + 1` of `a` and `b`.
-#[inline(always)]
-fn dot<T: Lane, W: Lane>(a: V, b: V, f: impl Fn(T, T) -> i32) -> V {
+#[inline(never)]
+fn dot<T: Lane, W: Lane>(a: V, b: V, f: fn(T, T) -> i32) -> V {
     (0..W::N as u32).fold(0, |v, i| {
         let s = f(get(a, 2 * i), get(b, 2 * i)).wrapping_add(f(get(a, 2 * i + 1), get(b, 2 * i + 1)));
         put(v, i, s as u32)
@@ -141,9 +141,15 @@ fn dot<T: Lane, W: Lane>(a: V, b: V, f: impl Fn(T, T) -> i32) -> V {
 }
 
 /// `f` of the first `min(N)` lanes of `a`, into the same lanes of the result (the others 0).
-#[inline(always)]
-fn conv<F: Lane, T: Lane>(a: V, f: impl Fn(F) -> T) -> V {
+#[inline(never)]
+fn conv<F: Lane, T: Lane>(a: V, f: fn(F) -> T) -> V {
     (0..F::N.min(T::N) as u32).fold(0, |v, i| put(v, i, f(get(a, i))))
+}
+
+/// `f` of every lane and the shift count.
+#[inline(never)]
+fn shifts<T: Lane>(a: V, s: u32, f: fn(T, u32) -> T) -> V {
+    (0..T::N as u32).fold(0, |v, i| put(v, i, f(get(a, i), s)))
 }
 
 /// Are all lanes non-zero?
@@ -203,6 +209,7 @@ macro_rules! evals {
         shift { $( $sh:ident ( $($shf:tt)* ) ; )* }
     ) => {
         /// The v128 that load `op` makes of the bytes at `p` (`op.width()` of them).
+        #[inline(never)]
         fn load(op: SimdLoad, p: &[u8]) -> V {
             match op {
                 $( SimdLoad::$l => {
@@ -213,27 +220,35 @@ macro_rules! evals {
                 } )*
             }
         }
+        #[inline(never)]
         fn splat_op(op: SimdSplat, x: Raw) -> V {
             match op { $( SimdSplat::$sp => { let f: fn(Raw) -> V = $($spf)*; f(x) } )* }
         }
+        #[inline(never)]
         fn extract(op: SimdExtract, a: V, lane: u32) -> Raw {
             match op { $( SimdExtract::$ex => { let f: fn(V, u32) -> Raw = $($exf)*; f(a, lane) } )* }
         }
+        #[inline(never)]
         fn replace(op: SimdReplace, a: V, lane: u32, x: Raw) -> V {
             match op { $( SimdReplace::$re => { let f: fn(V, u32, Raw) -> V = $($ref)*; f(a, lane, x) } )* }
         }
+        #[inline(never)]
         fn un(op: SimdUn, a: V) -> V {
             match op { $( SimdUn::$u => { let f: fn(V) -> V = $($uf)*; f(a) } )* }
         }
+        #[inline(never)]
         fn bin(op: SimdBin, a: V, b: V) -> V {
             match op { $( SimdBin::$b => { let f: fn(V, V) -> V = $($bf)*; f(a, b) } )* }
         }
+        #[inline(never)]
         fn tern(op: SimdTern, a: V, b: V, c: V) -> V {
             match op { $( SimdTern::$t => { let f: fn(V, V, V) -> V = $($tf)*; f(a, b, c) } )* }
         }
+        #[inline(never)]
         fn test(op: SimdTest, a: V) -> u32 {
             match op { $( SimdTest::$q => { let f: fn(V) -> _ = $($qf)*; f(a) as u32 } )* }
         }
+        #[inline(never)]
         fn shift(op: SimdShift, a: V, s: u32) -> V {
             match op { $( SimdShift::$sh => { let f: fn(V, u32) -> V = $($shf)*; f(a, s) } )* }
         }
@@ -261,8 +276,7 @@ fn mem_range(store: &Store, mem: usize, addr: Raw, offset: u32, len: u32) -> Res
 /// `match` leaves a trapping instruction). Validation fixes the operands; `push_frame`
 /// reserved the cells a push needs.
 #[allow(clippy::too_many_arguments)]
-#[cfg_attr(target_arch = "wasm32", inline(never))]
-#[cfg_attr(not(target_arch = "wasm32"), inline(never))]
+#[inline(never)]
 pub(super) fn exec(
     s: Simd,
     code: &Code,

@@ -283,18 +283,18 @@ macro_rules! for_each_simd {
             }
             shift {
                 // The count is taken modulo the lane width (`wrapping_shl` masks it so).
-                I8x16Shl(|a, s| map::<u8>(a, |x| x.wrapping_shl(s)));
-                I8x16ShrS(|a, s| map::<i8>(a, |x| x.wrapping_shr(s)));
-                I8x16ShrU(|a, s| map::<u8>(a, |x| x.wrapping_shr(s)));
-                I16x8Shl(|a, s| map::<u16>(a, |x| x.wrapping_shl(s)));
-                I16x8ShrS(|a, s| map::<i16>(a, |x| x.wrapping_shr(s)));
-                I16x8ShrU(|a, s| map::<u16>(a, |x| x.wrapping_shr(s)));
-                I32x4Shl(|a, s| map::<u32>(a, |x| x.wrapping_shl(s)));
-                I32x4ShrS(|a, s| map::<i32>(a, |x| x.wrapping_shr(s)));
-                I32x4ShrU(|a, s| map::<u32>(a, |x| x.wrapping_shr(s)));
-                I64x2Shl(|a, s| map::<u64>(a, |x| x.wrapping_shl(s)));
-                I64x2ShrS(|a, s| map::<i64>(a, |x| x.wrapping_shr(s)));
-                I64x2ShrU(|a, s| map::<u64>(a, |x| x.wrapping_shr(s)));
+                I8x16Shl(|a, s| shifts::<u8>(a, s, u8::wrapping_shl));
+                I8x16ShrS(|a, s| shifts::<i8>(a, s, i8::wrapping_shr));
+                I8x16ShrU(|a, s| shifts::<u8>(a, s, u8::wrapping_shr));
+                I16x8Shl(|a, s| shifts::<u16>(a, s, u16::wrapping_shl));
+                I16x8ShrS(|a, s| shifts::<i16>(a, s, i16::wrapping_shr));
+                I16x8ShrU(|a, s| shifts::<u16>(a, s, u16::wrapping_shr));
+                I32x4Shl(|a, s| shifts::<u32>(a, s, u32::wrapping_shl));
+                I32x4ShrS(|a, s| shifts::<i32>(a, s, i32::wrapping_shr));
+                I32x4ShrU(|a, s| shifts::<u32>(a, s, u32::wrapping_shr));
+                I64x2Shl(|a, s| shifts::<u64>(a, s, u64::wrapping_shl));
+                I64x2ShrS(|a, s| shifts::<i64>(a, s, i64::wrapping_shr));
+                I64x2ShrU(|a, s| shifts::<u64>(a, s, u64::wrapping_shr));
             }
         }
     };
