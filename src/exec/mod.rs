@@ -125,10 +125,6 @@ pub struct Machine {
     /// address (exec-owned; the translated `ir::Code` is plain data).
     #[cfg(not(target_arch = "wasm32"))]
     pub(crate) slots: threaded::SlotMap,
-    /// wasm32 builds: the loop left to run the `Simd` instruction at the top frame's pc
-    /// (`run` executes it, see `run_simd`).
-    #[cfg(target_arch = "wasm32")]
-    simd_pending: bool,
 }
 
 /// The compiled code of the wasm function at store address `func`, translating it on
@@ -161,8 +157,6 @@ impl Machine {
             host_journal: None,
             #[cfg(not(target_arch = "wasm32"))]
             slots: Default::default(),
-            #[cfg(target_arch = "wasm32")]
-            simd_pending: false,
         }
     }
 
@@ -296,7 +290,10 @@ impl Machine {
         let mut r = self.execute(store, &mut left);
         // In wasm32 builds the loop leaves to have a SIMD instruction run here, then goes on.
         #[cfg(target_arch = "wasm32")]
-        while std::mem::take(&mut self.simd_pending) {
+        while let Err(t) = &r
+            && t.code == TrapCode::Unreachable
+            && self.frames.last().is_some_and(|f| matches!(f.code.instrs.get(f.pc as usize), Some(Instr::Simd(_))))
+        {
             r = match self.run_simd(store) {
                 Ok(()) => self.execute(store, &mut left),
                 Err(t) => Err(t),
@@ -738,14 +735,11 @@ impl Machine {
                     }
 
                     // The families (`bulk.rs`, `simd.rs`).
-                    // In wasm32 builds the loop leaves, as when the budget runs out, for `run`
-                    // to run it (`run_simd`): any SIMD arm here slows V8's code for the loop.
+                    // In wasm32 builds the loop leaves as a trap does, at the instruction, for
+                    // `run` to run it (`run_simd`; it tells this exit from a real trap by the
+                    // instruction): any SIMD arm here slows V8's code for the loop.
                     #[cfg(target_arch = "wasm32")]
-                    Instr::Simd(_) => {
-                        save!(pc - 1);
-                        self.simd_pending = true;
-                        exit!(Ok(false));
-                    }
+                    Instr::Simd(_) => trap!(TrapCode::Unreachable),
                     #[cfg(not(target_arch = "wasm32"))]
                     Instr::Simd(s) => {
                         let (at, r) = simd::exec(s, code, store, inst_id, mem, fp, stack, sp);
