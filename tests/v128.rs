@@ -236,3 +236,62 @@ fn v128_values_show_as_lanes() {
     assert_eq!(v.to_string(), "v128:i32x4:[1, 2, 3, -1]");
     assert_eq!(wasmscope::value::parse_arg("i32x4:1,2,3,-1", wasmscope::ValType::V128), Ok(v));
 }
+
+/// v128 parameters and results at a host call (between i32s, so cells are counted), and v128
+/// globals imported from the host and exported, stepped and stepped back.
+#[test]
+fn v128_at_host_calls_and_in_imported_globals() {
+    use wasmscope::value::FuncType;
+    use wasmscope::{Call, Extern, ValType};
+    let wat = r#"(module
+      (import "env" "swap" (func $swap (param i32 v128 i32) (result v128 i32)))
+      (import "env" "g" (global $g v128))
+      (global $h (export "h") (mut v128) (global.get $g))
+      (func (export "f") (param v128) (result v128 i32)
+        (global.set $h (i32x4.add (global.get $h) (local.get 0)))
+        (call $swap (i32.const 1) (global.get $h) (i32.const 2))))"#;
+    let setup = || {
+        let mut store = Store::new(Limits::default());
+        let swap = store.host_func(
+            FuncType::new([ValType::I32, ValType::V128, ValType::I32], [ValType::V128, ValType::I32]),
+            |_, args| {
+                let (Value::I32(a), Value::V128(_), Value::I32(b)) = (args[0], args[1], args[2]) else {
+                    return Err(wasmscope::Trap::host("bad arguments"));
+                };
+                let v = args[1].as_u128().unwrap_or_default();
+                Ok(vec![Value::v128(v.rotate_left(32)), Value::I32(a * 10 + b)])
+            },
+        );
+        store.define("env", "swap", swap);
+        let g = store
+            .alloc_global(
+                wasmscope::decode::GlobalType { ty: ValType::V128, mutable: false },
+                v128(0x0000_0002_0000_0001, 0x0000_0004_0000_0003),
+            )
+            .unwrap();
+        store.define("env", "g", g);
+        store
+    };
+    let mut store = setup();
+    let inst = store.instantiate(Rc::new(Module::new(wat.as_bytes()).unwrap())).unwrap();
+    let arg = v128(0x0000_0010_0000_0010, 0x0000_0010_0000_0010);
+    let got = store.invoke(inst, "f", &[arg]).unwrap();
+    assert_eq!(got[0].to_string(), "v128:i32x4:[20, 17, 18, 19]");
+    assert_eq!(got[1], Value::I32(12));
+    let Some(Extern::Global(h)) = store.export(inst, "h") else { panic!("no export h") };
+    assert_eq!(store.global(h).to_string(), "v128:i32x4:[17, 18, 19, 20]");
+    // Single-stepped, then stepped back to the start: the global is as it was.
+    let mut store = setup();
+    let inst = store.instantiate(Rc::new(Module::new(wat.as_bytes()).unwrap())).unwrap();
+    let mut s = Session::new(store, inst, debug::Config::default());
+    s.start("f", &[arg]).unwrap();
+    let before = s.snapshot();
+    let mut steps = 0;
+    while !matches!(s.step_into(), StopReason::Finished(_)) {
+        steps += 1;
+    }
+    assert!(steps > 4);
+    while s.step_back() == StopReason::Step {}
+    let after = s.snapshot();
+    assert_eq!(after.globals, before.globals);
+}
