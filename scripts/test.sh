@@ -12,8 +12,7 @@
 #              npm ci (playwright-core, binaryen, fflate)
 #   lint       cargo fmt --check, cargo clippy -D warnings
 #   wasm       cargo build --lib --target wasm32-unknown-unknown
-#   native     cargo test (unit, API, CLI, debugger and spec tests); then with the test-only
-#              v128-layout feature: tests/v128.rs and the spec suites again
+#   native     cargo test (unit, API, CLI, debugger, v128 and spec tests)
 #   browser    wasm-pack test --headless --firefox (the crate's wasm32-only tests, tests/web.rs)
 #   e2e        www/vendor/fflate.js from node_modules; then
 #              wasm-pack build --release --target web --out-dir www/pkg (skipped when
@@ -108,10 +107,6 @@ section_wasm() {
 section_native() {
     header "cargo test"
     run_logged native cargo test
-    # The v128 layout (two cells per value) with the test-only feature that lets v128 through,
-    # and the spec suites once more with cell-counted heights on.
-    header "cargo test --features v128-layout --test v128 --test spec"
-    run_logged native-v128 cargo test --features v128-layout --test v128 --test spec
 }
 
 # ---- browser: the crate's wasm32 tests in headless Firefox --------------------------

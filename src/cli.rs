@@ -91,7 +91,8 @@ struct RunArgs {
     /// `_start` export run if there is one; otherwise its exports are listed.
     function: Option<String>,
     /// Arguments: numbers read as the parameter types (`5`, `-0x10`, `-0.5`, `nan`,
-    /// `-inf`, `1e+20`), optionally typed (`i32:5`).
+    /// `-inf`, `1e+20`), optionally typed (`i32:5`); a v128 as lanes (`i32x4:1,2,3,4`,
+    /// also i8x16, i16x8, i64x2, f32x4, f64x2) or as `0x` and 32 hexadecimal digits.
     #[arg(allow_hyphen_values = true, allow_negative_numbers = true, trailing_var_arg = true)]
     args: Vec<String>,
     /// WASI program arguments: what follows `--` when no FUNCTION is given

@@ -15,14 +15,14 @@ use wasmparser::{
     Payload, TypeRef, ValidPayload, Validator, ValidatorResources, WasmFeatures,
 };
 
-/// The features we accept: WebAssembly 2.0 without SIMD, and of 3.0: extended constant
-/// expressions, tail calls, wide arithmetic.
+/// The features we accept: WebAssembly 2.0 (SIMD included), and of 3.0: relaxed SIMD,
+/// extended constant expressions, tail calls, wide arithmetic.
 pub fn features() -> WasmFeatures {
-    // The test-only `v128-layout` feature lets v128 values through (for the layout's tests):
-    // translation then refuses every SIMD operation but `v128.const`.
-    let base =
-        if cfg!(feature = "v128-layout") { WasmFeatures::WASM2 } else { WasmFeatures::WASM2 & !WasmFeatures::SIMD };
-    base | WasmFeatures::EXTENDED_CONST | WasmFeatures::TAIL_CALL | WasmFeatures::WIDE_ARITHMETIC
+    WasmFeatures::WASM2
+        | WasmFeatures::RELAXED_SIMD
+        | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::TAIL_CALL
+        | WasmFeatures::WIDE_ARITHMETIC
 }
 
 /// Turns user input into a binary: input starting with the `\0asm` magic is taken as a
@@ -160,6 +160,7 @@ pub enum ConstOp {
     I64(i64),
     F32(u32),
     F64(u64),
+    V128(u128),
     RefNull(ValType),
     RefFunc(u32),
     GlobalGet(u32),
@@ -284,8 +285,7 @@ pub(crate) fn val_type(t: wasmparser::ValType) -> Result<ValType> {
         W::I64 => ValType::I64,
         W::F32 => ValType::F32,
         W::F64 => ValType::F64,
-        W::V128 if cfg!(feature = "v128-layout") => ValType::V128,
-        W::V128 => return Err(Error::Unsupported("v128 (SIMD)".into())),
+        W::V128 => ValType::V128,
         W::Ref(r) => ref_type(r)?,
     })
 }
@@ -311,6 +311,7 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             O::I64Const { value } => ConstOp::I64(value),
             O::F32Const { value } => ConstOp::F32(value.bits()),
             O::F64Const { value } => ConstOp::F64(value.bits()),
+            O::V128Const { value } => ConstOp::V128(value.i128() as u128),
             O::RefNull { hty } => ConstOp::RefNull(ref_type(
                 wasmparser::RefType::new(true, hty).ok_or_else(|| Error::Unsupported("reference type".into()))?,
             )?),
@@ -354,12 +355,7 @@ fn memory_type(t: &wasmparser::MemoryType) -> Result<MemoryType> {
 }
 
 fn global_type(t: &wasmparser::GlobalType) -> Result<GlobalType> {
-    let ty = val_type(t.content_type)?;
-    if cfg!(feature = "v128-layout") && ty == ValType::V128 {
-        // A global holds one cell.
-        return Err(Error::Unsupported("v128 globals".into()));
-    }
-    Ok(GlobalType { ty, mutable: t.mutable })
+    Ok(GlobalType { ty: val_type(t.content_type)?, mutable: t.mutable })
 }
 
 /// wasmparser reads memory limits as 64-bit LEB128 even for 32-bit memories; the spec

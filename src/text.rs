@@ -850,8 +850,38 @@ mod tests {
         );
     }
 
-    /// SIMD is not decoded (wasmparser's `simd` feature is off: we do not run it), so only
-    /// the other proposals' instructions are checked here.
+    /// SIMD and relaxed SIMD: lanes, memory arguments, shuffle's 16 lane indices.
+    #[test]
+    fn simd() {
+        check(
+            "(module (memory 1) (func (param v128 i32) BODY))",
+            &[
+                "v128.const i32x4 0x00000001 0x00000002 0x00000003 0x00000004",
+                "v128.load offset=16 align=8",
+                "v128.load8x8_s",
+                "v128.load32_zero",
+                "v128.load16_splat",
+                "v128.load8_lane 15 => v128.load8_lane 15",
+                "v128.store64_lane offset=8 1 => v128.store64_lane offset=8 1",
+                "i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 31",
+                "i8x16.swizzle",
+                "i16x8.extract_lane_u 7",
+                "f64x2.replace_lane 1",
+                "i32x4.dot_i16x8_s",
+                "i16x8.q15mulr_sat_s",
+                "f32x4.demote_f64x2_zero",
+                "i32x4.trunc_sat_f64x2_u_zero",
+                "i16x8.extmul_high_i8x16_u",
+                "i8x16.relaxed_swizzle",
+                "f32x4.relaxed_madd",
+                "i32x4.relaxed_dot_i8x16_i7x16_add_s",
+                "i16x8.relaxed_q15mulr_s",
+                "v128.any_true",
+            ],
+        );
+    }
+
+    /// The other proposals' instructions.
     #[test]
     fn atomics_and_tail_calls() {
         check(

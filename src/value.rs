@@ -10,8 +10,7 @@ use std::fmt;
 /// their bit patterns, references are `0` for null and `addr + 1` otherwise.
 pub type Raw = u64;
 
-/// A WebAssembly value type (WebAssembly 2.0). `V128` only comes from modules when the
-/// test-only `v128-layout` feature is on (no SIMD operation is implemented yet).
+/// A WebAssembly value type (WebAssembly 2.0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ValType {
     I32,
@@ -47,19 +46,14 @@ impl ValType {
         Value::from_cells(self, &[0, 0])
     }
 
-    /// How many value-stack cells a value of this type takes: 2 for `v128`, else 1. (Without
-    /// the `v128-layout` feature no module has a v128, and this is 1, which the compiler
-    /// folds into every caller.)
+    /// How many value-stack cells a value of this type takes: 2 for `v128`, else 1.
     #[inline(always)]
     pub fn cells(self) -> usize {
-        if cfg!(feature = "v128-layout") && self == ValType::V128 { 2 } else { 1 }
+        if self == ValType::V128 { 2 } else { 1 }
     }
 
     /// The cells a sequence of values of these types takes.
     pub fn cells_of(types: &[ValType]) -> usize {
-        if !cfg!(feature = "v128-layout") {
-            return types.len();
-        }
         types.iter().map(|t| t.cells()).sum()
     }
 }
@@ -213,7 +207,81 @@ fn fmt_float(f: &mut fmt::Formatter<'_>, v: f64, is_nan: bool, neg: bool, payloa
     }
 }
 
-/// Formats as `TYPE:VALUE`: `i32:42`, `f64:-0.5`, `f32:nan`, `funcref:null`.
+/// The shapes a v128 can be shown and given in ([`v128_text`], [`parse_arg`]).
+pub const V128_SHAPES: &[&str] = &["i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2"];
+
+/// A v128 as lanes of `shape` (one of [`V128_SHAPES`], lowest lane first, integers signed):
+/// `i32x4:[1, 2, 3, -4]`; `hex` gives `0x` and 32 hexadecimal digits. `None` for another
+/// shape.
+pub fn v128_text(v: u128, shape: &str) -> Option<String> {
+    let bytes = v.to_le_bytes();
+    let lanes: Vec<String> = match shape {
+        "hex" => return Some(format!("{v:#034x}")),
+        "i8x16" => bytes.iter().map(|&b| (b as i8).to_string()).collect(),
+        "i16x8" => bytes.chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]]).to_string()).collect(),
+        "i32x4" => {
+            bytes.chunks_exact(4).map(|c| i32::from_le_bytes(c.try_into().unwrap_or_default()).to_string()).collect()
+        }
+        "i64x2" => {
+            bytes.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap_or_default()).to_string()).collect()
+        }
+        "f32x4" => bytes
+            .chunks_exact(4)
+            .map(|c| Value::F32(f32::from_le_bytes(c.try_into().unwrap_or_default())).to_string()[4..].to_string())
+            .collect(),
+        "f64x2" => bytes
+            .chunks_exact(8)
+            .map(|c| Value::F64(f64::from_le_bytes(c.try_into().unwrap_or_default())).to_string()[4..].to_string())
+            .collect(),
+        _ => return None,
+    };
+    Some(format!("{shape}:[{}]", lanes.join(", ")))
+}
+
+/// Parses a v128: `0x` and up to 32 hexadecimal digits, or `SHAPE:LANE,LANE,..` with exactly
+/// the shape's lane count, lowest lane first (`i32x4:1,2,3,4`; brackets and spaces allowed,
+/// so the display form `i32x4:[1, 2, 3, 4]` reads back); integer lanes in the signed or the
+/// unsigned range, float lanes as f32/f64 arguments.
+fn parse_v128(text: &str) -> Option<Value> {
+    if let Some(hex) = text.strip_prefix("0x") {
+        if hex.is_empty() || hex.len() > 32 {
+            return None;
+        }
+        return u128::from_str_radix(hex, 16).ok().map(Value::v128);
+    }
+    let (shape, lanes) = text.split_once(':')?;
+    let lanes = lanes.trim().strip_prefix('[').and_then(|l| l.strip_suffix(']')).unwrap_or(lanes);
+    let lanes: Vec<&str> = lanes.split(',').map(str::trim).collect();
+    let int = |t: &str, bits: u32| -> Option<u128> {
+        let v = parse_value(t, ValType::I64)?.to_raw() as i64 as i128;
+        let ok = v >= -(1i128 << (bits - 1)) && v < (1i128 << bits);
+        // (An i64 lane takes the whole i64 range; `0xffff_ffff_ffff_ffff` parses as -1.)
+        ok.then_some(v as u128 & (u128::MAX >> (128 - bits)))
+    };
+    let (n, bits) = match shape {
+        "i8x16" => (16, 8),
+        "i16x8" => (8, 16),
+        "i32x4" | "f32x4" => (4, 32),
+        "i64x2" | "f64x2" => (2, 64),
+        _ => return None,
+    };
+    if lanes.len() != n {
+        return None;
+    }
+    let mut v = 0u128;
+    for (i, t) in lanes.iter().enumerate() {
+        let lane = match shape {
+            "f32x4" => parse_value(t, ValType::F32)?.to_raw() as u128,
+            "f64x2" => parse_value(t, ValType::F64)?.to_raw() as u128,
+            _ => int(t, bits)?,
+        };
+        v |= lane << (i as u32 * bits);
+    }
+    Some(Value::v128(v))
+}
+
+/// Formats as `TYPE:VALUE`: `i32:42`, `f64:-0.5`, `f32:nan`, `funcref:null`, and a v128 as
+/// i32x4 lanes, `v128:i32x4:[1, 2, 3, 4]` (other shapes: [`v128_text`]).
 /// Floats use Rust's shortest round-trip form.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -237,7 +305,9 @@ impl fmt::Display for Value {
                     fmt_float(f, v, v.is_nan(), bits >> 63 != 0, bits & 0xf_ffff_ffff_ffff, 0x8_0000_0000_0000)
                 }
             }
-            Value::V128([lo, hi]) => write!(f, "{:#034x}", (hi as u128) << 64 | lo as u128),
+            Value::V128([lo, hi]) => {
+                f.write_str(&v128_text((hi as u128) << 64 | lo as u128, "i32x4").unwrap_or_default())
+            }
             Value::FuncRef(None) | Value::ExternRef(None) => f.write_str("null"),
             Value::FuncRef(Some(a)) | Value::ExternRef(Some(a)) => write!(f, "{a}"),
         }
@@ -272,7 +342,11 @@ pub fn parse_arg(arg: &str, ty: ValType) -> Result<Value, String> {
             format!("expected {ty}: a decimal or 0x-hexadecimal integer in its range")
         }
         ValType::F32 | ValType::F64 => format!("expected {ty}: a number, `nan`, `inf` or `-inf`"),
-        ValType::V128 => "expected v128: a 0x-hexadecimal 128-bit number".to_string(),
+        ValType::V128 => {
+            "expected v128: a 0x-hexadecimal 128-bit number, or lanes as in i32x4:1,2,3,4 (i8x16, i16x8, i32x4, \
+             i64x2, f32x4, f64x2)"
+                .to_string()
+        }
         ValType::FuncRef => "expected funcref: only `null` can be given".to_string(),
         ValType::ExternRef => "expected externref: `null` or a number".to_string(),
     })
@@ -280,6 +354,9 @@ pub fn parse_arg(arg: &str, ty: ValType) -> Result<Value, String> {
 
 fn parse_value(text: &str, ty: ValType) -> Option<Value> {
     use wast::parser::{ParseBuffer, parse};
+    if ty == ValType::V128 {
+        return parse_v128(text);
+    }
     // The text format's own number syntax (hex, `_` separators, `nan:0x...`, hex
     // floats), but one token only: no spaces, comments or parentheses.
     if text.is_empty() || !text.chars().all(|c| c.is_ascii_alphanumeric() || "+-._:".contains(c)) {
@@ -291,10 +368,6 @@ fn parse_value(text: &str, ty: ValType) -> Option<Value> {
         ValType::I64 => Value::I64(parse::<i64>(&buf).ok()?),
         ValType::F32 => Value::F32(f32::from_bits(parse::<wast::token::F32>(&buf).ok()?.bits)),
         ValType::F64 => Value::F64(f64::from_bits(parse::<wast::token::F64>(&buf).ok()?.bits)),
-        // (Only with the test-only `v128-layout` feature can a function take a v128.)
-        ValType::V128 if cfg!(feature = "v128-layout") => {
-            Value::v128(u128::from_str_radix(text.strip_prefix("0x")?, 16).ok()?)
-        }
         ValType::V128 => return None,
         ValType::FuncRef => match text {
             "null" => Value::FuncRef(None),
@@ -342,14 +415,33 @@ mod tests {
         assert_eq!(std::mem::size_of::<Value>(), 24);
         assert_eq!(v.to_cells(), [0x090a_0b0c_0d0e_0f10, 0x0102_0304_0506_0708]);
         assert!(Value::from_cells(ValType::V128, &v.to_cells()).bits_eq(&v));
-        assert_eq!(v.to_string(), "v128:0x0102030405060708090a0b0c0d0e0f10");
-        if cfg!(feature = "v128-layout") {
-            assert_eq!(parse_arg("0x0102030405060708090a0b0c0d0e0f10", ValType::V128), Ok(v));
-            assert_eq!(ValType::V128.cells() + ValType::I32.cells(), 3);
-        } else {
-            // No module can have a v128 then: one cell, and no v128 argument.
-            assert_eq!(ValType::V128.cells(), 1);
-            assert!(parse_arg("0x01", ValType::V128).is_err());
+        assert_eq!(v.to_string(), "v128:i32x4:[219025168, 151653132, 84281096, 16909060]");
+        assert_eq!(parse_arg("0x0102030405060708090a0b0c0d0e0f10", ValType::V128), Ok(v));
+        assert_eq!(ValType::V128.cells() + ValType::I32.cells(), 3);
+    }
+
+    #[test]
+    fn v128_lanes_shown_and_parsed() {
+        let v = parse_arg("i32x4:1,2,3,-4", ValType::V128).unwrap();
+        assert_eq!(v.to_string(), "v128:i32x4:[1, 2, 3, -4]");
+        assert_eq!(parse_arg("v128:i32x4:[1, 2, 3, -4]", ValType::V128), Ok(v));
+        assert_eq!(parse_arg(&v.to_string(), ValType::V128), Ok(v));
+        let b = parse_arg("i8x16:0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,255", ValType::V128).unwrap();
+        assert_eq!(
+            v128_text(b.as_u128().unwrap(), "i8x16").unwrap(),
+            "i8x16:[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, -1]"
+        );
+        assert_eq!(
+            parse_arg("i16x8:-1,65535,0,0,0,0,0,1", ValType::V128).unwrap().as_u128(),
+            Some(0x0001_0000_0000_0000_0000_0000_ffff_ffff)
+        );
+        let f = parse_arg("f32x4:1.5,-0,nan,inf", ValType::V128).unwrap();
+        assert_eq!(v128_text(f.as_u128().unwrap(), "f32x4").unwrap(), "f32x4:[1.5, -0.0, nan, inf]");
+        assert_eq!(v128_text(1, "hex").unwrap(), "0x00000000000000000000000000000001");
+        assert_eq!(v128_text(u128::MAX, "i64x2").unwrap(), "i64x2:[-1, -1]");
+        assert_eq!(v128_text(0, "f64x2").unwrap(), "f64x2:[0.0, 0.0]");
+        for bad in ["i32x4:1,2,3", "i8x16:256,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0", "i33x4:1,2,3,4", "0x", "1"] {
+            assert!(parse_arg(bad, ValType::V128).is_err(), "{bad}");
         }
     }
 

@@ -9,7 +9,7 @@ use crate::trap::TrapCode;
 use crate::value::{FuncType, ValType, Value};
 use std::collections::HashMap;
 use std::rc::Rc;
-use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
+use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
 
@@ -229,6 +229,7 @@ fn show_ret(w: &WastRetCore<'_>) -> String {
         WastRetCore::RefExtern(Some(n)) => format!("externref:{n}"),
         WastRetCore::RefExtern(None) => "externref:non-null".to_string(),
         WastRetCore::RefFunc(_) => "funcref:non-null".to_string(),
+        WastRetCore::V128(p) => format!("v128:{p:?}"),
         WastRetCore::Either(o) => o.iter().map(show_ret).collect::<Vec<_>>().join(" or "),
         other => format!("{other:?}"),
     }
@@ -254,6 +255,7 @@ fn arg(a: &WastArg<'_>) -> Result<Value, String> {
             _ => Value::ExternRef(None),
         },
         WastArgCore::RefExtern(n) => Value::ExternRef(Some(*n)),
+        WastArgCore::V128(v) => Value::v128(u128::from_le_bytes(v.to_le_bytes())),
         other => return Err(format!("unsupported argument {other:?}")),
     })
 }
@@ -271,24 +273,39 @@ fn check_results(got: &[Value], want: &[WastRet<'_>]) -> Check {
     Ok(())
 }
 
+fn f32_matches(bits: u32, p: &NanPattern<wast::token::F32>) -> bool {
+    match p {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(v) => bits == v.bits,
+    }
+}
+
+fn f64_matches(bits: u64, p: &NanPattern<wast::token::F64>) -> bool {
+    match p {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(v) => bits == v.bits,
+    }
+}
+
 fn result_matches(g: &Value, w: &WastRetCore<'_>) -> bool {
     match (g, w) {
         (Value::I32(a), WastRetCore::I32(b)) => a == b,
         (Value::I64(a), WastRetCore::I64(b)) => a == b,
-        (Value::F32(a), WastRetCore::F32(p)) => {
-            let bits = a.to_bits();
+        (Value::F32(a), WastRetCore::F32(p)) => f32_matches(a.to_bits(), p),
+        (Value::F64(a), WastRetCore::F64(p)) => f64_matches(a.to_bits(), p),
+        (Value::V128(_), WastRetCore::V128(p)) => {
+            let b = g.as_u128().unwrap_or_default().to_le_bytes();
+            // Lane `i` of `n` bytes, little-endian.
+            let lane = |i: usize, n: usize| b[i * n..i * n + n].iter().rev().fold(0u64, |v, &x| v << 8 | x as u64);
             match p {
-                NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
-                NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
-                NanPattern::Value(v) => bits == v.bits,
-            }
-        }
-        (Value::F64(a), WastRetCore::F64(p)) => {
-            let bits = a.to_bits();
-            match p {
-                NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-                NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
-                NanPattern::Value(v) => bits == v.bits,
+                V128Pattern::I8x16(l) => l.iter().enumerate().all(|(i, &x)| lane(i, 1) == x as u8 as u64),
+                V128Pattern::I16x8(l) => l.iter().enumerate().all(|(i, &x)| lane(i, 2) == x as u16 as u64),
+                V128Pattern::I32x4(l) => l.iter().enumerate().all(|(i, &x)| lane(i, 4) == x as u32 as u64),
+                V128Pattern::I64x2(l) => l.iter().enumerate().all(|(i, &x)| lane(i, 8) == x as u64),
+                V128Pattern::F32x4(l) => l.iter().enumerate().all(|(i, p)| f32_matches(lane(i, 4) as u32, p)),
+                V128Pattern::F64x2(l) => l.iter().enumerate().all(|(i, p)| f64_matches(lane(i, 8), p)),
             }
         }
         (Value::FuncRef(r), WastRetCore::RefNull(h)) => {

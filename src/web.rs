@@ -51,20 +51,35 @@ fn json_array<T: Serialize>(items: impl Iterator<Item = T>) -> Result<js_sys::Ar
     Ok(out)
 }
 
-/// A value as `{ type: "i32", value: "42" }` (strings keep i64s and NaN payloads exact).
+/// A value as `{ type: "i32", value: "42" }` (strings keep i64s and NaN payloads exact); a
+/// v128 as `{ type: "v128", value: "i32x4:[1, 2, 3, 4]", bits: "0x0000000400000003..." }`
+/// (`bits`, the 128 bits in hexadecimal, for the page to show other lane shapes with
+/// [`v128_text`]).
 #[derive(Serialize)]
 struct TypedValue {
     #[serde(rename = "type")]
     ty: &'static str,
     value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bits: Option<String>,
 }
 
 impl From<&Value> for TypedValue {
     fn from(v: &Value) -> Self {
         let text = v.to_string();
         let value = text.split_once(':').map_or(text.clone(), |(_, v)| v.to_string());
-        TypedValue { ty: v.ty().name(), value }
+        let bits = v.as_u128().and_then(|b| crate::value::v128_text(b, "hex"));
+        TypedValue { ty: v.ty().name(), value, bits }
     }
+}
+
+/// A v128 given as its `bits` (`0x` and hexadecimal digits, as in a value's `bits`) shown as
+/// lanes of `shape` (`i8x16`, `i16x8`, `i32x4`, `i64x2`, `f32x4`, `f64x2`, or `hex`):
+/// `"i16x8:[1, 0, 2, 0, 3, 0, 4, 0]"`; `undefined` for bad input.
+#[wasm_bindgen(js_name = v128Text)]
+pub fn v128_text(bits: &str, shape: &str) -> Option<String> {
+    let v = u128::from_str_radix(bits.strip_prefix("0x")?, 16).ok()?;
+    crate::value::v128_text(v, shape)
 }
 
 fn values(v: &[Value]) -> Vec<TypedValue> {

@@ -1806,10 +1806,10 @@ fn table_growth_respects_limits() {
 #[test]
 fn unsupported_proposals_are_errors() {
     for wat in [
-        r#"(module (func (result v128) (v128.const i32x4 0 0 0 0)))"#,
         r#"(module (memory 1 1 shared))"#,
         r#"(module (memory 1) (memory 1))"#,
-        r#"(module (func $f (return_call $f)))"#,
+        r#"(module (type (struct)))"#,
+        r#"(module (tag))"#,
         r#"(component)"#,
     ] {
         match Module::new(wat.as_bytes()) {

@@ -52,7 +52,10 @@ pub const SPECTEST_IMPORTS: &str = r#"(module
 /// spectest host module as the only thing to import from.
 pub fn config(u: &mut Unstructured<'_>, imports: bool) -> Result<wasm_smith::Config> {
     let mut c = wasm_smith::Config::default();
-    // Features: exactly wasmscope's (`decode::features()`).
+    // Features: wasmscope's (`decode::features()`) minus SIMD and relaxed SIMD, which
+    // wasmscope runs but these targets do not generate yet (the differential target would
+    // need v128 results with NaNs canonicalised lane by lane, and relaxed SIMD results are a
+    // choice that may differ from wasmi's).
     c.bulk_memory_enabled = true;
     c.reference_types_enabled = true;
     c.multi_value_enabled = true;

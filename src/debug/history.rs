@@ -29,6 +29,8 @@ pub(crate) enum Effect {
     Global {
         global: u32,
         old: Raw,
+        /// A v128's high half (0 for other types).
+        hi: Raw,
     },
     Table {
         table: u32,
@@ -214,7 +216,8 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
         }
         Instr::GlobalSet(g) => {
             let global = inst.globals[g as usize];
-            effects.push(Effect::Global { global, old: store.globals[global as usize].value });
+            let g = &store.globals[global as usize];
+            effects.push(Effect::Global { global, old: g.value, hi: g.hi });
         }
         Instr::Br(t) => start = start.min(sp - (t.dk.drop + t.dk.keep) as usize),
         Instr::BrIf(t) => start = start.min(sp.saturating_sub(1 + (t.dk.drop + t.dk.keep) as usize)),
@@ -250,10 +253,35 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
                     effects.push(Effect::Cell { at: at + 1, old });
                 }
             }
+            Simd::GlobalSet(g) => {
+                let global = inst.globals[g as usize];
+                let g = &store.globals[global as usize];
+                effects.push(Effect::Global { global, old: g.value, hi: g.hi });
+            }
+            // A store writes its width at the address under the v128.
+            Simd::Store(offset) => mem_range(top32(2) as u64 + offset as u64, 16, &mut effects),
+            Simd::StoreLane { op, offset, .. } => {
+                mem_range(top32(2) as u64 + offset as u64, op.width() as u64, &mut effects)
+            }
             // Pops two v128 and the condition.
             Simd::Select => start = start.min(sp.saturating_sub(5)),
-            // Pushes or pops one v128 (the saved cells cover it).
-            Simd::Const(_) | Simd::LocalGet(_) | Simd::Drop => {}
+            // Pop two or three v128 (four or six cells) and push one.
+            Simd::Bin(_) | Simd::Shuffle(_) => start = start.min(sp.saturating_sub(4)),
+            Simd::Tern(_) => start = start.min(sp.saturating_sub(6)),
+            // Push or pop at most three cells and push at most two (the saved cells cover
+            // them), and change nothing else.
+            Simd::Const(_)
+            | Simd::LocalGet(_)
+            | Simd::GlobalGet(_)
+            | Simd::Drop
+            | Simd::Load { .. }
+            | Simd::LoadLane { .. }
+            | Simd::Splat(_)
+            | Simd::Extract { .. }
+            | Simd::Replace { .. }
+            | Simd::Un(_)
+            | Simd::Test(_)
+            | Simd::Shift(_) => {}
         },
         Instr::Wide(w) => match w {
             // Pops four cells, pushes two.
@@ -337,7 +365,10 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
                 let _ = store.memories[mem as usize].write(addr, &old);
             }
             Effect::MemorySize { mem, pages } => store.memories[mem as usize].shrink_to(pages),
-            Effect::Global { global, old } => store.globals[global as usize].value = old,
+            Effect::Global { global, old, hi } => {
+                let g = &mut store.globals[global as usize];
+                (g.value, g.hi) = (old, hi);
+            }
             Effect::Table { table, index, old } => {
                 let _ = store.tables[table as usize].init(index, &old);
             }

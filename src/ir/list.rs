@@ -183,9 +183,10 @@ macro_rules! for_each_instr {
                     I64MulWideS;
                     I64MulWideU;
                 }
-                /// v128 values (two cells each, low half first; `exec/simd.rs`). Today only
-                /// what proves the layout, made with the test-only `v128-layout` feature:
-                /// constants and the moves of a v128 (locals are cell offsets).
+                /// v128 values (two cells each, low half first; `exec/simd.rs`): SIMD and
+                /// relaxed SIMD. Locals are cell offsets; the lane operations are grouped by
+                /// shape, each shape's operators listed in `ir/simd.rs`. Memory accesses are to
+                /// memory 0 (immediate: the static offset).
                 Simd {
                     /// `v128.const`: `Code::v128s[i]`.
                     Const(u32);
@@ -194,6 +195,22 @@ macro_rules! for_each_instr {
                     LocalTee(u32);
                     Drop;
                     Select;
+                    GlobalGet(u32);
+                    GlobalSet(u32);
+                    /// `i8x16.shuffle`: the lane indices are the bytes of `Code::v128s[i]`.
+                    Shuffle(u32);
+                    Load { op: SimdLoad, offset: u32 };
+                    Store(u32);
+                    LoadLane { op: SimdLane, lane: u8, offset: u32 };
+                    StoreLane { op: SimdLane, lane: u8, offset: u32 };
+                    Splat(SimdSplat);
+                    Extract { op: SimdExtract, lane: u8 };
+                    Replace { op: SimdReplace, lane: u8 };
+                    Un(SimdUn);
+                    Bin(SimdBin);
+                    Tern(SimdTern);
+                    Test(SimdTest);
+                    Shift(SimdShift);
                 }
             }
             load_kinds {

@@ -27,7 +27,12 @@ pub struct Target {
 }
 
 mod list;
+mod simd;
 pub(crate) use list::{for_each_instr, for_each_plain};
+pub(crate) use simd::for_each_simd;
+pub use simd::{
+    SimdBin, SimdExtract, SimdLane, SimdLoad, SimdReplace, SimdShift, SimdSplat, SimdTern, SimdTest, SimdUn,
+};
 
 /// Makes `Instr`, `Opcode`, `LoadOp`, `StoreOp` and their tables from the list.
 macro_rules! define {

@@ -171,7 +171,10 @@ pub(crate) struct FuncInst {
 
 #[derive(Debug, Clone)]
 pub struct Global {
+    /// The value's cell (a v128's low half).
     pub(crate) value: Raw,
+    /// A v128's high half (0 for every other type).
+    pub(crate) hi: Raw,
     pub(crate) ty: GlobalType,
 }
 
@@ -245,11 +248,8 @@ impl Store {
         if value.ty() != ty.ty || !self.valid_value(&value) {
             return Err(Error::BadCall(format!("global of type {} cannot hold {value}", ty.ty)));
         }
-        if ty.ty == ValType::V128 {
-            // A global holds one cell.
-            return Err(Error::Unsupported("v128 globals".into()));
-        }
-        self.globals.push(Global { value: value.to_raw(), ty });
+        let [value, hi] = value.to_cells();
+        self.globals.push(Global { value, hi, ty });
         Ok(Extern::Global(self.globals.len() as u32 - 1))
     }
 
@@ -316,7 +316,7 @@ impl Store {
 
     pub fn global(&self, global: u32) -> Value {
         let g = &self.globals[global as usize];
-        Value::from_raw(g.ty.ty, g.value)
+        Value::from_cells(g.ty.ty, &[g.value, g.hi])
     }
 
     pub fn global_type(&self, global: u32) -> GlobalType {
@@ -445,8 +445,17 @@ impl Store {
         }
         for (i, init) in module.global_inits.iter().enumerate() {
             let ty = module.globals[module.num_imported_globals as usize + i];
-            let value = self.eval_const(&inst, init)?;
-            self.globals.push(Global { value, ty });
+            let (value, hi) = match init[..] {
+                // A v128 init expression: its one constant, or a v128 global's value.
+                [ConstOp::V128(v)] => (v as Raw, (v >> 64) as Raw),
+                [ConstOp::GlobalGet(g)] if ty.ty == ValType::V128 => {
+                    let bad = || Error::Decode { message: "malformed constant expression".into(), offset: None };
+                    let g = &self.globals[*inst.globals.get(g as usize).ok_or_else(bad)? as usize];
+                    (g.value, g.hi)
+                }
+                _ => (self.eval_const(&inst, init)?, 0),
+            };
+            self.globals.push(Global { value, hi, ty });
             inst.globals.push(self.globals.len() as u32 - 1);
         }
         // Element and data segments are evaluated now; active ones are applied below.
@@ -497,6 +506,9 @@ impl Store {
                 ConstOp::I64(v) => v as u64,
                 ConstOp::F32(v) => v as u64,
                 ConstOp::F64(v) => v,
+                // (A v128 global's init is read above: here, in a v128 expression nothing
+                // reads, the low half.)
+                ConstOp::V128(v) => v as u64,
                 ConstOp::RefNull(_) => 0,
                 ConstOp::RefFunc(f) => *inst.funcs.get(f as usize).ok_or_else(bad)? as u64 + 1,
                 ConstOp::GlobalGet(g) => self.globals[*inst.globals.get(g as usize).ok_or_else(bad)? as usize].value,

@@ -10,7 +10,10 @@ mod fuse;
 
 use crate::decode::{Module, body_validator};
 use crate::error::{Error, Result};
-use crate::ir::{Bulk, Code, DropKeep, Instr, RETURN_PC, Simd, Target, Wide, for_each_plain};
+use crate::ir::{
+    Bulk, Code, DropKeep, Instr, RETURN_PC, Simd, SimdBin, SimdExtract, SimdLane, SimdLoad, SimdReplace, SimdShift,
+    SimdSplat, SimdTern, SimdTest, SimdUn, Target, Wide, for_each_plain, for_each_simd,
+};
 use wasmparser::{BlockType, Operator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,27 +60,20 @@ struct Translator<'m> {
     height: u32,
     /// Byte offset of the current instruction.
     offset: u32,
-    /// With v128 values (the `v128-layout` feature), the first cell of each local (parameters
-    /// first) and whether it is a v128; empty otherwise (local `i` is cell `i`).
-    #[cfg(feature = "v128-layout")]
+    /// The first cell of each local (parameters first) and whether it is a v128.
     local_cells: Vec<(u32, bool)>,
-    /// `v128.const` values, for `Code::v128s`.
-    #[cfg(feature = "v128-layout")]
+    /// `v128.const` values and `i8x16.shuffle` lane indices, for `Code::v128s`.
     v128s: Vec<u128>,
+    /// Can a v128 be on the operand stack (a `Simd` instruction or a call returning one was
+    /// emitted)? If not, the height in cells is the height in values.
+    wide: bool,
 }
-
-/// Can a value take two cells (see `value::ValType::cells`)? Only with the test-only
-/// `v128-layout` feature; otherwise every height is in values and cells alike.
-const WIDE: bool = cfg!(feature = "v128-layout");
 
 type Validator = wasmparser::FuncValidator<wasmparser::ValidatorResources>;
 
 /// The cells `count` operands take from depth `from` (0 is the top) down, before the
 /// current instruction.
 fn cells(v: &Validator, from: u32, count: u32) -> u32 {
-    if !WIDE {
-        return count;
-    }
     (from..from + count)
         .map(|d| match v.get_operand_type(d as usize) {
             Some(Some(wasmparser::ValType::V128)) => 2,
@@ -88,7 +84,7 @@ fn cells(v: &Validator, from: u32, count: u32) -> u32 {
 
 /// Is the operand at `depth` (0 is the top) a v128?
 fn is_v128(v: &Validator, depth: u32) -> bool {
-    WIDE && matches!(v.get_operand_type(depth as usize), Some(Some(wasmparser::ValType::V128)))
+    matches!(v.get_operand_type(depth as usize), Some(Some(wasmparser::ValType::V128)))
 }
 
 fn internal(what: &str) -> Error {
@@ -102,16 +98,13 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
     let ty = module.func_type(index).ok_or_else(|| internal("no type"))?;
 
     let mut num_locals = 0u32;
-    #[cfg_attr(not(feature = "v128-layout"), allow(unused_mut, unused_variables))]
     let mut local_cells: Vec<(u32, bool)> = Vec::new();
     let mut next_cell = 0u32;
     let mut add_locals = |count: u32, wide: bool, cells: &mut Vec<(u32, bool)>| -> Result<u32> {
         let size = 1 + u32::from(wide);
-        if WIDE {
-            for _ in 0..count {
-                cells.push((next_cell, wide));
-                next_cell = next_cell.checked_add(size).ok_or_else(|| internal("too many locals"))?;
-            }
+        for _ in 0..count {
+            cells.push((next_cell, wide));
+            next_cell = next_cell.checked_add(size).ok_or_else(|| internal("too many locals"))?;
         }
         count.checked_mul(size).ok_or_else(|| internal("too many locals"))
     };
@@ -144,10 +137,9 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         reachable: true,
         height: 0,
         offset: 0,
-        #[cfg(feature = "v128-layout")]
         local_cells,
-        #[cfg(feature = "v128-layout")]
         v128s: Vec::new(),
+        wide: false,
     };
     let mut max_height = 0;
     let mut ops = body.get_operators_reader()?;
@@ -167,12 +159,9 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         num_params,
         num_results: crate::value::ValType::cells_of(&ty.results) as u32,
         num_locals,
-        // In cells: at most two per value.
-        max_height: if WIDE { max_height.saturating_mul(2) } else { max_height },
-        #[cfg(feature = "v128-layout")]
+        // In cells: at most two per value when a v128 can be on the stack.
+        max_height: if t.wide { max_height.saturating_mul(2) } else { max_height },
         v128s: t.v128s,
-        #[cfg(not(feature = "v128-layout"))]
-        v128s: Vec::new(),
     };
     fuse::fuse(&mut code);
     Ok(code)
@@ -180,6 +169,14 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
 
 impl Translator<'_> {
     fn emit(&mut self, i: Instr) {
+        let returns_v128 =
+            |f: Option<&crate::value::FuncType>| f.is_some_and(|t| t.results.contains(&crate::value::ValType::V128));
+        self.wide |= match i {
+            Instr::Simd(_) => true,
+            Instr::Call(f) => returns_v128(self.module.func_type(f)),
+            Instr::CallIndirect { ty, .. } => returns_v128(self.module.types.get(ty as usize)),
+            _ => false,
+        };
         self.instrs.push(i);
         self.offsets.push(self.offset);
     }
@@ -233,10 +230,7 @@ impl Translator<'_> {
 
     /// The first cell of local `i`, and whether it is a v128.
     fn local(&self, i: u32) -> (u32, bool) {
-        #[cfg(feature = "v128-layout")]
-        return self.local_cells.get(i as usize).copied().unwrap_or((i, false));
-        #[cfg(not(feature = "v128-layout"))]
-        (i, false)
+        self.local_cells.get(i as usize).copied().unwrap_or((i, false))
     }
 
     /// Emits a branch-like instruction to `depth`, registering it for patching.
@@ -255,6 +249,10 @@ impl Translator<'_> {
             }
         }
         Ok(())
+    }
+
+    fn global_is_v128(&self, g: u32) -> bool {
+        self.module.globals.get(g as usize).is_some_and(|t| t.ty == crate::value::ValType::V128)
     }
 
     fn patch(&mut self, at: usize, pc: u32) {
@@ -416,10 +414,19 @@ impl Translator<'_> {
                 (x, true) => Instr::Simd(Simd::LocalTee(x)),
                 (x, false) => Instr::LocalTee(x),
             },
-            #[cfg(feature = "v128-layout")]
             O::V128Const { value } => {
                 self.v128s.push(value.i128() as u128);
                 Instr::Simd(Simd::Const(self.v128s.len() as u32 - 1))
+            }
+            O::I8x16Shuffle { lanes } => {
+                self.v128s.push(u128::from_le_bytes(lanes));
+                Instr::Simd(Simd::Shuffle(self.v128s.len() as u32 - 1))
+            }
+            O::GlobalGet { global_index } if self.global_is_v128(global_index) => {
+                Instr::Simd(Simd::GlobalGet(global_index))
+            }
+            O::GlobalSet { global_index } if self.global_is_v128(global_index) => {
+                Instr::Simd(Simd::GlobalSet(global_index))
             }
             O::GlobalGet { global_index } => Instr::GlobalGet(global_index),
             O::GlobalSet { global_index } => Instr::GlobalSet(global_index),
@@ -447,8 +454,11 @@ impl Translator<'_> {
             O::F64Const { value } => Instr::F64Const(value.bits()),
             O::RefNull { .. } => Instr::RefNull,
             O::RefFunc { function_index } => Instr::RefFunc(function_index),
-            ref other => plain(other)
-                .ok_or_else(|| Error::Unsupported(format!("instruction {}", crate::text::mnemonic(other))))?,
+            ref other => match plain(other) {
+                Some(i) => i,
+                None => simd(other)?
+                    .ok_or_else(|| Error::Unsupported(format!("instruction {}", crate::text::mnemonic(other))))?,
+            },
         };
         self.emit(i);
         Ok(())
@@ -490,3 +500,61 @@ macro_rules! plain_ops {
     };
 }
 for_each_plain!(plain_ops);
+
+/// The static offset of a SIMD memory access. SIMD reads and writes memory 0 with 32-bit
+/// addresses (`exec/simd.rs`, `mem_range`); any other memory is refused here, the one place
+/// that knows (multi-memory and memory64 join here).
+fn simd_memarg(memarg: &wasmparser::MemArg) -> Result<u32> {
+    match memarg.target {
+        wasmparser::MemArgTarget::Memory(0) => {}
+        wasmparser::MemArgTarget::Memory(m) => {
+            return Err(Error::Unsupported(format!("SIMD access to memory {m} (only memory 0)")));
+        }
+        wasmparser::MemArgTarget::Array(_) => return Err(Error::Unsupported("SIMD access to an array".into())),
+    }
+    u32::try_from(memarg.offset).map_err(|_| Error::Unsupported("SIMD access with a 64-bit offset".into()))
+}
+
+/// Makes `simd`: the SIMD operators of the list in `ir/simd.rs` (by shape), and the lane loads
+/// and stores.
+macro_rules! simd_ops {
+    (
+        load { $( $l:ident $_ld:tt ; )* }
+        splat { $( $sp:ident $_spd:tt ; )* }
+        extract { $( $ex:ident $_exd:tt ; )* }
+        replace { $( $re:ident $_red:tt ; )* }
+        un { $( $u:ident $_ud:tt ; )* }
+        bin { $( $b:ident $_bd:tt ; )* }
+        tern { $( $t:ident $_td:tt ; )* }
+        test { $( $q:ident $_qd:tt ; )* }
+        shift { $( $sh:ident $_shd:tt ; )* }
+    ) => {
+        /// The `Simd` instruction of a SIMD operator with no side-table immediate, if it is one.
+        fn simd(op: &Operator<'_>) -> Result<Option<Instr>> {
+            use Operator as O;
+            let lane = |op, lane, memarg| -> Result<(SimdLane, u8, u32)> { Ok((op, lane, simd_memarg(memarg)?)) };
+            Ok(Some(Instr::Simd(match *op {
+                $( O::$l { ref memarg } => Simd::Load { op: SimdLoad::$l, offset: simd_memarg(memarg)? }, )*
+                O::V128Store { ref memarg } => Simd::Store(simd_memarg(memarg)?),
+                O::V128Load8Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L8, l, memarg)?; Simd::LoadLane { op, lane, offset } }
+                O::V128Load16Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L16, l, memarg)?; Simd::LoadLane { op, lane, offset } }
+                O::V128Load32Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L32, l, memarg)?; Simd::LoadLane { op, lane, offset } }
+                O::V128Load64Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L64, l, memarg)?; Simd::LoadLane { op, lane, offset } }
+                O::V128Store8Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L8, l, memarg)?; Simd::StoreLane { op, lane, offset } }
+                O::V128Store16Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L16, l, memarg)?; Simd::StoreLane { op, lane, offset } }
+                O::V128Store32Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L32, l, memarg)?; Simd::StoreLane { op, lane, offset } }
+                O::V128Store64Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L64, l, memarg)?; Simd::StoreLane { op, lane, offset } }
+                $( O::$sp => Simd::Splat(SimdSplat::$sp), )*
+                $( O::$ex { lane } => Simd::Extract { op: SimdExtract::$ex, lane }, )*
+                $( O::$re { lane } => Simd::Replace { op: SimdReplace::$re, lane }, )*
+                $( O::$u => Simd::Un(SimdUn::$u), )*
+                $( O::$b => Simd::Bin(SimdBin::$b), )*
+                $( O::$t => Simd::Tern(SimdTern::$t), )*
+                $( O::$q => Simd::Test(SimdTest::$q), )*
+                $( O::$sh => Simd::Shift(SimdShift::$sh), )*
+                _ => return Ok(None),
+            })))
+        }
+    };
+}
+for_each_simd!(simd_ops);
