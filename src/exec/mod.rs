@@ -12,9 +12,7 @@ pub mod stack;
 pub(crate) mod threaded;
 
 use crate::error::{Error, Result};
-#[cfg(not(target_arch = "wasm32"))]
-use crate::ir::StoreOp;
-use crate::ir::{Code, DropKeep, Instr, LoadOp, Opcode, RETURN_PC, Target, for_each_plain};
+use crate::ir::{Code, DropKeep, Instr, Opcode, RETURN_PC, Target, for_each_plain};
 use crate::runtime::{Caller, FuncKind, Limits, Store};
 use crate::trap::{Trap, TrapCode};
 use crate::value::{Raw, ValType, Value};
@@ -37,21 +35,19 @@ macro_rules! by_load_op_list {
         other $_o:tt fused $_f:tt families $_fam:tt load_kinds { $( $(#[$_a:meta])* $lk:ident $_d:tt ; )* } $($_rest:tt)*
     ) => {
         match $op {
-            $( LoadOp::$lk => {
-                type $K = ops::$lk;
+            $( $crate::ir::LoadOp::$lk => {
+                type $K = $crate::exec::ops::$lk;
                 $e
             } )*
         }
     };
 }
 /// `by_store_op!(op, |K| expr)`: `expr` with `K` the `ops` type of store kind `op`.
-#[cfg(not(target_arch = "wasm32"))]
 macro_rules! by_store_op {
     ($op:expr, |$K:ident| $e:expr) => {
         crate::ir::for_each_instr!(by_store_op_list($op, $K, $e))
     };
 }
-#[cfg(not(target_arch = "wasm32"))]
 macro_rules! by_store_op_list {
     (
         ($op:expr, $K:ident, $e:expr)
@@ -59,13 +55,17 @@ macro_rules! by_store_op_list {
         $($_rest:tt)*
     ) => {
         match $op {
-            $( StoreOp::$sk => {
-                type $K = ops::$sk;
+            $( $crate::ir::StoreOp::$sk => {
+                type $K = $crate::exec::ops::$sk;
                 $e
             } )*
         }
     };
 }
+
+// The families that use `by_load_op!`/`by_store_op!` (declared after them).
+mod atomic;
+mod mem;
 
 /// Why `run` returned without finishing or trapping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -654,7 +654,8 @@ impl Machine {
                         continue 'frames;
                     }
                     Instr::CallIndirect { ty, table } => {
-                        let i = pop!() as u32;
+                        // An i32 index is zero-extended in its cell, an i64 one (table64) whole.
+                        let i = pop!();
                         let inst = &store.instances[inst_id];
                         let table = inst.tables[table as usize] as usize;
                         let r = tri!(store.tables[table].get(i).map_err(|_| TrapCode::UndefinedElement));
@@ -700,7 +701,17 @@ impl Machine {
                     #[cfg(not(target_arch = "wasm32"))]
                     Instr::Simd(s) => sp = simd::exec(s, code, fp, stack, sp),
                     Instr::Bulk(b) => {
-                        let (at, r) = bulk::exec(b, store, inst_id, mem, stack, sp);
+                        let (at, r) = bulk::exec(b, store, inst_id, stack, sp);
+                        sp = at;
+                        tri!(r)
+                    }
+                    Instr::Mem(m) => {
+                        let (at, r) = mem::exec(m, code, store, inst_id, stack, sp);
+                        sp = at;
+                        tri!(r)
+                    }
+                    Instr::Atomic(a) => {
+                        let (at, r) = atomic::exec(a, code, store, inst_id, stack, sp);
                         sp = at;
                         tri!(r)
                     }
