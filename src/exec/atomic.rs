@@ -51,8 +51,9 @@ fn truncate(v: u64, width: u32) -> u64 {
 
 /// Runs `a` of `code` in instance `inst_id` on `stack` with `sp` cells in use: the new stack
 /// height, and the trap if it trapped (after its operands were popped).
-#[cfg_attr(target_arch = "wasm32", inline(always))]
-#[cfg_attr(not(target_arch = "wasm32"), inline(never))]
+// Out of line in wasm32 builds too (unlike `Bulk`'s table half): inlined, this family and
+// `Bulk`'s memory half made V8's code for the whole loop 1.7x slower (BENCHMARKS.md).
+#[inline(never)]
 pub(super) fn exec(
     a: Atomic,
     code: &Code,
