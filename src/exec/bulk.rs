@@ -56,27 +56,33 @@ pub(super) fn exec(
     }
     // Index operands are popped as u64: an i32 cell holds its value zero-extended, so this
     // is right for 32- and 64-bit memories and tables alike.
-    let table_of = |store: &Store, t: u32| store.instances[inst_id].tables[t as usize] as usize;
+    // (A macro, not a closure: LLVM left the closure out of line, and a call in this arm,
+    // which wasm32 builds inline into the loop, made V8's code for the whole loop slower.)
+    macro_rules! table_of {
+        ($store:expr, $t:expr) => {
+            $store.instances[inst_id].tables[$t as usize] as usize
+        };
+    }
     match b {
         Bulk::TableGet(t) => {
             let i = pop!();
-            let t = table_of(store, t);
+            let t = table_of!(store, t);
             push!(tri!(store.tables[t].get(i)))
         }
         Bulk::TableSet(t) => {
             let v = pop!();
             let i = pop!();
-            let t = table_of(store, t);
+            let t = table_of!(store, t);
             tri!(store.tables[t].set(i, v))
         }
         Bulk::TableSize(t) => {
-            let t = table_of(store, t);
+            let t = table_of!(store, t);
             push!(store.tables[t].size() as u64)
         }
         Bulk::TableGrow(t) => {
             let n = pop!();
             let v = pop!();
-            let t = table_of(store, t);
+            let t = table_of!(store, t);
             let t = &mut store.tables[t];
             let fail = if t.is_64() { u64::MAX } else { u32::MAX as u64 };
             push!(t.grow(n, v).map_or(fail, |old| old as u64))
@@ -85,14 +91,14 @@ pub(super) fn exec(
             let n = pop!();
             let v = pop!();
             let i = pop!();
-            let t = table_of(store, t);
+            let t = table_of!(store, t);
             tri!(store.tables[t].fill(i, v, n))
         }
         Bulk::TableCopy { dst, src } => {
             let n = pop!();
             let s = pop!();
             let d = pop!();
-            let (dt, st) = (table_of(store, dst), table_of(store, src));
+            let (dt, st) = (table_of!(store, dst), table_of!(store, src));
             if dt == st {
                 tri!(store.tables[dt].copy_within(d, s, n))
             } else {
@@ -111,7 +117,7 @@ pub(super) fn exec(
             let s = pop!() as u32;
             let d = pop!();
             let seg = store.instances[inst_id].elems[elem as usize].clone();
-            let t = table_of(store, table);
+            let t = table_of!(store, table);
             let end = s as u64 + n as u64;
             if end > seg.len() as u64 {
                 trap!(TrapCode::TableOutOfBounds);
