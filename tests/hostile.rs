@@ -428,13 +428,18 @@ fn hostile_cases() -> Vec<(String, Vec<u8>, String)> {
         module(&[section(5, &vec_of(&[vec![0x00, 0x81, 0x80, 0x80, 0x80, 0x80, 0x00]]))]),
         "memory min 1 encoded in 6 bytes",
     );
+    // (Several, shared and 64-bit memories are valid: multi-memory, threads, memory64.)
     add(
-        "memory-two",
-        module(&[section(5, &vec_of(&[vec![0x00, 1], vec![0x00, 1]]))]),
-        "two memories (multi-memory is not WebAssembly 2.0)",
+        "memory-page-size-2",
+        module(&[section(5, &vec_of(&[vec![0x08, 1, 1]]))]),
+        "pages of 2 bytes (custom-page-sizes allows 1 and 65536)",
     );
-    add("memory-shared", module(&[section(5, &vec_of(&[vec![0x03, 1, 1]]))]), "a shared memory (threads)");
-    add("memory-64", module(&[section(5, &vec_of(&[vec![0x04, 1]]))]), "a 64-bit memory (memory64)");
+    add("memory-shared-no-max", module(&[section(5, &vec_of(&[vec![0x02, 1]]))]), "a shared memory without a max");
+    add(
+        "memory-64-too-many-pages",
+        module(&[section(5, &vec_of(&[cat(&[&[0x04], &leb((1 << 48) + 1)])]))]),
+        "a 64-bit memory of 2^48 + 1 pages",
+    );
     add("memory-bad-flags", module(&[section(5, &vec_of(&[vec![0x10, 1]]))]), "memory limits flags 0x10");
     add(
         "table-min-over-u32",
