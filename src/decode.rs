@@ -16,13 +16,18 @@ use wasmparser::{
 };
 
 /// The features we accept: WebAssembly 2.0 (SIMD included), and of 3.0: relaxed SIMD,
-/// extended constant expressions, tail calls, wide arithmetic.
+/// extended constant expressions, tail calls, wide arithmetic, multi-memory, memory64
+/// (with table64), custom page sizes and threads (shared memories and atomics).
 pub fn features() -> WasmFeatures {
     WasmFeatures::WASM2
         | WasmFeatures::RELAXED_SIMD
         | WasmFeatures::EXTENDED_CONST
         | WasmFeatures::TAIL_CALL
         | WasmFeatures::WIDE_ARITHMETIC
+        | WasmFeatures::MULTI_MEMORY
+        | WasmFeatures::MEMORY64
+        | WasmFeatures::CUSTOM_PAGE_SIZES
+        | WasmFeatures::THREADS
 }
 
 /// Turns user input into a binary: input starting with the `\0asm` magic is taken as a
@@ -64,15 +69,37 @@ fn text_to_binary(input: &[u8], path: Option<&std::path::Path>) -> Result<Vec<u8
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TableType {
     pub elem: ValType,
-    pub min: u32,
-    pub max: Option<u32>,
+    pub min: u64,
+    pub max: Option<u64>,
+    /// Indexed by i64 (table64).
+    pub table64: bool,
+}
+
+impl TableType {
+    /// A table indexed by i32.
+    pub fn new(elem: ValType, min: u32, max: Option<u32>) -> TableType {
+        TableType { elem, min: min as u64, max: max.map(u64::from), table64: false }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemoryType {
-    /// In 64 KiB pages.
-    pub min: u32,
-    pub max: Option<u32>,
+    /// In pages of `1 << page_size_log2` bytes.
+    pub min: u64,
+    pub max: Option<u64>,
+    /// 64-bit addresses (memory64).
+    pub memory64: bool,
+    /// Shared (threads).
+    pub shared: bool,
+    /// 16 (64 KiB pages, the default) or 0 (custom-page-sizes).
+    pub page_size_log2: u8,
+}
+
+impl MemoryType {
+    /// A 32-bit unshared memory of 64 KiB pages.
+    pub fn new(min: u32, max: Option<u32>) -> MemoryType {
+        MemoryType { min: min as u64, max: max.map(u64::from), memory64: false, shared: false, page_size_log2: 16 }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +128,7 @@ impl ExternType {
     }
 }
 
-fn fmt_limits(f: &mut fmt::Formatter<'_>, min: u32, max: Option<u32>) -> fmt::Result {
+fn fmt_limits(f: &mut fmt::Formatter<'_>, min: u64, max: Option<u64>) -> fmt::Result {
     write!(f, "{min}")?;
     if let Some(m) = max {
         write!(f, " {m}")?;
@@ -116,13 +143,20 @@ impl fmt::Display for ExternType {
         match self {
             ExternType::Func(t) => write!(f, "func {t}"),
             ExternType::Table(t) => {
-                f.write_str("table ")?;
+                f.write_str(if t.table64 { "table i64 " } else { "table " })?;
                 fmt_limits(f, t.min, t.max)?;
                 write!(f, " {}", t.elem)
             }
             ExternType::Memory(m) => {
-                f.write_str("memory ")?;
-                fmt_limits(f, m.min, m.max)
+                f.write_str(if m.memory64 { "memory i64 " } else { "memory " })?;
+                fmt_limits(f, m.min, m.max)?;
+                if m.shared {
+                    f.write_str(" shared")?;
+                }
+                if m.page_size_log2 != 16 {
+                    write!(f, " (pagesize {})", 1u64 << m.page_size_log2)?;
+                }
+                Ok(())
             }
             ExternType::Global(g) if g.mutable => write!(f, "global (mut {})", g.ty),
             ExternType::Global(g) => write!(f, "global {}", g.ty),
@@ -229,6 +263,7 @@ pub struct Names {
     pub funcs: HashMap<u32, String>,
     pub locals: HashMap<u32, HashMap<u32, String>>,
     pub globals: HashMap<u32, String>,
+    pub memories: HashMap<u32, String>,
 }
 
 /// A defined function's body, kept for lazy translation.
@@ -341,17 +376,16 @@ fn func_type(t: &wasmparser::FuncType) -> Result<FuncType> {
 }
 
 fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
-    if t.table64 {
-        return Err(Error::Unsupported("64-bit tables".into()));
-    }
-    Ok(TableType { elem: ref_type(t.element_type)?, min: t.initial as u32, max: t.maximum.map(|m| m as u32) })
+    Ok(TableType { elem: ref_type(t.element_type)?, min: t.initial, max: t.maximum, table64: t.table64 })
 }
 
 fn memory_type(t: &wasmparser::MemoryType) -> Result<MemoryType> {
-    if t.memory64 || t.shared || t.page_size_log2.is_some() {
-        return Err(Error::Unsupported("memory64, shared or custom-page-size memories".into()));
-    }
-    Ok(MemoryType { min: t.initial as u32, max: t.maximum.map(|m| m as u32) })
+    let page_size_log2 = match t.page_size_log2 {
+        None => 16,
+        Some(p @ (0 | 16)) => p as u8,
+        Some(p) => return Err(Error::Unsupported(format!("memories with pages of 2^{p} bytes"))),
+    };
+    Ok(MemoryType { min: t.initial, max: t.maximum, memory64: t.memory64, shared: t.shared, page_size_log2 })
 }
 
 fn global_type(t: &wasmparser::GlobalType) -> Result<GlobalType> {
@@ -380,18 +414,21 @@ fn check_memory_limits(bytes: &[u8], range: Range<usize>) -> Result<()> {
     for _ in 0..count {
         let Some(&flags) = section.get(pos) else { return Ok(()) };
         pos += 1;
-        if flags & 0x04 != 0 {
-            return Ok(()); // memory64: 64-bit limits are legitimate
-        }
+        // memory64: 64-bit limits are legitimate.
+        let wide = flags & 0x04 != 0;
         for _ in 0..1 + (flags & 1) {
             let at = range.start + pos;
             match leb(&mut pos) {
-                Some((_, len)) if len > 5 => {
+                Some((_, len)) if len > 5 && !wide => {
                     return Err(Error::Decode { message: "integer representation too long".into(), offset: Some(at) });
                 }
                 Some(_) => {}
                 None => return Ok(()),
             }
+        }
+        // custom-page-sizes: the page size's log2.
+        if flags & 0x08 != 0 && leb(&mut pos).is_none() {
+            return Ok(());
         }
     }
     Ok(())
@@ -595,6 +632,7 @@ impl Module {
                 Name::Module { name, .. } => self.names.module = Some(name.to_string()),
                 Name::Function(m) => self.names.funcs = map(m),
                 Name::Global(m) => self.names.globals = map(m),
+                Name::Memory(m) => self.names.memories = map(m),
                 Name::Local(m) => {
                     for n in m.into_iter().map_while(|n| n.ok()) {
                         self.names.locals.insert(n.index, map(n.names));
@@ -624,6 +662,11 @@ impl Module {
             ExternKind::Memory => ExternType::Memory(*self.memories.get(i)?),
             ExternKind::Global => ExternType::Global(*self.globals.get(i)?),
         })
+    }
+
+    /// The name of memory `index` from the name section, if present.
+    pub fn memory_name(&self, index: u32) -> Option<&str> {
+        self.names.memories.get(&index).map(|s| s.as_str())
     }
 
     /// The name of function `index` from the name section, if present.

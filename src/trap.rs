@@ -17,6 +17,10 @@ pub enum TrapCode {
     UninitializedElement,
     IndirectCallTypeMismatch,
     CallStackExhausted,
+    /// An atomic access at an address that is not a multiple of its width (threads).
+    UnalignedAtomic,
+    /// `memory.atomic.wait32/64` on a memory that is not shared.
+    ExpectedSharedMemory,
     OutOfFuel,
     /// A host function failed; the message says why.
     HostError,
@@ -42,6 +46,8 @@ impl TrapCode {
             TrapCode::UninitializedElement => "uninitialized element",
             TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
             TrapCode::CallStackExhausted => "call stack exhausted",
+            TrapCode::UnalignedAtomic => "unaligned atomic",
+            TrapCode::ExpectedSharedMemory => "expected shared memory",
             TrapCode::OutOfFuel => "out of fuel",
             TrapCode::HostError => "host error",
             TrapCode::Exit => "exit",

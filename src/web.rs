@@ -135,7 +135,8 @@ struct Summary {
 #[serde(rename_all = "camelCase")]
 struct Watch {
     watchpoint: u32,
-    addr: u32,
+    memory: u32,
+    addr: f64,
     width: u32,
     old: Vec<u8>,
     new: Vec<u8>,
@@ -183,7 +184,8 @@ impl From<&StopReason> for Stop {
                 stop.kind = "watchpoint";
                 stop.watch = Some(Watch {
                     watchpoint: h.watchpoint,
-                    addr: h.addr,
+                    memory: h.memory,
+                    addr: h.addr as f64,
                     width: h.width,
                     old: h.old.clone(),
                     new: h.new.clone(),
@@ -292,7 +294,8 @@ struct Table {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Write {
-    addr: u32,
+    /// Memory 0's address (a JS number: exact below 2^53).
+    addr: f64,
     len: u32,
 }
 
@@ -310,8 +313,24 @@ struct Breakpoint {
 #[serde(rename_all = "camelCase")]
 struct Watchpoint {
     id: u32,
-    addr: u32,
-    len: u32,
+    memory: u32,
+    addr: f64,
+    len: f64,
+}
+
+/// One memory of the instance (`Playground::memories`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MemoryInfo {
+    index: u32,
+    /// The name-section name, if any.
+    name: Option<String>,
+    pages: f64,
+    bytes: f64,
+    page_size: f64,
+    max: Option<f64>,
+    memory64: bool,
+    shared: bool,
 }
 
 #[derive(Serialize)]
@@ -323,7 +342,10 @@ struct State {
     /// Frames, outermost first.
     frames: Vec<Frame>,
     globals: Vec<Global>,
-    memory_pages: Option<u32>,
+    /// Memory 0's size in pages (of its page size: 64 KiB unless custom-page-sizes).
+    memory_pages: Option<f64>,
+    /// Memory 0's size in bytes.
+    memory_bytes: Option<f64>,
     last_writes: Vec<Write>,
     /// What the last step back went over but could not undo (output, files, stdin).
     not_rewound: Vec<String>,
@@ -654,7 +676,7 @@ impl Playground {
             let _ = fresh.add_breakpoint(b.func, b.offset, b.hit_count);
         }
         for w in self.session.watchpoints().to_vec() {
-            let _ = fresh.add_watchpoint(w.addr, w.len);
+            let _ = fresh.add_watchpoint_in(w.memory, w.addr, w.len);
         }
         self.session = fresh;
         self.wasi_ctx = ctx;
@@ -751,8 +773,9 @@ impl Playground {
                 .iter()
                 .map(|g| Global { index: g.index, name: g.name.clone(), mutable: g.mutable, value: (&g.value).into() })
                 .collect(),
-            memory_pages: s.memory_pages(),
-            last_writes: s.last_writes().iter().map(|&(addr, len)| Write { addr, len }).collect(),
+            memory_pages: s.memory_pages().map(|p| p as f64),
+            memory_bytes: s.memories().first().map(|m| m.bytes as f64),
+            last_writes: s.last_writes().iter().map(|&(addr, len)| Write { addr: addr as f64, len }).collect(),
             not_rewound: s.not_rewound().to_vec(),
             tables: s
                 .tables()
@@ -773,7 +796,11 @@ impl Playground {
                     hits: b.hits as f64,
                 })
                 .collect(),
-            watchpoints: s.watchpoints().iter().map(|w| Watchpoint { id: w.id, addr: w.addr, len: w.len }).collect(),
+            watchpoints: s
+                .watchpoints()
+                .iter()
+                .map(|w| Watchpoint { id: w.id, memory: w.memory, addr: w.addr as f64, len: w.len as f64 })
+                .collect(),
         };
         to_js(&state)
     }
@@ -800,6 +827,41 @@ impl Playground {
     #[wasm_bindgen(js_name = readMemory)]
     pub fn read_memory(&self, addr: u32, len: u32) -> Vec<u8> {
         self.session.read_memory(addr, len).to_vec()
+    }
+
+    /// The instance's memories in index order (`[{index, name, pages, bytes, pageSize, max,
+    /// memory64, shared}]`), for a memory picker.
+    pub fn memories(&self) -> Result<JsValue, JsError> {
+        let list: Vec<MemoryInfo> = self
+            .session
+            .memories()
+            .into_iter()
+            .map(|m| MemoryInfo {
+                index: m.index,
+                name: m.name,
+                pages: m.pages as f64,
+                bytes: m.bytes as f64,
+                page_size: m.page_size as f64,
+                max: m.max.map(|x| x as f64),
+                memory64: m.memory64,
+                shared: m.shared,
+            })
+            .collect();
+        to_js(&list)
+    }
+
+    /// Bytes `[addr, addr + len)` of memory `memory` (index in the instance), clipped to its
+    /// size; empty if there is no such memory. `addr` is a JS number (64-bit memories: exact
+    /// below 2^53).
+    #[wasm_bindgen(js_name = readMemoryIn)]
+    pub fn read_memory_in(&self, memory: u32, addr: f64, len: u32) -> Vec<u8> {
+        self.session.read_memory_in(memory, addr as u64, len as u64).to_vec()
+    }
+
+    /// Breaks after any write to `[addr, addr + len)` of memory `memory`; returns its id.
+    #[wasm_bindgen(js_name = addWatchpointIn)]
+    pub fn add_watchpoint_in(&mut self, memory: u32, addr: f64, len: f64) -> Result<u32, JsError> {
+        self.session.add_watchpoint_in(memory, addr as u64, len as u64).map_err(err)
     }
 
     /// Adds a breakpoint; returns its id. Throws if there is no instruction there.

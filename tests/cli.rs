@@ -481,6 +481,24 @@ fn trace_prints_every_instruction_with_the_stack_after_it() {
 }
 
 #[test]
+fn trace_names_the_memory_when_it_is_not_memory_0() {
+    let dir = TempDir::new();
+    let wat = dir.file(
+        "mm.wat",
+        r#"(module (memory 1) (memory $b i64 1)
+          (func (export "f") (result i32)
+            (i64.store8 $b offset=3 (i64.const 5) (i64.const 7))
+            (i32.store (i32.const 0) (i32.const 1))
+            (i32.load8_u $b (i64.const 8))))"#,
+    );
+    let out = wasmscope(&["run", "--trace", &wat, "f"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "i32:7\n"), "{}", out.stderr);
+    assert!(out.stderr.contains("i64.store8 1 offset=3"), "{}", out.stderr);
+    assert!(out.stderr.contains("i32.load8_u 1 "), "{}", out.stderr);
+    assert!(out.stderr.lines().any(|l| l.contains("i32.store ") && !l.contains("i32.store 0")), "{}", out.stderr);
+}
+
+#[test]
 fn trace_reports_traps_and_fuel() {
     let err = fails(134, &["run", "--trace", &data("ops.wat"), "div", "1", "0"]);
     assert!(err.ends_with("trap: integer divide by zero\n"), "{err}");

@@ -418,8 +418,70 @@ fn full_state(s: &mut Session) -> (Snapshot, Vec<u8>) {
     snap.stop = StopReason::Step;
     snap.last_writes.clear();
     snap.history = 0;
-    let pages = snap.memory_pages.unwrap_or(0);
-    (snap, s.read_memory(0, pages * 65536).to_vec())
+    // Every memory, whole.
+    let mut bytes = Vec::new();
+    for m in s.memories() {
+        bytes.extend_from_slice(s.read_memory_in(m.index, 0, m.bytes));
+        bytes.extend_from_slice(&m.bytes.to_le_bytes());
+    }
+    (snap, bytes)
+}
+
+/// Multi-memory, memory64 (with table64), custom page sizes and atomics in one module.
+const MEMORIES: &str = r#"(module
+  (memory $a 1)
+  (memory $b i64 1 4)
+  (memory $c 3 10 (pagesize 1))
+  (memory $s 1 1 shared)
+  (table $t i64 4 funcref)
+  (data (memory $b) (i64.const 8) "\01\02\03\04")
+  (func $id (param i32) (result i32) (local.get 0))
+  (elem (table $t) (i64.const 1) func $id)
+  (func (export "mix") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (i32.store $a (i32.mul (local.get $i) (i32.const 4)) (local.get $i))
+      (i64.store $b offset=16 (i64.extend_i32_u (i32.mul (local.get $i) (i32.const 8))) (i64.const -1))
+      (i32.store8 $c (local.get $i) (i32.add (local.get $i) (i32.const 7)))
+      (drop (i32.atomic.rmw.add $s (i32.const 8) (local.get $i)))
+      (drop (i64.atomic.rmw16.cmpxchg_u $s (i32.const 16) (i64.const 0) (i64.const 5)))
+      (i32.atomic.store8 $s (local.get $i) (i32.const 9))
+      (drop (memory.grow $c (i32.const 2)))
+      (drop (memory.grow $b (i64.const 1)))
+      (memory.copy $b $a (i64.const 100) (i32.const 0) (i32.const 8))
+      (memory.fill $c (i32.const 0) (i32.const 1) (i32.const 2))
+      (table.set $t (i64.const 2) (ref.func $id))
+      (drop (call_indirect $t (param i32) (result i32) (local.get $i) (i64.const 1)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.add (i32.load $a (i32.const 4))
+      (i32.add (i32.load8_u $c (i32.const 2)) (i32.wrap_i64 (i64.load8_u $b (i64.const 9))))))
+)"#;
+
+#[test]
+fn a_store_to_another_memory_and_a_memory64_store_step_back() {
+    let mut s = session(MEMORIES);
+    s.start("mix", &[Value::I32(3)]).unwrap();
+    let names: Vec<(u32, bool, u64)> = s.memories().iter().map(|m| (m.index, m.memory64, m.page_size)).collect();
+    assert_eq!(names, [(0, false, 65536), (1, true, 65536), (2, false, 1), (3, false, 65536)]);
+    // To the i64.store into memory 1 of the second iteration.
+    let w = s.add_watchpoint_in(1, 16 + 8, 8).unwrap();
+    let stop = s.resume(10_000);
+    let StopReason::Watchpoint(hit) = stop else { panic!("{stop:?}") };
+    assert_eq!((hit.watchpoint, hit.memory, hit.addr, hit.width), (w, 1, 24, 8));
+    assert_eq!(s.read_memory_in(1, 24, 8), &[0xff; 8]);
+    assert_eq!(s.step_back(), StopReason::Step);
+    assert_eq!(s.position().unwrap().text, "i64.store 1 offset=16");
+    assert_eq!(s.read_memory_in(1, 24, 8), &[0; 8]);
+    s.remove_watchpoint(w);
+    // The byte store into memory 2 (pages of 1 byte) right after it.
+    let w = s.add_watchpoint_in(2, 1, 1).unwrap();
+    let StopReason::Watchpoint(hit) = s.resume(10_000) else { panic!("no hit") };
+    assert_eq!((hit.memory, hit.addr, hit.old.as_slice(), hit.new.as_slice()), (2, 1, &[1u8][..], &[8u8][..]));
+    assert_eq!(s.step_back(), StopReason::Step);
+    assert_eq!(s.position().unwrap().text, "i32.store8 2");
+    // The first iteration's memory.fill wrote the 1.
+    assert_eq!(s.read_memory_in(2, 1, 1), &[1]);
+    s.remove_watchpoint(w);
+    assert_eq!(s.resume(100_000), StopReason::Finished(vec![Value::I32(1 + 9 + 2)]));
 }
 
 /// xorshift64*: deterministic, dependency-free randomness.
@@ -435,10 +497,11 @@ impl Rng {
 
 #[test]
 fn step_back_restores_identical_states() {
-    let cases: [(&str, &str, Vec<Value>); 9] = [
+    let cases: [(&str, &str, Vec<Value>); 10] = [
         (WIDE, "fib128", vec![Value::I32(120)]),
         (TAIL, "main", vec![]),
         (TAIL, "parity", vec![Value::I32(7)]),
+        (MEMORIES, "mix", vec![Value::I32(5)]),
         (KITCHEN, "main", vec![]),
         (KITCHEN, "fill", vec![Value::I32(9)]),
         (KITCHEN, "bulk", vec![]),

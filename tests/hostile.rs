@@ -428,13 +428,18 @@ fn hostile_cases() -> Vec<(String, Vec<u8>, String)> {
         module(&[section(5, &vec_of(&[vec![0x00, 0x81, 0x80, 0x80, 0x80, 0x80, 0x00]]))]),
         "memory min 1 encoded in 6 bytes",
     );
+    // (Several, shared and 64-bit memories are valid: multi-memory, threads, memory64.)
     add(
-        "memory-two",
-        module(&[section(5, &vec_of(&[vec![0x00, 1], vec![0x00, 1]]))]),
-        "two memories (multi-memory is not WebAssembly 2.0)",
+        "memory-page-size-2",
+        module(&[section(5, &vec_of(&[vec![0x08, 1, 1]]))]),
+        "pages of 2 bytes (custom-page-sizes allows 1 and 65536)",
     );
-    add("memory-shared", module(&[section(5, &vec_of(&[vec![0x03, 1, 1]]))]), "a shared memory (threads)");
-    add("memory-64", module(&[section(5, &vec_of(&[vec![0x04, 1]]))]), "a 64-bit memory (memory64)");
+    add("memory-shared-no-max", module(&[section(5, &vec_of(&[vec![0x02, 1]]))]), "a shared memory without a max");
+    add(
+        "memory-64-too-many-pages",
+        module(&[section(5, &vec_of(&[cat(&[&[0x04], &leb((1 << 48) + 1)])]))]),
+        "a 64-bit memory of 2^48 + 1 pages",
+    );
     add("memory-bad-flags", module(&[section(5, &vec_of(&[vec![0x10, 1]]))]), "memory limits flags 0x10");
     add(
         "table-min-over-u32",
@@ -458,7 +463,7 @@ fn hostile_cases() -> Vec<(String, Vec<u8>, String)> {
         "v128.const (SIMD)",
     );
     add("opcode-atomic", one_func(&[0xfe, 0x03, 0x00, 0x0b]), "atomic.fence (threads)");
-    add("opcode-return-call", one_func(&[0x12, 0, 0x0b]), "return_call (tail calls)");
+    add("opcode-return-call", one_func(&[0x12, 5, 0x0b]), "return_call of a function that does not exist");
     add("opcode-try", one_func(&[0x06, 0x40, 0x0b, 0x0b]), "try (legacy exceptions)");
     add("opcode-else-without-if", one_func(&[0x05, 0x0b]), "`else` outside an `if`");
     add("opcode-end-extra", one_func(&[0x41, 0, 0x0b, 0x0b]), "an `end` too many");
@@ -505,8 +510,8 @@ fn hostile_cases() -> Vec<(String, Vec<u8>, String)> {
     add("type-global-init", wat("(module (global i32 (i64.const 0)))"), "an i32 global initialised with an i64");
     add(
         "type-global-init-nonconst",
-        wat("(module (global i32 (i32.add (i32.const 1) (i32.const 2))))"),
-        "a global initialised with i32.add (extended-const is not WebAssembly 2.0)",
+        wat("(module (global i32 (i32.div_s (i32.const 1) (i32.const 2))))"),
+        "a global initialised with i32.div_s (not a constant instruction, even with extended-const)",
     );
     add("type-data-offset", wat("(module (memory 1) (data (i64.const 0) \"x\"))"), "a data segment offset of type i64");
     add(

@@ -4,7 +4,7 @@
 //! is writing those old values back. No copies of whole memories.
 
 use crate::exec::{Frame, Machine, State};
-use crate::ir::{Bulk, Instr, RETURN_PC, Simd, StoreOp, Wide, for_each_plain};
+use crate::ir::{Atomic, Bulk, Instr, Mem, RETURN_PC, Simd, StoreOp, Wide, for_each_plain};
 use crate::runtime::Store;
 use crate::value::{Raw, ValType};
 use std::collections::VecDeque;
@@ -19,12 +19,12 @@ pub(crate) enum Effect {
     /// Bytes of memory `mem` at `addr`.
     Memory {
         mem: u32,
-        addr: u32,
+        addr: u64,
         old: Vec<u8>,
     },
     MemorySize {
         mem: u32,
-        pages: u32,
+        pages: u64,
     },
     Global {
         global: u32,
@@ -34,7 +34,7 @@ pub(crate) enum Effect {
     },
     Table {
         table: u32,
-        index: u32,
+        index: u64,
         old: Vec<Raw>,
     },
     TableSize {
@@ -159,20 +159,19 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
     let mut popped = None;
     let mut local = None;
     let mut effects = Vec::new();
-    let mem = inst.memories.first().copied();
-    let mem_range = |addr: u64, len: u64, effects: &mut Vec<Effect>| {
-        if let Some(mem) = mem {
-            let data = store.memories[mem as usize].data();
-            if len > 0 && addr + len <= data.len() as u64 {
-                effects.push(Effect::Memory {
-                    mem,
-                    addr: addr as u32,
-                    old: data[addr as usize..(addr + len) as usize].to_vec(),
-                });
-            }
+    // Bytes `[addr + offset, +len)` of the instance's memory `m` (any memory: the record
+    // names the store's memory the write goes to).
+    let mem_range = |m: u32, addr: u64, offset: u64, len: u64, effects: &mut Vec<Effect>| {
+        if let Some(&mem) = inst.memories.get(m as usize)
+            && let Ok(r) = store.memories[mem as usize].range64(addr, offset, len)
+            && len > 0
+        {
+            let old = store.memories[mem as usize].data()[r.clone()].to_vec();
+            effects.push(Effect::Memory { mem, addr: r.start as u64, old });
         }
     };
-    let table_range = |t: u32, index: u32, len: u32, effects: &mut Vec<Effect>| {
+    let memarg = |i: u32| frame.code.memargs[i as usize];
+    let table_range = |t: u32, index: u64, len: u64, effects: &mut Vec<Effect>| {
         let table = inst.tables[t as usize];
         if let Ok(old) = store.tables[table as usize].slice(index, len)
             && len > 0
@@ -192,7 +191,7 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
                 // A store writes its width at the address under the value.
                 $( Instr::$s(_) )|* => {
                     if let Some((kind, offset)) = StoreOp::of(&instr) {
-                        mem_range(top32(1) as u64 + offset as u64, kind.width() as u64, &mut effects)
+                        mem_range(0, top32(1) as u64, offset as u64, kind.width() as u64, &mut effects)
                     }
                 }
                 // Loads and pure operators pop at most two values and push one (the saved cells
@@ -259,9 +258,9 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
                 effects.push(Effect::Global { global, old: g.value, hi: g.hi });
             }
             // A store writes its width at the address under the v128.
-            Simd::Store(offset) => mem_range(top32(2) as u64 + offset as u64, 16, &mut effects),
+            Simd::Store(offset) => mem_range(0, top32(2) as u64, offset as u64, 16, &mut effects),
             Simd::StoreLane { op, offset, .. } => {
-                mem_range(top32(2) as u64 + offset as u64, op.width() as u64, &mut effects)
+                mem_range(0, top32(2) as u64, offset as u64, op.width() as u64, &mut effects)
             }
             // Pops two v128 and the condition.
             Simd::Select => start = start.min(sp.saturating_sub(5)),
@@ -289,19 +288,40 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
             // Pops two, pushes two (the saved cells cover them).
             Wide::I64MulWideS | Wide::I64MulWideU => {}
         },
+        // Loads, stores and atomics of any memory: a write records its memory and bytes.
+        // (Operands are u64 cells: an i32 is zero-extended, an i64 address whole.)
+        Instr::Mem(m) => match m {
+            Mem::Store(k, a) => {
+                let a = memarg(a);
+                mem_range(a.mem, top(1), a.offset, k.width() as u64, &mut effects)
+            }
+            Mem::Load(..) => {}
+        },
+        Instr::Atomic(a) => match a {
+            Atomic::Store(k, a) | Atomic::Rmw(_, k, a) => {
+                let a = memarg(a);
+                mem_range(a.mem, top(1), a.offset, k.width() as u64, &mut effects)
+            }
+            Atomic::Cmpxchg(k, a) => {
+                let a = memarg(a);
+                mem_range(a.mem, top(2), a.offset, k.width() as u64, &mut effects)
+            }
+            // They pop at most three values and push one, and write nothing.
+            Atomic::Load(..) | Atomic::Notify(_) | Atomic::Wait32(_) | Atomic::Wait64(_) | Atomic::Fence => {}
+        },
         Instr::Bulk(b) => match b {
-            Bulk::MemoryGrow => {
-                if let Some(mem) = mem {
+            Bulk::MemoryGrow(m) => {
+                if let Some(&mem) = inst.memories.get(m as usize) {
                     effects.push(Effect::MemorySize { mem, pages: store.memories[mem as usize].pages() });
                 }
             }
-            Bulk::MemoryFill | Bulk::MemoryCopy | Bulk::MemoryInit(_) => {
-                mem_range(top32(2) as u64, top32(0) as u64, &mut effects);
+            Bulk::MemoryFill(m) | Bulk::MemoryCopy { dst: m, .. } | Bulk::MemoryInit { mem: m, .. } => {
+                mem_range(m, top(2), 0, top(0), &mut effects);
             }
-            Bulk::TableSet(t) => table_range(t, top32(1), 1, &mut effects),
-            Bulk::TableFill(t) => table_range(t, top32(2), top32(0), &mut effects),
-            Bulk::TableCopy { dst, .. } => table_range(dst, top32(2), top32(0), &mut effects),
-            Bulk::TableInit { table, .. } => table_range(table, top32(2), top32(0), &mut effects),
+            Bulk::TableSet(t) => table_range(t, top(1), 1, &mut effects),
+            Bulk::TableFill(t) => table_range(t, top(2), top(0), &mut effects),
+            Bulk::TableCopy { dst, .. } => table_range(dst, top(2), top(0), &mut effects),
+            Bulk::TableInit { table, .. } => table_range(table, top(2), top(0), &mut effects),
             Bulk::TableGrow(t) => {
                 let table = inst.tables[t as usize];
                 effects.push(Effect::TableSize { table, size: store.tables[table as usize].size() });
@@ -313,7 +333,7 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
                 effects.push(Effect::Data { instance: frame.instance, seg, old: inst.datas[seg as usize].clone() })
             }
             // They pop at most two values and push one, and change nothing else.
-            Bulk::TableGet(_) | Bulk::TableSize(_) | Bulk::MemorySize => {}
+            Bulk::TableGet(_) | Bulk::TableSize(_) | Bulk::MemorySize(_) => {}
         },
         // They pop at most three values (the saved cells cover them) or push one, and change
         // nothing else; a trap changes nothing either.

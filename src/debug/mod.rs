@@ -39,7 +39,9 @@ impl Default for Config {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WatchHit {
     pub watchpoint: u32,
-    pub addr: u32,
+    /// The memory (index in the instance) and address written.
+    pub memory: u32,
+    pub addr: u64,
     pub width: u32,
     /// Bytes before and after the write (at most 16 shown).
     pub old: Vec<u8>,
@@ -82,11 +84,28 @@ pub struct Breakpoint {
     pub hits: u64,
 }
 
+/// One memory of the instance, as the debugger shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoryView {
+    pub index: u32,
+    /// Its name from the name section, if any.
+    pub name: Option<String>,
+    /// Size in pages of `page_size` bytes, and in bytes.
+    pub pages: u64,
+    pub bytes: u64,
+    pub page_size: u64,
+    pub max: Option<u64>,
+    pub memory64: bool,
+    pub shared: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Watchpoint {
     pub id: u32,
-    pub addr: u32,
-    pub len: u32,
+    /// The memory watched (index in the instance; 0 unless multi-memory).
+    pub memory: u32,
+    pub addr: u64,
+    pub len: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,9 +177,9 @@ pub struct Snapshot {
     /// Call frames, outermost first.
     pub frames: Vec<FrameView>,
     pub globals: Vec<GlobalView>,
-    pub memory_pages: Option<u32>,
-    /// `(address, length)` of the memory written by the last step.
-    pub last_writes: Vec<(u32, u32)>,
+    pub memory_pages: Option<u64>,
+    /// `(address, length)` of memory 0 written by the last step.
+    pub last_writes: Vec<(u64, u32)>,
     pub tables: Vec<TableView>,
     /// Instructions executed since the call started.
     pub executed: u64,
@@ -178,7 +197,7 @@ pub struct Session {
     breakpoints: Vec<Breakpoint>,
     watchpoints: Vec<Watchpoint>,
     next_id: u32,
-    last_writes: Vec<(u32, u32)>,
+    last_writes: Vec<(u64, u32)>,
     /// What the last step back went over and could not undo (see [`Session::not_rewound`]).
     not_rewound: Vec<String>,
     stop: StopReason,
@@ -392,7 +411,7 @@ impl Session {
         if let Some(r) = &mut record {
             for e in host_writes {
                 r.effects.push(match e {
-                    HostEffect::Write { mem, addr, old } => Effect::Memory { mem, addr, old },
+                    HostEffect::Write { mem, addr, old } => Effect::Memory { mem, addr: addr as u64, old },
                     HostEffect::Grow { mem, pages } => Effect::MemorySize { mem, pages },
                     HostEffect::Outside(what) => Effect::Outside(what),
                 });
@@ -417,8 +436,11 @@ impl Session {
         let mut stop = None;
         self.last_writes.clear();
         if let Some(r) = record {
+            let mem0 = self.store.instances[self.instance.0 as usize].memories.first().copied();
             for e in &r.effects {
-                if let Effect::Memory { addr, old, .. } = e {
+                if let Effect::Memory { mem, addr, old } = e
+                    && Some(*mem) == mem0
+                {
                     self.last_writes.push((*addr, old.len() as u32));
                 }
             }
@@ -444,16 +466,20 @@ impl Session {
         })
     }
 
-    fn watch_write(&self, mem: u32, addr: u32, old: &[u8]) -> Option<WatchHit> {
-        let end = addr as u64 + old.len() as u64;
-        // Overlap of [addr, end) with the watched range; a write of equal bytes still counts.
-        let w =
-            self.watchpoints.iter().find(|w| (w.addr as u64) < end && (addr as u64) < w.addr as u64 + w.len as u64)?;
+    fn watch_write(&self, mem: u32, addr: u64, old: &[u8]) -> Option<WatchHit> {
+        let end = addr + old.len() as u64;
+        let memories = &self.store.instances[self.instance.0 as usize].memories;
+        // Overlap of [addr, end) with the watched range of the same memory; a write of equal
+        // bytes still counts.
+        let w = self.watchpoints.iter().find(|w| {
+            memories.get(w.memory as usize) == Some(&mem) && w.addr < end && addr < w.addr.saturating_add(w.len)
+        })?;
         let data = self.store.memory(mem).data();
         let new = data.get(addr as usize..end as usize).unwrap_or(&[]);
         let shown = old.len().min(16);
         Some(WatchHit {
             watchpoint: w.id,
+            memory: w.memory,
             addr,
             width: old.len() as u32,
             old: old[..shown].to_vec(),
@@ -584,12 +610,21 @@ impl Session {
 
     /// Breaks after any instruction writes a byte in `[addr, addr + len)` of memory 0.
     pub fn add_watchpoint(&mut self, addr: u32, len: u32) -> Result<u32> {
+        self.add_watchpoint_in(0, addr as u64, len as u64)
+    }
+
+    /// Breaks after any instruction writes a byte in `[addr, addr + len)` of memory `memory`
+    /// (its index in the instance).
+    pub fn add_watchpoint_in(&mut self, memory: u32, addr: u64, len: u64) -> Result<u32> {
         if len == 0 {
             return Err(Error::BadCall("a watchpoint needs at least one byte".into()));
         }
+        if memory as usize >= self.store.instances[self.instance.0 as usize].memories.len() && memory != 0 {
+            return Err(Error::BadCall(format!("no memory {memory}")));
+        }
         let id = self.next_id;
         self.next_id += 1;
-        self.watchpoints.push(Watchpoint { id, addr, len });
+        self.watchpoints.push(Watchpoint { id, memory, addr, len });
         Ok(id)
     }
 
@@ -628,11 +663,43 @@ impl Session {
 
     /// Bytes `[addr, addr + len)` of memory 0, clipped to its size.
     pub fn read_memory(&self, addr: u32, len: u32) -> &[u8] {
-        let Some(&mem) = self.store.instances[self.instance.0 as usize].memories.first() else { return &[] };
+        self.read_memory_in(0, addr as u64, len as u64)
+    }
+
+    /// Bytes `[addr, addr + len)` of memory `memory` (index in the instance), clipped to its
+    /// size (empty if there is no such memory).
+    pub fn read_memory_in(&self, memory: u32, addr: u64, len: u64) -> &[u8] {
+        let Some(&mem) = self.store.instances[self.instance.0 as usize].memories.get(memory as usize) else {
+            return &[];
+        };
         let data = self.store.memory(mem).data();
-        let start = (addr as usize).min(data.len());
-        let end = (start + len as usize).min(data.len());
+        let start = usize::try_from(addr).unwrap_or(usize::MAX).min(data.len());
+        let end = start.saturating_add(usize::try_from(len).unwrap_or(usize::MAX)).min(data.len());
         &data[start..end]
+    }
+
+    /// The instance's memories, in index order: name (from the name section) or none, size
+    /// in pages and bytes, page size, 64-bit addresses, shared.
+    pub fn memories(&self) -> Vec<MemoryView> {
+        let inst = &self.store.instances[self.instance.0 as usize];
+        inst.memories
+            .iter()
+            .enumerate()
+            .map(|(i, &m)| {
+                let mem = self.store.memory(m);
+                let spec = mem.spec();
+                MemoryView {
+                    index: i as u32,
+                    name: inst.module.memory_name(i as u32).map(str::to_string),
+                    pages: mem.pages(),
+                    bytes: mem.data().len() as u64,
+                    page_size: mem.page_size(),
+                    max: spec.max,
+                    memory64: spec.memory64,
+                    shared: spec.shared,
+                }
+            })
+            .collect()
     }
 
     /// The call frames, outermost first, with locals and typed operands.
@@ -747,19 +814,21 @@ impl Session {
             .map(|(i, &t)| {
                 let t = self.store.table(t);
                 let n = t.size().min(64);
-                let entries = t.slice(0, n).unwrap_or(&[]).iter().map(|&r| Value::from_raw(t.elem_type(), r)).collect();
+                let entries =
+                    t.slice(0, n as u64).unwrap_or(&[]).iter().map(|&r| Value::from_raw(t.elem_type(), r)).collect();
                 TableView { index: i as u32, elem: t.elem_type(), size: t.size(), entries }
             })
             .collect()
     }
 
-    pub fn memory_pages(&self) -> Option<u32> {
+    /// Memory 0's size in pages.
+    pub fn memory_pages(&self) -> Option<u64> {
         let inst = &self.store.instances[self.instance.0 as usize];
         inst.memories.first().map(|&m| self.store.memory(m).pages())
     }
 
-    /// `(address, length)` of the memory written by the last step.
-    pub fn last_writes(&self) -> &[(u32, u32)] {
+    /// `(address, length)` of memory 0 written by the last step.
+    pub fn last_writes(&self) -> &[(u64, u32)] {
         &self.last_writes
     }
 

@@ -12,9 +12,7 @@ pub(crate) mod threaded;
 mod wide;
 
 use crate::error::{Error, Result};
-#[cfg(not(target_arch = "wasm32"))]
-use crate::ir::StoreOp;
-use crate::ir::{Code, DropKeep, Instr, LoadOp, Opcode, RETURN_PC, Target, for_each_plain};
+use crate::ir::{Code, DropKeep, Instr, Opcode, RETURN_PC, Target, for_each_plain};
 use crate::runtime::{Caller, FuncKind, Limits, Store};
 use crate::trap::{Trap, TrapCode};
 use crate::value::{Raw, ValType, Value};
@@ -37,21 +35,19 @@ macro_rules! by_load_op_list {
         other $_o:tt fused $_f:tt families $_fam:tt load_kinds { $( $(#[$_a:meta])* $lk:ident $_d:tt ; )* } $($_rest:tt)*
     ) => {
         match $op {
-            $( LoadOp::$lk => {
-                type $K = ops::$lk;
+            $( $crate::ir::LoadOp::$lk => {
+                type $K = $crate::exec::ops::$lk;
                 $e
             } )*
         }
     };
 }
 /// `by_store_op!(op, |K| expr)`: `expr` with `K` the `ops` type of store kind `op`.
-#[cfg(not(target_arch = "wasm32"))]
 macro_rules! by_store_op {
     ($op:expr, |$K:ident| $e:expr) => {
         crate::ir::for_each_instr!(by_store_op_list($op, $K, $e))
     };
 }
-#[cfg(not(target_arch = "wasm32"))]
 macro_rules! by_store_op_list {
     (
         ($op:expr, $K:ident, $e:expr)
@@ -59,13 +55,17 @@ macro_rules! by_store_op_list {
         $($_rest:tt)*
     ) => {
         match $op {
-            $( StoreOp::$sk => {
-                type $K = ops::$sk;
+            $( $crate::ir::StoreOp::$sk => {
+                type $K = $crate::exec::ops::$sk;
                 $e
             } )*
         }
     };
 }
+
+// The families that use `by_load_op!`/`by_store_op!` (declared after them).
+mod atomic;
+mod mem;
 
 /// Why `run` returned without finishing or trapping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -697,7 +697,8 @@ impl Machine {
                         continue 'frames;
                     }
                     Instr::CallIndirect { ty, table } => {
-                        let i = pop!() as u32;
+                        // An i32 index is zero-extended in its cell, an i64 one (table64) whole.
+                        let i = pop!();
                         let func = tri!(indirect_callee(store, inst_id, ty, table, i));
                         save!(pc);
                         if let Err(t) = self.call(store, func, inst_id) {
@@ -714,7 +715,7 @@ impl Machine {
                         continue 'frames;
                     }
                     Instr::ReturnCallIndirect { ty, table } => {
-                        let i = pop!() as u32;
+                        let i = pop!();
                         let func = tri!(indirect_callee(store, inst_id, ty, table, i));
                         save!(pc);
                         if let Err(t) = self.tail_call(store, func, inst_id, pc - 1) {
@@ -761,7 +762,17 @@ impl Machine {
                         tri!(r)
                     }
                     Instr::Bulk(b) => {
-                        let (at, r) = bulk::exec(b, store, inst_id, mem, stack, sp);
+                        let (at, r) = bulk::exec(b, store, inst_id, stack, sp);
+                        sp = at;
+                        tri!(r)
+                    }
+                    Instr::Mem(m) => {
+                        let (at, r) = mem::exec(m, code, store, inst_id, stack, sp);
+                        sp = at;
+                        tri!(r)
+                    }
+                    Instr::Atomic(a) => {
+                        let (at, r) = atomic::exec(a, code, store, inst_id, stack, sp);
                         sp = at;
                         tri!(r)
                     }
@@ -1060,7 +1071,7 @@ impl Machine {
 
 /// The store address of the function at element `i` of the instance's table `table`, checked
 /// against the instance's type `ty` (`call_indirect`, `return_call_indirect`).
-fn indirect_callee(store: &Store, inst_id: usize, ty: u32, table: u32, i: u32) -> std::result::Result<u32, TrapCode> {
+fn indirect_callee(store: &Store, inst_id: usize, ty: u32, table: u32, i: u64) -> std::result::Result<u32, TrapCode> {
     let inst = &store.instances[inst_id];
     let table = inst.tables[table as usize] as usize;
     let r = store.tables[table].get(i).map_err(|_| TrapCode::UndefinedElement)?;

@@ -168,11 +168,13 @@ macro_rules! for_each_instr {
                     TableCopy { dst: u32, src: u32 };
                     TableInit { table: u32, elem: u32 };
                     ElemDrop(u32);
-                    MemorySize;
-                    MemoryGrow;
-                    MemoryFill;
-                    MemoryCopy;
-                    MemoryInit(u32);
+                    /// Memory instructions carry their memory index (multi-memory); operands of
+                    /// a 64-bit memory or table are i64 cells.
+                    MemorySize(u32);
+                    MemoryGrow(u32);
+                    MemoryFill(u32);
+                    MemoryCopy { dst: u32, src: u32 };
+                    MemoryInit { mem: u32, data: u32 };
                     DataDrop(u32);
                 }
                 /// Wide arithmetic: 128-bit sums and differences of i64 pairs (low half
@@ -182,6 +184,25 @@ macro_rules! for_each_instr {
                     I64Sub128;
                     I64MulWideS;
                     I64MulWideU;
+                }
+                /// Loads and stores the hot arms do not take: of a memory other than memory 0,
+                /// or of a 64-bit memory (`exec/mem.rs`). The `u32` is an index into
+                /// `Code::memargs` (memory index and 64-bit static offset).
+                Mem {
+                    Load(LoadOp, u32);
+                    Store(StoreOp, u32);
+                }
+                /// Threads: atomic memory accesses, wait and notify, fence (`exec/atomic.rs`).
+                /// The `u32` is an index into `Code::memargs`; a `StoreOp` gives the width.
+                Atomic {
+                    Load(LoadOp, u32);
+                    Store(StoreOp, u32);
+                    Rmw(RmwOp, StoreOp, u32);
+                    Cmpxchg(StoreOp, u32);
+                    Notify(u32);
+                    Wait32(u32);
+                    Wait64(u32);
+                    Fence;
                 }
                 /// v128 values (two cells each, low half first; `exec/simd.rs`): SIMD and
                 /// relaxed SIMD. Locals are cell offsets; the lane operations are grouped by

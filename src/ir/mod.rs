@@ -401,6 +401,41 @@ impl Cell64 {
     }
 }
 
+/// The memory operand of a `Mem` or `Atomic` instruction (`Code::memargs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemArg {
+    /// The memory index (of the instance).
+    pub mem: u32,
+    /// The static offset (64-bit for memory64).
+    pub offset: u64,
+}
+
+/// The operation of an atomic read-modify-write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RmwOp {
+    Add,
+    Sub,
+    And,
+    Or,
+    Xor,
+    Xchg,
+}
+
+impl RmwOp {
+    /// The new value from the old one and the operand (truncated to the width by the caller).
+    #[inline]
+    pub fn apply(self, old: u64, v: u64) -> u64 {
+        match self {
+            RmwOp::Add => old.wrapping_add(v),
+            RmwOp::Sub => old.wrapping_sub(v),
+            RmwOp::And => old & v,
+            RmwOp::Or => old | v,
+            RmwOp::Xor => old ^ v,
+            RmwOp::Xchg => v,
+        }
+    }
+}
+
 /// A translated function body.
 #[derive(Debug, Clone)]
 pub struct Code {
@@ -420,6 +455,8 @@ pub struct Code {
     pub max_height: u32,
     /// The values of its `v128.const`s (too large for an `Instr`: a side table).
     pub v128s: Vec<u128>,
+    /// The memory operands of its `Mem` and `Atomic` instructions (a side table).
+    pub memargs: Vec<MemArg>,
 }
 
 const _: () = assert!(std::mem::size_of::<Instr>() <= 16);

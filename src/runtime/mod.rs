@@ -66,7 +66,7 @@ pub(crate) enum HostEffect {
     },
     Grow {
         mem: u32,
-        pages: u32,
+        pages: u64,
     },
     /// Something outside the machine that undoing the call cannot take back (output printed,
     /// a file written), described for the user.
@@ -134,17 +134,17 @@ impl<'a> Caller<'a> {
             let old = m.read(addr, bytes.len() as u32).map_err(Trap::new)?.to_vec();
             j.push(HostEffect::Write { mem: *mem, addr, old });
         }
-        m.write(addr, bytes).map_err(Trap::new)
+        m.write(addr as u64, bytes).map_err(Trap::new)
     }
 
     /// Grows the caller's memory like `memory.grow`: the old size, or `None`.
     pub fn grow_memory(&mut self, delta: u32) -> Option<u32> {
         let (mem, m) = self.memory.as_mut()?;
-        let old = m.grow(delta)?;
+        let old = m.grow(delta as u64)?;
         if let Some(j) = self.journal.as_mut() {
             j.push(HostEffect::Grow { mem: *mem, pages: old });
         }
-        Some(old)
+        Some(old as u32)
     }
 }
 
@@ -254,19 +254,42 @@ impl Store {
     }
 
     pub fn alloc_table(&mut self, ty: ValType, min: u32, max: Option<u32>) -> Result<Extern> {
-        if !ty.is_ref() || max.is_some_and(|m| m < min) {
+        self.alloc_table_type(crate::decode::TableType::new(ty, min, max))
+    }
+
+    /// Adds a table of any type (table64 too).
+    pub fn alloc_table_type(&mut self, t: crate::decode::TableType) -> Result<Extern> {
+        let (ty, min, max) = (t.elem, t.min, t.max);
+        if !ty.is_ref() || max.is_some_and(|m| m < min) || (!t.table64 && max.unwrap_or(min) > u32::MAX as u64) {
             return Err(Error::BadCall(format!("invalid table type: {min} {max:?} {ty}")));
         }
-        let t = Table::new(ty, min, max, 0, self.limits.max_table_elems).map_err(Error::Link)?;
+        let t = Table::with_limits(ty, min, max, t.table64, 0, self.limits.max_table_elems).map_err(Error::Link)?;
         self.tables.push(t);
         Ok(Extern::Table(self.tables.len() as u32 - 1))
     }
 
     pub fn alloc_memory(&mut self, min: u32, max: Option<u32>) -> Result<Extern> {
-        if max.is_some_and(|m| m < min) || max.unwrap_or(min) > memory::MAX_PAGES {
+        self.alloc_memory_type(crate::decode::MemoryType::new(min, max))
+    }
+
+    /// Adds a memory of any type (memory64, shared, custom page size).
+    pub fn alloc_memory_type(&mut self, t: crate::decode::MemoryType) -> Result<Extern> {
+        let spec = memory::MemorySpec {
+            min: t.min,
+            max: t.max,
+            memory64: t.memory64,
+            shared: t.shared,
+            page_log2: t.page_size_log2,
+        };
+        let (min, max) = (t.min, t.max);
+        if max.is_some_and(|m| m < min)
+            || max.unwrap_or(min) > spec.spec_max()
+            || !matches!(t.page_size_log2, 0 | 16)
+            || (t.shared && max.is_none())
+        {
             return Err(Error::BadCall(format!("invalid memory type: {min} {max:?}")));
         }
-        let m = Memory::new(min, max, self.limits.max_memory_pages).map_err(Error::Link)?;
+        let m = Memory::with_spec(spec, self.limits.max_memory_pages).map_err(Error::Link)?;
         self.memories.push(m);
         Ok(Extern::Memory(self.memories.len() as u32 - 1))
     }
@@ -342,11 +365,23 @@ impl Store {
             Extern::Func(f) => ExternType::Func(self.types[self.funcs.get(f as usize)?.ty as usize].clone()),
             Extern::Table(t) => {
                 let t = self.tables.get(t as usize)?;
-                ExternType::Table(crate::decode::TableType { elem: t.ty, min: t.size(), max: t.max() })
+                ExternType::Table(crate::decode::TableType {
+                    elem: t.ty,
+                    min: t.size() as u64,
+                    max: t.max(),
+                    table64: t.is_64(),
+                })
             }
             Extern::Memory(m) => {
                 let m = self.memories.get(m as usize)?;
-                ExternType::Memory(crate::decode::MemoryType { min: m.pages(), max: m.max() })
+                let spec = m.spec();
+                ExternType::Memory(crate::decode::MemoryType {
+                    min: m.pages(),
+                    max: m.max(),
+                    memory64: spec.memory64,
+                    shared: spec.shared,
+                    page_size_log2: spec.page_log2,
+                })
             }
             Extern::Global(g) => ExternType::Global(self.globals.get(g as usize)?.ty),
         })
@@ -436,11 +471,11 @@ impl Store {
             inst.funcs.push(self.funcs.len() as u32 - 1);
         }
         for t in &module.tables[module.num_imported_tables as usize..] {
-            let Extern::Table(a) = self.alloc_table(t.elem, t.min, t.max)? else { unreachable!() };
+            let Extern::Table(a) = self.alloc_table_type(*t)? else { unreachable!() };
             inst.tables.push(a);
         }
         for m in &module.memories[module.num_imported_memories as usize..] {
-            let Extern::Memory(a) = self.alloc_memory(m.min, m.max)? else { unreachable!() };
+            let Extern::Memory(a) = self.alloc_memory_type(*m)? else { unreachable!() };
             inst.memories.push(a);
         }
         for (i, init) in module.global_inits.iter().enumerate() {
@@ -475,8 +510,8 @@ impl Store {
                 ElemMode::Declared => self.instances[id as usize].elems[i] = Rc::new([]),
                 ElemMode::Active { table, offset } => {
                     let inst = &self.instances[id as usize];
-                    let offset = self.eval_const(inst, offset)? as u32;
                     let table = inst.tables[*table as usize];
+                    let offset = self.eval_const(inst, offset)?;
                     let items = inst.elems[i].clone();
                     self.tables[table as usize].init(offset, &items).map_err(trap)?;
                     self.instances[id as usize].elems[i] = Rc::new([]);
@@ -486,7 +521,8 @@ impl Store {
         for (i, seg) in module.datas.iter().enumerate() {
             if let DataMode::Active { memory, offset } = &seg.mode {
                 let inst = &self.instances[id as usize];
-                let offset = self.eval_const(inst, offset)? as u32;
+                // An i32 offset is zero-extended in its cell; an i64 one (memory64) is whole.
+                let offset = self.eval_const(inst, offset)?;
                 let mem = inst.memories[*memory as usize];
                 self.memories[mem as usize].write(offset, &seg.data).map_err(trap)?;
                 self.instances[id as usize].datas[i] = Default::default();
@@ -539,7 +575,7 @@ fn trap(code: TrapCode) -> Error {
     Error::Trap(Trap::new(code))
 }
 
-fn limits_match(min: u32, max: Option<u32>, want_min: u32, want_max: Option<u32>) -> bool {
+fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>) -> bool {
     min >= want_min
         && match (want_max, max) {
             (None, _) => true,
@@ -552,8 +588,15 @@ fn limits_match(min: u32, max: Option<u32>, want_min: u32, want_max: Option<u32>
 fn import_matches(want: &ExternType, have: &ExternType) -> bool {
     match (want, have) {
         (ExternType::Func(a), ExternType::Func(b)) => a == b,
-        (ExternType::Table(a), ExternType::Table(b)) => a.elem == b.elem && limits_match(b.min, b.max, a.min, a.max),
-        (ExternType::Memory(a), ExternType::Memory(b)) => limits_match(b.min, b.max, a.min, a.max),
+        (ExternType::Table(a), ExternType::Table(b)) => {
+            a.elem == b.elem && a.table64 == b.table64 && limits_match(b.min, b.max, a.min, a.max)
+        }
+        (ExternType::Memory(a), ExternType::Memory(b)) => {
+            a.memory64 == b.memory64
+                && a.shared == b.shared
+                && a.page_size_log2 == b.page_size_log2
+                && limits_match(b.min, b.max, a.min, a.max)
+        }
         (ExternType::Global(a), ExternType::Global(b)) => a == b,
         _ => false,
     }

@@ -7,47 +7,66 @@ use crate::value::{Raw, ValType};
 pub struct Table {
     pub(crate) elems: Vec<Raw>,
     pub(crate) ty: ValType,
-    max: Option<u32>,
+    max: Option<u64>,
     cap: u32,
+    /// Indexed by i64 (table64)?
+    pub(crate) table64: bool,
 }
 
 impl Table {
     pub fn new(ty: ValType, min: u32, max: Option<u32>, init: Raw, cap: u32) -> Result<Table, String> {
-        if min > cap {
+        Table::with_limits(ty, min as u64, max.map(u64::from), false, init, cap)
+    }
+
+    /// A table with 64-bit limits (`table64`: indexed by i64).
+    pub fn with_limits(
+        ty: ValType,
+        min: u64,
+        max: Option<u64>,
+        table64: bool,
+        init: Raw,
+        cap: u32,
+    ) -> Result<Table, String> {
+        if min > cap as u64 {
             return Err(format!("table of {min} elements exceeds the limit of {cap}"));
         }
         let mut elems = Vec::new();
         elems.try_reserve_exact(min as usize).map_err(|_| format!("cannot allocate a table of {min} elements"))?;
         elems.resize(min as usize, init);
-        Ok(Table { elems, ty, max, cap })
+        Ok(Table { elems, ty, max, cap, table64 })
     }
 
     pub fn size(&self) -> u32 {
         self.elems.len() as u32
     }
 
-    pub fn max(&self) -> Option<u32> {
+    pub fn max(&self) -> Option<u64> {
         self.max
+    }
+
+    /// Is it indexed by i64 (table64)?
+    pub fn is_64(&self) -> bool {
+        self.table64
     }
 
     pub fn elem_type(&self) -> ValType {
         self.ty
     }
 
-    pub fn get(&self, i: u32) -> Result<Raw, TrapCode> {
-        self.elems.get(i as usize).copied().ok_or(TrapCode::TableOutOfBounds)
+    pub fn get(&self, i: u64) -> Result<Raw, TrapCode> {
+        self.elems.get(usize::try_from(i).unwrap_or(usize::MAX)).copied().ok_or(TrapCode::TableOutOfBounds)
     }
 
-    pub fn set(&mut self, i: u32, v: Raw) -> Result<(), TrapCode> {
-        *self.elems.get_mut(i as usize).ok_or(TrapCode::TableOutOfBounds)? = v;
+    pub fn set(&mut self, i: u64, v: Raw) -> Result<(), TrapCode> {
+        *self.elems.get_mut(usize::try_from(i).unwrap_or(usize::MAX)).ok_or(TrapCode::TableOutOfBounds)? = v;
         Ok(())
     }
 
     /// `table.grow`: the old size, or `None` (-1).
-    pub fn grow(&mut self, delta: u32, init: Raw) -> Option<u32> {
+    pub fn grow(&mut self, delta: u64, init: Raw) -> Option<u32> {
         let old = self.size();
-        let new = old.checked_add(delta)?;
-        if new > self.max.unwrap_or(u32::MAX).min(self.cap) {
+        let new = (old as u64).checked_add(delta)?;
+        if new > self.max.unwrap_or(u64::MAX).min(self.cap as u64) {
             return None;
         }
         if self.elems.try_reserve_exact(delta as usize).is_err() {
@@ -62,28 +81,28 @@ impl Table {
         self.elems.truncate(size as usize);
     }
 
-    fn range(&self, start: u32, len: u32) -> Result<std::ops::Range<usize>, TrapCode> {
-        let end = start as u64 + len as u64;
+    fn range(&self, start: u64, len: u64) -> Result<std::ops::Range<usize>, TrapCode> {
+        let end = start.checked_add(len).ok_or(TrapCode::TableOutOfBounds)?;
         if end > self.elems.len() as u64 {
             return Err(TrapCode::TableOutOfBounds);
         }
         Ok(start as usize..end as usize)
     }
 
-    pub fn fill(&mut self, start: u32, v: Raw, len: u32) -> Result<(), TrapCode> {
+    pub fn fill(&mut self, start: u64, v: Raw, len: u64) -> Result<(), TrapCode> {
         let r = self.range(start, len)?;
         self.elems[r].fill(v);
         Ok(())
     }
 
     /// Copies `src` into the table at `dst`, all or nothing.
-    pub fn init(&mut self, dst: u32, src: &[Raw]) -> Result<(), TrapCode> {
-        let r = self.range(dst, src.len() as u32)?;
+    pub fn init(&mut self, dst: u64, src: &[Raw]) -> Result<(), TrapCode> {
+        let r = self.range(dst, src.len() as u64)?;
         self.elems[r].copy_from_slice(src);
         Ok(())
     }
 
-    pub fn copy_within(&mut self, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
+    pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), TrapCode> {
         let s = self.range(src, len)?;
         let d = self.range(dst, len)?;
         self.elems.copy_within(s, d.start);
@@ -91,7 +110,7 @@ impl Table {
     }
 
     /// Reads `len` entries at `start`.
-    pub fn slice(&self, start: u32, len: u32) -> Result<&[Raw], TrapCode> {
+    pub fn slice(&self, start: u64, len: u64) -> Result<&[Raw], TrapCode> {
         let r = self.range(start, len)?;
         Ok(&self.elems[r])
     }

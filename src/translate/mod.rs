@@ -11,8 +11,9 @@ mod fuse;
 use crate::decode::{Module, body_validator};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Bulk, Code, DropKeep, Instr, RETURN_PC, Simd, SimdBin, SimdExtract, SimdLane, SimdLoad, SimdReplace, SimdShift,
-    SimdSplat, SimdTern, SimdTest, SimdUn, Target, Wide, for_each_plain, for_each_simd,
+    Atomic, Bulk, Code, DropKeep, Instr, LoadOp, Mem, MemArg, RETURN_PC, RmwOp, Simd, SimdBin, SimdExtract, SimdLane,
+    SimdLoad, SimdReplace, SimdShift, SimdSplat, SimdTern, SimdTest, SimdUn, StoreOp, Target, Wide, for_each_plain,
+    for_each_simd,
 };
 use wasmparser::{BlockType, Operator};
 
@@ -67,6 +68,8 @@ struct Translator<'m> {
     /// Can a v128 be on the operand stack (a `Simd` instruction or a call returning one was
     /// emitted)? If not, the height in cells is the height in values.
     wide: bool,
+    /// `Code::memargs`.
+    memargs: Vec<MemArg>,
 }
 
 type Validator = wasmparser::FuncValidator<wasmparser::ValidatorResources>;
@@ -85,6 +88,15 @@ fn cells(v: &Validator, from: u32, count: u32) -> u32 {
 /// Is the operand at `depth` (0 is the top) a v128?
 fn is_v128(v: &Validator, depth: u32) -> bool {
     matches!(v.get_operand_type(depth as usize), Some(Some(wasmparser::ValType::V128)))
+}
+
+/// The memory a memory operand names.
+fn memory_of(m: &wasmparser::MemArg) -> u32 {
+    match m.target {
+        wasmparser::MemArgTarget::Memory(i) => i,
+        // Arrays' memargs (a GC proposal) are not accepted by validation.
+        _ => u32::MAX,
+    }
 }
 
 fn internal(what: &str) -> Error {
@@ -140,6 +152,7 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         local_cells,
         v128s: Vec::new(),
         wide: false,
+        memargs: Vec::new(),
     };
     let mut max_height = 0;
     let mut ops = body.get_operators_reader()?;
@@ -162,6 +175,7 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         // In cells: at most two per value when a v128 can be on the stack.
         max_height: if t.wide { max_height.saturating_mul(2) } else { max_height },
         v128s: t.v128s,
+        memargs: t.memargs,
     };
     fuse::fuse(&mut code);
     Ok(code)
@@ -253,6 +267,17 @@ impl Translator<'_> {
 
     fn global_is_v128(&self, g: u32) -> bool {
         self.module.globals.get(g as usize).is_some_and(|t| t.ty == crate::value::ValType::V128)
+    }
+
+    /// Is memory `mem` 64-bit (memory64)?
+    fn is_64(&self, mem: u32) -> bool {
+        self.module.memories.get(mem as usize).is_some_and(|m| m.memory64)
+    }
+
+    /// Puts a memory operand in `Code::memargs`: its index there.
+    fn memarg(&mut self, m: wasmparser::MemArg) -> u32 {
+        self.memargs.push(MemArg { mem: memory_of(&m), offset: m.offset });
+        self.memargs.len() as u32 - 1
     }
 
     fn patch(&mut self, at: usize, pc: u32) {
@@ -438,26 +463,149 @@ impl Translator<'_> {
             O::TableCopy { dst_table, src_table } => Instr::Bulk(Bulk::TableCopy { dst: dst_table, src: src_table }),
             O::TableInit { elem_index, table } => Instr::Bulk(Bulk::TableInit { table, elem: elem_index }),
             O::ElemDrop { elem_index } => Instr::Bulk(Bulk::ElemDrop(elem_index)),
-            O::MemorySize { .. } => Instr::Bulk(Bulk::MemorySize),
-            O::MemoryGrow { .. } => Instr::Bulk(Bulk::MemoryGrow),
-            O::MemoryFill { .. } => Instr::Bulk(Bulk::MemoryFill),
-            O::MemoryCopy { .. } => Instr::Bulk(Bulk::MemoryCopy),
-            O::MemoryInit { data_index, .. } => Instr::Bulk(Bulk::MemoryInit(data_index)),
+            O::MemorySize { mem } => Instr::Bulk(Bulk::MemorySize(mem)),
+            O::MemoryGrow { mem } => Instr::Bulk(Bulk::MemoryGrow(mem)),
+            O::MemoryFill { mem } => Instr::Bulk(Bulk::MemoryFill(mem)),
+            O::MemoryCopy { dst_mem, src_mem } => Instr::Bulk(Bulk::MemoryCopy { dst: dst_mem, src: src_mem }),
+            O::MemoryInit { data_index, mem } => Instr::Bulk(Bulk::MemoryInit { mem, data: data_index }),
             O::DataDrop { data_index } => Instr::Bulk(Bulk::DataDrop(data_index)),
             O::I64Add128 => Instr::Wide(Wide::I64Add128),
             O::I64Sub128 => Instr::Wide(Wide::I64Sub128),
             O::I64MulWideS => Instr::Wide(Wide::I64MulWideS),
             O::I64MulWideU => Instr::Wide(Wide::I64MulWideU),
+            O::AtomicFence { .. } => Instr::Atomic(Atomic::Fence),
+            O::MemoryAtomicNotify { memarg } => Instr::Atomic(Atomic::Notify(self.memarg(memarg))),
+            O::MemoryAtomicWait32 { memarg } => Instr::Atomic(Atomic::Wait32(self.memarg(memarg))),
+            O::MemoryAtomicWait64 { memarg } => Instr::Atomic(Atomic::Wait64(self.memarg(memarg))),
+            O::I32AtomicLoad { memarg } => Instr::Atomic(Atomic::Load(LoadOp::U32, self.memarg(memarg))),
+            O::I64AtomicLoad { memarg } => Instr::Atomic(Atomic::Load(LoadOp::U64, self.memarg(memarg))),
+            O::I32AtomicLoad8U { memarg } => Instr::Atomic(Atomic::Load(LoadOp::U8, self.memarg(memarg))),
+            O::I32AtomicLoad16U { memarg } => Instr::Atomic(Atomic::Load(LoadOp::U16, self.memarg(memarg))),
+            O::I64AtomicLoad8U { memarg } => Instr::Atomic(Atomic::Load(LoadOp::U8, self.memarg(memarg))),
+            O::I64AtomicLoad16U { memarg } => Instr::Atomic(Atomic::Load(LoadOp::U16, self.memarg(memarg))),
+            O::I64AtomicLoad32U { memarg } => Instr::Atomic(Atomic::Load(LoadOp::U32, self.memarg(memarg))),
+            O::I32AtomicStore { memarg } => Instr::Atomic(Atomic::Store(StoreOp::B4, self.memarg(memarg))),
+            O::I64AtomicStore { memarg } => Instr::Atomic(Atomic::Store(StoreOp::B8, self.memarg(memarg))),
+            O::I32AtomicStore8 { memarg } => Instr::Atomic(Atomic::Store(StoreOp::B1, self.memarg(memarg))),
+            O::I32AtomicStore16 { memarg } => Instr::Atomic(Atomic::Store(StoreOp::B2, self.memarg(memarg))),
+            O::I64AtomicStore8 { memarg } => Instr::Atomic(Atomic::Store(StoreOp::B1, self.memarg(memarg))),
+            O::I64AtomicStore16 { memarg } => Instr::Atomic(Atomic::Store(StoreOp::B2, self.memarg(memarg))),
+            O::I64AtomicStore32 { memarg } => Instr::Atomic(Atomic::Store(StoreOp::B4, self.memarg(memarg))),
+            O::I32AtomicRmwAdd { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Add, StoreOp::B4, self.memarg(memarg))),
+            O::I32AtomicRmwSub { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Sub, StoreOp::B4, self.memarg(memarg))),
+            O::I32AtomicRmwAnd { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::And, StoreOp::B4, self.memarg(memarg))),
+            O::I32AtomicRmwOr { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Or, StoreOp::B4, self.memarg(memarg))),
+            O::I32AtomicRmwXor { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Xor, StoreOp::B4, self.memarg(memarg))),
+            O::I32AtomicRmwXchg { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Xchg, StoreOp::B4, self.memarg(memarg))),
+            O::I32AtomicRmwCmpxchg { memarg } => Instr::Atomic(Atomic::Cmpxchg(StoreOp::B4, self.memarg(memarg))),
+            O::I64AtomicRmwAdd { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Add, StoreOp::B8, self.memarg(memarg))),
+            O::I64AtomicRmwSub { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Sub, StoreOp::B8, self.memarg(memarg))),
+            O::I64AtomicRmwAnd { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::And, StoreOp::B8, self.memarg(memarg))),
+            O::I64AtomicRmwOr { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Or, StoreOp::B8, self.memarg(memarg))),
+            O::I64AtomicRmwXor { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Xor, StoreOp::B8, self.memarg(memarg))),
+            O::I64AtomicRmwXchg { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Xchg, StoreOp::B8, self.memarg(memarg))),
+            O::I64AtomicRmwCmpxchg { memarg } => Instr::Atomic(Atomic::Cmpxchg(StoreOp::B8, self.memarg(memarg))),
+            O::I32AtomicRmw8AddU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Add, StoreOp::B1, self.memarg(memarg))),
+            O::I32AtomicRmw8SubU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Sub, StoreOp::B1, self.memarg(memarg))),
+            O::I32AtomicRmw8AndU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::And, StoreOp::B1, self.memarg(memarg))),
+            O::I32AtomicRmw8OrU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Or, StoreOp::B1, self.memarg(memarg))),
+            O::I32AtomicRmw8XorU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Xor, StoreOp::B1, self.memarg(memarg))),
+            O::I32AtomicRmw8XchgU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Xchg, StoreOp::B1, self.memarg(memarg)))
+            }
+            O::I32AtomicRmw8CmpxchgU { memarg } => Instr::Atomic(Atomic::Cmpxchg(StoreOp::B1, self.memarg(memarg))),
+            O::I32AtomicRmw16AddU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Add, StoreOp::B2, self.memarg(memarg)))
+            }
+            O::I32AtomicRmw16SubU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Sub, StoreOp::B2, self.memarg(memarg)))
+            }
+            O::I32AtomicRmw16AndU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::And, StoreOp::B2, self.memarg(memarg)))
+            }
+            O::I32AtomicRmw16OrU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Or, StoreOp::B2, self.memarg(memarg))),
+            O::I32AtomicRmw16XorU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Xor, StoreOp::B2, self.memarg(memarg)))
+            }
+            O::I32AtomicRmw16XchgU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Xchg, StoreOp::B2, self.memarg(memarg)))
+            }
+            O::I32AtomicRmw16CmpxchgU { memarg } => Instr::Atomic(Atomic::Cmpxchg(StoreOp::B2, self.memarg(memarg))),
+            O::I64AtomicRmw8AddU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Add, StoreOp::B1, self.memarg(memarg))),
+            O::I64AtomicRmw8SubU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Sub, StoreOp::B1, self.memarg(memarg))),
+            O::I64AtomicRmw8AndU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::And, StoreOp::B1, self.memarg(memarg))),
+            O::I64AtomicRmw8OrU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Or, StoreOp::B1, self.memarg(memarg))),
+            O::I64AtomicRmw8XorU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Xor, StoreOp::B1, self.memarg(memarg))),
+            O::I64AtomicRmw8XchgU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Xchg, StoreOp::B1, self.memarg(memarg)))
+            }
+            O::I64AtomicRmw8CmpxchgU { memarg } => Instr::Atomic(Atomic::Cmpxchg(StoreOp::B1, self.memarg(memarg))),
+            O::I64AtomicRmw16AddU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Add, StoreOp::B2, self.memarg(memarg)))
+            }
+            O::I64AtomicRmw16SubU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Sub, StoreOp::B2, self.memarg(memarg)))
+            }
+            O::I64AtomicRmw16AndU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::And, StoreOp::B2, self.memarg(memarg)))
+            }
+            O::I64AtomicRmw16OrU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Or, StoreOp::B2, self.memarg(memarg))),
+            O::I64AtomicRmw16XorU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Xor, StoreOp::B2, self.memarg(memarg)))
+            }
+            O::I64AtomicRmw16XchgU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Xchg, StoreOp::B2, self.memarg(memarg)))
+            }
+            O::I64AtomicRmw16CmpxchgU { memarg } => Instr::Atomic(Atomic::Cmpxchg(StoreOp::B2, self.memarg(memarg))),
+            O::I64AtomicRmw32AddU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Add, StoreOp::B4, self.memarg(memarg)))
+            }
+            O::I64AtomicRmw32SubU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Sub, StoreOp::B4, self.memarg(memarg)))
+            }
+            O::I64AtomicRmw32AndU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::And, StoreOp::B4, self.memarg(memarg)))
+            }
+            O::I64AtomicRmw32OrU { memarg } => Instr::Atomic(Atomic::Rmw(RmwOp::Or, StoreOp::B4, self.memarg(memarg))),
+            O::I64AtomicRmw32XorU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Xor, StoreOp::B4, self.memarg(memarg)))
+            }
+            O::I64AtomicRmw32XchgU { memarg } => {
+                Instr::Atomic(Atomic::Rmw(RmwOp::Xchg, StoreOp::B4, self.memarg(memarg)))
+            }
+            O::I64AtomicRmw32CmpxchgU { memarg } => Instr::Atomic(Atomic::Cmpxchg(StoreOp::B4, self.memarg(memarg))),
             O::I32Const { value } => Instr::I32Const(value),
             O::I64Const { value } => Instr::I64Const(value),
             O::F32Const { value } => Instr::F32Const(value.bits()),
             O::F64Const { value } => Instr::F64Const(value.bits()),
             O::RefNull { .. } => Instr::RefNull,
             O::RefFunc { function_index } => Instr::RefFunc(function_index),
-            ref other => match plain(other) {
-                Some(i) => i,
-                None => simd(other)?
-                    .ok_or_else(|| Error::Unsupported(format!("instruction {}", crate::text::mnemonic(other))))?,
+            ref other => match plain_memarg(other) {
+                // Memory 0 of 32 bits: the hot arms, with the offset as immediate.
+                Some((make, m)) if memory_of(&m) == 0 && !self.is_64(0) => make(m.offset as u32),
+                // Any other memory, or a 64-bit one: the `Mem` family.
+                Some((make, m)) => {
+                    let i = make(0);
+                    let arg = self.memarg(m);
+                    match (LoadOp::of(&i), StoreOp::of(&i)) {
+                        (Some((k, _)), _) => Instr::Mem(Mem::Load(k, arg)),
+                        (_, Some((k, _))) => Instr::Mem(Mem::Store(k, arg)),
+                        _ => return Err(internal("memory instruction")),
+                    }
+                }
+                None => match plain_no_memarg(other) {
+                    Some(i) => Some(i),
+                    // SIMD: memory 0 of 32 bits only, for now.
+                    None => match simd(other)? {
+                        Some(Instr::Simd(
+                            Simd::Load { .. } | Simd::Store(_) | Simd::LoadLane { .. } | Simd::StoreLane { .. },
+                        )) if self.is_64(0) => {
+                            return Err(Error::Unsupported("SIMD access to a 64-bit memory".into()));
+                        }
+                        i => i,
+                    },
+                }
+                .ok_or_else(|| Error::Unsupported(format!("instruction {}", crate::text::mnemonic(other))))?,
             },
         };
         self.emit(i);
@@ -471,18 +619,17 @@ impl Translator<'_> {
 macro_rules! plain_ops {
     (fused $_f:tt loads [$($l:ident $_lk:ident)*] stores [$($s:ident $_sk:ident)*]
      free [$($x:ident)*] un [$($u:ident)*] bin [$($b:ident)*] un_trap [$($uq:ident)*] bin_trap [$($bq:ident)*]) => {
-        /// The instruction of an operator that is in the list under its own name, if any.
+        /// A load or store of the list: how to make its instruction from a 32-bit static
+        /// offset, and its memory operand.
         /// (Inlined: its `match` joins the translator's, one jump table instead of two.)
         #[inline(always)]
-        fn plain(op: &Operator<'_>) -> Option<Instr> {
+        fn plain_memarg(op: &Operator<'_>) -> Option<(fn(u32) -> Instr, wasmparser::MemArg)> {
             use Operator as O;
-            // Loads and stores: which one, then its static offset (one conversion for all).
-            let (make, memarg): (fn(u32) -> Instr, _) = match *op {
+            Some(match *op {
                 $( O::$l { memarg } => (Instr::$l, memarg), )*
                 $( O::$s { memarg } => (Instr::$s, memarg), )*
-                _ => return plain_no_memarg(op),
-            };
-            Some(make(u32::try_from(memarg.offset).ok()?))
+                _ => return None,
+            })
         }
 
         #[inline(always)]

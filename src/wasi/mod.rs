@@ -339,8 +339,8 @@ pub fn stub_missing_imports(store: &mut Store, module: &Module, log: Rc<RefCell<
                     Ok(out)
                 })
             }
-            ExternType::Memory(m) => store.alloc_memory(m.min, m.max)?,
-            ExternType::Table(t) => store.alloc_table(t.elem, t.min, t.max)?,
+            ExternType::Memory(m) => store.alloc_memory_type(*m)?,
+            ExternType::Table(t) => store.alloc_table_type(*t)?,
             ExternType::Global(g) => {
                 store.alloc_global(GlobalType { ty: g.ty, mutable: g.mutable }, g.ty.default_value())?
             }
