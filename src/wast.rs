@@ -85,7 +85,8 @@ fn script_features(name: &str) -> Option<wasmparser::WasmFeatures> {
     Some(match set {
         "wasm-v1" | "wasm-v2" => base,
         "multi-memory" => base | F::MULTI_MEMORY,
-        "memory64" => base | F::MEMORY64,
+        // (memory64 has a SIMD script, simd_address.wast.)
+        "memory64" => base | F::MEMORY64 | F::SIMD,
         "custom-page-sizes" => base | F::CUSTOM_PAGE_SIZES | F::MEMORY64 | F::MULTI_MEMORY,
         // The threads scripts are older: one table (no reference types).
         "threads" => (base & !F::REFERENCE_TYPES) | F::THREADS,

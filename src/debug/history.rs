@@ -258,9 +258,13 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
                 effects.push(Effect::Global { global, old: g.value, hi: g.hi });
             }
             // A store writes its width at the address under the v128.
-            Simd::Store(offset) => mem_range(0, top32(2) as u64, offset as u64, 16, &mut effects),
-            Simd::StoreLane { op, offset, .. } => {
-                mem_range(0, top32(2) as u64, offset as u64, op.width() as u64, &mut effects)
+            Simd::Store(a) => {
+                let a = memarg(a);
+                mem_range(a.mem, top(2), a.offset, 16, &mut effects)
+            }
+            Simd::StoreLane { op, arg, .. } => {
+                let a = memarg(arg);
+                mem_range(a.mem, top(2), a.offset, op.width() as u64, &mut effects)
             }
             // Pops two v128 and the condition.
             Simd::Select => start = start.min(sp.saturating_sub(5)),

@@ -335,9 +335,7 @@ impl Machine {
             return Err(Trap::host("no SIMD instruction to run"));
         };
         let inst_id = frame.instance as usize;
-        let mem = store.instances[inst_id].memories.first().copied().unwrap_or(u32::MAX) as usize;
-        let (sp, r) =
-            simd::exec(s, code, store, inst_id, mem, frame.fp as usize, &mut self.stack.cells[..], self.stack.sp);
+        let (sp, r) = simd::exec(s, code, store, inst_id, frame.fp as usize, &mut self.stack.cells[..], self.stack.sp);
         self.stack.sp = sp;
         match r {
             Ok(()) => {
@@ -757,7 +755,7 @@ impl Machine {
                     Instr::Simd(_) => trap!(TrapCode::Unreachable),
                     #[cfg(not(target_arch = "wasm32"))]
                     Instr::Simd(s) => {
-                        let (at, r) = simd::exec(s, code, store, inst_id, mem, fp, stack, sp);
+                        let (at, r) = simd::exec(s, code, store, inst_id, fp, stack, sp);
                         sp = at;
                         tri!(r)
                     }

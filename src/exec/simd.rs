@@ -1,6 +1,6 @@
 //! The `Simd` family: v128 values, two cells each (low half first). The moves of a v128
 //! (constants from the code's side table, locals, globals, drop, select), memory accesses
-//! (memory 0, 32-bit addresses: [`mem_range`] is the one place), and the lane operations of
+//! (any memory, 32- or 64-bit: [`mem_range`] is the one place), and the lane operations of
 //! `ir/simd.rs`, whose semantics are closures over `u128` values with the lane helpers below.
 //! Out of line, one arm in the `match` (see [`exec`]).
 
@@ -256,22 +256,25 @@ macro_rules! evals {
 }
 for_each_simd!(evals);
 
-/// The byte range of `[addr + offset, + len)` in memory `mem` (the instance's memory 0), or
-/// the out-of-bounds trap. The one place SIMD computes an address: 32-bit addresses (the low
-/// half of the address cell), a 32-bit static offset.
+/// The store address of the memory of memory operand `arg` (an index into `Code::memargs`)
+/// and the byte range of `[addr + offset, + len)` in it, or the out-of-bounds trap. The one
+/// place SIMD computes an address: any memory, 32- or 64-bit (an i32 address is zero-extended
+/// in its cell), a 64-bit static offset.
 #[inline]
-fn mem_range(store: &Store, mem: usize, addr: Raw, offset: u32, len: u32) -> Result<std::ops::Range<usize>, TrapCode> {
-    let data = store.memories.get(mem).map_or(&[][..], |m| m.data());
-    let start = addr as u32 as u64 + offset as u64;
-    let end = start + len as u64;
-    if end > data.len() as u64 {
-        return Err(TrapCode::MemoryOutOfBounds);
-    }
-    Ok(start as usize..end as usize)
+fn mem_range(
+    store: &Store,
+    code: &Code,
+    inst_id: usize,
+    arg: u32,
+    addr: Raw,
+    len: u32,
+) -> Result<(usize, std::ops::Range<usize>), TrapCode> {
+    let arg = code.memargs.get(arg as usize).ok_or(TrapCode::MemoryOutOfBounds)?;
+    let mem = *store.instances[inst_id].memories.get(arg.mem as usize).ok_or(TrapCode::MemoryOutOfBounds)? as usize;
+    Ok((mem, store.memories[mem].range64(addr, arg.offset, len as u64)?))
 }
 
-/// Runs `s` in a frame whose local 0 is cell `fp`, in instance `inst_id` (whose memory 0 is
-/// `mem`, `usize::MAX` for none), on the value stack `stack` with `sp` cells in use. Returns
+/// Runs `s` (of `code`) in a frame whose local 0 is cell `fp`, in instance `inst_id`, on the value stack `stack` with `sp` cells in use. Returns
 /// the new height, and the trap if it trapped (then after its operands were popped, as the
 /// `match` leaves a trapping instruction). Validation fixes the operands; `push_frame`
 /// reserved the cells a push needs.
@@ -282,7 +285,6 @@ pub(super) fn exec(
     code: &Code,
     store: &mut Store,
     inst_id: usize,
-    mem: usize,
     fp: usize,
     stack: &mut [Raw],
     mut sp: usize,
@@ -360,22 +362,22 @@ pub(super) fn exec(
             let a = pop_v!();
             push_v!(shuffle(a, b, code.v128s.get(i as usize).copied().unwrap_or(0)))
         }
-        Simd::Load { op, offset } => {
+        Simd::Load { op, arg } => {
             let addr = pop!();
-            let r = tri!(mem_range(store, mem, addr, offset, op.width()));
+            let (mem, r) = tri!(mem_range(store, code, inst_id, arg, addr, op.width()));
             push_v!(load(op, &store.memories[mem].data()[r]))
         }
-        Simd::Store(offset) => {
+        Simd::Store(arg) => {
             let v = pop_v!();
             let addr = pop!();
-            let r = tri!(mem_range(store, mem, addr, offset, 16));
+            let (mem, r) = tri!(mem_range(store, code, inst_id, arg, addr, 16));
             store.memories[mem].data_mut()[r].copy_from_slice(&v.to_le_bytes());
         }
-        Simd::LoadLane { op, lane, offset } => {
+        Simd::LoadLane { op, lane, arg } => {
             let v = pop_v!();
             let addr = pop!();
             let w = op.width();
-            let r = tri!(mem_range(store, mem, addr, offset, w));
+            let (mem, r) = tri!(mem_range(store, code, inst_id, arg, addr, w));
             let mut b = [0; 8];
             b[..w as usize].copy_from_slice(&store.memories[mem].data()[r]);
             let x = u64::from_le_bytes(b);
@@ -386,11 +388,11 @@ pub(super) fn exec(
                 SimdLane::L64 => put(v, lane as u32, x),
             })
         }
-        Simd::StoreLane { op, lane, offset } => {
+        Simd::StoreLane { op, lane, arg } => {
             let v = pop_v!();
             let addr = pop!();
             let w = op.width();
-            let r = tri!(mem_range(store, mem, addr, offset, w));
+            let (mem, r) = tri!(mem_range(store, code, inst_id, arg, addr, w));
             let x = (v.wrapping_shr(lane as u32 * w * 8) as u64).to_le_bytes();
             store.memories[mem].data_mut()[r].copy_from_slice(&x[..w as usize]);
         }

@@ -207,7 +207,7 @@ macro_rules! for_each_instr {
                 /// v128 values (two cells each, low half first; `exec/simd.rs`): SIMD and
                 /// relaxed SIMD. Locals are cell offsets; the lane operations are grouped by
                 /// shape, each shape's operators listed in `ir/simd.rs`. Memory accesses are to
-                /// memory 0 (immediate: the static offset).
+                /// any memory, their operand in `Code::memargs`.
                 Simd {
                     /// `v128.const`: `Code::v128s[i]`.
                     Const(u32);
@@ -220,10 +220,11 @@ macro_rules! for_each_instr {
                     GlobalSet(u32);
                     /// `i8x16.shuffle`: the lane indices are the bytes of `Code::v128s[i]`.
                     Shuffle(u32);
-                    Load { op: SimdLoad, offset: u32 };
+                    /// Memory accesses: `arg` indexes `Code::memargs` (any memory, 32- or 64-bit).
+                    Load { op: SimdLoad, arg: u32 };
                     Store(u32);
-                    LoadLane { op: SimdLane, lane: u8, offset: u32 };
-                    StoreLane { op: SimdLane, lane: u8, offset: u32 };
+                    LoadLane { op: SimdLane, lane: u8, arg: u32 };
+                    StoreLane { op: SimdLane, lane: u8, arg: u32 };
                     Splat(SimdSplat);
                     Extract { op: SimdExtract, lane: u8 };
                     Replace { op: SimdReplace, lane: u8 };

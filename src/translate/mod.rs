@@ -595,15 +595,8 @@ impl Translator<'_> {
                 }
                 None => match plain_no_memarg(other) {
                     Some(i) => Some(i),
-                    // SIMD: memory 0 of 32 bits only, for now.
-                    None => match simd(other)? {
-                        Some(Instr::Simd(
-                            Simd::Load { .. } | Simd::Store(_) | Simd::LoadLane { .. } | Simd::StoreLane { .. },
-                        )) if self.is_64(0) => {
-                            return Err(Error::Unsupported("SIMD access to a 64-bit memory".into()));
-                        }
-                        i => i,
-                    },
+                    // SIMD (its memory operands in `Code::memargs`).
+                    None => simd(other, &mut |m| self.memarg(*m))?,
                 }
                 .ok_or_else(|| Error::Unsupported(format!("instruction {}", crate::text::mnemonic(other))))?,
             },
@@ -648,20 +641,6 @@ macro_rules! plain_ops {
 }
 for_each_plain!(plain_ops);
 
-/// The static offset of a SIMD memory access. SIMD reads and writes memory 0 with 32-bit
-/// addresses (`exec/simd.rs`, `mem_range`); any other memory is refused here, the one place
-/// that knows (multi-memory and memory64 join here).
-fn simd_memarg(memarg: &wasmparser::MemArg) -> Result<u32> {
-    match memarg.target {
-        wasmparser::MemArgTarget::Memory(0) => {}
-        wasmparser::MemArgTarget::Memory(m) => {
-            return Err(Error::Unsupported(format!("SIMD access to memory {m} (only memory 0)")));
-        }
-        wasmparser::MemArgTarget::Array(_) => return Err(Error::Unsupported("SIMD access to an array".into())),
-    }
-    u32::try_from(memarg.offset).map_err(|_| Error::Unsupported("SIMD access with a 64-bit offset".into()))
-}
-
 /// Makes `simd`: the SIMD operators of the list in `ir/simd.rs` (by shape), and the lane loads
 /// and stores.
 macro_rules! simd_ops {
@@ -677,20 +656,20 @@ macro_rules! simd_ops {
         shift { $( $sh:ident $_shd:tt ; )* }
     ) => {
         /// The `Simd` instruction of a SIMD operator with no side-table immediate, if it is one.
-        fn simd(op: &Operator<'_>) -> Result<Option<Instr>> {
+        /// `arg` puts a memory operand in `Code::memargs` and gives its index there.
+        fn simd(op: &Operator<'_>, arg: &mut dyn FnMut(&wasmparser::MemArg) -> u32) -> Result<Option<Instr>> {
             use Operator as O;
-            let lane = |op, lane, memarg| -> Result<(SimdLane, u8, u32)> { Ok((op, lane, simd_memarg(memarg)?)) };
             Ok(Some(Instr::Simd(match *op {
-                $( O::$l { ref memarg } => Simd::Load { op: SimdLoad::$l, offset: simd_memarg(memarg)? }, )*
-                O::V128Store { ref memarg } => Simd::Store(simd_memarg(memarg)?),
-                O::V128Load8Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L8, l, memarg)?; Simd::LoadLane { op, lane, offset } }
-                O::V128Load16Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L16, l, memarg)?; Simd::LoadLane { op, lane, offset } }
-                O::V128Load32Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L32, l, memarg)?; Simd::LoadLane { op, lane, offset } }
-                O::V128Load64Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L64, l, memarg)?; Simd::LoadLane { op, lane, offset } }
-                O::V128Store8Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L8, l, memarg)?; Simd::StoreLane { op, lane, offset } }
-                O::V128Store16Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L16, l, memarg)?; Simd::StoreLane { op, lane, offset } }
-                O::V128Store32Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L32, l, memarg)?; Simd::StoreLane { op, lane, offset } }
-                O::V128Store64Lane { ref memarg, lane: l } => { let (op, lane, offset) = lane(SimdLane::L64, l, memarg)?; Simd::StoreLane { op, lane, offset } }
+                $( O::$l { ref memarg } => Simd::Load { op: SimdLoad::$l, arg: arg(memarg) }, )*
+                O::V128Store { ref memarg } => Simd::Store(arg(memarg)),
+                O::V128Load8Lane { ref memarg, lane: l } => Simd::LoadLane { op: SimdLane::L8, lane: l, arg: arg(memarg) },
+                O::V128Load16Lane { ref memarg, lane: l } => Simd::LoadLane { op: SimdLane::L16, lane: l, arg: arg(memarg) },
+                O::V128Load32Lane { ref memarg, lane: l } => Simd::LoadLane { op: SimdLane::L32, lane: l, arg: arg(memarg) },
+                O::V128Load64Lane { ref memarg, lane: l } => Simd::LoadLane { op: SimdLane::L64, lane: l, arg: arg(memarg) },
+                O::V128Store8Lane { ref memarg, lane: l } => Simd::StoreLane { op: SimdLane::L8, lane: l, arg: arg(memarg) },
+                O::V128Store16Lane { ref memarg, lane: l } => Simd::StoreLane { op: SimdLane::L16, lane: l, arg: arg(memarg) },
+                O::V128Store32Lane { ref memarg, lane: l } => Simd::StoreLane { op: SimdLane::L32, lane: l, arg: arg(memarg) },
+                O::V128Store64Lane { ref memarg, lane: l } => Simd::StoreLane { op: SimdLane::L64, lane: l, arg: arg(memarg) },
                 $( O::$sp => Simd::Splat(SimdSplat::$sp), )*
                 $( O::$ex { lane } => Simd::Extract { op: SimdExtract::$ex, lane }, )*
                 $( O::$re { lane } => Simd::Replace { op: SimdReplace::$re, lane }, )*
