@@ -287,17 +287,22 @@ impl Machine {
         }
         let before = budget;
         let mut left = budget;
-        // In wasm32 builds the loop leaves to have a SIMD instruction run here, then goes on
-        // (one call of `execute`, so its code is the same as without SIMD).
+        // In wasm32 builds the loop leaves to have an instruction of a family (SIMD, bulk,
+        // other memories, atomics) run here, then goes on (one call of `execute`).
         #[cfg_attr(not(target_arch = "wasm32"), allow(clippy::never_loop))]
         let r = loop {
             let r = self.execute(store, &mut left);
             #[cfg(target_arch = "wasm32")]
             if let Err(t) = &r
                 && t.code == TrapCode::Unreachable
-                && self.frames.last().is_some_and(|f| matches!(f.code.instrs.get(f.pc as usize), Some(Instr::Simd(_))))
+                && self.frames.last().is_some_and(|f| {
+                    matches!(
+                        f.code.instrs.get(f.pc as usize),
+                        Some(Instr::Simd(_) | Instr::Bulk(_) | Instr::Mem(_) | Instr::Atomic(_))
+                    )
+                })
             {
-                match self.run_simd(store) {
+                match self.run_family(store) {
                     Ok(()) => continue,
                     Err(t) => break Err(t),
                 }
@@ -319,23 +324,27 @@ impl Machine {
         }
     }
 
-    /// wasm32 builds: runs the `Simd` instruction at the top frame's pc (counted in the
-    /// budget by the loop, which left for it) and moves past it; a trap leaves the frame at
-    /// it, as the loop's `trap!` does. Out of the loop's function: inside V8, every shape of a
-    /// SIMD arm in the loop (a call, the executor inlined) made scalar code 1.3x slower
-    /// (node geomean 0.47 of wasmi against 0.36; BENCHMARKS.md), while leaving the loop as a
+    /// wasm32 builds: runs the family instruction (`Simd`, `Bulk`, `Mem`, `Atomic`) at the top
+    /// frame's pc (counted in the budget by the loop, which left for it) and moves past it; a
+    /// trap leaves the frame at it, as the loop's `trap!` does. Out of the loop's function:
+    /// inside V8, every shape of a family's arm in the loop that ran it (a call, the executor
+    /// inlined) made scalar code 1.3-1.8x slower (BENCHMARKS.md), while leaving the loop as a
     /// pause does costs scalar code nothing.
     #[cfg(target_arch = "wasm32")]
     #[inline(never)]
-    fn run_simd(&mut self, store: &mut Store) -> std::result::Result<(), Trap> {
+    fn run_family(&mut self, store: &mut Store) -> std::result::Result<(), Trap> {
         let Some(frame) = self.frames.last_mut() else { return Ok(()) };
         let code: &Code = &frame.code;
         let pc = frame.pc as usize;
-        let Some(&Instr::Simd(s)) = code.instrs.get(pc) else {
-            return Err(Trap::host("no SIMD instruction to run"));
-        };
         let inst_id = frame.instance as usize;
-        let (sp, r) = simd::exec(s, code, store, inst_id, frame.fp as usize, &mut self.stack.cells[..], self.stack.sp);
+        let (cells, at) = (&mut self.stack.cells[..], self.stack.sp);
+        let (sp, r) = match code.instrs.get(pc) {
+            Some(&Instr::Simd(s)) => simd::exec(s, code, store, inst_id, frame.fp as usize, cells, at),
+            Some(&Instr::Bulk(b)) => bulk::exec(b, store, inst_id, cells, at),
+            Some(&Instr::Mem(m)) => mem::exec(m, code, store, inst_id, cells, at),
+            Some(&Instr::Atomic(a)) => atomic::exec(a, code, store, inst_id, cells, at),
+            _ => return Err(Trap::host("no family instruction to run")),
+        };
         self.stack.sp = sp;
         match r {
             Ok(()) => {
@@ -752,23 +761,26 @@ impl Machine {
                     // `run` to run it (`run_simd`; it tells this exit from a real trap by the
                     // instruction): any SIMD arm here slows V8's code for the loop.
                     #[cfg(target_arch = "wasm32")]
-                    Instr::Simd(_) => trap!(TrapCode::Unreachable),
+                    Instr::Simd(_) | Instr::Bulk(_) | Instr::Mem(_) | Instr::Atomic(_) => trap!(TrapCode::Unreachable),
                     #[cfg(not(target_arch = "wasm32"))]
                     Instr::Simd(s) => {
                         let (at, r) = simd::exec(s, code, store, inst_id, fp, stack, sp);
                         sp = at;
                         tri!(r)
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
                     Instr::Bulk(b) => {
                         let (at, r) = bulk::exec(b, store, inst_id, stack, sp);
                         sp = at;
                         tri!(r)
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
                     Instr::Mem(m) => {
                         let (at, r) = mem::exec(m, code, store, inst_id, stack, sp);
                         sp = at;
                         tri!(r)
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
                     Instr::Atomic(a) => {
                         let (at, r) = atomic::exec(a, code, store, inst_id, stack, sp);
                         sp = at;
