@@ -57,7 +57,8 @@ pub(crate) enum Effect {
         old: Raw,
     },
     /// Frames under the top one that the step may pop too (unwinding, a tail call),
-    /// outermost first. No instruction makes one yet (exceptions and tail calls will); the
+    /// outermost first. No instruction makes one yet (exceptions will; a tail call replaces the top frame,
+    /// which `Record::popped` restores); the
     /// test below undoes a step that popped three frames.
     #[cfg_attr(not(test), allow(dead_code))]
     Frames(Vec<Frame>),
