@@ -1,6 +1,6 @@
 //! The `Bulk` family: tables, bulk memory, memory size and growth. They are rarely hot, so
 //! the loop has one arm for all of them, which calls [`exec`]: natively out of line, so the
-//! hot `match` does not grow with the family; in wasm32 builds inlined (see [`exec`]). The
+//! hot `match` does not grow with the family; in wasm32 builds the loop leaves for it (see [`exec`]). The
 //! same shape takes any family (SIMD, GC, exceptions, atomics): a family enum in
 //! `ir/list.rs`, a file like this one, one arm.
 
@@ -14,10 +14,9 @@ use std::rc::Rc;
 /// value stack `stack` with `sp` cells in use. Returns the new stack height, and the trap if
 /// it trapped (then after its operands were popped, as the `match` leaves a trapping
 /// instruction).
-// Natively out of line. In wasm32 builds inlined: inside V8 every out-of-line shape tried (a
-// direct call, a call through a pointer, a scalar result instead of a tuple, the loop's state
-// saved and reloaded around the call as for `call`) made the whole loop 1.6x slower (node
-// geomean 0.55-0.60 of wasmi against 0.33-0.36 inlined); BENCHMARKS.md.
+// Natively out of line. In wasm32 builds inlined into `Machine::run_family`, which the loop
+// leaves for (a call from the loop, or this inlined in it, made V8's code for the whole loop
+// slower; BENCHMARKS.md).
 #[cfg_attr(target_arch = "wasm32", inline(always))]
 #[cfg_attr(not(target_arch = "wasm32"), inline(never))]
 pub(super) fn exec(

@@ -11,8 +11,8 @@ use crate::value::Raw;
 
 /// Runs `m` of `code` in instance `inst_id` on `stack` with `sp` cells in use: the new stack
 /// height, and the trap if it trapped (after its operands were popped).
-// Out of line in wasm32 builds too (unlike `Bulk`'s table half): inlined, this family and
-// `Bulk`'s memory half made V8's code for the whole loop 1.7x slower (BENCHMARKS.md).
+// Out of line. In wasm32 builds the loop leaves for it (`Machine::run_family`): called from
+// the loop, or inlined there, it made V8's code for the whole loop slower (BENCHMARKS.md).
 #[inline(never)]
 pub(super) fn exec(
     m: Mem,
