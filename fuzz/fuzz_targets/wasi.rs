@@ -67,7 +67,7 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     let instance = store.instantiate(module).expect("instantiates");
     let Some(Extern::Memory(mem)) = store.export(instance, "memory") else { panic!("no memory") };
     for (i, p) in PATH_STRINGS.iter().enumerate() {
-        store.memory_mut(mem).write(PATHS + 32 * i as u32, p.as_bytes()).unwrap();
+        store.memory_mut(mem).write((PATHS + 32 * i as u32).into(), p.as_bytes()).unwrap();
     }
     let names: Vec<&str> = wasi::names().collect();
     for _ in 0..u.int_in_range(1..=40)? {
@@ -75,7 +75,7 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         if u.ratio(1, 4)? {
             let at = IOVECS + u.int_in_range(0..=0x1fffu32)?;
             let bytes: Vec<u8> = (0..u.int_in_range(1..=32)?).map(|_| u.arbitrary()).collect::<Result<_, _>>()?;
-            let _ = store.memory_mut(mem).write(at, &bytes);
+            let _ = store.memory_mut(mem).write(at.into(), &bytes);
         }
         if u.ratio(1, 3)? {
             // A well-formed iovec array: (ptr, len) pairs into the buffers.
@@ -85,7 +85,7 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
                 let len = u.int_in_range(0..=0x400u32)?;
                 let mut b = ptr.to_le_bytes().to_vec();
                 b.extend_from_slice(&len.to_le_bytes());
-                store.memory_mut(mem).write(IOVECS + 8 * i, &b).unwrap();
+                store.memory_mut(mem).write((IOVECS + 8 * i).into(), &b).unwrap();
             }
         }
         let name = *u.choose(&names)?;

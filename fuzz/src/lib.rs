@@ -389,7 +389,7 @@ pub fn state_of(store: &Store, instance: InstanceId, module: &Module) -> State {
             Some(Extern::Memory(m)) => s.memories.push((e.name.clone(), store.memory(m).data().to_vec())),
             Some(Extern::Table(t)) => {
                 let t = store.table(t);
-                let v = t.slice(0, t.size()).unwrap_or(&[]).iter().map(|&r| r != 0).collect();
+                let v = t.slice(0, t.size().into()).unwrap_or(&[]).iter().map(|&r| r != 0).collect();
                 s.tables.push((e.name.clone(), v));
             }
             _ => {}
