@@ -185,7 +185,7 @@ function refresh() {
   // Memory: only the visible window and the inspector's 8 bytes.
   const m = app.mem;
   if (app.pg && app.state?.memoryPages != null) {
-    const size = app.state.memoryPages * 65536;
+    const size = app.state.memoryBytes ?? app.state.memoryPages * 65536;
     if (m.base >= size) m.base = Math.max(0, Math.floor((size - MEM_WINDOW) / 16) * 16);
     m.bytes = app.pg.readMemory(m.base, MEM_WINDOW);
     m.inspect = app.pg.readMemory(Math.min(m.sel, m.selEnd), 8);
@@ -1242,7 +1242,7 @@ function wire() {
     refresh();
   });
   click('mem-next', () => {
-    const size = (app.state?.memoryPages ?? 0) * 65536;
+    const size = app.state?.memoryBytes ?? (app.state?.memoryPages ?? 0) * 65536;
     if (app.mem.base + MEM_WINDOW < size) app.mem.base += MEM_WINDOW;
     refresh();
   });

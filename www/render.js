@@ -650,7 +650,8 @@ function renderMemory(app) {
     return;
   }
   for (const id of controls) $(id).disabled = false;
-  const size = pages * 65536;
+  // Bytes, not pages x 64 KiB: a memory may have 1-byte pages (custom-page-sizes).
+  const size = app.state?.memoryBytes ?? pages * 65536;
   info.textContent = `${plural(pages, 'page')} (${(size / 1024).toLocaleString('en-US')} KiB)`;
   const addrBox = $('mem-addr');
   if (focused() !== addrBox) addrBox.value = hex(mem.sel, 1);

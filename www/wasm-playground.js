@@ -646,7 +646,7 @@ export class WasmPlayground extends HTMLElement {
     app.code = app.pg && func != null ? this._disassembly(func) : null;
     const m = app.mem;
     if (app.pg && app.state?.memoryPages != null) {
-      const size = app.state.memoryPages * 65536;
+      const size = app.state.memoryBytes ?? app.state.memoryPages * 65536;
       if (m.base >= size) m.base = Math.max(0, Math.floor((size - MEM_WINDOW) / 16) * 16);
       m.bytes = app.pg.readMemory(m.base, MEM_WINDOW);
       m.inspect = app.pg.readMemory(Math.min(m.sel, m.selEnd), 8);
@@ -1079,7 +1079,7 @@ export class WasmPlayground extends HTMLElement {
       this._refresh();
     });
     click('mem-next', () => {
-      if (app.mem.base + MEM_WINDOW < (app.state?.memoryPages ?? 0) * 65536) app.mem.base += MEM_WINDOW;
+      if (app.mem.base + MEM_WINDOW < (app.state?.memoryBytes ?? (app.state?.memoryPages ?? 0) * 65536)) app.mem.base += MEM_WINDOW;
       this._refresh();
     });
     click('mem-watch', () => {

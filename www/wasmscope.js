@@ -164,7 +164,8 @@ export async function load(input, options = {}) {
  * @property {Stop} stop why it stopped
  * @property {Frame[]} frames the call stack, outermost first
  * @property {Array<TypedValue & {index: number, name: string|null, mutable: boolean}>} globals
- * @property {number|null} memoryPages size of memory 0 in 64 KiB pages (null: no memory)
+ * @property {number|null} memoryPages size of memory 0 in its pages (null: no memory)
+ * @property {number|null} memoryBytes size of memory 0 in bytes (null: no memory)
  * @property {Array<{addr: number, len: number}>} lastWrites memory written by the last step
  * @property {Array<{index: number, elem: string, size: number, entries: TypedValue[]}>} tables
  * @property {number} executed instructions executed in this call
