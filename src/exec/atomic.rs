@@ -62,27 +62,7 @@ pub(super) fn exec(
     stack: &mut [Raw],
     mut sp: usize,
 ) -> (usize, Result<(), TrapCode>) {
-    macro_rules! pop {
-        () => {{
-            sp -= 1;
-            stack[sp]
-        }};
-    }
-    macro_rules! push {
-        ($v:expr) => {{
-            let v: Raw = $v;
-            stack[sp] = v;
-            sp += 1;
-        }};
-    }
-    macro_rules! tri {
-        ($e:expr) => {
-            match $e {
-                Ok(v) => v,
-                Err(c) => return (sp, Err(c)),
-            }
-        };
-    }
+    family_stack!($ stack sp);
     let memory = |store: &mut Store, arg: u32| {
         let arg = code.memargs[arg as usize];
         (store.instances[inst_id].memories[arg.mem as usize] as usize, arg)

@@ -27,32 +27,7 @@ pub(super) fn exec(
     mut sp: usize,
 ) -> (usize, Result<(), TrapCode>) {
     // Validation fixes the operand count of each instruction: `sp` covers its pops.
-    macro_rules! pop {
-        () => {{
-            sp -= 1;
-            stack[sp]
-        }};
-    }
-    macro_rules! push {
-        ($v:expr) => {{
-            let v: Raw = $v;
-            stack[sp] = v;
-            sp += 1;
-        }};
-    }
-    macro_rules! tri {
-        ($e:expr) => {
-            match $e {
-                Ok(v) => v,
-                Err(c) => return (sp, Err(c)),
-            }
-        };
-    }
-    macro_rules! trap {
-        ($c:expr) => {
-            return (sp, Err($c))
-        };
-    }
+    family_stack!($ stack sp);
     // Index operands are popped as u64: an i32 cell holds its value zero-extended, so this
     // is right for 32- and 64-bit memories and tables alike.
     // (A macro, not a closure: LLVM left the closure out of line, and a call in this arm,
@@ -146,32 +121,7 @@ fn memory(
     stack: &mut [Raw],
     mut sp: usize,
 ) -> (usize, Result<(), TrapCode>) {
-    macro_rules! pop {
-        () => {{
-            sp -= 1;
-            stack[sp]
-        }};
-    }
-    macro_rules! push {
-        ($v:expr) => {{
-            let v: Raw = $v;
-            stack[sp] = v;
-            sp += 1;
-        }};
-    }
-    macro_rules! tri {
-        ($e:expr) => {
-            match $e {
-                Ok(v) => v,
-                Err(c) => return (sp, Err(c)),
-            }
-        };
-    }
-    macro_rules! trap {
-        ($c:expr) => {
-            return (sp, Err($c))
-        };
-    }
+    family_stack!($ stack sp);
     let mem_of = |store: &Store, m: u32| store.instances[inst_id].memories[m as usize] as usize;
     match b {
         Bulk::MemorySize(m) => {

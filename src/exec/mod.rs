@@ -1,11 +1,9 @@
 //! The interpreter loop: one [`Machine`] with an explicit value stack and frame stack,
 //! driven by a budget. `run(store, 1)` is a single step; there is no other loop.
 
-mod bulk;
 mod call;
 pub mod num;
 pub(crate) mod ops;
-mod simd;
 pub mod stack;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod threaded;
@@ -63,9 +61,51 @@ macro_rules! by_store_op_list {
     };
 }
 
-// The families that use `by_load_op!`/`by_store_op!` (declared after them).
+/// `family_stack!($ stack sp)`: the operand macros of a family executor whose operands are
+/// `stack[..sp]` and which returns `(sp, Result<(), TrapCode>)`: `pop!()`, `push!(raw)`,
+/// `tri!(result)` (a trap returns with the height so far) and `trap!(code)`. (`$` is passed in
+/// so that the inner macros can have arguments; rustfmt mis-indents `$d v`.)
+#[rustfmt::skip]
+macro_rules! family_stack {
+    ($d:tt $stack:ident $sp:ident) => {
+        #[allow(unused_macros)]
+        macro_rules! pop {
+            () => {{
+                $sp -= 1;
+                $stack[$sp]
+            }};
+        }
+        #[allow(unused_macros)]
+        macro_rules! push {
+            ($d v:expr) => {{
+                let v: Raw = $d v;
+                $stack[$sp] = v;
+                $sp += 1;
+            }};
+        }
+        #[allow(unused_macros)]
+        macro_rules! tri {
+            ($d e:expr) => {
+                match $d e {
+                    Ok(v) => v,
+                    Err(c) => return ($sp, Err(c)),
+                }
+            };
+        }
+        #[allow(unused_macros)]
+        macro_rules! trap {
+            ($d c:expr) => {
+                return ($sp, Err($d c))
+            };
+        }
+    };
+}
+
+// The families that use `family_stack!`, `by_load_op!` and `by_store_op!` (declared after them).
 mod atomic;
+mod bulk;
 mod mem;
+mod simd;
 
 /// Why `run` returned without finishing or trapping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -289,19 +289,7 @@ pub(super) fn exec(
     stack: &mut [Raw],
     mut sp: usize,
 ) -> (usize, Result<(), TrapCode>) {
-    macro_rules! pop {
-        () => {{
-            sp -= 1;
-            stack[sp]
-        }};
-    }
-    macro_rules! push {
-        ($v:expr) => {{
-            let v: Raw = $v;
-            stack[sp] = v;
-            sp += 1;
-        }};
-    }
+    family_stack!($ stack sp);
     macro_rules! pop_v {
         () => {{
             sp -= 2;
@@ -315,14 +303,6 @@ pub(super) fn exec(
             stack[sp + 1] = (v >> 64) as Raw;
             sp += 2;
         }};
-    }
-    macro_rules! tri {
-        ($e:expr) => {
-            match $e {
-                Ok(v) => v,
-                Err(c) => return (sp, Err(c)),
-            }
-        };
     }
     let global = |store: &Store, g: u32| store.instances[inst_id].globals[g as usize] as usize;
     match s {
