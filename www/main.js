@@ -139,9 +139,15 @@ function argProblem(text, type) {
   if (t === '') return `enter a ${type}`;
   const re = PATTERN[type];
   if (re && !re.test(t)) return `not a valid ${type}`;
-  // The rest (v128 lanes or bits, ranges) as the CLI reads it: the interpreter's own parser.
-  if (!re) return argError(text, type) ?? '';
+  // A v128 as the CLI reads it (the interpreter's own parser); the box says it briefly, the
+  // Console in full (argFullProblem).
+  if (!re && argError(text, type)) return `not a valid ${type}: e.g. i32x4:1,2,3,4 or 0x…`;
   return '';
+}
+
+/** The CLI's own words on a bad argument, or the page's short ones. */
+function argFullProblem(text, type) {
+  return (!PATTERN[type] && argError(text, type)) || argProblem(text, type);
 }
 
 function defaultArg(type) {
@@ -524,7 +530,7 @@ function readArgs() {
   app.argErrors = app.params.map((p, i) => argProblem(app.args[i] ?? '', p.type));
   const bad = app.argErrors.findIndex(Boolean);
   if (bad >= 0) {
-    log('error', `argument ${app.params[bad].name}: ${app.argErrors[bad]} (got ${JSON.stringify(app.args[bad] ?? '')})`);
+    log('error', `argument ${app.params[bad].name}: ${argFullProblem(app.args[bad] ?? '', app.params[bad].type)} (got ${JSON.stringify(app.args[bad] ?? '')})`);
     return null;
   }
   return app.args.map((a) => a.trim());

@@ -115,12 +115,15 @@ export function toggleWatchpoint(app, log) {
 }
 
 /**
- * The address a trapping memory access used (`{ memory, addr }`, `addr` a BigInt: base plus
+ * The address a trapping memory access used (a trap of a step or continue, whose state is
+ * the one before the trapping instruction; a full-speed Run leaves no operands to read it from) (`{ memory, addr }`, `addr` a BigInt: base plus
  * offset, which may exceed 2^64 - 1 for memory64), found from the trapping instruction and
  * the value stack as it was before it; null for other traps.
  */
 export function trapAddress(state) {
   if (state?.status !== 'trapped' || !/out of bounds memory access|unaligned atomic/.test(state.stop?.trap ?? '')) return null;
+  // After a full-speed run the trapping instruction's operands are gone from the stack.
+  if (!state.stop.trapRewound) return null;
   const top = state.frames?.at(-1);
   if (!top || top.elided) return null;
   const words = top.text.trim().split(/\s+/);

@@ -332,9 +332,34 @@ function parsePanels(text) {
   return new Set(PANELS.filter((p) => wanted.has(p)));
 }
 
+const LANES = { i8x16: 16, i16x8: 8, i32x4: 4, i64x2: 2, f32x4: 4, f64x2: 2 };
+
+/**
+ * The `args` attribute's comma-separated arguments; a v128 given as lanes keeps its commas
+ * (`args="i32x4:1,2,3,4, 7"` is two arguments, as is `args="i32x4:[1, 2, 3, 4], 7"`).
+ */
 function parseArgs(text) {
   if (text == null || text.trim() === '') return null;
-  return text.split(',').map((a) => a.trim());
+  const parts = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '[') depth++;
+    if (ch === ']') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0) {
+      parts.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur.trim());
+  const out = [];
+  for (let i = 0; i < parts.length; i++) {
+    const m = /^(?:v128:)?(i8x16|i16x8|i32x4|i64x2|f32x4|f64x2):([^[]*)$/i.exec(parts[i]);
+    const n = m ? LANES[m[1].toLowerCase()] : 1;
+    out.push(parts.slice(i, i + n).join(','));
+    i += n - 1;
+  }
+  return out;
 }
 
 /** The text of inline WAT: a <script type="text/wat"> child, else the text, dedented. */

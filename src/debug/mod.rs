@@ -200,6 +200,10 @@ pub struct Session {
     last_writes: Vec<(u64, u32)>,
     /// `(memory index, address, length)` of every memory written by the last step.
     last_writes_in: Vec<(u32, u64, u32)>,
+    /// Whether the last trap left the state as it was before the trapping instruction (a
+    /// recorded command: the operands it popped are back on the value stack), not as the
+    /// full-speed `run_unrecorded` leaves it.
+    trap_rewound: bool,
     /// What the last step back went over and could not undo (see [`Session::not_rewound`]).
     not_rewound: Vec<String>,
     stop: StopReason,
@@ -221,6 +225,7 @@ impl Session {
             next_id: 1,
             last_writes: Vec::new(),
             last_writes_in: Vec::new(),
+            trap_rewound: false,
             not_rewound: Vec::new(),
             stop: StopReason::Ready,
             goal: Goal::Into,
@@ -345,6 +350,7 @@ impl Session {
         self.last_writes.clear();
         self.last_writes_in.clear();
         self.not_rewound.clear();
+        self.trap_rewound = false;
         self.stop = match self.machine.run(&mut self.store, budget) {
             crate::exec::Outcome::Finished(v) => StopReason::Finished(v),
             crate::exec::Outcome::Trapped(t) => match t.exit_code() {
@@ -435,6 +441,7 @@ impl Session {
                 Some(r) => history::undo(r, &mut self.machine, &mut self.store),
                 None => self.machine.rewind_trap(pc_before, sp_before, executed_before),
             }
+            self.trap_rewound = true;
             self.last_writes.clear();
             self.last_writes_in.clear();
             return Some(StopReason::Trapped(t));
@@ -848,6 +855,13 @@ impl Session {
     /// last step (`last_writes` is memory 0's alone).
     pub fn last_writes_in(&self) -> &[(u32, u64, u32)] {
         &self.last_writes_in
+    }
+
+    /// Whether the state after the last trap is the one before the trapping instruction, its
+    /// operands on the value stack (a trap of a step or continue), rather than the one a
+    /// full-speed run (`run_unrecorded`) leaves, whose operands are gone.
+    pub fn trap_rewound(&self) -> bool {
+        self.trap_rewound
     }
 
     /// Steps that can be undone.
