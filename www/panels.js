@@ -43,7 +43,7 @@ export function parseAddress(text, info = null) {
   if (v > BigInt(MAX_ADDRESS)) return { error: `the page takes addresses up to 2^53 - 1 (${hex(MAX_ADDRESS)})` };
   const addr = Number(v);
   if (info && addr >= info.bytes) {
-    return { error: `beyond the end of ${memoryName(info)} (${hex(info.bytes)} bytes)` };
+    return { error: `past the end: ${memoryName(info)} has ${hex(info.bytes)} bytes` };
   }
   return { addr };
 }

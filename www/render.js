@@ -320,8 +320,8 @@ function renderCall(app) {
           h('input', {
             id: `arg-${i}`,
             type: 'text',
-            class: 'code',
-            size: p.type === 'v128' ? 24 : 8,
+            class: p.type === 'v128' ? 'code v128' : 'code',
+            size: 8,
             spellcheck: 'false',
             dataset: { index: i },
             value: app.args[i] ?? '',
@@ -478,7 +478,18 @@ export function valueText(app, v) {
 
 /** A value's cell: its text, and for a v128 its 128 bits as a tooltip. */
 function valueSpan(app, v, cls, tag = 'span') {
-  return h(tag, { class: cls, title: v.type === 'v128' && v.bits ? `v128 ${v.bits}` : null }, valueText(app, v));
+  const text = valueText(app, v);
+  if (v.type !== 'v128') return h(tag, { class: cls }, text);
+  // Lanes wrap as wholes: "i16x8:[1, 0, 2, 0, ...]" with each "lane," kept on one line.
+  const m = /^([a-z0-9]+:\[)(.*)(\])$/.exec(text);
+  const lanes = m ? m[2].split(', ') : null;
+  return h(
+    tag,
+    { class: `${cls} v128`, title: v.bits ? `v128 ${v.bits}` : null },
+    lanes
+      ? [m[1], ...lanes.flatMap((l, i) => (i < lanes.length - 1 ? [h('span', { class: 'lane' }, `${l},`), ' '] : [h('span', { class: 'lane' }, `${l}${m[3]}`)]))]
+      : text,
+  );
 }
 
 function valueCells(app, v, changed) {
@@ -727,6 +738,7 @@ function renderMemory(app) {
   const multi = list.length > 1;
   info.textContent = (multi ? `${memoryName(shown)}: ` : '') + memoryInfoText(shown);
   if (focused() !== addrBox) addrBox.value = hex(mem.sel, 1);
+  addrBox.classList.toggle('wide', !!shown.memory64);
   addrBox.setAttribute('aria-invalid', mem.error ? 'true' : 'false');
   if (addrError.textContent !== (mem.error ?? '')) addrError.textContent = mem.error ?? '';
 
@@ -738,8 +750,8 @@ function renderMemory(app) {
   const written = (a) => writes.some((w) => a >= w.addr && a < w.addr + w.len);
   const watched = (a) => watches.some((w) => a >= w.addr && a < w.addr + w.len);
   const bytes = mem.bytes ?? new Uint8Array();
-  // 64-bit memories get 16 hex digits of address, 32-bit ones 8.
-  const width = shown.memory64 ? 16 : 8;
+  // 64-bit memories get 12 hex digits of address (more if they are that large), 32-bit ones 8.
+  const width = shown.memory64 ? Math.max(12, Math.max(0, size - 1).toString(16).length) : 8;
   const rows = [];
   for (let r = 0; r < MEM_WINDOW / ROW; r++) {
     const rowAddr = mem.base + r * ROW;
@@ -786,7 +798,11 @@ function renderMemory(app) {
   watch.title = `${existing ? 'Remove the watchpoint on' : 'Break after any write to'} ${hex(selLo, 1)}${len > 1 ? `..${hex(selHi, 1)} (${len} bytes)` : ''}${multi ? ` of ${memoryName(shown)}` : ''} — shift+click bytes to select a range`;
 
   // Last writes and watchpoints of every memory; those of another memory say which.
-  const of = (w) => (multi ? `${memoryName(list[w.memory ?? 0] ?? { index: w.memory ?? 0 })} ` : '');
+  const of = (w) => {
+    if (!multi) return '';
+    const m = list[w.memory ?? 0];
+    return `${m?.name ? `$${m.name}` : `memory ${w.memory ?? 0}`} `;
+  };
   fill($('watchpoints'),
     (app.state?.lastWrites ?? []).map((w) =>
       h(

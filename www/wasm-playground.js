@@ -106,6 +106,7 @@ input[aria-invalid=true] { border-color: var(--error); background: var(--error-b
 .args { display: contents; }
 .arg { display: inline-flex; gap: 4px; align-items: center; font: 12px var(--mono); }
 .arg input { width: 7em; }
+.arg input.v128 { width: 24ch; }
 .arg-error { color: var(--error); font-family: var(--sans); }
 .arg-error:empty { display: none; }
 .open { margin-left: auto; font-size: 12px; color: var(--accent); text-decoration: none; white-space: nowrap; }
@@ -186,6 +187,7 @@ button.frame .depth { color: var(--muted); font-size: 11px; margin-left: auto; f
 /* memory */
 .memory-controls { display: flex; gap: 4px; align-items: center; flex-wrap: wrap; margin-bottom: 4px; font-size: 12px; }
 .memory-controls input { width: 8em; }
+.memory-controls input.wide { width: 18ch; }
 .hex { line-height: 16px; white-space: pre; max-height: calc(8 * 16px + 2px); }
 .hex .row { display: flex; gap: 1.5ch; }
 .hex .addr { color: var(--muted); }
@@ -209,7 +211,9 @@ ul.watchpoints { list-style: none; margin: 0 0 0 8px; padding: 0; font: 12px var
 ul.watchpoints:empty { display: none; }
 ul.watchpoints li { display: flex; gap: 2px; align-items: center; }
 .memory-controls .mem-pick { display: inline-flex; gap: 4px; align-items: center; margin-right: 4px; }
-h2 .lanes { margin-left: auto; display: inline-flex; gap: 4px; align-items: center; text-transform: none; letter-spacing: 0; font-weight: 400; }
+.val.v128 .lane { white-space: nowrap; }
+h2 .sub { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+h2 .lanes { white-space: nowrap; flex: none; margin-left: auto; display: inline-flex; gap: 4px; align-items: center; text-transform: none; letter-spacing: 0; font-weight: 400; }
 h2 .lanes select { font-size: 11px; padding: 0 2px; }
 @container (max-width: 540px) { .inspector { grid-template-columns: repeat(2, minmax(0, 1fr)); grid-template-rows: none; grid-auto-flow: row; } }
 
@@ -730,6 +734,7 @@ export class WasmPlayground extends HTMLElement {
           label.textContent = `${p.name}: ${p.type}`;
           const input = document.createElement('input');
           Object.assign(input, { id: `arg-${i}`, type: 'text', spellcheck: false, autocomplete: 'off' });
+          if (p.type === 'v128') input.className = 'v128';
           input.dataset.index = i;
           span.append(label, input);
           return span;
