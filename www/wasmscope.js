@@ -124,8 +124,10 @@ export async function load(input, options = {}) {
 /**
  * @typedef {object} TypedValue A wasm value; `value` is text so that i64s and NaN payloads
  *   stay exact (`'120'`, `'-0.5'`, `'nan:0x200000'`, `'inf'`, `'null'`).
- * @property {'i32'|'i64'|'f32'|'f64'|'funcref'|'externref'} type
- * @property {string} value
+ * @property {'i32'|'i64'|'f32'|'f64'|'v128'|'funcref'|'externref'} type
+ * @property {string} value (a v128: i32x4 lanes, `'i32x4:[1, 2, 3, 4]'`)
+ * @property {string} [bits] a v128's 128 bits in hexadecimal (`'0x00000004000000030000000200000001'`),
+ *   for `v128Text(bits, shape)` of pkg/wasmscope.js to show other lane shapes
  */
 
 /**
@@ -154,6 +156,9 @@ export async function load(input, options = {}) {
  *   the write that hit a watchpoint (`watchpoint`)
  * @property {string|null} trap the trap message, worded as the spec testsuite words it (`trapped`)
  * @property {number|null} trapOffset byte offset of the trapping instruction, when known
+ * @property {boolean|null} trapRewound (`trapped`) whether the frames are as before the
+ *   trapping instruction, its operands on the value stack (a step or continue), rather than
+ *   as a full-speed `run()` leaves them
  * @property {number|null} sleepMs the requested sleep in milliseconds (`host-pause` in a WASI sleep)
  */
 
