@@ -82,6 +82,20 @@ pub fn v128_text(bits: &str, shape: &str) -> Option<String> {
     crate::value::v128_text(v, shape)
 }
 
+/// Why `text` is not an argument of type `ty` (`i32`, `i64`, `f32`, `f64`, `v128`, `funcref`,
+/// `externref`), in the CLI's words; `undefined` when it is one. The page checks its argument
+/// boxes with it, so they take exactly what `wasmscope run` takes.
+#[wasm_bindgen(js_name = argError)]
+pub fn arg_error(text: &str, ty: &str) -> Option<String> {
+    use crate::value::ValType;
+    let types =
+        [ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128, ValType::FuncRef, ValType::ExternRef];
+    let Some(t) = types.into_iter().find(|t| t.name() == ty) else {
+        return Some(format!("unknown type `{ty}`"));
+    };
+    parse_arg(text.trim(), t).err()
+}
+
 fn values(v: &[Value]) -> Vec<TypedValue> {
     v.iter().map(TypedValue::from).collect()
 }
@@ -155,6 +169,10 @@ struct Stop {
     trap: Option<String>,
     /// Byte offset of the trapping instruction, when known.
     trap_offset: Option<u32>,
+    /// For `trapped`: whether the frames are as before the trapping instruction, with its
+    /// operands on the value stack (a step or continue), so the page can tell the address of a
+    /// trapping memory access; false after a full-speed run, which leaves them popped.
+    trap_rewound: Option<bool>,
     /// For `host-pause` in a WASI sleep (`poll_oneoff`): how long the program asked to
     /// sleep, in milliseconds. The page waits that long, then goes on.
     sleep_ms: Option<f64>,
@@ -170,6 +188,7 @@ impl From<&StopReason> for Stop {
             results: None,
             trap: None,
             trap_offset: None,
+            trap_rewound: None,
             sleep_ms: None,
         };
         match s {
@@ -294,9 +313,11 @@ struct Table {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Write {
-    /// Memory 0's address (a JS number: exact below 2^53).
+    /// The address (a JS number: exact below 2^53).
     addr: f64,
     len: u32,
+    /// The memory written (index in the instance; 0 unless multi-memory).
+    memory: u32,
 }
 
 #[derive(Serialize)]
@@ -346,6 +367,7 @@ struct State {
     memory_pages: Option<f64>,
     /// Memory 0's size in bytes.
     memory_bytes: Option<f64>,
+    /// Bytes written by the last step, in every memory (`memory` says which).
     last_writes: Vec<Write>,
     /// What the last step back went over but could not undo (output, files, stdin).
     not_rewound: Vec<String>,
@@ -761,6 +783,9 @@ impl Playground {
             _ => "paused",
         };
         let mut stop_view = Stop::from(&stop);
+        if matches!(stop, StopReason::Trapped(_)) {
+            stop_view.trap_rewound = Some(s.trap_rewound());
+        }
         if matches!(stop, StopReason::HostPause) {
             stop_view.sleep_ms = self.sleep.requested.get().map(|ns| ns as f64 / 1e6);
         }
@@ -775,7 +800,11 @@ impl Playground {
                 .collect(),
             memory_pages: s.memory_pages().map(|p| p as f64),
             memory_bytes: s.memories().first().map(|m| m.bytes as f64),
-            last_writes: s.last_writes().iter().map(|&(addr, len)| Write { addr: addr as f64, len }).collect(),
+            last_writes: s
+                .last_writes_in()
+                .iter()
+                .map(|&(memory, addr, len)| Write { addr: addr as f64, len, memory })
+                .collect(),
             not_rewound: s.not_rewound().to_vec(),
             tables: s
                 .tables()

@@ -567,3 +567,36 @@ fn history_is_bounded() {
     assert_eq!(s.step_back(), StopReason::HistoryStart);
     assert_eq!(s.executed(), 15);
 }
+
+#[test]
+fn last_writes_in_names_every_memory_and_traps_say_if_rewound() {
+    let mut s = session(
+        r#"(module (memory 1) (memory $two i64 1)
+             (func (export "f") (param $at i64)
+               (i32.store (i32.const 4) (i32.const 1))
+               (i32.store $two (local.get $at) (i32.const 2))))"#,
+    );
+    s.start("f", &[Value::I64(8)]).unwrap();
+    for _ in 0..3 {
+        s.step_into();
+    }
+    assert_eq!(s.last_writes(), &[(4, 4)]);
+    assert_eq!(s.last_writes_in(), &[(0, 4, 4)]);
+    for _ in 0..3 {
+        s.step_into();
+    }
+    assert!(s.last_writes().is_empty(), "memory 0's alone");
+    assert_eq!(s.last_writes_in(), &[(1, 8, 4)]);
+    assert_eq!(s.read_memory_in(1, 8, 4), &[2, 0, 0, 0]);
+
+    // A trap of a recorded command is rewound (the store's operands are on the stack again);
+    // one of a full-speed run is not.
+    s.start("f", &[Value::I64(1 << 32)]).unwrap();
+    assert!(matches!(s.resume(1_000), StopReason::Trapped(_)));
+    assert!(s.trap_rewound());
+    let ops: Vec<String> = s.frames().last().unwrap().operands.iter().map(|o| o.value.to_string()).collect();
+    assert_eq!(ops, ["i64:4294967296", "i32:2"]);
+    s.start("f", &[Value::I64(1 << 32)]).unwrap();
+    assert!(matches!(s.run_unrecorded(1_000), StopReason::Trapped(_)));
+    assert!(!s.trap_rewound());
+}

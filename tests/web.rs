@@ -3,7 +3,7 @@
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-use wasmscope::web::{Files, Loader, Playground, wat_to_wasm};
+use wasmscope::web::{Files, Loader, Playground, arg_error, wat_to_wasm};
 
 #[path = "common/leb.rs"]
 mod leb;
@@ -70,7 +70,7 @@ fn step_and_read_the_stack_locals_and_memory() {
         "{s}"
     );
     let s = ok(p.step_into()); // i32.store
-    assert!(s.contains(r#""lastWrites":[{"addr":0,"len":4}]"#), "{s}");
+    assert!(s.contains(r#""lastWrites":[{"addr":0,"len":4,"memory":0}]"#), "{s}");
     assert_eq!(p.read_memory(0, 4), vec![3, 0, 0, 0]);
     let s = ok(p.step_back());
     assert!(s.contains(r#""text":"i32.store""#), "{s}");
@@ -439,4 +439,31 @@ fn a_module_of_120k_exported_functions_loads_in_chunks_summarises_and_runs() {
         Err(_) => panic!("Playground.load failed"),
     };
     assert!(p.summary().is_ok());
+}
+
+#[wasm_bindgen_test]
+fn arg_errors_take_what_the_cli_takes() {
+    assert_eq!(arg_error("i32x4:1,2,3,4", "v128"), None);
+    assert_eq!(arg_error("0x00000004000000030000000200000001", "v128"), None);
+    assert_eq!(arg_error("v128:i32x4:[1, 2, 3, 4]", "v128"), None);
+    let e = arg_error("i32x4:1,2,3", "v128").unwrap();
+    assert!(e.starts_with("expected v128"), "{e}");
+    assert!(arg_error("i8x16:300,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0", "v128").is_some());
+    assert_eq!(arg_error("-7", "i32"), None);
+    assert!(arg_error("x", "i64").is_some());
+    assert!(arg_error("1", "nope").is_some());
+}
+
+#[wasm_bindgen_test]
+fn last_writes_name_their_memory() {
+    let mut p = load(
+        r#"(module (memory 1) (memory $two 1)
+             (func (export "f") (i32.store $two (i32.const 8) (i32.const 7))))"#,
+    );
+    ok(p.start("f", vec![]));
+    ok(p.step_into());
+    ok(p.step_into());
+    let s = ok(p.step_into());
+    assert!(s.contains(r#""lastWrites":[{"addr":8,"len":4,"memory":1}]"#), "{s}");
+    assert_eq!(p.read_memory_in(1, 8.0, 4), vec![7, 0, 0, 0]);
 }

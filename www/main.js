@@ -1,11 +1,12 @@
 // The playground's controller: one state object (`app`), event wiring, and calls into the
 // interpreter (www/pkg, built by wasm-pack). Every action calls the wasm API, stores the
 // returned state and calls render(app). No interpreter logic lives here.
-import init, { Files, Loader, Playground } from './pkg/wasmscope.js';
+import init, { Files, Loader, Playground, argError } from './pkg/wasmscope.js';
 import { examples } from './examples.js';
 import { filesPanel } from './files.js';
 import { decodeLink, isLink, makeLink } from './permalink.js';
-import { MEM_WINDOW, hex, positionText, render, renderExamples, renderLive, renderLoading, renderWasi, typed } from './render.js';
+import { newMemView, readMemoryView, showAddress, trapAddressText, wireLanes, wireMemory } from './panels.js';
+import { hex, positionText, render, renderExamples, renderLive, renderLoading, renderWasi, typed } from './render.js';
 
 const STORAGE_KEY = 'wasmscope.editor';
 // The largest file the page loads (the one place it is set: the refusal and the drop zone's
@@ -48,7 +49,8 @@ const app = {
   frameFull: null, // { index, state, frame }: an elided frame fetched in full with frame(k)
   stackMore: 0, // call-stack frames revealed beyond the innermost ones (deep recursion)
   code: null, // disassembly shown: { index, name, lines } or { index, name, error }
-  mem: { base: 0, sel: 0, selEnd: 0, bytes: null, inspect: null },
+  mem: newMemView(),
+  v128Shape: 'i32x4',
   running: null, // { label, kind, t0, executed0 } while a sliced command runs
   pauseRequested: false,
   slice: 100_000, // instructions per slice, adapted to SLICE_MS
@@ -137,10 +139,19 @@ function argProblem(text, type) {
   if (t === '') return `enter a ${type}`;
   const re = PATTERN[type];
   if (re && !re.test(t)) return `not a valid ${type}`;
+  // A v128 as the CLI reads it (the interpreter's own parser); the box says it briefly, the
+  // Console in full (argFullProblem).
+  if (!re && argError(text, type)) return `not a valid ${type}: e.g. i32x4:1,2,3,4 or 0x…`;
   return '';
 }
 
+/** The CLI's own words on a bad argument, or the page's short ones. */
+function argFullProblem(text, type) {
+  return (!PATTERN[type] && argError(text, type)) || argProblem(text, type);
+}
+
 function defaultArg(type) {
+  if (type === 'v128') return 'i32x4:0,0,0,0';
   return type === 'funcref' || type === 'externref' ? 'null' : '0';
 }
 
@@ -182,17 +193,8 @@ function refresh() {
   else if (app.pg) func = selectedExportIndex() ?? null;
   app.code = app.pg && func != null ? disassembly(func) : null;
 
-  // Memory: only the visible window and the inspector's 8 bytes.
-  const m = app.mem;
-  if (app.pg && app.state?.memoryPages != null) {
-    const size = app.state.memoryBytes ?? app.state.memoryPages * 65536;
-    if (m.base >= size) m.base = Math.max(0, Math.floor((size - MEM_WINDOW) / 16) * 16);
-    m.bytes = app.pg.readMemory(m.base, MEM_WINDOW);
-    m.inspect = app.pg.readMemory(Math.min(m.sel, m.selEnd), 8);
-  } else {
-    m.bytes = null;
-    m.inspect = null;
-  }
+  // Memory: the memories, the shown one's visible window and the inspector's 8 bytes.
+  readMemoryView(app);
   app.filesPanel?.refresh(); // what the program created or changed
   render(app);
 }
@@ -257,7 +259,7 @@ function adopt(pg, { source, func, args } = {}) {
   app.frameFull = null;
   app.stackMore = 0;
   app.wasi.applied = null; // a new Playground starts with the default WASI settings
-  app.mem = { base: 0, sel: 0, selEnd: 0, bytes: null, inspect: null };
+  app.mem = newMemView();
   const funcs = app.summary.exports.filter((e) => e.kind === 'func');
   const pick =
     funcs.find((e) => e.name === func) ??
@@ -528,7 +530,7 @@ function readArgs() {
   app.argErrors = app.params.map((p, i) => argProblem(app.args[i] ?? '', p.type));
   const bad = app.argErrors.findIndex(Boolean);
   if (bad >= 0) {
-    log('error', `argument ${app.params[bad].name}: ${app.argErrors[bad]} (got ${JSON.stringify(app.args[bad] ?? '')})`);
+    log('error', `argument ${app.params[bad].name}: ${argFullProblem(app.args[bad] ?? '', app.params[bad].type)} (got ${JSON.stringify(app.args[bad] ?? '')})`);
     return null;
   }
   return app.args.map((a) => a.trim());
@@ -711,7 +713,7 @@ function report(s, extra = '') {
     case 'trapped': {
       const at = s.stop.trapOffset != null ? ` at ${hex(s.stop.trapOffset)}` : '';
       const where = top ? ` in ${top.funcName}` : '';
-      log('trap', `trap: ${s.stop.trap}${at}${where}${extra}`);
+      log('trap', `trap: ${s.stop.trap}${trapAddressText(s)}${at}${where}${extra}`);
       break;
     }
     case 'breakpoint':
@@ -720,8 +722,9 @@ function report(s, extra = '') {
     case 'watchpoint': {
       const w = s.stop.watch;
       const bytes = (a) => Array.from(a, (b) => b.toString(16).padStart(2, '0')).join(' ');
-      log('info', `watchpoint ${w.watchpoint}: ${w.width}-byte write at ${hex(w.addr, 1)}: ${bytes(w.old)} → ${bytes(w.new)}${extra}`);
-      showAddress(w.addr, w.addr + Math.max(1, w.width) - 1);
+      const where = app.mem.list.length > 1 ? ` of memory ${w.memory}` : '';
+      log('info', `watchpoint ${w.watchpoint}: ${w.width}-byte write at ${hex(w.addr, 1)}${where}: ${bytes(w.old)} → ${bytes(w.new)}${extra}`);
+      showAddress(app, w.addr, w.addr + Math.max(1, w.width) - 1, w.memory ?? 0);
       break;
     }
     case 'history-start':
@@ -922,40 +925,6 @@ function toggleBreakpoint(func, offset) {
     log('error', errorMessage(e));
   }
   refresh();
-}
-
-function toggleWatchpoint() {
-  if (!app.pg) return;
-  const lo = Math.min(app.mem.sel, app.mem.selEnd);
-  const len = Math.abs(app.mem.selEnd - app.mem.sel) + 1;
-  try {
-    const w = app.state?.watchpoints.find((x) => x.addr === lo && x.len === len);
-    if (w) app.pg.removeWatchpoint(w.id);
-    else {
-      const id = app.pg.addWatchpoint(lo, len);
-      log('info', `watchpoint ${id}: break after writes to ${hex(lo, 1)}${len > 1 ? `..${hex(lo + len - 1, 1)}` : ''}`);
-    }
-    app.state = app.pg.state();
-  } catch (e) {
-    log('error', errorMessage(e));
-  }
-  refresh();
-}
-
-/** Selects [lo, hi] and moves the window so that `lo` is visible. */
-function showAddress(lo, hi = lo) {
-  const m = app.mem;
-  m.sel = lo;
-  m.selEnd = hi;
-  if (lo !== m.typed) m.typed = null;
-  if (lo < m.base || lo >= m.base + MEM_WINDOW) m.base = Math.floor(lo / 16) * 16;
-}
-
-function parseAddress(text) {
-  const t = text.trim().toLowerCase();
-  if (/^0x[0-9a-f]+$/.test(t)) return parseInt(t.slice(2), 16);
-  if (/^[0-9]+$/.test(t)) return parseInt(t, 10);
-  return null;
 }
 
 // ---- permalinks (permalink.js): the module and its settings in the URL fragment ---------
@@ -1211,54 +1180,8 @@ function wire() {
     reload();
   });
 
-  $('memory').addEventListener('click', (e) => {
-    const cell = e.target.closest('[data-addr]');
-    if (!cell) return;
-    const a = Number(cell.dataset.addr);
-    if (e.shiftKey) app.mem.selEnd = a;
-    else app.mem.sel = app.mem.selEnd = a;
-    app.mem.typed = null;
-    refresh();
-  });
-  const addr = $('mem-addr');
-  // Enter applies the address; so does leaving the box (change), unless already applied.
-  const applyAddress = () => {
-    const a = parseAddress(addr.value);
-    addr.setAttribute('aria-invalid', a == null ? 'true' : 'false');
-    if (a == null || a === app.mem.typed) return;
-    app.mem.typed = a;
-    showAddress(a);
-    refresh();
-  };
-  addr.addEventListener('change', applyAddress);
-  addr.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      applyAddress();
-    }
-  });
-  click('mem-prev', () => {
-    app.mem.base = Math.max(0, app.mem.base - MEM_WINDOW);
-    refresh();
-  });
-  click('mem-next', () => {
-    const size = app.state?.memoryBytes ?? (app.state?.memoryPages ?? 0) * 65536;
-    if (app.mem.base + MEM_WINDOW < size) app.mem.base += MEM_WINDOW;
-    refresh();
-  });
-  click('mem-watch', toggleWatchpoint);
-  $('watchpoints').addEventListener('click', (e) => {
-    const goto = e.target.closest('[data-goto]')?.dataset.goto;
-    if (goto != null) {
-      showAddress(Number(goto));
-      return refresh();
-    }
-    const id = e.target.closest('[data-unwatch]')?.dataset.unwatch;
-    if (id == null) return;
-    app.pg?.removeWatchpoint(Number(id));
-    app.state = app.pg?.state() ?? app.state;
-    refresh();
-  });
+  wireMemory(app, $, { refresh, log });
+  wireLanes(app, $, ['lanes-stack', 'lanes-locals', 'lanes-globals'], refresh);
 
   document.addEventListener('keydown', (e) => {
     const keys = {

@@ -4,6 +4,11 @@
 // functions into its shadow root: `app.root` (a ShadowRoot) is where element ids are looked
 // up, `document` when it is absent. Every exported render function selects the root first.
 
+import { v128Text } from './pkg/wasmscope.js';
+import { MEM_WINDOW, ROW, V128_SHAPES, memoryName, shownMemory, trapAddressText } from './panels.js';
+
+export { MEM_WINDOW };
+
 let root = document;
 const $ = (id) => root.getElementById(id);
 /** Selects where the following lookups happen (the page, or an element's shadow root). */
@@ -102,7 +107,7 @@ export function statusText(app) {
       if (s.stop.kind === 'exited') return `exited with code ${s.stop.exitCode}`;
       return `finished: ${(s.stop.results ?? []).map(typed).join(', ') || 'no results'}`;
     case 'trapped':
-      return `trapped: ${s.stop.trap}`;
+      return `trapped: ${s.stop.trap}${trapAddressText(s)}`;
     default: {
       const why = {
         breakpoint: ` (breakpoint ${s.stop.breakpoint})`,
@@ -315,7 +320,7 @@ function renderCall(app) {
           h('input', {
             id: `arg-${i}`,
             type: 'text',
-            class: 'code',
+            class: p.type === 'v128' ? 'code v128' : 'code',
             size: 8,
             spellcheck: 'false',
             dataset: { index: i },
@@ -463,12 +468,63 @@ function scrollIntoBox(box, el) {
 
 // ---- value stack, call stack, locals, globals ------------------------------------
 
-function valueCells(v, changed) {
-  return [h('span', { class: `ty ty-${v.type}` }, v.type), ' ', h('span', { class: 'val' + (changed ? ' changed' : '') }, v.value)];
+/** A value's text; a v128 as lanes of the shape picked in "v128 lanes" (i32x4 by default). */
+export function valueText(app, v) {
+  if (v.type !== 'v128' || !v.bits) return v.value;
+  const shape = app.v128Shape ?? 'i32x4';
+  if (shape === 'i32x4') return v.value;
+  return v128Text(v.bits, shape) ?? v.value;
+}
+
+/** A value's cell: its text, and for a v128 its 128 bits as a tooltip. */
+function valueSpan(app, v, cls, tag = 'span') {
+  const text = valueText(app, v);
+  if (v.type !== 'v128') return h(tag, { class: cls }, text);
+  // Lanes wrap as wholes: "i16x8:[1, 0, 2, 0, ...]" with each "lane," kept on one line.
+  const m = /^([a-z0-9]+:\[)(.*)(\])$/.exec(text);
+  const lanes = m ? m[2].split(', ') : null;
+  return h(
+    tag,
+    { class: `${cls} v128`, title: v.bits ? `v128 ${v.bits}` : null },
+    lanes
+      ? [m[1], ...lanes.flatMap((l, i) => (i < lanes.length - 1 ? [h('span', { class: 'lane' }, `${l},`), ' '] : [h('span', { class: 'lane' }, `${l}${m[3]}`)]))]
+      : text,
+  );
+}
+
+function valueCells(app, v, changed) {
+  return [h('span', { class: `ty ty-${v.type}` }, v.type), ' ', valueSpan(app, v, 'val' + (changed ? ' changed' : ''))];
+}
+
+/** Does the module or the state have a v128 (then the "v128 lanes" pickers show)? */
+function hasV128(app) {
+  const key = app.moduleId;
+  if (app._v128?.key === key && app._v128.seen) return true;
+  const s = app.state;
+  const has = (list) => (list ?? []).some((v) => v.type === 'v128');
+  const seen =
+    (app.summary?.functions ?? []).some((f) => f.params?.includes('v128') || f.results?.includes('v128')) ||
+    has(s?.globals) ||
+    (s?.frames ?? []).some((f) => has(f.locals) || has(f.operands));
+  app._v128 = { key, seen };
+  return seen;
+}
+
+/** Shows (or hides) and sets one panel's "v128 lanes" picker. */
+function syncLanes(app, id) {
+  const select = $(id);
+  if (!select) return;
+  if (select.options.length === 0) {
+    for (const shape of V128_SHAPES) select.append(h('option', { value: shape }, shape));
+  }
+  select.closest('.lanes').hidden = !hasV128(app);
+  const shape = app.v128Shape ?? 'i32x4';
+  if (select.value !== shape) select.value = shape;
 }
 
 function renderValueStack(app) {
   const box = $('value-stack');
+  syncLanes(app, 'lanes-stack');
   const shown = shownFrame(app);
   if (!shown) {
     fill(box, h('p', { class: 'empty' }, app.state?.status === 'finished' ? 'Call finished.' : 'No call in progress.'));
@@ -488,7 +544,7 @@ function renderValueStack(app) {
     if (!groups.length || groups.at(-1).block !== op.block) groups.push({ block: op.block, items: [] });
     const changed = prev === 'unknown' ? false : prev ? !sameValue(prev.operands[i], op) : app.prev != null;
     groups.at(-1).items.push(
-      h('li', { class: changed ? 'changed' : null, dataset: { slot: i } }, ...valueCells(op, changed)),
+      h('li', { class: changed ? 'changed' : null, dataset: { slot: i } }, ...valueCells(app, op, changed)),
     );
   }
   fill(box,
@@ -564,6 +620,7 @@ function renderCallStack(app) {
 
 function renderLocals(app) {
   const box = $('locals');
+  syncLanes(app, 'lanes-locals');
   const shown = shownFrame(app);
   $('locals-title').textContent = shown ? `of ${funcLabel(shown.frame.funcName)}` : '';
   if (!shown) {
@@ -591,7 +648,7 @@ function renderLocals(app) {
             { class: changed ? 'changed' : null },
             h('th', { scope: 'row' }, h('span', { class: 'name' }, l.name ? `$${l.name}` : `$${l.index}`)),
             h('td', { class: `ty ty-${l.type}` }, l.type),
-            h('td', { class: 'val' }, l.value),
+            valueSpan(app, l, 'val', 'td'),
           );
         }),
       ),
@@ -601,6 +658,7 @@ function renderLocals(app) {
 
 function renderGlobals(app) {
   const box = $('globals');
+  syncLanes(app, 'lanes-globals');
   const globals = app.state?.globals ?? [];
   if (!globals.length) {
     fill(box, h('p', { class: 'empty' }, app.pg ? 'none' : 'No module loaded.'));
@@ -622,7 +680,7 @@ function renderGlobals(app) {
             { class: changed ? 'changed' : null },
             h('th', { scope: 'row' }, h('span', { class: 'name' }, g.name ? `$${g.name}` : `$${g.index}`)),
             h('td', { class: `ty ty-${g.type}` }, (g.mutable ? 'mut ' : '') + g.type),
-            h('td', { class: 'val' }, g.value),
+            valueSpan(app, g, 'val', 'td'),
           );
         }),
       ),
@@ -632,35 +690,68 @@ function renderGlobals(app) {
 
 // ---- memory ---------------------------------------------------------------------
 
-export const MEM_WINDOW = 256;
-const ROW = 16;
+/** A size in bytes as the memory panel's heading says it: `100 bytes`, `64 KiB`, `1.5 MiB`. */
+function sizeText(bytes) {
+  if (bytes < 1024) return plural(bytes, 'byte');
+  if (bytes < 1048576) return `${(bytes / 1024).toLocaleString('en-US')} KiB`;
+  return `${(bytes / 1048576).toLocaleString('en-US', { maximumFractionDigits: 3 })} MiB`;
+}
+
+/** The heading's description of a memory: `1 page (64 KiB)`, `100 pages of 1 byte (100 bytes), 64-bit`. */
+export function memoryInfoText(info) {
+  const pages = info.pageSize === 65536 ? plural(info.pages, 'page') : `${plural(info.pages, 'page')} of ${plural(info.pageSize, 'byte')}`;
+  const flags = [info.memory64 ? '64-bit' : null, info.shared ? 'shared' : null].filter(Boolean);
+  return `${pages} (${sizeText(info.bytes)})${flags.length ? ', ' + flags.join(', ') : ''}`;
+}
 
 function renderMemory(app) {
   const box = $('memory');
   const info = $('memory-info');
-  const pages = app.state?.memoryPages;
   const mem = app.mem;
+  const shown = shownMemory(app);
+  const list = mem.list ?? [];
   const controls = ['mem-addr', 'mem-prev', 'mem-next', 'mem-watch'];
-  if (pages == null) {
+  // The memory picker: only with more than one memory.
+  const select = $('mem-select');
+  const key = list.map((m) => `${m.index}:${m.name ?? ''}`).join('|');
+  if (select._key !== key) {
+    select._key = key;
+    fill(select, list.map((m) => h('option', { value: String(m.index) }, memoryName(m))));
+  }
+  select.closest('.mem-pick').hidden = list.length < 2;
+  select.disabled = list.length < 2;
+  if (shown && select.value !== String(mem.index)) select.value = String(mem.index);
+  const addrBox = $('mem-addr');
+  const addrError = $('mem-addr-error');
+  if (!shown) {
     info.textContent = '';
     fill(box, h('p', { class: 'empty' }, app.pg ? 'This module has no memory.' : 'No module loaded.'));
     fill($('inspector'));
     fill($('watchpoints'));
     for (const id of controls) $(id).disabled = true;
+    addrBox.setAttribute('aria-invalid', 'false');
+    if (addrError.textContent) addrError.textContent = '';
     return;
   }
   for (const id of controls) $(id).disabled = false;
-  // Bytes, not pages x 64 KiB: a memory may have 1-byte pages (custom-page-sizes).
-  const size = app.state?.memoryBytes ?? pages * 65536;
-  info.textContent = `${plural(pages, 'page')} (${(size / 1024).toLocaleString('en-US')} KiB)`;
-  const addrBox = $('mem-addr');
+  const size = shown.bytes;
+  const multi = list.length > 1;
+  info.textContent = (multi ? `${memoryName(shown)}: ` : '') + memoryInfoText(shown);
   if (focused() !== addrBox) addrBox.value = hex(mem.sel, 1);
+  addrBox.classList.toggle('wide', !!shown.memory64);
+  addrBox.setAttribute('aria-invalid', mem.error ? 'true' : 'false');
+  if (addrError.textContent !== (mem.error ?? '')) addrError.textContent = mem.error ?? '';
 
   const selLo = Math.min(mem.sel, mem.selEnd);
   const selHi = Math.max(mem.sel, mem.selEnd);
-  const written = (a) => (app.state?.lastWrites ?? []).some((w) => a >= w.addr && a < w.addr + w.len);
-  const watched = (a) => (app.state?.watchpoints ?? []).some((w) => a >= w.addr && a < w.addr + w.len);
+  const here = (w) => (w.memory ?? 0) === mem.index;
+  const writes = (app.state?.lastWrites ?? []).filter(here);
+  const watches = (app.state?.watchpoints ?? []).filter(here);
+  const written = (a) => writes.some((w) => a >= w.addr && a < w.addr + w.len);
+  const watched = (a) => watches.some((w) => a >= w.addr && a < w.addr + w.len);
   const bytes = mem.bytes ?? new Uint8Array();
+  // 64-bit memories get 12 hex digits of address (more if they are that large), 32-bit ones 8.
+  const width = shown.memory64 ? Math.max(12, Math.max(0, size - 1).toString(16).length) : 8;
   const rows = [];
   for (let r = 0; r < MEM_WINDOW / ROW; r++) {
     const rowAddr = mem.base + r * ROW;
@@ -690,7 +781,7 @@ function renderMemory(app) {
       h(
         'div',
         { class: 'row' },
-        h('span', { class: 'addr' }, rowAddr.toString(16).padStart(8, '0')),
+        h('span', { class: 'addr' }, rowAddr.toString(16).padStart(width, '0')),
         h('span', { class: 'bytes' }, hexCells),
         h('span', { class: 'ascii' }, ascii),
       ),
@@ -700,26 +791,39 @@ function renderMemory(app) {
   renderInspector(app, selLo);
 
   const len = selHi - selLo + 1;
-  const existing = (app.state?.watchpoints ?? []).find((w) => w.addr === selLo && w.len === len);
+  const existing = watches.find((w) => w.addr === selLo && w.len === len);
   const watch = $('mem-watch');
   watch.textContent = existing ? 'Unwatch' : 'Watch';
   watch.setAttribute('aria-pressed', existing ? 'true' : 'false');
-  watch.title = `${existing ? 'Remove the watchpoint on' : 'Break after any write to'} ${hex(selLo, 1)}${len > 1 ? `..${hex(selHi, 1)} (${len} bytes)` : ''} — shift+click bytes to select a range`;
+  watch.title = `${existing ? 'Remove the watchpoint on' : 'Break after any write to'} ${hex(selLo, 1)}${len > 1 ? `..${hex(selHi, 1)} (${len} bytes)` : ''}${multi ? ` of ${memoryName(shown)}` : ''} — shift+click bytes to select a range`;
 
-  const writes = app.state?.lastWrites ?? [];
+  // Last writes and watchpoints of every memory; those of another memory say which.
+  const of = (w) => {
+    if (!multi) return '';
+    const m = list[w.memory ?? 0];
+    return `${m?.name ? `$${m.name}` : `memory ${w.memory ?? 0}`} `;
+  };
   fill($('watchpoints'),
-    writes.map((w) =>
+    (app.state?.lastWrites ?? []).map((w) =>
       h(
         'li',
         {},
-        h('button', { type: 'button', class: 'small', dataset: { goto: w.addr }, title: 'Show the bytes written by the last step' }, `last write: ${hex(w.addr, 1)}, ${plural(w.len, 'byte')}`),
+        h(
+          'button',
+          { type: 'button', class: 'small', dataset: { goto: w.addr, len: w.len, memory: w.memory ?? 0 }, title: 'Show the bytes written by the last step' },
+          `last write: ${of(w)}${hex(w.addr, 1)}, ${plural(w.len, 'byte')}`,
+        ),
       ),
     ),
     ...(app.state?.watchpoints ?? []).map((w) =>
       h(
         'li',
         {},
-        `watchpoint ${w.id}: ${hex(w.addr, 1)}, ${plural(w.len, 'byte')} `,
+        h(
+          'button',
+          { type: 'button', class: 'small link', dataset: { goto: w.addr, len: Math.min(w.len, MEM_WINDOW), memory: w.memory ?? 0 }, title: 'Show the watched bytes' },
+          `watchpoint ${w.id}: ${of(w)}${hex(w.addr, 1)}, ${plural(w.len, 'byte')}`,
+        ),
         h('button', { type: 'button', class: 'small', dataset: { unwatch: w.id }, 'aria-label': `Remove watchpoint ${w.id}` }, '×'),
       ),
     ),

@@ -28,7 +28,8 @@
 // interpreter (wasmscope.js initialises it once). Keyboard shortcuts (F8, F10, F11,
 // Shift+F10, Shift+F11) act only while focus is inside the element.
 import { load, ready } from './wasmscope.js';
-import { MEM_WINDOW, hex, positionText, renderLive, renderPanels, typed } from './render.js';
+import { newMemView, readMemoryView, showAddress, trapAddressText, wireLanes, wireMemory } from './panels.js';
+import { hex, positionText, renderLive, renderPanels, typed } from './render.js';
 import { makeLink } from './permalink.js';
 
 const PANELS = ['stack', 'locals', 'calls', 'globals', 'memory', 'console'];
@@ -105,6 +106,7 @@ input[aria-invalid=true] { border-color: var(--error); background: var(--error-b
 .args { display: contents; }
 .arg { display: inline-flex; gap: 4px; align-items: center; font: 12px var(--mono); }
 .arg input { width: 7em; }
+.arg input.v128 { width: 24ch; }
 .arg-error { color: var(--error); font-family: var(--sans); }
 .arg-error:empty { display: none; }
 .open { margin-left: auto; font-size: 12px; color: var(--accent); text-decoration: none; white-space: nowrap; }
@@ -185,6 +187,7 @@ button.frame .depth { color: var(--muted); font-size: 11px; margin-left: auto; f
 /* memory */
 .memory-controls { display: flex; gap: 4px; align-items: center; flex-wrap: wrap; margin-bottom: 4px; font-size: 12px; }
 .memory-controls input { width: 8em; }
+.memory-controls input.wide { width: 18ch; }
 .hex { line-height: 16px; white-space: pre; max-height: calc(8 * 16px + 2px); }
 .hex .row { display: flex; gap: 1.5ch; }
 .hex .addr { color: var(--muted); }
@@ -206,6 +209,12 @@ button.frame .depth { color: var(--muted); font-size: 11px; margin-left: auto; f
 .inspector .insp .val { overflow: hidden; text-overflow: ellipsis; }
 ul.watchpoints { list-style: none; margin: 0 0 0 8px; padding: 0; font: 12px var(--mono); display: flex; gap: 8px; flex-wrap: wrap; }
 ul.watchpoints:empty { display: none; }
+ul.watchpoints li { display: flex; gap: 2px; align-items: center; }
+.memory-controls .mem-pick { display: inline-flex; gap: 4px; align-items: center; margin-right: 4px; }
+.val.v128 .lane { white-space: nowrap; }
+h2 .sub { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+h2 .lanes { white-space: nowrap; flex: none; margin-left: auto; display: inline-flex; gap: 4px; align-items: center; text-transform: none; letter-spacing: 0; font-weight: 400; }
+h2 .lanes select { font-size: 11px; padding: 0 2px; }
 @container (max-width: 540px) { .inspector { grid-template-columns: repeat(2, minmax(0, 1fr)); grid-template-rows: none; grid-auto-flow: row; } }
 
 /* console */
@@ -270,11 +279,11 @@ const TEMPLATE = `
     </section>
     <div class="side">
       <section class="panel" data-panel="stack" aria-label="Value stack">
-        <h2>Value stack</h2>
+        <h2>Value stack <label class="lanes" hidden>v128 lanes <select id="lanes-stack" class="small"></select></label></h2>
         <div id="value-stack" class="scroll code"></div>
       </section>
       <section class="panel" data-panel="locals" aria-label="Locals">
-        <h2>Locals <span id="locals-title" class="sub"></span></h2>
+        <h2>Locals <span id="locals-title" class="sub"></span> <label class="lanes" hidden>v128 lanes <select id="lanes-locals" class="small"></select></label></h2>
         <div id="locals" class="scroll code"></div>
       </section>
       <section class="panel" data-panel="calls" aria-label="Call stack">
@@ -282,7 +291,7 @@ const TEMPLATE = `
         <ol id="call-stack" class="scroll code frames"></ol>
       </section>
       <section class="panel" data-panel="globals" aria-label="Globals">
-        <h2>Globals</h2>
+        <h2>Globals <label class="lanes" hidden>v128 lanes <select id="lanes-globals" class="small"></select></label></h2>
         <div id="globals" class="scroll code"></div>
       </section>
     </div>
@@ -290,11 +299,13 @@ const TEMPLATE = `
   <section class="panel memory" data-panel="memory" aria-label="Memory">
     <h2>Memory <span id="memory-info" class="sub"></span></h2>
     <div class="memory-controls">
+      <label class="mem-pick" hidden>Memory <select id="mem-select"></select></label>
       <label for="mem-addr">Address</label>
-      <input id="mem-addr" type="text" value="0x0" spellcheck="false">
+      <input id="mem-addr" type="text" value="0x0" spellcheck="false" aria-describedby="mem-addr-error" title="An address: 0x and hex digits, or decimal; up to 2^53 - 1 (64-bit memories)">
       <button type="button" id="mem-prev" class="small" aria-label="Previous 256 bytes" title="Previous 256 bytes">◀</button>
       <button type="button" id="mem-next" class="small" aria-label="Next 256 bytes" title="Next 256 bytes">▶</button>
       <button type="button" id="mem-watch" class="small" title="Break after any write to the selected bytes (shift+click to select a range)">Watch</button>
+      <span id="mem-addr-error" class="arg-error" role="alert"></span>
       <ul id="watchpoints" class="watchpoints" aria-label="Last write and watchpoints"></ul>
     </div>
     <div id="memory" class="code hex scroll" role="group" aria-label="Memory bytes"></div>
@@ -325,9 +336,34 @@ function parsePanels(text) {
   return new Set(PANELS.filter((p) => wanted.has(p)));
 }
 
+const LANES = { i8x16: 16, i16x8: 8, i32x4: 4, i64x2: 2, f32x4: 4, f64x2: 2 };
+
+/**
+ * The `args` attribute's comma-separated arguments; a v128 given as lanes keeps its commas
+ * (`args="i32x4:1,2,3,4, 7"` is two arguments, as is `args="i32x4:[1, 2, 3, 4], 7"`).
+ */
 function parseArgs(text) {
   if (text == null || text.trim() === '') return null;
-  return text.split(',').map((a) => a.trim());
+  const parts = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '[') depth++;
+    if (ch === ']') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0) {
+      parts.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur.trim());
+  const out = [];
+  for (let i = 0; i < parts.length; i++) {
+    const m = /^(?:v128:)?(i8x16|i16x8|i32x4|i64x2|f32x4|f64x2):([^[]*)$/i.exec(parts[i]);
+    const n = m ? LANES[m[1].toLowerCase()] : 1;
+    out.push(parts.slice(i, i + n).join(','));
+    i += n - 1;
+  }
+  return out;
 }
 
 /** The text of inline WAT: a <script type="text/wat"> child, else the text, dedented. */
@@ -378,7 +414,8 @@ export class WasmPlayground extends HTMLElement {
       frameFull: null,
       stackMore: 0,
       code: null,
-      mem: { base: 0, sel: 0, selEnd: 0, bytes: null, inspect: null },
+      mem: newMemView(),
+      v128Shape: 'i32x4',
       running: null,
       pauseRequested: false,
       slice: 100_000,
@@ -528,7 +565,7 @@ export class WasmPlayground extends HTMLElement {
     app.prev = null;
     app.frame = null;
     app.frameFull = null;
-    app.mem = { base: 0, sel: 0, selEnd: 0, bytes: null, inspect: null };
+    app.mem = newMemView();
     app.log = [];
     app.openLines = {};
     this._select(this.getAttribute('function'), parseArgs(this.getAttribute('args')));
@@ -577,7 +614,7 @@ export class WasmPlayground extends HTMLElement {
     }
     app.params = pick?.params ?? [];
     const keep = !args && app.args.length === app.params.length ? app.args : null;
-    app.args = app.params.map((p, i) => args?.[i] ?? keep?.[i] ?? (p.type.endsWith('ref') ? 'null' : '0'));
+    app.args = app.params.map((p, i) => args?.[i] ?? keep?.[i] ?? (p.type.endsWith('ref') ? 'null' : p.type === 'v128' ? 'i32x4:0,0,0,0' : '0'));
     app.argErrors = app.params.map(() => '');
   }
 
@@ -644,15 +681,7 @@ export class WasmPlayground extends HTMLElement {
     if (frames.length) func = frames[Math.min(app.frame ?? frames.length - 1, frames.length - 1)].func;
     else if (app.pg) func = app.summary?.exports.find((e) => e.kind === 'func' && e.name === app.funcName)?.index ?? null;
     app.code = app.pg && func != null ? this._disassembly(func) : null;
-    const m = app.mem;
-    if (app.pg && app.state?.memoryPages != null) {
-      const size = app.state.memoryBytes ?? app.state.memoryPages * 65536;
-      if (m.base >= size) m.base = Math.max(0, Math.floor((size - MEM_WINDOW) / 16) * 16);
-      m.bytes = app.pg.readMemory(m.base, MEM_WINDOW);
-      m.inspect = app.pg.readMemory(Math.min(m.sel, m.selEnd), 8);
-    } else {
-      m.bytes = m.inspect = null;
-    }
+    readMemoryView(app);
     const panels = this.panels;
     renderPanels(app, panels);
     this._renderControls();
@@ -705,6 +734,7 @@ export class WasmPlayground extends HTMLElement {
           label.textContent = `${p.name}: ${p.type}`;
           const input = document.createElement('input');
           Object.assign(input, { id: `arg-${i}`, type: 'text', spellcheck: false, autocomplete: 'off' });
+          if (p.type === 'v128') input.className = 'v128';
           input.dataset.index = i;
           span.append(label, input);
           return span;
@@ -846,7 +876,7 @@ export class WasmPlayground extends HTMLElement {
         this._log('result', `${label} → ${(s.stop.results ?? []).map(typed).join(', ') || '(no results)'}${extra}`);
         break;
       case 'trapped':
-        this._log('trap', `trap: ${s.stop.trap}${s.stop.trapOffset != null ? ` at ${hex(s.stop.trapOffset)}` : ''}${top ? ` in ${top.funcName}` : ''}${extra}`);
+        this._log('trap', `trap: ${s.stop.trap}${trapAddressText(s)}${s.stop.trapOffset != null ? ` at ${hex(s.stop.trapOffset)}` : ''}${top ? ` in ${top.funcName}` : ''}${extra}`);
         break;
       case 'breakpoint':
         this._log('info', `breakpoint ${s.stop.breakpoint} hit at ${top ? positionText(top) : '?'}${extra}`);
@@ -854,8 +884,9 @@ export class WasmPlayground extends HTMLElement {
       case 'watchpoint': {
         const w = s.stop.watch;
         const bytes = (a) => Array.from(a, (b) => b.toString(16).padStart(2, '0')).join(' ');
-        this._log('info', `watchpoint ${w.watchpoint}: ${w.width}-byte write at ${hex(w.addr, 1)}: ${bytes(w.old)} → ${bytes(w.new)}${extra}`);
-        this._showAddress(w.addr, w.addr + Math.max(1, w.width) - 1);
+        const where = this.app.mem.list.length > 1 ? ` of memory ${w.memory}` : '';
+        this._log('info', `watchpoint ${w.watchpoint}: ${w.width}-byte write at ${hex(w.addr, 1)}${where}: ${bytes(w.old)} → ${bytes(w.new)}${extra}`);
+        showAddress(this.app, w.addr, w.addr + Math.max(1, w.width) - 1, w.memory ?? 0);
         break;
       }
       case 'history-start':
@@ -989,13 +1020,6 @@ export class WasmPlayground extends HTMLElement {
     this._refresh();
   }
 
-  _showAddress(lo, hi = lo) {
-    const m = this.app.mem;
-    m.sel = lo;
-    m.selEnd = hi;
-    if (lo < m.base || lo >= m.base + MEM_WINDOW) m.base = Math.floor(lo / 16) * 16;
-  }
-
   // ---- events ------------------------------------------------------------------------------------
 
   _wire() {
@@ -1050,64 +1074,10 @@ export class WasmPlayground extends HTMLElement {
       app.scrollCode = true;
       this._refresh();
     });
-    on('memory', 'click', (e) => {
-      const cell = e.target.closest('[data-addr]');
-      if (!cell) return;
-      const a = Number(cell.dataset.addr);
-      if (e.shiftKey) app.mem.selEnd = a;
-      else app.mem.sel = app.mem.selEnd = a;
-      this._refresh();
-    });
-    const addr = this._$('mem-addr');
-    const applyAddress = () => {
-      const t = addr.value.trim().toLowerCase();
-      const a = /^0x[0-9a-f]+$/.test(t) ? parseInt(t.slice(2), 16) : /^[0-9]+$/.test(t) ? parseInt(t, 10) : null;
-      addr.setAttribute('aria-invalid', a == null ? 'true' : 'false');
-      if (a == null) return;
-      this._showAddress(a);
-      this._refresh();
-    };
-    addr.addEventListener('change', applyAddress);
-    addr.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') {
-        e.preventDefault();
-        applyAddress();
-      }
-    });
-    click('mem-prev', () => {
-      app.mem.base = Math.max(0, app.mem.base - MEM_WINDOW);
-      this._refresh();
-    });
-    click('mem-next', () => {
-      if (app.mem.base + MEM_WINDOW < (app.state?.memoryBytes ?? (app.state?.memoryPages ?? 0) * 65536)) app.mem.base += MEM_WINDOW;
-      this._refresh();
-    });
-    click('mem-watch', () => {
-      if (!app.pg) return;
-      const lo = Math.min(app.mem.sel, app.mem.selEnd);
-      const len = Math.abs(app.mem.selEnd - app.mem.sel) + 1;
-      try {
-        const w = app.state?.watchpoints.find((x) => x.addr === lo && x.len === len);
-        if (w) app.pg.removeWatchpoint(w.id);
-        else this._log('info', `watchpoint ${app.pg.addWatchpoint(lo, len)}: break after writes to ${hex(lo, 1)}${len > 1 ? `..${hex(lo + len - 1, 1)}` : ''}`);
-        app.state = app.pg.state();
-      } catch (e) {
-        this._log('error', errorMessage(e));
-      }
-      this._refresh();
-    });
-    on('watchpoints', 'click', (e) => {
-      const goto = e.target.closest('[data-goto]')?.dataset.goto;
-      if (goto != null) {
-        this._showAddress(Number(goto));
-        return this._refresh();
-      }
-      const id = e.target.closest('[data-unwatch]')?.dataset.unwatch;
-      if (id == null || !app.pg) return;
-      app.pg.removeWatchpoint(Number(id));
-      app.state = app.pg.state();
-      this._refresh();
-    });
+    const $ = (id) => this._$(id);
+    const refresh = () => this._refresh();
+    wireMemory(app, $, { refresh, log: (kind, text) => this._log(kind, text) });
+    wireLanes(app, $, ['lanes-stack', 'lanes-locals', 'lanes-globals'], refresh);
     // Shortcuts: only while focus is inside this element (keydown reaches .ws from there).
     this._ws.addEventListener('keydown', (e) => {
       const keys = {

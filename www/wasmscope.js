@@ -124,8 +124,10 @@ export async function load(input, options = {}) {
 /**
  * @typedef {object} TypedValue A wasm value; `value` is text so that i64s and NaN payloads
  *   stay exact (`'120'`, `'-0.5'`, `'nan:0x200000'`, `'inf'`, `'null'`).
- * @property {'i32'|'i64'|'f32'|'f64'|'funcref'|'externref'} type
- * @property {string} value
+ * @property {'i32'|'i64'|'f32'|'f64'|'v128'|'funcref'|'externref'} type
+ * @property {string} value (a v128: i32x4 lanes, `'i32x4:[1, 2, 3, 4]'`)
+ * @property {string} [bits] a v128's 128 bits in hexadecimal (`'0x00000004000000030000000200000001'`),
+ *   for `v128Text(bits, shape)` of pkg/wasmscope.js to show other lane shapes
  */
 
 /**
@@ -154,6 +156,9 @@ export async function load(input, options = {}) {
  *   the write that hit a watchpoint (`watchpoint`)
  * @property {string|null} trap the trap message, worded as the spec testsuite words it (`trapped`)
  * @property {number|null} trapOffset byte offset of the trapping instruction, when known
+ * @property {boolean|null} trapRewound (`trapped`) whether the frames are as before the
+ *   trapping instruction, its operands on the value stack (a step or continue), rather than
+ *   as a full-speed `run()` leaves them
  * @property {number|null} sleepMs the requested sleep in milliseconds (`host-pause` in a WASI sleep)
  */
 
@@ -166,13 +171,15 @@ export async function load(input, options = {}) {
  * @property {Array<TypedValue & {index: number, name: string|null, mutable: boolean}>} globals
  * @property {number|null} memoryPages size of memory 0 in its pages (null: no memory)
  * @property {number|null} memoryBytes size of memory 0 in bytes (null: no memory)
- * @property {Array<{addr: number, len: number}>} lastWrites memory written by the last step
+ * @property {Array<{addr: number, len: number, memory: number}>} lastWrites memory written by
+ *   the last step, in every memory (`memory`: its index; 0 unless multi-memory). Addresses are
+ *   JS numbers, exact up to 2^53 - 1 (memory64)
  * @property {Array<{index: number, elem: string, size: number, entries: TypedValue[]}>} tables
  * @property {number} executed instructions executed in this call
  * @property {number} depth number of frames
  * @property {number} history steps that `stepBack` can undo
  * @property {Array<{id: number, func: number, offset: number, hitCount: number|null, hits: number}>} breakpoints
- * @property {Array<{id: number, addr: number, len: number}>} watchpoints
+ * @property {Array<{id: number, memory: number, addr: number, len: number}>} watchpoints
  */
 
 /**
@@ -378,6 +385,28 @@ export class Session {
   /** Breaks after any write to `[addr, addr + len)`; returns its id. */
   addWatchpoint(addr, len = 1) {
     return this.playground.addWatchpoint(addr, len);
+  }
+
+  /**
+   * The instance's memories: `[{ index, name, pages, bytes, pageSize, max, memory64, shared }]`
+   * (`name` from the name section, or null; `pageSize` 65536, or 1 with custom page sizes).
+   */
+  memories() {
+    return this.playground.memories();
+  }
+
+  /**
+   * Bytes `[addr, addr + len)` of memory `memory` (a copy, clipped to its size). `addr` is a
+   * JS number: a memory64 address is exact up to 2^53 - 1.
+   * @returns {Uint8Array}
+   */
+  readMemoryIn(memory, addr, len) {
+    return this.playground.readMemoryIn(memory, addr, len);
+  }
+
+  /** Breaks after any write to `[addr, addr + len)` of memory `memory`; returns its id. */
+  addWatchpointIn(memory, addr, len = 1) {
+    return this.playground.addWatchpointIn(memory, addr, len);
   }
 
   /** @returns {boolean} whether there was such a watchpoint */

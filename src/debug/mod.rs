@@ -198,6 +198,12 @@ pub struct Session {
     watchpoints: Vec<Watchpoint>,
     next_id: u32,
     last_writes: Vec<(u64, u32)>,
+    /// `(memory index, address, length)` of every memory written by the last step.
+    last_writes_in: Vec<(u32, u64, u32)>,
+    /// Whether the last trap left the state as it was before the trapping instruction (a
+    /// recorded command: the operands it popped are back on the value stack), not as the
+    /// full-speed `run_unrecorded` leaves it.
+    trap_rewound: bool,
     /// What the last step back went over and could not undo (see [`Session::not_rewound`]).
     not_rewound: Vec<String>,
     stop: StopReason,
@@ -218,6 +224,8 @@ impl Session {
             watchpoints: Vec::new(),
             next_id: 1,
             last_writes: Vec::new(),
+            last_writes_in: Vec::new(),
+            trap_rewound: false,
             not_rewound: Vec::new(),
             stop: StopReason::Ready,
             goal: Goal::Into,
@@ -292,6 +300,7 @@ impl Session {
     pub fn start_func(&mut self, func: u32, args: &[Value]) -> Result<StopReason> {
         self.history.clear();
         self.last_writes.clear();
+        self.last_writes_in.clear();
         self.machine.start(&mut self.store, func, args)?;
         self.stop = StopReason::Started;
         Ok(self.stop.clone())
@@ -339,7 +348,9 @@ impl Session {
         }
         self.history.clear();
         self.last_writes.clear();
+        self.last_writes_in.clear();
         self.not_rewound.clear();
+        self.trap_rewound = false;
         self.stop = match self.machine.run(&mut self.store, budget) {
             crate::exec::Outcome::Finished(v) => StopReason::Finished(v),
             crate::exec::Outcome::Trapped(t) => match t.exit_code() {
@@ -430,18 +441,24 @@ impl Session {
                 Some(r) => history::undo(r, &mut self.machine, &mut self.store),
                 None => self.machine.rewind_trap(pc_before, sp_before, executed_before),
             }
+            self.trap_rewound = true;
             self.last_writes.clear();
+            self.last_writes_in.clear();
             return Some(StopReason::Trapped(t));
         }
         let mut stop = None;
         self.last_writes.clear();
+        self.last_writes_in.clear();
         if let Some(r) = record {
-            let mem0 = self.store.instances[self.instance.0 as usize].memories.first().copied();
+            let mems = &self.store.instances[self.instance.0 as usize].memories;
             for e in &r.effects {
-                if let Effect::Memory { mem, addr, old } = e
-                    && Some(*mem) == mem0
-                {
-                    self.last_writes.push((*addr, old.len() as u32));
+                if let Effect::Memory { mem, addr, old } = e {
+                    if mems.first() == Some(mem) {
+                        self.last_writes.push((*addr, old.len() as u32));
+                    }
+                    if let Some(i) = mems.iter().position(|m| m == mem) {
+                        self.last_writes_in.push((i as u32, *addr, old.len() as u32));
+                    }
                 }
             }
             stop = self.watch_hit(&r.effects).map(StopReason::Watchpoint);
@@ -538,6 +555,7 @@ impl Session {
             None => StopReason::HistoryStart,
         };
         self.last_writes.clear();
+        self.last_writes_in.clear();
         self.stop.clone()
     }
 
@@ -565,6 +583,7 @@ impl Session {
             return self.stop.clone();
         }
         self.last_writes.clear();
+        self.last_writes_in.clear();
         self.not_rewound.clear();
         let stop = loop {
             let Some(r) = self.history.pop() else { break StopReason::HistoryStart };
@@ -830,6 +849,19 @@ impl Session {
     /// `(address, length)` of memory 0 written by the last step.
     pub fn last_writes(&self) -> &[(u64, u32)] {
         &self.last_writes
+    }
+
+    /// `(memory index, address, length)` of every memory of the instance written by the
+    /// last step (`last_writes` is memory 0's alone).
+    pub fn last_writes_in(&self) -> &[(u32, u64, u32)] {
+        &self.last_writes_in
+    }
+
+    /// Whether the state after the last trap is the one before the trapping instruction, its
+    /// operands on the value stack (a trap of a step or continue), rather than the one a
+    /// full-speed run (`run_unrecorded`) leaves, whose operands are gone.
+    pub fn trap_rewound(&self) -> bool {
+        self.trap_rewound
     }
 
     /// Steps that can be undone.
