@@ -1,8 +1,9 @@
 // The kernels of benches/kernels/ inside node (V8), three ways:
 //   wasmscope  compiled to wasm32 (wasm-pack, pkg-wasmscope/), through its Playground API;
-//   wasmi      2.0.0 compiled to wasm32 (wasmi-wasm/), default features: on wasm32 that
-//              is its portable loop dispatch (tail-call dispatch needs the `tail-call`
-//              target feature; such a build overflows V8's stack here, see BENCHMARKS.md);
+//   wasmi      2.0.0 compiled to wasm32 (wasmi-wasm/), default features plus `simd`: on
+//              wasm32 that is its portable loop dispatch (tail-call dispatch needs the
+//              `tail-call` target feature; such a build overflows V8's stack here, see
+//              BENCHMARKS.md);
 //   V8         the kernel itself, WebAssembly.instantiate.
 //
 //   node bench/node/bench.mjs [--quick] [--reps N] [kernel-filter...]
@@ -116,7 +117,7 @@ for (const k of kernels) {
   }
   row.load = `${row.loadBefore}→${load()}`;
   console.error(
-    `  ${k.name.padEnd(11)} n=${String(k.n).padEnd(9)} ` +
+    `  ${k.name.padEnd(13)} n=${String(k.n).padEnd(9)} ` +
       engines.map((e) => `${e.key} ${row.best[e.key].toFixed(1)} ms`).join('  ') +
       `  (load ${row.load})`,
   );
@@ -127,17 +128,23 @@ for (const k of kernels) {
 const geomean = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
 const header = ['kernel', 'n', 'wasmscope ms', 'wasmi ms', 'V8 ms', 'wasmscope/wasmi', 'wasmscope/V8', 'load (1 min)'];
 const lines = [];
-const ratios = { wasmi: [], v8: [] };
+// The scalar kernels' geomean (the one recorded since the start) and the `_simd` kernels'
+// (v128 instructions, see kernels.txt) apart.
+const groups = [
+  { label: 'geomean', wasmi: [], v8: [] },
+  { label: 'geomean SIMD', wasmi: [], v8: [] },
+];
 for (const r of rows) {
   const rw = r.best.wasmscope / r.best.wasmi;
   const rv = r.best.wasmscope / r.best.V8;
-  ratios.wasmi.push(rw);
-  ratios.v8.push(rv);
+  const g = groups[r.name.endsWith('_simd') ? 1 : 0];
+  g.wasmi.push(rw);
+  g.v8.push(rv);
   lines.push([r.name, String(r.n), r.best.wasmscope.toFixed(1), r.best.wasmi.toFixed(1), r.best.V8.toFixed(1),
     rw.toFixed(2), rv.toFixed(1), r.load]);
 }
-if (rows.length) {
-  lines.push(['geomean', '', '', '', '', geomean(ratios.wasmi).toFixed(2), geomean(ratios.v8).toFixed(1), '']);
+for (const g of groups) {
+  if (g.wasmi.length) lines.push([g.label, '', '', '', '', geomean(g.wasmi).toFixed(2), geomean(g.v8).toFixed(1), '']);
 }
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
 const fmt = (cells) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
