@@ -7,6 +7,7 @@
 //!     cargo bench --bench compare -- --reps 5         # best of 5 (default 3, --quick 1)
 //!     cargo bench --bench compare -- --no-large       # skip the large-module part
 //!     cargo bench --bench compare -- --large-only     # only the large-module part
+//!     cargo bench --bench compare -- --no-simd        # skip the `_simd` kernels
 //!
 //! Execution: each kernel is instantiated once per engine, then `run(n)` is called `reps`
 //! times, alternating the engines; the best wall time counts (module decoding, validation
@@ -319,7 +320,7 @@ fn main() {
     let quick = args.iter().any(|a| a == "--quick");
     let mut reps = if quick { 1 } else { 3 };
     let mut filters = Vec::new();
-    let (mut kernels_on, mut large_on) = (true, true);
+    let (mut kernels_on, mut large_on, mut no_simd) = (true, true, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -327,6 +328,7 @@ fn main() {
             "--reps" => reps = it.next().and_then(|r| r.parse().ok()).expect("--reps N"),
             "--no-large" => large_on = false,
             "--large-only" => kernels_on = false,
+            "--no-simd" => no_simd = true,
             f if f.starts_with("--") => panic!("unknown option {f}"),
             f => filters.push(f.to_string()),
         }
@@ -342,7 +344,9 @@ fn main() {
     if kernels_on {
         let mut rows = Vec::new();
         for k in kernels() {
-            if !filters.is_empty() && !filters.iter().any(|f| k.name.contains(f.as_str())) {
+            if (!filters.is_empty() && !filters.iter().any(|f| k.name.contains(f.as_str())))
+                || (no_simd && k.name.ends_with("_simd"))
+            {
                 continue;
             }
             let row = bench_kernel(&k, reps);

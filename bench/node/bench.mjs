@@ -6,7 +6,9 @@
 //              BENCHMARKS.md);
 //   V8         the kernel itself, WebAssembly.instantiate.
 //
-//   node bench/node/bench.mjs [--quick] [--reps N] [kernel-filter...]
+//   node bench/node/bench.mjs [--quick] [--reps N] [--no-simd] [kernel-filter...]
+//                             (--no-simd: skip the `_simd` kernels)
+//   WASMI_WASM=other/wasmi_wasm.wasm node bench/node/bench.mjs ...   # another wasmi build
 //
 // Built by bench/node/run.sh (use that). Best of N wall times of the call alone
 // (instantiation excluded); every checksum must match benches/kernels/kernels.txt.
@@ -27,8 +29,10 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 let reps = quick ? 1 : 3;
 const filters = [];
+let noSimd = false;
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--quick') continue;
+  else if (argv[i] === '--no-simd') noSimd = true;
   else if (argv[i] === '--reps') reps = Math.max(1, Number(argv[++i]));
   else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]}`);
   else filters.push(argv[i]);
@@ -44,7 +48,8 @@ const kernels = fs
     const [name, , , n, checksum] = l.split(/\s+/);
     return { name, n: Number(n), checksum: checksum === '-' ? null : BigInt(checksum) };
   })
-  .filter((k) => filters.length === 0 || filters.some((f) => k.name.includes(f)));
+  .filter((k) => filters.length === 0 || filters.some((f) => k.name.includes(f)))
+  .filter((k) => !(noSimd && k.name.endsWith('_simd')));
 
 const load = () => os.loadavg()[0].toFixed(2);
 const u64 = (v) => BigInt.asUintN(64, BigInt(v));
@@ -85,14 +90,15 @@ function v8(bytes) {
 const wasmiDir = path.join(here, 'wasmi-wasm/target');
 const engines = [
   { key: 'wasmscope', make: wasmscope },
-  { key: 'wasmi', make: wasmiEngine(path.join(wasmiDir, 'wasm32-unknown-unknown/release/wasmi_wasm.wasm')) },
+  // WASMI_WASM=file: another build of wasmi-wasm (an A/B of its features).
+  { key: 'wasmi', make: wasmiEngine(process.env.WASMI_WASM ?? path.join(wasmiDir, 'wasm32-unknown-unknown/release/wasmi_wasm.wasm')) },
 ];
 // V8 tiers up per function call (no on-stack replacement in wasm): a long first call
 // runs in the baseline compiler, so V8 always gets a warm-up call and at least 3 timed calls.
 engines.push({ key: 'V8', make: v8, minReps: 3, warmup: true });
 
 // ---- measure ----
-console.log(`node ${process.version} (V8 ${process.versions.v8}), best of ${reps}`);
+console.log(`node ${process.version} (V8 ${process.versions.v8}), best of ${reps}${process.env.WASMI_WASM ? `, wasmi from ${process.env.WASMI_WASM}` : ''}`);
 console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
 const rows = [];
