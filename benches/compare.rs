@@ -7,6 +7,7 @@
 //!     cargo bench --bench compare -- --reps 5         # best of 5 (default 3, --quick 1)
 //!     cargo bench --bench compare -- --no-large       # skip the large-module part
 //!     cargo bench --bench compare -- --large-only     # only the large-module part
+//!     cargo bench --bench compare -- --no-simd        # skip the `_simd` kernels
 //!
 //! Execution: each kernel is instantiated once per engine, then `run(n)` is called `reps`
 //! times, alternating the engines; the best wall time counts (module decoding, validation
@@ -14,7 +15,10 @@
 //! translates the few functions a kernel has — microseconds). Every call's checksum must
 //! equal the other engine's and the one recorded in benches/kernels/kernels.txt.
 //!
-//! wasmi runs with `Config::default()`: lazy translation (eager validation), no fuel.
+//! wasmi runs with `Config::default()`: lazy translation (eager validation), no fuel; its
+//! `simd` cargo feature is on (Cargo.toml), which enables SIMD and relaxed SIMD in that
+//! config, for the `_simd` kernels (v128 instructions; see kernels.txt). Their geomean is
+//! printed apart from the scalar kernels'.
 //!
 //! Prints tables; it asserts nothing about time.
 
@@ -37,6 +41,13 @@ const WASM: &[(&str, &[u8])] = &[
     ("interp", include_bytes!("kernels/interp.wasm")),
     ("crc32", include_bytes!("kernels/crc32.wasm")),
     ("coremark", include_bytes!("kernels/coremark.wasm")),
+    ("sieve_simd", include_bytes!("kernels/sieve_simd.wasm")),
+    ("matmul_simd", include_bytes!("kernels/matmul_simd.wasm")),
+    ("nbody_simd", include_bytes!("kernels/nbody_simd.wasm")),
+    ("coremark_simd", include_bytes!("kernels/coremark_simd.wasm")),
+    ("bytes_simd", include_bytes!("kernels/bytes_simd.wasm")),
+    ("xxh32_simd", include_bytes!("kernels/xxh32_simd.wasm")),
+    ("matmul32_simd", include_bytes!("kernels/matmul32_simd.wasm")),
 ];
 
 struct Kernel {
@@ -309,7 +320,7 @@ fn main() {
     let quick = args.iter().any(|a| a == "--quick");
     let mut reps = if quick { 1 } else { 3 };
     let mut filters = Vec::new();
-    let (mut kernels_on, mut large_on) = (true, true);
+    let (mut kernels_on, mut large_on, mut no_simd) = (true, true, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -317,6 +328,7 @@ fn main() {
             "--reps" => reps = it.next().and_then(|r| r.parse().ok()).expect("--reps N"),
             "--no-large" => large_on = false,
             "--large-only" => kernels_on = false,
+            "--no-simd" => no_simd = true,
             f if f.starts_with("--") => panic!("unknown option {f}"),
             f => filters.push(f.to_string()),
         }
@@ -332,12 +344,14 @@ fn main() {
     if kernels_on {
         let mut rows = Vec::new();
         for k in kernels() {
-            if !filters.is_empty() && !filters.iter().any(|f| k.name.contains(f.as_str())) {
+            if (!filters.is_empty() && !filters.iter().any(|f| k.name.contains(f.as_str())))
+                || (no_simd && k.name.ends_with("_simd"))
+            {
                 continue;
             }
             let row = bench_kernel(&k, reps);
             eprintln!(
-                "  {:<11} n={:<10} wasmscope {:>9.1} ms  wasmi {:>9.1} ms  (load {})",
+                "  {:<13} n={:<10} wasmscope {:>9.1} ms  wasmi {:>9.1} ms  (load {})",
                 row.name,
                 k.n,
                 ms(row.scope),
@@ -349,16 +363,16 @@ fn main() {
         if !rows.is_empty() {
             println!();
             println!(
-                "| {:<11} | {:>10} | {:>13} | {:>10} | {:>16} | {:>12} |",
+                "| {:<13} | {:>10} | {:>13} | {:>10} | {:>16} | {:>12} |",
                 "kernel", "n", "wasmscope ms", "wasmi ms", "wasmscope/wasmi", "load (1 min)"
             );
-            println!("|{:-<13}|{:->12}|{:->15}|{:->12}|{:->18}|{:->14}|", "", ":", ":", ":", ":", ":");
+            println!("|{:-<15}|{:->12}|{:->15}|{:->12}|{:->18}|{:->14}|", "", ":", ":", ":", ":", ":");
             let mut ratios = Vec::new();
             for r in &rows {
                 let ratio = r.scope.as_secs_f64() / r.wasmi.as_secs_f64();
                 ratios.push(ratio);
                 println!(
-                    "| {:<11} | {:>10} | {:>13.1} | {:>10.1} | {:>16.2} | {:>12} |",
+                    "| {:<13} | {:>10} | {:>13.1} | {:>10.1} | {:>16.2} | {:>12} |",
                     r.name,
                     r.n,
                     ms(r.scope),
@@ -367,15 +381,25 @@ fn main() {
                     r.load
                 );
             }
-            println!(
-                "| {:<11} | {:>10} | {:>13} | {:>10} | {:>16.2} | {:>12} |",
-                "geomean",
-                "",
-                "",
-                "",
-                geomean(&ratios),
-                ""
-            );
+            // The scalar kernels' geomean (the one recorded since the start) and the SIMD
+            // kernels' apart.
+            let (simd, scalar): (Vec<_>, Vec<_>) =
+                rows.iter().zip(&ratios).partition(|(r, _)| r.name.ends_with("_simd"));
+            for (label, group) in [("geomean", scalar), ("geomean SIMD", simd)] {
+                if group.is_empty() {
+                    continue;
+                }
+                let xs: Vec<f64> = group.iter().map(|(_, x)| **x).collect();
+                println!(
+                    "| {:<13} | {:>10} | {:>13} | {:>10} | {:>16.2} | {:>12} |",
+                    label,
+                    "",
+                    "",
+                    "",
+                    geomean(&xs),
+                    ""
+                );
+            }
         }
     }
 

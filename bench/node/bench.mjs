@@ -1,11 +1,14 @@
 // The kernels of benches/kernels/ inside node (V8), three ways:
 //   wasmscope  compiled to wasm32 (wasm-pack, pkg-wasmscope/), through its Playground API;
-//   wasmi      2.0.0 compiled to wasm32 (wasmi-wasm/), default features: on wasm32 that
-//              is its portable loop dispatch (tail-call dispatch needs the `tail-call`
-//              target feature; such a build overflows V8's stack here, see BENCHMARKS.md);
+//   wasmi      2.0.0 compiled to wasm32 (wasmi-wasm/), default features plus `simd`: on
+//              wasm32 that is its portable loop dispatch (tail-call dispatch needs the
+//              `tail-call` target feature; such a build overflows V8's stack here, see
+//              BENCHMARKS.md);
 //   V8         the kernel itself, WebAssembly.instantiate.
 //
-//   node bench/node/bench.mjs [--quick] [--reps N] [kernel-filter...]
+//   node bench/node/bench.mjs [--quick] [--reps N] [--no-simd] [kernel-filter...]
+//                             (--no-simd: skip the `_simd` kernels)
+//   WASMI_WASM=other/wasmi_wasm.wasm node bench/node/bench.mjs ...   # another wasmi build
 //
 // Built by bench/node/run.sh (use that). Best of N wall times of the call alone
 // (instantiation excluded); every checksum must match benches/kernels/kernels.txt.
@@ -26,8 +29,10 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 let reps = quick ? 1 : 3;
 const filters = [];
+let noSimd = false;
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--quick') continue;
+  else if (argv[i] === '--no-simd') noSimd = true;
   else if (argv[i] === '--reps') reps = Math.max(1, Number(argv[++i]));
   else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]}`);
   else filters.push(argv[i]);
@@ -43,7 +48,8 @@ const kernels = fs
     const [name, , , n, checksum] = l.split(/\s+/);
     return { name, n: Number(n), checksum: checksum === '-' ? null : BigInt(checksum) };
   })
-  .filter((k) => filters.length === 0 || filters.some((f) => k.name.includes(f)));
+  .filter((k) => filters.length === 0 || filters.some((f) => k.name.includes(f)))
+  .filter((k) => !(noSimd && k.name.endsWith('_simd')));
 
 const load = () => os.loadavg()[0].toFixed(2);
 const u64 = (v) => BigInt.asUintN(64, BigInt(v));
@@ -84,14 +90,15 @@ function v8(bytes) {
 const wasmiDir = path.join(here, 'wasmi-wasm/target');
 const engines = [
   { key: 'wasmscope', make: wasmscope },
-  { key: 'wasmi', make: wasmiEngine(path.join(wasmiDir, 'wasm32-unknown-unknown/release/wasmi_wasm.wasm')) },
+  // WASMI_WASM=file: another build of wasmi-wasm (an A/B of its features).
+  { key: 'wasmi', make: wasmiEngine(process.env.WASMI_WASM ?? path.join(wasmiDir, 'wasm32-unknown-unknown/release/wasmi_wasm.wasm')) },
 ];
 // V8 tiers up per function call (no on-stack replacement in wasm): a long first call
 // runs in the baseline compiler, so V8 always gets a warm-up call and at least 3 timed calls.
 engines.push({ key: 'V8', make: v8, minReps: 3, warmup: true });
 
 // ---- measure ----
-console.log(`node ${process.version} (V8 ${process.versions.v8}), best of ${reps}`);
+console.log(`node ${process.version} (V8 ${process.versions.v8}), best of ${reps}${process.env.WASMI_WASM ? `, wasmi from ${process.env.WASMI_WASM}` : ''}`);
 console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
 const rows = [];
@@ -116,7 +123,7 @@ for (const k of kernels) {
   }
   row.load = `${row.loadBefore}→${load()}`;
   console.error(
-    `  ${k.name.padEnd(11)} n=${String(k.n).padEnd(9)} ` +
+    `  ${k.name.padEnd(13)} n=${String(k.n).padEnd(9)} ` +
       engines.map((e) => `${e.key} ${row.best[e.key].toFixed(1)} ms`).join('  ') +
       `  (load ${row.load})`,
   );
@@ -127,17 +134,23 @@ for (const k of kernels) {
 const geomean = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
 const header = ['kernel', 'n', 'wasmscope ms', 'wasmi ms', 'V8 ms', 'wasmscope/wasmi', 'wasmscope/V8', 'load (1 min)'];
 const lines = [];
-const ratios = { wasmi: [], v8: [] };
+// The scalar kernels' geomean (the one recorded since the start) and the `_simd` kernels'
+// (v128 instructions, see kernels.txt) apart.
+const groups = [
+  { label: 'geomean', wasmi: [], v8: [] },
+  { label: 'geomean SIMD', wasmi: [], v8: [] },
+];
 for (const r of rows) {
   const rw = r.best.wasmscope / r.best.wasmi;
   const rv = r.best.wasmscope / r.best.V8;
-  ratios.wasmi.push(rw);
-  ratios.v8.push(rv);
+  const g = groups[r.name.endsWith('_simd') ? 1 : 0];
+  g.wasmi.push(rw);
+  g.v8.push(rv);
   lines.push([r.name, String(r.n), r.best.wasmscope.toFixed(1), r.best.wasmi.toFixed(1), r.best.V8.toFixed(1),
     rw.toFixed(2), rv.toFixed(1), r.load]);
 }
-if (rows.length) {
-  lines.push(['geomean', '', '', '', '', geomean(ratios.wasmi).toFixed(2), geomean(ratios.v8).toFixed(1), '']);
+for (const g of groups) {
+  if (g.wasmi.length) lines.push([g.label, '', '', '', '', geomean(g.wasmi).toFixed(2), geomean(g.v8).toFixed(1), '']);
 }
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
 const fmt = (cells) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
