@@ -549,7 +549,19 @@ impl Machine {
                 ($n:expr) => {{
                     let n: u64 = $n;
                     if *budget < n - 1 {
-                        *budget += 1;
+                        // wasm32: `black_box` hides that the budget is not 0 now, so LLVM
+                        // does not thread this `continue` past the budget check into a loop
+                        // of its own: with that second loop V8 computed a dozen stack
+                        // addresses at the head of the outer one and spilled them on every
+                        // instruction (BENCHMARKS.md, 2026-12-03).
+                        #[cfg(target_arch = "wasm32")]
+                        {
+                            *budget += std::hint::black_box(1);
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        {
+                            *budget += 1;
+                        }
                         continue;
                     }
                     *budget -= n - 1;
