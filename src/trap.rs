@@ -70,7 +70,8 @@ pub struct Trap {
     pub func: Option<u32>,
     /// Byte offset (in the module) of the instruction that trapped, if known.
     pub offset: Option<u32>,
-    /// Extra detail (host errors).
+    /// Extra detail: a host error's message, an exit status, the bytes an out-of-bounds
+    /// access tried to reach.
     pub detail: Option<String>,
 }
 
@@ -108,6 +109,7 @@ impl fmt::Display for Trap {
         match &self.detail {
             Some(d) if self.code == TrapCode::HostError => f.write_str(d),
             Some(d) if self.code == TrapCode::Exit => write!(f, "exit with status {d}"),
+            Some(d) if self.code == TrapCode::MemoryOutOfBounds => write!(f, "{}: {d}", self.code.message()),
             _ => f.write_str(self.code.message()),
         }
     }

@@ -63,8 +63,14 @@ fn expect_trap<T: std::fmt::Debug>(r: Result<T, Error>, code: TrapCode, message:
         Err(Error::Trap(t)) => {
             assert_eq!(t.code, code, "trap code");
             assert_eq!(t.code.message(), message);
-            assert_eq!(t.to_string(), message);
-            assert_eq!(Error::Trap(t.clone()).to_string(), message);
+            // An out-of-bounds access names the bytes after the message (`fault_names_the_bytes`).
+            let text = t.to_string();
+            if code == TrapCode::MemoryOutOfBounds {
+                assert!(text == message || text.starts_with(&format!("{message}: ")), "{text}");
+            } else {
+                assert_eq!(text, message);
+            }
+            assert_eq!(Error::Trap(t.clone()).to_string(), text);
             t
         }
         other => panic!("expected trap `{message}`, got {other:?}"),
@@ -1988,5 +1994,65 @@ fn custom_and_name_sections() {
     match Module::new(&bytes) {
         Err(Error::Decode { offset: Some(_), .. }) => {}
         other => panic!("{other:?}"),
+    }
+}
+
+/// An out-of-bounds trap names the bytes it tried to reach: width, address (base + static
+/// offset), memory and its size, for every kind of access, at full speed (natively through
+/// the threaded handlers and fused forms, and with the `match` alone) and single-stepped.
+#[test]
+fn fault_names_the_bytes() {
+    const WAT: &str = r#"(module (memory 1) (memory $wide i64 1)
+      (func (export "ld") (param i32) (result i32) (i32.load offset=8 (local.get 0)))
+      (func (export "ld8") (param i32) (result i32) (local i32) (local.set 1 (local.get 0)) (i32.load8_u (local.get 1)))
+      (func (export "ldc") (result i32) (i32.load (i32.const 70000)))
+      (func (export "st") (param i32) (i64.store16 (local.get 0) (i64.const 7)))
+      (func (export "ld64") (param i64) (result i64) (i64.load $wide offset=0x10 (local.get 0)))
+      (func (export "st1") (param i64) (i32.store 1 (local.get 0) (i32.const 1)))
+      (func (export "v") (param i32) (v128.store offset=4 (local.get 0) (v128.const i32x4 0 0 0 0)))
+      (func (export "lane") (param i32) (result v128) (v128.load32_lane 1 (local.get 0) (v128.const i64x2 0 0)))
+      (func (export "fill") (param i32) (memory.fill (local.get 0) (i32.const 0) (i32.const 100)))
+      (func (export "copy") (param i32) (memory.copy (i32.const 0) (local.get 0) (i32.const 16))))"#;
+    let i = |x: i32| vec![Value::I32(x)];
+    let cases: Vec<(&str, Vec<Value>, &str)> = vec![
+        ("ld", i(65530), "4 bytes at 0x10002 (0xfffa + offset 8) of memory 0, 65536 bytes"),
+        ("ld8", i(-1), "1 byte at 0xffffffff of memory 0, 65536 bytes"),
+        ("ldc", vec![], "4 bytes at 0x11170 of memory 0, 65536 bytes"),
+        ("st", i(65535), "2 bytes at 0xffff of memory 0, 65536 bytes"),
+        (
+            "ld64",
+            vec![Value::I64(-1)],
+            "8 bytes at 0x1000000000000000f (0xffffffffffffffff + offset 16) of memory 1 ($wide), 65536 bytes",
+        ),
+        ("st1", vec![Value::I64(65533)], "4 bytes at 0xfffd of memory 1 ($wide), 65536 bytes"),
+        ("v", i(65530), "16 bytes at 0xfffe (0xfffa + offset 4) of memory 0, 65536 bytes"),
+        ("lane", i(65533), "4 bytes at 0xfffd of memory 0, 65536 bytes"),
+        ("fill", i(65500), "100 bytes at 0xffdc of memory 0, 65536 bytes"),
+        ("copy", i(65530), "16 bytes from 0xfffa of memory 0 (65536 bytes) to 0x0 of memory 0 (65536 bytes)"),
+    ];
+    for threaded in [true, false] {
+        let config = wasmscope::exec::Config { threaded, ..Default::default() };
+        let module = std::rc::Rc::new(Module::new(WAT.as_bytes()).unwrap());
+        for (name, args, detail) in &cases {
+            let mut store = Store::new(Limits::default());
+            let id = store.instantiate(module.clone()).unwrap();
+            let want = format!("out of bounds memory access: {detail}");
+            match config.invoke(&mut store, id, name, args) {
+                Err(Error::Trap(t)) => assert_eq!(t.to_string(), want, "{name} (threaded {threaded})"),
+                other => panic!("{name}: expected a trap, got {other:?}"),
+            }
+        }
+    }
+    // Single-stepped: the same text.
+    for (name, args, detail) in &cases {
+        let mut s = wasmscope::debug::Session::load(WAT.as_bytes(), Limits::default(), Default::default()).unwrap();
+        s.start(name, args).unwrap();
+        let stop = s.resume(u64::MAX);
+        match stop {
+            wasmscope::debug::StopReason::Trapped(t) => {
+                assert_eq!(t.to_string(), format!("out of bounds memory access: {detail}"), "{name} stepped")
+            }
+            other => panic!("{name} stepped: expected a trap, got {other:?}"),
+        }
     }
 }

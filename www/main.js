@@ -5,7 +5,7 @@ import init, { Files, Loader, Playground, argError } from './pkg/wasmscope.js';
 import { examples } from './examples.js';
 import { filesPanel } from './files.js';
 import { decodeLink, isLink, makeLink } from './permalink.js';
-import { newMemView, readMemoryView, showAddress, trapAddressText, wireLanes, wireMemory } from './panels.js';
+import { newMemView, readMemoryView, showAddress, wireLanes, wireMemory } from './panels.js';
 import { hex, positionText, render, renderExamples, renderLive, renderLoading, renderWasi, typed } from './render.js';
 
 const STORAGE_KEY = 'wasmscope.editor';
@@ -713,7 +713,7 @@ function report(s, extra = '') {
     case 'trapped': {
       const at = s.stop.trapOffset != null ? ` at ${hex(s.stop.trapOffset)}` : '';
       const where = top ? ` in ${top.funcName}` : '';
-      log('trap', `trap: ${s.stop.trap}${trapAddressText(s)}${at}${where}${extra}`);
+      log('trap', `trap: ${s.stop.trap}${at}${where}${extra}`);
       break;
     }
     case 'breakpoint':

@@ -115,52 +115,6 @@ export function toggleWatchpoint(app, log) {
 }
 
 /**
- * The address a trapping memory access used (a trap of a step or continue, whose state is
- * the one before the trapping instruction; a full-speed Run leaves no operands to read it from) (`{ memory, addr }`, `addr` a BigInt: base plus
- * offset, which may exceed 2^64 - 1 for memory64), found from the trapping instruction and
- * the value stack as it was before it; null for other traps.
- */
-export function trapAddress(state) {
-  if (state?.status !== 'trapped' || !/out of bounds memory access|unaligned atomic/.test(state.stop?.trap ?? '')) return null;
-  // After a full-speed run the trapping instruction's operands are gone from the stack.
-  if (!state.stop.trapRewound) return null;
-  const top = state.frames?.at(-1);
-  if (!top || top.elided) return null;
-  const words = top.text.trim().split(/\s+/);
-  const op = words[0];
-  const lane = /_lane$/.test(op);
-  let offset = 0n;
-  const bare = [];
-  for (const w of words.slice(1)) {
-    if (w.startsWith('offset=')) offset = BigInt(w.slice(7));
-    else if (/^[0-9]+$/.test(w)) bare.push(Number(w));
-  }
-  if (lane) bare.pop(); // the lane index
-  const memory = bare[0] ?? 0;
-  let depth;
-  if (/cmpxchg|^memory\.atomic\.wait/.test(op)) depth = 2;
-  else if (lane || /\.store|\.atomic\.rmw|^memory\.atomic\.notify/.test(op)) depth = 1;
-  else if (/\.load/.test(op)) depth = 0;
-  else return null;
-  const v = top.operands[top.operands.length - 1 - depth];
-  if (!v || (v.type !== 'i32' && v.type !== 'i64')) return null;
-  let base;
-  try {
-    base = BigInt.asUintN(v.type === 'i32' ? 32 : 64, BigInt(v.value));
-  } catch {
-    return null;
-  }
-  return { memory, addr: base + offset };
-}
-
-/** "at address 0x100000010 (memory 1)" for a trapping memory access, else ''. */
-export function trapAddressText(state) {
-  const t = trapAddress(state);
-  if (!t) return '';
-  return ` at address 0x${t.addr.toString(16)}${t.memory ? ` (memory ${t.memory})` : ''}`;
-}
-
-/**
  * Wires the memory panel's controls: `$` finds an element by id, `refresh()` reads and
  * renders, `log(kind, text)` writes to the Console.
  */

@@ -5,7 +5,7 @@
 // up, `document` when it is absent. Every exported render function selects the root first.
 
 import { v128Text } from './pkg/wasmscope.js';
-import { MEM_WINDOW, ROW, V128_SHAPES, memoryName, shownMemory, trapAddressText } from './panels.js';
+import { MEM_WINDOW, ROW, V128_SHAPES, memoryName, shownMemory } from './panels.js';
 
 export { MEM_WINDOW };
 
@@ -107,7 +107,7 @@ export function statusText(app) {
       if (s.stop.kind === 'exited') return `exited with code ${s.stop.exitCode}`;
       return `finished: ${(s.stop.results ?? []).map(typed).join(', ') || 'no results'}`;
     case 'trapped':
-      return `trapped: ${s.stop.trap}${trapAddressText(s)}`;
+      return `trapped: ${s.stop.trap}`;
     default: {
       const why = {
         breakpoint: ` (breakpoint ${s.stop.breakpoint})`,

@@ -28,7 +28,7 @@
 // interpreter (wasmscope.js initialises it once). Keyboard shortcuts (F8, F10, F11,
 // Shift+F10, Shift+F11) act only while focus is inside the element.
 import { load, ready } from './wasmscope.js';
-import { newMemView, readMemoryView, showAddress, trapAddressText, wireLanes, wireMemory } from './panels.js';
+import { newMemView, readMemoryView, showAddress, wireLanes, wireMemory } from './panels.js';
 import { hex, positionText, renderLive, renderPanels, typed } from './render.js';
 import { makeLink } from './permalink.js';
 
@@ -876,7 +876,7 @@ export class WasmPlayground extends HTMLElement {
         this._log('result', `${label} → ${(s.stop.results ?? []).map(typed).join(', ') || '(no results)'}${extra}`);
         break;
       case 'trapped':
-        this._log('trap', `trap: ${s.stop.trap}${trapAddressText(s)}${s.stop.trapOffset != null ? ` at ${hex(s.stop.trapOffset)}` : ''}${top ? ` in ${top.funcName}` : ''}${extra}`);
+        this._log('trap', `trap: ${s.stop.trap}${s.stop.trapOffset != null ? ` at ${hex(s.stop.trapOffset)}` : ''}${top ? ` in ${top.funcName}` : ''}${extra}`);
         break;
       case 'breakpoint':
         this._log('info', `breakpoint ${s.stop.breakpoint} hit at ${top ? positionText(top) : '?'}${extra}`);

@@ -357,11 +357,25 @@ impl Machine {
             }
             Ok(false) => Outcome::Paused(PauseReason::Budget),
             Err(t) if t.code == TrapCode::Yield => Outcome::Paused(PauseReason::Host),
-            Err(t) => {
+            Err(mut t) => {
                 self.state = State::Done;
+                if t.code == TrapCode::MemoryOutOfBounds && t.detail.is_none() {
+                    t.detail = self.fault(store);
+                }
                 Outcome::Trapped(t)
             }
         }
+    }
+
+    /// After an out-of-bounds trap: which bytes of which memory the instruction at the top
+    /// frame's pc tried to reach (`4 bytes at 0xfffe (0xfffa + offset 4) of memory 0, 65536
+    /// bytes`), read from the operand cells it popped (a trapping instruction leaves its
+    /// popped operands in their cells, the address lowest). Cold: runs once per trap.
+    #[cold]
+    fn fault(&self, store: &Store) -> Option<String> {
+        let f = self.frames.last()?;
+        let instr = *f.code.instrs.get(f.pc as usize)?;
+        mem::fault(instr, &f.code, store, f.instance as usize, &self.stack.cells, self.stack.sp)
     }
 
     /// wasm32 builds: runs the family instruction (`Simd`, `Bulk`, `Mem`, `Atomic`) at the top
@@ -588,7 +602,7 @@ impl Machine {
             }
             // A fused form ending in a load from `addr`: pushes the value and skips its `$n`
             // originals; out of bounds, the state is as if all but the load had run, and the
-            // load traps.
+            // load popped its address and trapped.
             macro_rules! fused_load {
                 ($op:expr, $addr:expr, $offset:expr, $n:expr) => {{
                     let (addr, offset): (u32, u32) = ($addr, $offset);
@@ -598,8 +612,9 @@ impl Machine {
                     pc += $n;
                     match v {
                         Ok(v) => push!(v),
+                        // As the plain load leaves it: the address popped, in its cell.
                         Err(c) => {
-                            push!(addr as u64);
+                            set_cell!(sp, addr as u64);
                             trap!(c)
                         }
                     }

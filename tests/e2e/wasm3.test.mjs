@@ -254,7 +254,7 @@ const MEM64 = `(module
   (func (export "store") (param $at i64) (param $x i32)
     (i32.store offset=0x10 (local.get $at) (local.get $x))))`;
 
-test('memory64: 12-digit addresses, a store through an i64 address, a 64-bit watchpoint, and a trap shows its address', () =>
+test('memory64: 12-digit addresses, a store through an i64 address, a 64-bit watchpoint, and a trap shows its address (Run too)', () =>
   withPage('memory64', PAGE, async (page) => {
     await loadWat(page, MEM64);
     const memory = region(page, 'Memory');
@@ -287,16 +287,18 @@ test('memory64: 12-digit addresses, a store through an i64 address, a 64-bit wat
     assert.match(await memory.getByRole('alert').textContent(), /^the page takes addresses up to 2\^53 - 1/);
     await page.getByLabel('$at: i64').fill('0x100000000');
     await button(page, 'Continue').click();
-    await expectStatus(page, /^trapped: out of bounds memory access at address 0x100000010$/);
-    await expectConsole(page, /trap: out of bounds memory access at address 0x100000010 at 0x[0-9a-f]+ in /);
+    const size = ' of memory 0 \\(\\$wide\\), 65536 bytes';
+    await expectStatus(page, new RegExp(`^trapped: out of bounds memory access: 4 bytes at 0x100000010 \\(0x100000000 \\+ offset 16\\)${size}$`));
+    await expectConsole(page, /trap: out of bounds memory access: 4 bytes at 0x100000010 .* at 0x[0-9a-f]+ in /);
     // An i64 address read as unsigned: -1 is 2^64 - 1.
     await page.getByLabel('$at: i64').fill('-1');
     await button(page, 'Continue').click();
-    await expectStatus(page, /^trapped: out of bounds memory access at address 0x1000000000000000f$/);
-    // Run (full speed) leaves no operands to tell the address from: no address, not a wrong one.
+    const wrapped = new RegExp(`^trapped: out of bounds memory access: 4 bytes at 0x1000000000000000f \\(0xffffffffffffffff \\+ offset 16\\)${size}$`);
+    await expectStatus(page, wrapped);
+    // Run (full speed) says the same: the engine names the bytes in the trap.
     await button(page, 'Run').click();
-    await expectStatus(page, /^trapped: out of bounds memory access$/);
-    await expectConsole(page, /\(-1, 0x01020304\)trap: out of bounds memory access at 0x[0-9a-f]+ in store \(3 instructions/);
+    await expectStatus(page, wrapped);
+    await expectConsole(page, /\(-1, 0x01020304\)trap: out of bounds memory access: 4 bytes at 0x1000000000000000f .* at 0x[0-9a-f]+ in store \(3 instructions/);
   }));
 
 test('custom page sizes: a memory of 1-byte pages shows its size in bytes and scrolls within it', () =>
