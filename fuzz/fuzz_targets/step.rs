@@ -15,7 +15,7 @@ use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use wasmscope::debug::{Config, Session, Snapshot, StopReason};
 use wasmscope::{Error, TrapCode, Value};
-use wasmscope_fuzz::{FUEL, Ours, args, dump_line, exported_funcs, generate, limits, state_diff, state_of};
+use wasmscope_fuzz::{FUEL, Ours, Target, args, dump_line, exported_funcs, generate, limits, state_diff, state_of};
 
 /// What a snapshot must keep across N steps forward and N back (the stop reason and the
 /// last step's writes describe the last command, not the state).
@@ -135,7 +135,7 @@ fn drive(u: &mut Unstructured<'_>, session: &mut Session, defined: &[u32]) -> ar
 }
 
 fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
-    let g = generate(u, false)?;
+    let g = generate(u, Target::Ours)?;
     // Two instances that see the same calls: one driven by the debugger, one plain.
     let (Ok(debugged), Ok(mut plain)) =
         (Ours::new(&g.bytes, g.imports, limits()), Ours::new(&g.bytes, g.imports, limits()))
