@@ -98,7 +98,10 @@ pub fn config(u: &mut Unstructured<'_>, imports: bool, target: Target) -> Result
     c.multibyte_array_access_enabled = false;
     c.acquire_release_atomics_enabled = false;
     // Shape.
+    // wasm-smith adds each memory past the minimum with probability 1/2 or less: a minimum
+    // too, or two memories or more would be rare (7% of modules).
     c.max_memories = u.int_in_range(1..=3)?;
+    c.min_memories = u.int_in_range(0..=c.max_memories as u32)?;
     c.max_tables = u.int_in_range(1..=3)?;
     c.max_memory32_bytes = MAX_PAGES as u64 * 65536;
     c.max_memory64_bytes = MAX_PAGES as u128 * 65536;
