@@ -574,8 +574,14 @@ fn check(r: &Row, mem: usize) -> Result<(), String> {
         return Err(format!("not rewound: {:?}", s.not_rewound()));
     }
     let back = full_state(&mut s);
-    if back != before {
-        return Err(format!("step back: state differs\n  before {:?}\n  after  {:?}", before.0, back.0));
+    if back.0 != before.0 {
+        return Err(format!("step back: snapshot differs\n  before {:?}\n  after  {:?}", before.0, back.0));
+    }
+    if let Some(m) = (0..before.1.len()).find(|&m| back.1.get(m) != before.1.get(m)) {
+        return Err(format!("step back: memory {m} differs"));
+    }
+    if back.1.len() != before.1.len() {
+        return Err("step back: the number of memories differs".into());
     }
     s.step_into();
     if full_state(&mut s) != after {
