@@ -3,6 +3,10 @@
 //! instantiate with the `spectest` host module and stubs for any other import, build the
 //! debugger's per-function info, and call every exported function once with default
 //! arguments under small limits. Nothing may panic.
+//!
+//! The same input is also read as wasm-smith's choices: the module it generates (every
+//! feature wasmscope runs: SIMD, relaxed SIMD, threads, multi-memory, memory64, ...; see
+//! `wasmscope_fuzz::config`) goes through the same checks, and must be valid.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,6 +16,14 @@ use wasmscope::debug::{Config, Session};
 use wasmscope::{Call, Error, ExternKind, Module, Store};
 
 fuzz_target!(|data: &[u8]| {
+    check(data, false);
+    if let Ok(g) = wasmscope_fuzz::generate(&mut arbitrary::Unstructured::new(data), wasmscope_fuzz::Target::Ours) {
+        check(&g.bytes, true);
+    }
+});
+
+/// `generated`: a wasm-smith module, which must be valid.
+fn check(data: &[u8], generated: bool) {
     let text = Module::new(data);
     let binary = Module::from_binary(data.to_vec());
     if data.starts_with(b"\0asm") {
@@ -47,6 +59,9 @@ fuzz_target!(|data: &[u8]| {
             let len = if data.starts_with(b"\0asm") { data.len() } else { usize::MAX };
             assert!(*o <= len, "decode error offset {o} past the end ({len} bytes)");
         }
+    }
+    if generated && let Err(e) = &binary {
+        panic!("wasmscope rejects a valid generated module: {e}");
     }
     let Ok(module) = binary.or(text) else { return };
     let module = Rc::new(module);
@@ -85,4 +100,4 @@ fuzz_target!(|data: &[u8]| {
     for (name, args) in exports {
         let _ = session.store_mut().invoke(instance, &name, &args);
     }
-});
+}

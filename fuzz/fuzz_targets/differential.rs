@@ -6,13 +6,14 @@
 
 use libfuzzer_sys::fuzz_target;
 use wasmscope_fuzz::peer::{Peer, ended_of};
-use wasmscope_fuzz::{Ended, Ours, args, dump_line, ended_of_ours, exported_funcs, generate, limits, state_diff};
+use wasmscope_fuzz::{
+    Ended, Ours, Target, args, dump_line, ended_of_ours, exported_funcs, generate, limits, state_diff,
+};
 
 fn run(u: &mut arbitrary::Unstructured<'_>) -> arbitrary::Result<()> {
-    // NaN bit patterns are nondeterministic in wasm; canonicalising them in the generated
-    // code keeps memory and globals comparable.
-    // `true`: NaNs canonicalised, no `disallow_traps` guards (see `generate`).
-    let g = generate(u, true)?;
+    // NaNs canonicalised in the generated code (scalars and f32x4/f64x2 lanes), no
+    // `disallow_traps` guards, no threads, no relaxed SIMD (see `generate` and `config`).
+    let g = generate(u, Target::Differential)?;
     let ours = Ours::new(&g.bytes, g.imports, limits());
     let peer = Peer::new(&g.bytes, g.imports);
     let (mut ours, mut peer) = match (ours, peer) {

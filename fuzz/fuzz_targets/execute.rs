@@ -1,4 +1,4 @@
-//! wasm-smith modules (WebAssembly 2.0 minus SIMD, see `wasmscope_fuzz::config`) →
+//! wasm-smith modules (everything wasmscope runs, see `wasmscope_fuzz::config`) →
 //! instantiate and call every exported function with arbitrary arguments under fuel and
 //! small memory and table caps. Nothing may panic; results must have the function's
 //! result types; fuel must be honoured.
@@ -6,10 +6,10 @@
 
 use libfuzzer_sys::fuzz_target;
 use wasmscope::Value;
-use wasmscope_fuzz::{Arg, Ours, args, exported_funcs, generate, limits};
+use wasmscope_fuzz::{Arg, Ours, Target, args, exported_funcs, generate, limits};
 
 fn run(u: &mut arbitrary::Unstructured<'_>) -> arbitrary::Result<()> {
-    let g = generate(u, false)?;
+    let g = generate(u, Target::Ours)?;
     let Ok(mut ours) = Ours::new(&g.bytes, g.imports, limits()) else { return Ok(()) };
     let funcs = exported_funcs(&ours.module);
     let names: Vec<String> = funcs.iter().map(|(n, _)| n.clone()).collect();

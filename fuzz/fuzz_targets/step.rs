@@ -13,13 +13,14 @@
 
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
-use wasmscope::debug::{Config, Session, Snapshot, StopReason};
-use wasmscope::{Error, TrapCode, Value};
-use wasmscope_fuzz::{FUEL, Ours, args, dump_line, exported_funcs, generate, limits, state_diff, state_of};
+use wasmscope::debug::{Config, MemoryView, Session, Snapshot, StopReason};
+use wasmscope::{Error, Extern, TrapCode, Value};
+use wasmscope_fuzz::{FUEL, Ours, Target, args, dump_line, exported_funcs, generate, limits, state_diff, state_of};
 
 /// What a snapshot must keep across N steps forward and N back (the stop reason and the
 /// last step's writes describe the last command, not the state).
-/// Floats are compared by their bits (a NaN is not equal to itself).
+/// Floats are compared by their bits (a NaN is not equal to itself); v128s, globals'
+/// included, are bits already.
 fn comparable(mut s: Snapshot) -> Snapshot {
     s.stop = StopReason::Step;
     s.last_writes.clear();
@@ -36,8 +37,38 @@ fn comparable(mut s: Snapshot) -> Snapshot {
     s
 }
 
-fn memory(session: &Session) -> Vec<u8> {
-    session.read_memory(0, u32::MAX).to_vec()
+/// What the snapshot leaves out: every memory (its view: size in pages and bytes, page
+/// size, ...; and its bytes), and every table's entries past the snapshot's first 64, as
+/// raw cells.
+#[derive(PartialEq)]
+struct Rest {
+    memories: Vec<(MemoryView, Vec<u8>)>,
+    tables: Vec<Vec<u64>>,
+}
+
+fn rest(session: &Session) -> Rest {
+    let memories = session
+        .memories()
+        .into_iter()
+        .map(|m| {
+            let bytes = session.read_memory_in(m.index, 0, m.bytes).to_vec();
+            (m, bytes)
+        })
+        .collect();
+    let store = session.store();
+    let tables = session
+        .module()
+        .exports
+        .iter()
+        .filter_map(|e| match store.export(session.instance(), &e.name) {
+            Some(Extern::Table(t)) => {
+                let t = store.table(t);
+                Some(t.slice(0, t.size().into()).unwrap_or(&[]).to_vec())
+            }
+            _ => None,
+        })
+        .collect();
+    Rest { memories, tables }
 }
 
 /// Random commands while the call runs.
@@ -91,7 +122,7 @@ fn drive(u: &mut Unstructured<'_>, session: &mut Session, defined: &[u32]) -> ar
                 // Step-back property: N steps forward, then as many back as were recorded.
                 let n = u.int_in_range(1..=32)?;
                 let before = comparable(session.snapshot());
-                let mem = memory(session);
+                let mem = rest(session);
                 let h = session.history_len();
                 let mut steps = 0;
                 for _ in 0..n {
@@ -110,12 +141,14 @@ fn drive(u: &mut Unstructured<'_>, session: &mut Session, defined: &[u32]) -> ar
                 if recorded == steps {
                     let after = comparable(session.snapshot());
                     assert_eq!(before, after, "snapshot after {steps} step-intos and as many step-backs");
-                    assert!(mem == memory(session), "memory after {steps} step-intos and as many step-backs");
+                    assert!(mem == rest(session), "memories or tables after {steps} step-intos and as many step-backs");
                 }
             }
             11 => {
+                // In any of the memories (multi-memory), at a 64-bit address (memory64).
+                let memory = u.int_in_range(0..=session.memories().len().saturating_sub(1) as u32)?;
                 let addr = u.int_in_range(0..=0x1_0000)?;
-                let id = session.add_watchpoint(addr, u.int_in_range(1..=64)?).unwrap();
+                let id = session.add_watchpoint_in(memory, addr, u.int_in_range(1..=64)?).unwrap();
                 watchpoints.push(id);
             }
             12 if !watchpoints.is_empty() => {
@@ -135,7 +168,7 @@ fn drive(u: &mut Unstructured<'_>, session: &mut Session, defined: &[u32]) -> ar
 }
 
 fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
-    let g = generate(u, false)?;
+    let g = generate(u, Target::Ours)?;
     // Two instances that see the same calls: one driven by the debugger, one plain.
     let (Ok(debugged), Ok(mut plain)) =
         (Ours::new(&g.bytes, g.imports, limits()), Ours::new(&g.bytes, g.imports, limits()))

@@ -46,30 +46,51 @@ pub const SPECTEST_IMPORTS: &str = r#"(module
   (import "spectest" "table" (table 10 20 funcref))
   (import "spectest" "memory" (memory 1 2)))"#;
 
-/// wasm-smith configured for WebAssembly 2.0 minus SIMD (multi-value, bulk memory,
-/// reference types, sign extension, saturating conversions), with small modules, one
-/// memory of at most [`MAX_PAGES`] pages, every item exported, and (when `imports`) the
-/// spectest host module as the only thing to import from.
-pub fn config(u: &mut Unstructured<'_>, imports: bool) -> Result<wasm_smith::Config> {
+/// Which target a module is generated for: the differential target leaves out what wasmi
+/// 2.0 does not run, or runs differently (see [`config`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// `execute` and `step` (and `decode`'s generated half): every feature wasmscope runs.
+    Ours,
+    /// `differential`: what wasmi 2.0 runs the same way.
+    Differential,
+}
+
+/// wasm-smith configured for what wasmscope runs: WebAssembly 2.0 (SIMD, multi-value, bulk
+/// memory, reference types, sign extension, saturating conversions) and, of 3.0, relaxed
+/// SIMD, tail calls, extended constants, wide arithmetic, multi-memory (up to 3 memories),
+/// memory64 and table64, custom page sizes and threads (shared memories and atomics), with
+/// small modules, memories of at most [`MAX_PAGES`] 64 KiB pages, every item exported, and
+/// (when `imports`) the spectest host module as the only thing to import from.
+///
+/// For [`Target::Differential`], two features are left out:
+/// * threads: wasmi 2.0 has no threads proposal (no shared memories, no atomics);
+/// * relaxed SIMD: wasmi computes `f32x4/f64x2.relaxed_madd/nmadd` fused (`mul_add`, one
+///   rounding) where wasmscope's documented choice (README, "Relaxed SIMD") is an unfused
+///   multiply then add. Both are allowed results, so a difference there is no bug; every
+///   other relaxed instruction is the same choice in both, but wasm-smith has only the
+///   one switch for the whole proposal.
+// One field a line, each with its reason, reads better than one struct literal.
+#[allow(clippy::field_reassign_with_default)]
+pub fn config(u: &mut Unstructured<'_>, imports: bool, target: Target) -> Result<wasm_smith::Config> {
+    let ours = target == Target::Ours;
     let mut c = wasm_smith::Config::default();
-    // Features: wasmscope's (`decode::features()`) minus SIMD and relaxed SIMD, which
-    // wasmscope runs but these targets do not generate yet (the differential target would
-    // need v128 results with NaNs canonicalised lane by lane, and relaxed SIMD results are a
-    // choice that may differ from wasmi's).
+    // Features: wasmscope's (`decode::features()`).
     c.bulk_memory_enabled = true;
     c.reference_types_enabled = true;
     c.multi_value_enabled = true;
     c.sign_extension_ops_enabled = true;
     c.saturating_float_to_int_enabled = true;
-    c.simd_enabled = false;
-    c.relaxed_simd_enabled = false;
-    c.threads_enabled = false;
+    c.simd_enabled = true;
+    c.relaxed_simd_enabled = ours;
+    c.threads_enabled = ours;
     c.shared_everything_threads_enabled = false;
     c.tail_call_enabled = true;
     c.gc_enabled = false;
     c.exceptions_enabled = false;
-    c.memory64_enabled = false;
-    c.custom_page_sizes_enabled = false;
+    // memory64 also gives table64 tables (wasm-smith has no separate switch).
+    c.memory64_enabled = true;
+    c.custom_page_sizes_enabled = true;
     c.extended_const_enabled = true;
     c.wide_arithmetic_enabled = true;
     c.compact_imports_enabled = false;
@@ -77,9 +98,13 @@ pub fn config(u: &mut Unstructured<'_>, imports: bool) -> Result<wasm_smith::Con
     c.multibyte_array_access_enabled = false;
     c.acquire_release_atomics_enabled = false;
     // Shape.
-    c.max_memories = 1;
+    // wasm-smith adds each memory past the minimum with probability 1/2 or less: a minimum
+    // too, or two memories or more would be rare (7% of modules).
+    c.max_memories = u.int_in_range(1..=3)?;
+    c.min_memories = u.int_in_range(0..=c.max_memories as u32)?;
     c.max_tables = u.int_in_range(1..=3)?;
     c.max_memory32_bytes = MAX_PAGES as u64 * 65536;
+    c.max_memory64_bytes = MAX_PAGES as u128 * 65536;
     c.max_table_elements = MAX_TABLE as u64;
     c.max_funcs = u.int_in_range(1..=12)?;
     c.max_instructions = u.int_in_range(10..=300)?;
@@ -114,14 +139,21 @@ pub struct Generated {
     pub imports: bool,
 }
 
-pub fn generate(u: &mut Unstructured<'_>, canonical_nans: bool) -> Result<Generated> {
+pub fn generate(u: &mut Unstructured<'_>, target: Target) -> Result<Generated> {
     let imports = u.ratio(1, 3)?;
-    let mut config = config(u, imports)?;
-    if canonical_nans {
-        // For the differential target. wasmi 2.0.0 miscompiles the guards that
-        // `disallow_traps` puts around divisions (`local.set; i32.const 1; local.get;
-        // local.get; i32.eqz; select`): wrong quotients and spurious traps (reproducers in
-        // tests/regressions.rs). Comparing against it there only finds wasmi's bug.
+    let mut config = config(u, imports, target)?;
+    if target == Target::Differential {
+        // NaN bit patterns are nondeterministic: wasm-smith then follows every NaN-producing
+        // float operation, scalar and f32x4/f64x2 alike, with a `select`/`v128.bitselect`
+        // that replaces NaN lanes by the canonical NaN, so that results, globals and
+        // memories (v128s included, whose lanes have no type outside the code) compare
+        // bit for bit. (wasm-smith leaves `f32.demote`/`f64.promote` and their f32x4/f64x2
+        // forms alone: both engines keep the NaN's payload there, quieted, as the
+        // hardware does.)
+        // wasmi 2.0.0 miscompiles the guards that `disallow_traps` puts around divisions
+        // (`local.set; i32.const 1; local.get; local.get; i32.eqz; select`): wrong
+        // quotients and spurious traps (reproducers in tests/regressions.rs). Comparing
+        // against it there only finds wasmi's bug.
         config.canonicalize_nans = true;
         config.disallow_traps = false;
     }
@@ -163,6 +195,7 @@ pub enum Arg {
     F64(u64),
     FuncRef(Option<String>),
     ExternRef(Option<u32>),
+    V128(u128),
 }
 
 fn interesting_u64(u: &mut Unstructured<'_>) -> Result<u64> {
@@ -198,6 +231,19 @@ fn interesting_f64(u: &mut Unstructured<'_>) -> Result<f64> {
     })
 }
 
+/// A v128: random bits, or a splat of an interesting integer or float (lanes of one shape).
+fn interesting_v128(u: &mut Unstructured<'_>) -> Result<u128> {
+    let splat = |lane: u128, bits: u32| (0..128 / bits).fold(0u128, |v, i| v | (lane << (i * bits)));
+    Ok(match u.int_in_range(0..=5)? {
+        0 => splat(interesting_u64(u)? as u8 as u128, 8),
+        1 => splat(interesting_u64(u)? as u16 as u128, 16),
+        2 => splat((interesting_f64(u)? as f32).to_bits() as u128, 32),
+        3 => splat(interesting_f64(u)?.to_bits() as u128, 64),
+        4 => splat(interesting_u64(u)? as u128, 64),
+        _ => u.arbitrary()?,
+    })
+}
+
 /// Arguments for a function with these parameters. `funcs` are the exported function
 /// names a `funcref` argument may name.
 pub fn args(u: &mut Unstructured<'_>, params: &[ValType], funcs: &[String]) -> Result<Vec<Arg>> {
@@ -215,15 +261,17 @@ pub fn args(u: &mut Unstructured<'_>, params: &[ValType], funcs: &[String]) -> R
                     Arg::FuncRef(if funcs.is_empty() || u.arbitrary()? { None } else { Some(u.choose(funcs)?.clone()) })
                 }
                 ValType::ExternRef => Arg::ExternRef(if u.arbitrary()? { None } else { Some(u.int_in_range(0..=9)?) }),
-                // The generated modules have no SIMD.
-                ValType::V128 => return Err(arbitrary::Error::IncorrectFormat),
+                ValType::V128 => Arg::V128(interesting_v128(u)?),
             })
         })
         .collect()
 }
 
-/// A result value, engine-neutral: NaNs canonicalised, function references compared by
-/// null-ness only (addresses differ between engines).
+/// A result value, engine-neutral: scalar NaNs canonicalised, function references compared
+/// by null-ness only (addresses differ between engines). A v128 is compared bit for bit: its
+/// lanes have no type outside the code, so the comparison cannot tell a NaN lane from an
+/// integer one; the differential target's modules canonicalise NaN lanes themselves
+/// (wasm-smith's `canonicalize_nans`, see [`generate`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum V {
     I32(i32),
@@ -349,6 +397,7 @@ impl Ours {
                 _ => Value::FuncRef(None),
             },
             Arg::ExternRef(r) => Value::ExternRef(*r),
+            Arg::V128(x) => Value::v128(*x),
         }
     }
 
