@@ -221,6 +221,22 @@ fn custom_page_sizes_single_stepped() {
     run_proposal(Proposal::CustomPageSizes, 1, true);
 }
 
+// Typed function references (3.0's second part, without GC and exceptions).
+#[test]
+fn function_references() {
+    run_proposal(Proposal::FunctionReferences, u64::MAX, true);
+}
+
+#[test]
+fn function_references_single_stepped() {
+    run_proposal(Proposal::FunctionReferences, 1, true);
+}
+
+#[test]
+fn function_references_match_only() {
+    run_proposal(Proposal::FunctionReferences, 3, false);
+}
+
 #[test]
 fn threads() {
     run_proposal(Proposal::Threads, u64::MAX, true);

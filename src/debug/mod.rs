@@ -319,7 +319,7 @@ impl Session {
         // Over a tail call is over the call and the return it stands for: the callee runs
         // to its end, and the step ends where the current function would have returned to.
         let tail_call = self.machine.frames.last().is_some_and(|f| {
-            matches!(f.code.instrs.get(f.pc as usize), Some(Instr::ReturnCall(_) | Instr::ReturnCallIndirect { .. }))
+            matches!(f.code.instrs.get(f.pc as usize), Some(Instr::ReturnCall(_) | Instr::ReturnCallIndirect { .. } | Instr::ReturnCallRef(_)))
         });
         self.drive(if tail_call { Goal::Out(depth) } else { Goal::Over(depth) }, budget)
     }
