@@ -402,7 +402,12 @@ fn func_type(t: &wasmparser::FuncType) -> Result<FuncType> {
 }
 
 fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
-    Ok(TableType { elem: ValType::Ref(ref_type(t.element_type, |_| None)?), min: t.initial, max: t.maximum, table64: t.table64 })
+    Ok(TableType {
+        elem: ValType::Ref(ref_type(t.element_type, |_| None)?),
+        min: t.initial,
+        max: t.maximum,
+        table64: t.table64,
+    })
 }
 
 fn memory_type(t: &wasmparser::MemoryType) -> Result<MemoryType> {

@@ -97,8 +97,10 @@ impl ValType {
 }
 
 impl ValType {
-    /// The text-format name of a number type or of `funcref`/`externref` (`i32`,
-    /// `funcref`, ...); other reference types are `ref` (their full text: `Display`).
+    /// The text-format name of a number type, and of a reference type its kind's:
+    /// `funcref` for every function reference type, `externref` for every external one
+    /// (the name values, arguments and the page's argument boxes go by). The full text,
+    /// `(ref null 0)`, is `Display`'s.
     pub fn name(self) -> &'static str {
         match self {
             ValType::I32 => "i32",
@@ -106,9 +108,8 @@ impl ValType {
             ValType::F32 => "f32",
             ValType::F64 => "f64",
             ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
-            ValType::Ref(_) => "ref",
+            ValType::Ref(r) if r.is_func() => "funcref",
+            ValType::Ref(_) => "externref",
         }
     }
 
