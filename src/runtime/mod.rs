@@ -289,13 +289,22 @@ impl Store {
         self.alloc_table_type(crate::decode::TableType::new(ty, min, max))
     }
 
-    /// Adds a table of any type (table64 too).
+    /// Adds a table of any type (table64 too), its elements null: not of a non-nullable
+    /// reference type (which needs an initial value).
     pub fn alloc_table_type(&mut self, t: crate::decode::TableType) -> Result<Extern> {
+        if !t.elem.is_defaultable() {
+            return Err(Error::BadCall(format!("a table of {} needs an initial value", t.elem)));
+        }
+        self.alloc_table_init(t, 0)
+    }
+
+    /// Adds a table with every element `init` (a reference cell).
+    fn alloc_table_init(&mut self, t: crate::decode::TableType, init: Raw) -> Result<Extern> {
         let (ty, min, max) = (t.elem, t.min, t.max);
         if !ty.is_ref() || max.is_some_and(|m| m < min) || (!t.table64 && max.unwrap_or(min) > u32::MAX as u64) {
             return Err(Error::BadCall(format!("invalid table type: {min} {max:?} {ty}")));
         }
-        let t = Table::with_limits(ty, min, max, t.table64, 0, self.limits.max_table_elems).map_err(Error::Link)?;
+        let t = Table::with_limits(ty, min, max, t.table64, init, self.limits.max_table_elems).map_err(Error::Link)?;
         self.tables.push(t);
         Ok(Extern::Table(self.tables.len() as u32 - 1))
     }
@@ -527,13 +536,11 @@ impl Store {
         let defined = &module.tables[module.num_imported_tables as usize..];
         for (i, t) in defined.iter().enumerate() {
             let t = crate::decode::TableType { elem: canonical(t.elem, &inst.types), ..*t };
-            let Extern::Table(a) = self.alloc_table_type(t)? else { unreachable!() };
-            if let Some(Some(init)) = module.table_inits.get(i) {
-                let v = self.eval_const(&inst, init)?;
-                let table = &mut self.tables[a as usize];
-                let n = table.size();
-                table.fill(0, v, n as u64).map_err(trap)?;
-            }
+            let init = match module.table_inits.get(i) {
+                Some(Some(init)) => self.eval_const(&inst, init)?,
+                _ => 0,
+            };
+            let Extern::Table(a) = self.alloc_table_init(t, init)? else { unreachable!() };
             inst.tables.push(a);
         }
         // Element and data segments are evaluated now; active ones are applied below.
