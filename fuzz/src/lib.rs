@@ -215,8 +215,8 @@ pub fn args(u: &mut Unstructured<'_>, params: &[ValType], funcs: &[String]) -> R
                     Arg::FuncRef(if funcs.is_empty() || u.arbitrary()? { None } else { Some(u.choose(funcs)?.clone()) })
                 }
                 ValType::ExternRef => Arg::ExternRef(if u.arbitrary()? { None } else { Some(u.int_in_range(0..=9)?) }),
-                // The generated modules have no SIMD.
-                ValType::V128 => return Err(arbitrary::Error::IncorrectFormat),
+                // The generated modules have no SIMD, nor typed function references.
+                ValType::V128 | ValType::Ref(_) => return Err(arbitrary::Error::IncorrectFormat),
             })
         })
         .collect()
