@@ -204,7 +204,7 @@ pub fn args(u: &mut Unstructured<'_>, params: &[ValType], funcs: &[String]) -> R
     params
         .iter()
         .map(|t| {
-            Ok(match t {
+            Ok(match *t {
                 ValType::I32 => Arg::I32(interesting_u64(u)? as i32),
                 ValType::I64 => Arg::I64(interesting_u64(u)? as i64),
                 ValType::F32 => {
