@@ -5,7 +5,7 @@
 //! per-function validation resources the translator reuses).
 
 use crate::error::{Error, Result};
-use crate::value::{FuncType, ValType};
+use crate::value::{FuncType, HeapType, RefType, ValType};
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
@@ -17,9 +17,12 @@ use wasmparser::{
 
 /// The features we accept: WebAssembly 2.0 (SIMD included), and of 3.0: relaxed SIMD,
 /// extended constant expressions, tail calls, wide arithmetic, multi-memory, memory64
-/// (with table64), custom page sizes and threads (shared memories and atomics).
+/// (with table64), custom page sizes, threads (shared memories and atomics) and typed
+/// function references. Not GC nor exceptions: wasmparser refuses their types and
+/// instructions.
 pub fn features() -> WasmFeatures {
     WasmFeatures::WASM2
+        | WasmFeatures::FUNCTION_REFERENCES
         | WasmFeatures::RELAXED_SIMD
         | WasmFeatures::EXTENDED_CONST
         | WasmFeatures::TAIL_CALL
@@ -288,6 +291,11 @@ pub struct Module {
     pub globals: Vec<GlobalType>,
     /// Initialisers of the defined (non-imported) globals.
     pub global_inits: Vec<ConstExpr>,
+    /// Initialisers of the defined tables (`None`: null, the default).
+    pub table_inits: Vec<Option<ConstExpr>>,
+    /// The module type index of each of wasmparser's canonical type ids (the first of equal
+    /// types), for the operand types the validator gives.
+    type_of_id: HashMap<wasmparser::types::CoreTypeId, u32>,
     pub num_imported_funcs: u32,
     pub num_imported_tables: u32,
     pub num_imported_memories: u32,
@@ -313,6 +321,7 @@ impl fmt::Debug for Module {
     }
 }
 
+/// A value type as the module's sections spell it (concrete types by module index).
 pub(crate) fn val_type(t: wasmparser::ValType) -> Result<ValType> {
     use wasmparser::ValType as W;
     Ok(match t {
@@ -321,17 +330,33 @@ pub(crate) fn val_type(t: wasmparser::ValType) -> Result<ValType> {
         W::F32 => ValType::F32,
         W::F64 => ValType::F64,
         W::V128 => ValType::V128,
-        W::Ref(r) => ref_type(r)?,
+        W::Ref(r) => ValType::Ref(ref_type(r, |_| None)?),
     })
 }
 
-fn ref_type(r: wasmparser::RefType) -> Result<ValType> {
-    if r.is_func_ref() {
-        Ok(ValType::FuncRef)
-    } else if r.is_extern_ref() {
-        Ok(ValType::ExternRef)
-    } else {
-        Err(Error::Unsupported(format!("reference type {r}")))
+/// A reference type; `id` gives the module index of a canonical type id (the validator's
+/// operand types name concrete types so).
+fn ref_type(r: wasmparser::RefType, id: impl Fn(wasmparser::types::CoreTypeId) -> Option<u32>) -> Result<RefType> {
+    use wasmparser::{AbstractHeapType as A, HeapType as H, UnpackedIndex as U};
+    let heap = match r.heap_type() {
+        H::Abstract { shared: false, ty: A::Func } => HeapType::Func,
+        H::Abstract { shared: false, ty: A::Extern } => HeapType::Extern,
+        H::Concrete(U::Module(i)) | H::Exact(U::Module(i)) => HeapType::Concrete(i),
+        H::Concrete(U::Id(t)) | H::Exact(U::Id(t)) => {
+            HeapType::Concrete(id(t).ok_or_else(|| Error::Unsupported(format!("reference type {r}")))?)
+        }
+        _ => return Err(Error::Unsupported(format!("reference type {r} (GC or exception handling)"))),
+    };
+    Ok(RefType { nullable: r.is_nullable(), heap })
+}
+
+impl Module {
+    /// An operand type the validator gives (concrete types by canonical id).
+    pub(crate) fn operand_type(&self, t: wasmparser::ValType) -> Result<ValType> {
+        match t {
+            wasmparser::ValType::Ref(r) => Ok(ValType::Ref(ref_type(r, |id| self.type_of_id.get(&id).copied())?)),
+            t => val_type(t),
+        }
     }
 }
 
@@ -347,9 +372,10 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             O::F32Const { value } => ConstOp::F32(value.bits()),
             O::F64Const { value } => ConstOp::F64(value.bits()),
             O::V128Const { value } => ConstOp::V128(value.i128() as u128),
-            O::RefNull { hty } => ConstOp::RefNull(ref_type(
+            O::RefNull { hty } => ConstOp::RefNull(ValType::Ref(ref_type(
                 wasmparser::RefType::new(true, hty).ok_or_else(|| Error::Unsupported("reference type".into()))?,
-            )?),
+                |_| None,
+            )?)),
             O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
             O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
             O::I32Add => ConstOp::I32Add,
@@ -376,7 +402,12 @@ fn func_type(t: &wasmparser::FuncType) -> Result<FuncType> {
 }
 
 fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
-    Ok(TableType { elem: ref_type(t.element_type)?, min: t.initial, max: t.maximum, table64: t.table64 })
+    Ok(TableType {
+        elem: ValType::Ref(ref_type(t.element_type, |_| None)?),
+        min: t.initial,
+        max: t.maximum,
+        table64: t.table64,
+    })
 }
 
 fn memory_type(t: &wasmparser::MemoryType) -> Result<MemoryType> {
@@ -461,6 +492,8 @@ impl Module {
             memories: Vec::new(),
             globals: Vec::new(),
             global_inits: Vec::new(),
+            table_inits: Vec::new(),
+            type_of_id: HashMap::new(),
             num_imported_funcs: 0,
             num_imported_tables: 0,
             num_imported_memories: 0,
@@ -536,9 +569,10 @@ impl Module {
             Payload::TableSection(r) => {
                 for t in r {
                     let t = t?;
-                    if !matches!(t.init, wasmparser::TableInit::RefNull) {
-                        return Err(Error::Unsupported("table initialiser expressions".into()));
-                    }
+                    self.table_inits.push(match &t.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(e) => Some(const_expr(e)?),
+                    });
                     self.tables.push(table_type(&t.ty)?);
                 }
             }
@@ -586,7 +620,7 @@ impl Module {
                         }
                         wasmparser::ElementItems::Expressions(t, r) => {
                             let items = r.into_iter().map(|x| const_expr(&x?)).collect::<Result<_>>()?;
-                            (ref_type(t)?, items)
+                            (ValType::Ref(ref_type(t, |_| None)?), items)
                         }
                     };
                     self.elems.push(ElemSegment { mode, ty, items });
@@ -787,6 +821,15 @@ impl Decoder {
                     index,
                     ty,
                 });
+            }
+            if let Payload::TypeSection(_) = &payload {
+                // Canonical ids of the types so far (equal types share one: keep the first).
+                if let Some(types) = self.validator.types(0) {
+                    let start = self.module.types.len() as u32;
+                    for i in start..types.core_type_count_in_module() {
+                        self.module.type_of_id.entry(types.core_type_at_in_module(i)).or_insert(i);
+                    }
+                }
             }
             if let Payload::MemorySection(r) = &payload {
                 check_memory_limits(&self.bytes, r.range().start as usize..r.range().end as usize)?;

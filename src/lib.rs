@@ -29,4 +29,4 @@ pub use error::{Error, Result};
 pub use exec::{Call, Machine, Outcome, PauseReason};
 pub use runtime::{Caller, Extern, InstanceId, Limits, Linked, Store};
 pub use trap::{Trap, TrapCode};
-pub use value::{FuncType, ValType, Value};
+pub use value::{FuncType, HeapType, RefType, ValType, Value};

@@ -222,11 +222,17 @@ fn immediates<C: Context + ?Sized>(out: &mut String, op: &Operator<'_>, m: &C) -
             Ok(())
         }
         Operator::TableInit { elem_index, table } => write!(out, " {table} {elem_index}"),
-        Operator::TypedSelect { ty } => write!(out, " (result {ty})"),
+        Operator::TypedSelect { ty } => {
+            out.push_str(" (result ");
+            val_type(out, *ty)?;
+            out.push(')');
+            Ok(())
+        }
         Operator::TypedSelectMulti { tys } => {
             out.push_str(" (result");
             for ty in tys {
-                write!(out, " {ty}")?;
+                out.push(' ');
+                val_type(out, *ty)?;
             }
             out.push(')');
             Ok(())
@@ -283,7 +289,21 @@ macro_rules! imm_display {
         )*
     };
 }
-imm_display!(u8, u32, i32, i64, ValType, RefType);
+imm_display!(u8, u32, i32, i64);
+
+impl Imm for ValType {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
+        out.push(' ');
+        val_type(out, *self)
+    }
+}
+
+impl Imm for RefType {
+    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
+        out.push(' ');
+        ref_type(out, *self)
+    }
+}
 
 impl Imm for [u8; 16] {
     fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
@@ -293,7 +313,10 @@ impl Imm for [u8; 16] {
 
 impl Imm for Vec<ValType> {
     fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
-        self.iter().try_for_each(|t| write!(out, " {t}"))
+        self.iter().try_for_each(|&t| {
+            out.push(' ');
+            val_type(out, t)
+        })
     }
 }
 
@@ -326,7 +349,12 @@ impl Imm for BlockType {
     fn write<C: Context + ?Sized>(&self, out: &mut String, m: &C) -> fmt::Result {
         match *self {
             BlockType::Empty => Ok(()),
-            BlockType::Type(t) => write!(out, " (result {t})"),
+            BlockType::Type(t) => {
+                out.push_str(" (result ");
+                val_type(out, t)?;
+                out.push(')');
+                Ok(())
+            }
             BlockType::FuncType(i) => match m.type_def(i) {
                 Some(ty) if !(ty.params.is_empty() && ty.results.is_empty()) => write!(out, " {ty}"),
                 _ => write!(out, " (type {i})"),
@@ -459,6 +487,32 @@ fn is_idchar(b: u8) -> bool {
 }
 
 /// A heap type as written after `ref.null`: `func`, `extern`, a type index.
+/// A value type as the text format writes it: `i32`, `funcref`, `(ref null 0)`, `(ref func)`
+/// (wasmparser's `Display` writes a concrete type as `(module 0)`).
+fn val_type(out: &mut String, t: ValType) -> fmt::Result {
+    match t {
+        ValType::Ref(r) => ref_type(out, r),
+        t => write!(out, "{t}"),
+    }
+}
+
+/// A reference type: `funcref` and `externref` for the nullable abstract ones, else
+/// `(ref null? HEAP)` (GC's, which the interpreter does not accept, in that long form).
+fn ref_type(out: &mut String, r: RefType) -> fmt::Result {
+    match r.heap_type() {
+        HeapType::Abstract { shared: false, ty: AbstractHeapType::Func } if r.is_nullable() => out.write_str("funcref"),
+        HeapType::Abstract { shared: false, ty: AbstractHeapType::Extern } if r.is_nullable() => {
+            out.write_str("externref")
+        }
+        h => {
+            out.push_str(if r.is_nullable() { "(ref null " } else { "(ref " });
+            heap_type(out, h)?;
+            out.push(')');
+            Ok(())
+        }
+    }
+}
+
 fn heap_type(out: &mut String, hty: HeapType) -> fmt::Result {
     match hty {
         HeapType::Abstract { shared, ty } => {
@@ -895,6 +949,29 @@ mod tests {
                 "atomic.fence",
                 "return_call 0",
                 "return_call_indirect (type 0)",
+            ],
+        );
+    }
+
+    /// Typed function references: concrete types by index, as the text format writes them.
+    #[test]
+    fn typed_function_references() {
+        check(
+            "(module (type $t (func)) (func (param (ref null $t)) BODY))",
+            &[
+                "local.get 0",
+                "call_ref 0",
+                "block (result (ref 0))",
+                "br_on_null 0",
+                "br_on_non_null 0",
+                "end",
+                "ref.as_non_null",
+                "ref.null 0",
+                "ref.null func",
+                "select (result (ref null 0))",
+                "select (result funcref)",
+                "select (result (ref extern))",
+                "return_call_ref 0",
             ],
         );
     }

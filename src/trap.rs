@@ -17,6 +17,10 @@ pub enum TrapCode {
     UninitializedElement,
     IndirectCallTypeMismatch,
     CallStackExhausted,
+    /// `ref.as_non_null` of a null reference (typed function references).
+    NullReference,
+    /// `call_ref`/`return_call_ref` of a null reference.
+    NullFunctionReference,
     /// An atomic access at an address that is not a multiple of its width (threads).
     UnalignedAtomic,
     /// `memory.atomic.wait32/64` on a memory that is not shared.
@@ -46,6 +50,8 @@ impl TrapCode {
             TrapCode::UninitializedElement => "uninitialized element",
             TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
             TrapCode::CallStackExhausted => "call stack exhausted",
+            TrapCode::NullReference => "null reference",
+            TrapCode::NullFunctionReference => "null function reference",
             TrapCode::UnalignedAtomic => "unaligned atomic",
             TrapCode::ExpectedSharedMemory => "expected shared memory",
             TrapCode::OutOfFuel => "out of fuel",

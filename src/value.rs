@@ -10,7 +10,74 @@ use std::fmt;
 /// their bit patterns, references are `0` for null and `addr + 1` otherwise.
 pub type Raw = u64;
 
-/// A WebAssembly value type (WebAssembly 2.0).
+/// A heap type: what a reference points to. Function references (WebAssembly 3.0) add the
+/// concrete types; GC's `any`/`eq`/`i31`/`struct`/`array`/`none`/`nofunc`/`noextern` and
+/// exceptions' `exn` would be further variants (decoding refuses modules that use them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HeapType {
+    /// `func`: any function.
+    Func,
+    /// `extern`: any host reference.
+    Extern,
+    /// A function type, by index. In a module's types (`decode::Module`) the index is the
+    /// module's type index; in a store's types and in what the runtime links, it is the
+    /// store-wide type id (`runtime::Store::type_id`), so equal indices are equal types.
+    Concrete(u32),
+}
+
+/// A reference type: nullability and a heap type (`(ref null $t)`, `(ref func)`; `funcref`
+/// is `(ref null func)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RefType {
+    pub nullable: bool,
+    pub heap: HeapType,
+}
+
+impl RefType {
+    /// `funcref`: `(ref null func)`.
+    pub const FUNCREF: RefType = RefType { nullable: true, heap: HeapType::Func };
+    /// `externref`: `(ref null extern)`.
+    pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
+
+    /// Is this a reference to a function (`func` or a concrete function type)?
+    pub fn is_func(self) -> bool {
+        !matches!(self.heap, HeapType::Extern)
+    }
+
+    /// Subtyping, for types whose concrete indices are in one index space (a store's type
+    /// ids, or one module's): without GC's declared subtypes, a concrete type is a subtype
+    /// of itself and of `func` only.
+    pub fn is_subtype_of(self, of: RefType) -> bool {
+        (of.nullable || !self.nullable)
+            && match (self.heap, of.heap) {
+                (a, b) if a == b => true,
+                (HeapType::Concrete(_), HeapType::Func) => true,
+                _ => false,
+            }
+    }
+}
+
+impl fmt::Display for RefType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.nullable, self.heap) {
+            (true, HeapType::Func) => f.write_str("funcref"),
+            (true, HeapType::Extern) => f.write_str("externref"),
+            (nullable, heap) => {
+                f.write_str(if nullable { "(ref null " } else { "(ref " })?;
+                match heap {
+                    HeapType::Func => f.write_str("func")?,
+                    HeapType::Extern => f.write_str("extern")?,
+                    HeapType::Concrete(i) => write!(f, "{i}")?,
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}
+
+/// A WebAssembly value type: numbers, `v128` and references (typed references of
+/// WebAssembly 3.0 included). `ValType::FuncRef` and `ValType::ExternRef` are the two
+/// nullable abstract reference types of WebAssembly 2.0, usable in patterns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ValType {
     I32,
@@ -18,12 +85,22 @@ pub enum ValType {
     F32,
     F64,
     V128,
-    FuncRef,
-    ExternRef,
+    Ref(RefType),
+}
+
+#[allow(non_upper_case_globals)]
+impl ValType {
+    /// `funcref`, `(ref null func)`.
+    pub const FuncRef: ValType = ValType::Ref(RefType::FUNCREF);
+    /// `externref`, `(ref null extern)`.
+    pub const ExternRef: ValType = ValType::Ref(RefType::EXTERNREF);
 }
 
 impl ValType {
-    /// The text-format name (`i32`, `funcref`, ...).
+    /// The text-format name of a number type, and of a reference type its kind's:
+    /// `funcref` for every function reference type, `externref` for every external one
+    /// (the name values, arguments and the page's argument boxes go by). The full text,
+    /// `(ref null 0)`, is `Display`'s.
     pub fn name(self) -> &'static str {
         match self {
             ValType::I32 => "i32",
@@ -31,14 +108,45 @@ impl ValType {
             ValType::F32 => "f32",
             ValType::F64 => "f64",
             ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
+            ValType::Ref(r) if r.is_func() => "funcref",
+            ValType::Ref(_) => "externref",
         }
     }
 
     /// Is this a reference type?
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(self, ValType::Ref(_))
+    }
+
+    /// The reference type, if this is one.
+    pub fn as_ref_type(self) -> Option<RefType> {
+        match self {
+            ValType::Ref(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Has this type a default value (every type but a non-nullable reference)?
+    pub fn is_defaultable(self) -> bool {
+        !matches!(self, ValType::Ref(RefType { nullable: false, .. }))
+    }
+
+    /// Does a `TYPE:` prefix naming `self` (a number type, `funcref` or `externref`) fit an
+    /// argument of type `ty`: the same type, or `funcref`/`externref` for any reference
+    /// type of that kind.
+    fn fits_name_of(self, ty: ValType) -> bool {
+        match (self, ty) {
+            (ValType::Ref(a), ValType::Ref(b)) => a.is_func() == b.is_func(),
+            (a, b) => a == b,
+        }
+    }
+
+    /// Subtyping (see [`RefType::is_subtype_of`]); number types match only themselves.
+    pub fn is_subtype_of(self, of: ValType) -> bool {
+        match (self, of) {
+            (ValType::Ref(a), ValType::Ref(b)) => a.is_subtype_of(b),
+            (a, b) => a == b,
+        }
     }
 
     /// The default (zero or null) value of this type.
@@ -60,7 +168,10 @@ impl ValType {
 
 impl fmt::Display for ValType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        match self {
+            ValType::Ref(r) => r.fmt(f),
+            t => f.write_str(t.name()),
+        }
     }
 }
 
@@ -176,8 +287,8 @@ impl Value {
             ValType::F32 => Value::F32(f32::from_bits(raw as u32)),
             ValType::F64 => Value::F64(f64::from_bits(raw)),
             ValType::V128 => Value::V128([raw, 0]),
-            ValType::FuncRef => Value::FuncRef(reference),
-            ValType::ExternRef => Value::ExternRef(reference),
+            ValType::Ref(r) if r.is_func() => Value::FuncRef(reference),
+            ValType::Ref(_) => Value::ExternRef(reference),
         }
     }
 
@@ -187,6 +298,18 @@ impl Value {
         match ty {
             ValType::V128 => Value::V128([raw, cells.get(1).copied().unwrap_or(0)]),
             _ => Value::from_raw(ty, raw),
+        }
+    }
+
+    /// Can this value have type `ty`, as far as the value alone tells (a function
+    /// reference of a concrete type is checked against the function's type by the store,
+    /// `runtime::Store::value_matches`): numbers of that type, a reference of the type's
+    /// kind, null only where the type is nullable.
+    pub fn fits(&self, ty: ValType) -> bool {
+        match (*self, ty) {
+            (Value::FuncRef(r), ValType::Ref(t)) => t.is_func() && (r.is_some() || t.nullable),
+            (Value::ExternRef(r), ValType::Ref(t)) => !t.is_func() && (r.is_some() || t.nullable),
+            (v, t) => v.ty() == t,
         }
     }
 
@@ -331,7 +454,7 @@ pub fn parse_arg(arg: &str, ty: ValType) -> Result<Value, String> {
         .into_iter()
         .find(|t| t.name() == prefix);
         if let Some(t) = typed {
-            if t != ty {
+            if !t.fits_name_of(ty) {
                 return Err(format!("expected {ty}, found {t}"));
             }
             text = rest;
@@ -347,8 +470,9 @@ pub fn parse_arg(arg: &str, ty: ValType) -> Result<Value, String> {
              i64x2, f32x4, f64x2)"
                 .to_string()
         }
-        ValType::FuncRef => "expected funcref: only `null` can be given".to_string(),
-        ValType::ExternRef => "expected externref: `null` or a number".to_string(),
+        ValType::Ref(r) if !r.nullable => format!("expected {ty}: a non-null reference cannot be given"),
+        ValType::Ref(r) if r.is_func() => format!("expected {ty}: only `null` can be given"),
+        ValType::Ref(_) => format!("expected {ty}: `null` or a number"),
     })
 }
 
@@ -369,14 +493,15 @@ fn parse_value(text: &str, ty: ValType) -> Option<Value> {
         ValType::F32 => Value::F32(f32::from_bits(parse::<wast::token::F32>(&buf).ok()?.bits)),
         ValType::F64 => Value::F64(f64::from_bits(parse::<wast::token::F64>(&buf).ok()?.bits)),
         ValType::V128 => return None,
-        ValType::FuncRef => match text {
-            "null" => Value::FuncRef(None),
-            _ => return None,
-        },
-        ValType::ExternRef => match text {
-            "null" => Value::ExternRef(None),
-            _ => Value::ExternRef(Some(parse::<u32>(&buf).ok()?)),
-        },
+        ValType::Ref(r) => {
+            let v = match text {
+                "null" if r.is_func() => Value::FuncRef(None),
+                "null" => Value::ExternRef(None),
+                _ if r.is_func() => return None,
+                _ => Value::ExternRef(Some(parse::<u32>(&buf).ok()?)),
+            };
+            return v.fits(ty).then_some(v);
+        }
     })
 }
 

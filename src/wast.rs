@@ -85,6 +85,8 @@ fn script_features(name: &str) -> Option<wasmparser::WasmFeatures> {
     Some(match set {
         "wasm-v1" | "wasm-v2" => base,
         "multi-memory" => base | F::MULTI_MEMORY,
+        // (return_call_ref is here, and the script of return_call.)
+        "function-references" => base | F::FUNCTION_REFERENCES | F::TAIL_CALL,
         // (memory64 has a SIMD script, simd_address.wast.)
         "memory64" => base | F::MEMORY64 | F::SIMD,
         "custom-page-sizes" => base | F::CUSTOM_PAGE_SIZES | F::MEMORY64 | F::MULTI_MEMORY,
@@ -388,7 +390,7 @@ pub fn register_spectest(store: &mut Store) {
             store.define("spectest", name, g);
         }
     }
-    if let Ok(t) = store.alloc_table(FuncRef, 10, Some(20)) {
+    if let Ok(t) = store.alloc_table(ValType::FuncRef, 10, Some(20)) {
         store.define("spectest", "table", t);
     }
     if let Ok(m) = store.alloc_memory(1, Some(2)) {

@@ -297,6 +297,8 @@ struct Global {
     index: u32,
     name: Option<String>,
     mutable: bool,
+    /// The declared type's text (`(ref null 0)`; `type` is the value's, `funcref`).
+    declared: String,
     #[serde(flatten)]
     value: TypedValue,
 }
@@ -305,7 +307,7 @@ struct Global {
 #[serde(rename_all = "camelCase")]
 struct Table {
     index: u32,
-    elem: &'static str,
+    elem: String,
     size: u32,
     entries: Vec<TypedValue>,
 }
@@ -796,7 +798,13 @@ impl Playground {
             globals: s
                 .globals()
                 .iter()
-                .map(|g| Global { index: g.index, name: g.name.clone(), mutable: g.mutable, value: (&g.value).into() })
+                .map(|g| Global {
+                    index: g.index,
+                    name: g.name.clone(),
+                    mutable: g.mutable,
+                    declared: g.ty.to_string(),
+                    value: (&g.value).into(),
+                })
                 .collect(),
             memory_pages: s.memory_pages().map(|p| p as f64),
             memory_bytes: s.memories().first().map(|m| m.bytes as f64),
@@ -809,7 +817,7 @@ impl Playground {
             tables: s
                 .tables()
                 .iter()
-                .map(|t| Table { index: t.index, elem: t.elem.name(), size: t.size, entries: values(&t.entries) })
+                .map(|t| Table { index: t.index, elem: t.elem.to_string(), size: t.size, entries: values(&t.entries) })
                 .collect(),
             executed: s.executed() as f64,
             depth: s.depth(),

@@ -250,7 +250,7 @@ pub fn args(u: &mut Unstructured<'_>, params: &[ValType], funcs: &[String]) -> R
     params
         .iter()
         .map(|t| {
-            Ok(match t {
+            Ok(match *t {
                 ValType::I32 => Arg::I32(interesting_u64(u)? as i32),
                 ValType::I64 => Arg::I64(interesting_u64(u)? as i64),
                 ValType::F32 => {
@@ -262,6 +262,8 @@ pub fn args(u: &mut Unstructured<'_>, params: &[ValType], funcs: &[String]) -> R
                 }
                 ValType::ExternRef => Arg::ExternRef(if u.arbitrary()? { None } else { Some(u.int_in_range(0..=9)?) }),
                 ValType::V128 => Arg::V128(interesting_v128(u)?),
+                // The generated modules have no typed function references.
+                ValType::Ref(_) => return Err(arbitrary::Error::IncorrectFormat),
             })
         })
         .collect()

@@ -234,7 +234,19 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
         Instr::Return | Instr::ReturnIf => returns = true,
         // A tail call: the frame goes (a wasm callee's frame takes its place, see `undo`),
         // and its cells are overwritten by the callee's arguments and locals.
-        Instr::ReturnCall(_) | Instr::ReturnCallIndirect { .. } => returns = true,
+        Instr::ReturnCall(_) | Instr::ReturnCallIndirect { .. } | Instr::ReturnCallRef(_) => returns = true,
+        // A branch that may return; taken, it moves the kept values down over the dropped
+        // ones (`br_on_null` first pops the reference).
+        Instr::BrOnNull(t) | Instr::BrOnNonNull(t) if t.pc == RETURN_PC => returns = true,
+        Instr::BrOnNull(t) | Instr::BrOnNonNull(t) => {
+            start = start.min(sp.saturating_sub(1 + (t.dk.drop + t.dk.keep) as usize))
+        }
+        // As `call_indirect`: the callee's type from the module (a host callee overwrites its
+        // arguments, and the reference below them, with its results).
+        Instr::CallRef(ty) => {
+            let params = inst.module.types.get(ty as usize).map_or(0, |t| ValType::cells_of(&t.params));
+            start = start.min(sp.saturating_sub(params + 1));
+        }
         Instr::Call(f) => {
             // A host callee overwrites its arguments with its results.
             let ty = store.funcs[inst.funcs[f as usize] as usize].ty;

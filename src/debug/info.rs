@@ -110,7 +110,8 @@ impl FuncInfo {
                 types = info.type_nodes.get(types as usize).map_or(NONE, |n| n.1);
             }
             for d in (0..push).rev() {
-                let t = v.get_operand_type(d).flatten().and_then(|t| val_type(t).ok()).unwrap_or(ValType::I32);
+                let t =
+                    v.get_operand_type(d).flatten().and_then(|t| module.operand_type(t).ok()).unwrap_or(ValType::I32);
                 info.type_nodes.push((t, types));
                 types = info.type_nodes.len() as u32 - 1;
             }

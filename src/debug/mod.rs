@@ -159,6 +159,9 @@ pub struct GlobalView {
     pub name: Option<String>,
     pub value: Value,
     pub mutable: bool,
+    /// The global's declared type, concrete types by the module's type index (its text is
+    /// `(ref null 0)`, `funcref`, `i32`, ...; the value's own type is the top one, `funcref`).
+    pub ty: ValType,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -319,7 +322,10 @@ impl Session {
         // Over a tail call is over the call and the return it stands for: the callee runs
         // to its end, and the step ends where the current function would have returned to.
         let tail_call = self.machine.frames.last().is_some_and(|f| {
-            matches!(f.code.instrs.get(f.pc as usize), Some(Instr::ReturnCall(_) | Instr::ReturnCallIndirect { .. }))
+            matches!(
+                f.code.instrs.get(f.pc as usize),
+                Some(Instr::ReturnCall(_) | Instr::ReturnCallIndirect { .. } | Instr::ReturnCallRef(_))
+            )
         });
         self.drive(if tail_call { Goal::Out(depth) } else { Goal::Over(depth) }, budget)
     }
@@ -821,6 +827,7 @@ impl Session {
                 name: inst.module.names.globals.get(&(i as u32)).cloned(),
                 value: self.store.global(g),
                 mutable: self.store.global_type(g).mutable,
+                ty: inst.module.globals.get(i).map_or(self.store.global_type(g).ty, |t| t.ty),
             })
             .collect()
     }
@@ -835,7 +842,9 @@ impl Session {
                 let n = t.size().min(64);
                 let entries =
                     t.slice(0, n as u64).unwrap_or(&[]).iter().map(|&r| Value::from_raw(t.elem_type(), r)).collect();
-                TableView { index: i as u32, elem: t.elem_type(), size: t.size(), entries }
+                // The declared element type (the module's type indices, as for globals).
+                let elem = inst.module.tables.get(i).map_or(t.elem_type(), |t| t.elem);
+                TableView { index: i as u32, elem, size: t.size(), entries }
             })
             .collect()
     }

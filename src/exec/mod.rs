@@ -211,11 +211,11 @@ impl Machine {
         if let Some(bad) = args.iter().find(|a| !store.valid_value(a)) {
             return Err(Error::BadCall(format!("argument {bad} names no function of this store")));
         }
-        if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, &t)| a.ty() != t) {
+        if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, &t)| !store.value_matches(a, t)) {
             let got: Vec<String> = args.iter().map(|a| a.ty().to_string()).collect();
             return Err(Error::BadCall(format!(
                 "function expects ({}), got ({})",
-                ty.params.iter().map(|t| t.name()).collect::<Vec<_>>().join(" "),
+                ty.params.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" "),
                 got.join(" ")
             )));
         }
@@ -797,6 +797,42 @@ impl Machine {
                         }
                         continue 'frames;
                     }
+                    // Typed function references: the call paths above, a reference instead of
+                    // a table slot.
+                    Instr::CallRef(_) => {
+                        let func = tri!(ref_callee(pop!()));
+                        save!(pc);
+                        if let Err(t) = self.call(store, func, inst_id) {
+                            exit!(Err(self.locate(t, pc - 1)));
+                        }
+                        continue 'frames;
+                    }
+                    Instr::ReturnCallRef(_) => {
+                        let func = tri!(ref_callee(pop!()));
+                        save!(pc);
+                        if let Err(t) = self.tail_call(store, func, inst_id, pc - 1) {
+                            exit!(Err(t));
+                        }
+                        continue 'frames;
+                    }
+                    Instr::BrOnNull(t) => {
+                        if cell!(sp - 1) == 0 {
+                            sp -= 1;
+                            if t.pc == RETURN_PC {
+                                return_!()
+                            }
+                            branch!(t)
+                        }
+                    }
+                    Instr::BrOnNonNull(t) => {
+                        if cell!(sp - 1) == 0 {
+                            sp -= 1;
+                        } else if t.pc == RETURN_PC {
+                            return_!()
+                        } else {
+                            branch!(t)
+                        }
+                    }
 
                     Instr::Drop => sp -= 1,
                     Instr::Select => {
@@ -1162,6 +1198,12 @@ fn indirect_callee(store: &Store, inst_id: usize, ty: u32, table: u32, i: u64) -
     Ok(func)
 }
 
+/// The callee of `call_ref`: the function a reference cell names (null traps).
+#[inline(always)]
+fn ref_callee(r: Raw) -> std::result::Result<u32, TrapCode> {
+    r.checked_sub(1).map(|f| f as u32).ok_or(TrapCode::NullFunctionReference)
+}
+
 /// The values of these types in these cells (one or two cells each, see `ValType::cells`).
 fn read_values(types: &[ValType], cells: &[Raw]) -> Vec<Value> {
     let mut at = 0;
@@ -1177,11 +1219,11 @@ fn read_values(types: &[ValType], cells: &[Raw]) -> Vec<Value> {
 
 /// A host function's results must match its signature and be valid in the store.
 fn check_host_results(store: &Store, want: &[ValType], out: Vec<Value>) -> std::result::Result<Vec<Value>, Trap> {
-    if out.len() != want.len() || out.iter().zip(want).any(|(v, &t)| v.ty() != t || !store.valid_value(v)) {
+    if out.len() != want.len() || out.iter().zip(want).any(|(v, &t)| !store.value_matches(v, t)) {
         return Err(Trap::host(format!(
             "host function returned ({}), expected ({})",
             out.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" "),
-            want.iter().map(|t| t.name()).collect::<Vec<_>>().join(" ")
+            want.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ")
         )));
     }
     Ok(out)

@@ -73,6 +73,17 @@ macro_rules! for_each_instr {
                 /// down to the frame's first cell); a host callee runs as `call; return`.
                 ReturnCall(u32);
                 ReturnCallIndirect { ty: u32, table: u32 };
+                /// `call_ref (type ty)`: pops a function reference and calls it; a null one
+                /// traps (typed function references).
+                CallRef(u32);
+                /// `return_call_ref (type ty)`: `call_ref` as a tail call.
+                ReturnCallRef(u32);
+                /// `br_on_null`: when the top reference is null, pops it and branches (a
+                /// target whose `pc` is [`RETURN_PC`] returns); else leaves it.
+                BrOnNull(Target);
+                /// `br_on_non_null`: when the top reference is not null, branches with it
+                /// ([`RETURN_PC`]: returns); else pops it.
+                BrOnNonNull(Target);
                 // Parametric.
                 Drop;
                 Select;
@@ -417,6 +428,7 @@ macro_rules! for_each_instr {
                 F64Copysign(id, id, |a, b| (a & 0x7fff_ffff_ffff_ffff) | (b & 0x8000_0000_0000_0000));
             }
             un_trap {
+                RefAsNonNull(id, id, |a| if a == 0 { Err(TrapCode::NullReference) } else { Ok(a) });
                 I32TruncF32S(r2f32, i322r, |a| num::i32_trunc_f32_s(a));
                 I32TruncF32U(r2f32, u322r, |a| num::i32_trunc_f32_u(a));
                 I32TruncF64S(r2f64, i322r, |a| num::i32_trunc_f64_s(a));

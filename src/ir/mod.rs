@@ -152,7 +152,11 @@ macro_rules! define {
             /// `else`, fused forms ending in `br_if`; not `FSkip`, whose `to` is made after fusion).
             pub fn target_mut(&mut self) -> Option<&mut u32> {
                 match self {
-                    Instr::Br(t) | Instr::BrIf(t) | Instr::BrTableTarget(t) => Some(&mut t.pc),
+                    Instr::Br(t)
+                    | Instr::BrIf(t)
+                    | Instr::BrTableTarget(t)
+                    | Instr::BrOnNull(t)
+                    | Instr::BrOnNonNull(t) => Some(&mut t.pc),
                     Instr::If { else_pc: pc } | Instr::Else { end_pc: pc } => Some(pc),
                     Instr::FLLCmpBrIf { target, .. }
                     | Instr::FLCCmpBrIf { target, .. }

@@ -9,7 +9,7 @@ pub mod table;
 use crate::decode::{ConstOp, DataMode, ElemMode, ExternKind, ExternType, GlobalType, Module};
 use crate::error::{Error, Result};
 use crate::trap::{Trap, TrapCode};
-use crate::value::{FuncType, Raw, ValType, Value};
+use crate::value::{FuncType, HeapType, Raw, RefType, ValType, Value};
 pub use memory::Memory;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -219,6 +219,8 @@ impl Store {
         Store { limits, ..Store::default() }
     }
 
+    /// The store-wide id of a function type whose concrete reference types name store ids
+    /// (host function types do, and every type [`Store::module_type_ids`] made).
     pub(crate) fn type_id(&mut self, ty: &FuncType) -> u32 {
         if let Some(&id) = self.type_ids.get(ty) {
             return id;
@@ -227,6 +229,36 @@ impl Store {
         self.types.push(ty.clone());
         self.type_ids.insert(ty.clone(), id);
         id
+    }
+
+    /// The store-wide ids of a module's types, in order: each type's concrete references
+    /// (which name earlier types only: without GC a type cannot refer to itself) are
+    /// replaced by those types' ids, so structurally equal ids are equal types across
+    /// modules.
+    fn module_type_ids(&mut self, types: &[FuncType]) -> Vec<u32> {
+        let mut ids = Vec::with_capacity(types.len());
+        for t in types {
+            let t = FuncType {
+                params: t.params.iter().map(|&v| canonical(v, &ids)).collect(),
+                results: t.results.iter().map(|&v| canonical(v, &ids)).collect(),
+            };
+            ids.push(self.type_id(&t));
+        }
+        ids
+    }
+
+    /// Can `v` be a value of type `ty` (store type ids in its concrete types): it fits the
+    /// type, names something of this store, and a function of a concrete type has it.
+    pub(crate) fn value_matches(&self, v: &Value, ty: ValType) -> bool {
+        if !v.fits(ty) || !self.valid_value(v) {
+            return false;
+        }
+        match (v, ty) {
+            (Value::FuncRef(Some(f)), ValType::Ref(RefType { heap: HeapType::Concrete(t), .. })) => {
+                self.funcs.get(*f as usize).is_some_and(|f| f.ty == t)
+            }
+            _ => true,
+        }
     }
 
     // ---- host-side allocation and registration ----
@@ -245,7 +277,7 @@ impl Store {
     /// Adds a global. The value must have the global's type (and name a function of this
     /// store if it is a function reference).
     pub fn alloc_global(&mut self, ty: GlobalType, value: Value) -> Result<Extern> {
-        if value.ty() != ty.ty || !self.valid_value(&value) {
+        if !self.value_matches(&value, ty.ty) {
             return Err(Error::BadCall(format!("global of type {} cannot hold {value}", ty.ty)));
         }
         let [value, hi] = value.to_cells();
@@ -257,13 +289,22 @@ impl Store {
         self.alloc_table_type(crate::decode::TableType::new(ty, min, max))
     }
 
-    /// Adds a table of any type (table64 too).
+    /// Adds a table of any type (table64 too), its elements null: not of a non-nullable
+    /// reference type (which needs an initial value).
     pub fn alloc_table_type(&mut self, t: crate::decode::TableType) -> Result<Extern> {
+        if !t.elem.is_defaultable() {
+            return Err(Error::BadCall(format!("a table of {} needs an initial value", t.elem)));
+        }
+        self.alloc_table_init(t, 0)
+    }
+
+    /// Adds a table with every element `init` (a reference cell).
+    fn alloc_table_init(&mut self, t: crate::decode::TableType, init: Raw) -> Result<Extern> {
         let (ty, min, max) = (t.elem, t.min, t.max);
         if !ty.is_ref() || max.is_some_and(|m| m < min) || (!t.table64 && max.unwrap_or(min) > u32::MAX as u64) {
             return Err(Error::BadCall(format!("invalid table type: {min} {max:?} {ty}")));
         }
-        let t = Table::with_limits(ty, min, max, t.table64, 0, self.limits.max_table_elems).map_err(Error::Link)?;
+        let t = Table::with_limits(ty, min, max, t.table64, init, self.limits.max_table_elems).map_err(Error::Link)?;
         self.tables.push(t);
         Ok(Extern::Table(self.tables.len() as u32 - 1))
     }
@@ -432,7 +473,7 @@ impl Store {
         let id = self.instances.len() as u32;
         let mut inst = Instance {
             module: module.clone(),
-            types: module.types.iter().map(|t| self.type_id(t)).collect(),
+            types: self.module_type_ids(&module.types),
             funcs: Vec::new(),
             tables: Vec::new(),
             memories: Vec::new(),
@@ -448,7 +489,7 @@ impl Store {
                     imp.module, imp.name
                 )));
             };
-            if !import_matches(&imp.ty, &actual) {
+            if !import_matches(&canonical_extern(&imp.ty, &inst.types), &actual) {
                 return Err(Error::Link(format!(
                     "incompatible import type for {}.{}: expected {}, found {}",
                     imp.module, imp.name, imp.ty, actual
@@ -470,10 +511,6 @@ impl Store {
             });
             inst.funcs.push(self.funcs.len() as u32 - 1);
         }
-        for t in &module.tables[module.num_imported_tables as usize..] {
-            let Extern::Table(a) = self.alloc_table_type(*t)? else { unreachable!() };
-            inst.tables.push(a);
-        }
         for m in &module.memories[module.num_imported_memories as usize..] {
             let Extern::Memory(a) = self.alloc_memory_type(*m)? else { unreachable!() };
             inst.memories.push(a);
@@ -490,8 +527,21 @@ impl Store {
                 }
                 _ => (self.eval_const(&inst, init)?, 0),
             };
+            let ty = GlobalType { ty: canonical(ty.ty, &inst.types), ..ty };
             self.globals.push(Global { value, hi, ty });
             inst.globals.push(self.globals.len() as u32 - 1);
+        }
+        // Tables after globals: a table's initialiser (typed function references) may
+        // read a global.
+        let defined = &module.tables[module.num_imported_tables as usize..];
+        for (i, t) in defined.iter().enumerate() {
+            let t = crate::decode::TableType { elem: canonical(t.elem, &inst.types), ..*t };
+            let init = match module.table_inits.get(i) {
+                Some(Some(init)) => self.eval_const(&inst, init)?,
+                _ => 0,
+            };
+            let Extern::Table(a) = self.alloc_table_init(t, init)? else { unreachable!() };
+            inst.tables.push(a);
         }
         // Element and data segments are evaluated now; active ones are applied below.
         for seg in &module.elems {
@@ -584,10 +634,39 @@ fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>
         }
 }
 
-/// Import subtyping (spec "Import Matching").
+/// A module's value type with its concrete types as store type ids (`ids`: the module's
+/// [`Store::module_type_ids`], or those made so far).
+fn canonical(t: ValType, ids: &[u32]) -> ValType {
+    match t {
+        ValType::Ref(RefType { nullable, heap: HeapType::Concrete(i) }) => {
+            let heap = HeapType::Concrete(ids.get(i as usize).copied().unwrap_or(u32::MAX));
+            ValType::Ref(RefType { nullable, heap })
+        }
+        t => t,
+    }
+}
+
+/// An import's type as the store sees it (see [`canonical`]).
+fn canonical_extern(t: &ExternType, ids: &[u32]) -> ExternType {
+    match t {
+        ExternType::Func(f) => ExternType::Func(FuncType {
+            params: f.params.iter().map(|&v| canonical(v, ids)).collect(),
+            results: f.results.iter().map(|&v| canonical(v, ids)).collect(),
+        }),
+        ExternType::Table(t) => ExternType::Table(crate::decode::TableType { elem: canonical(t.elem, ids), ..*t }),
+        ExternType::Global(g) => ExternType::Global(GlobalType { ty: canonical(g.ty, ids), ..*g }),
+        ExternType::Memory(m) => ExternType::Memory(*m),
+    }
+}
+
+/// Import subtyping (spec "Import Matching"), of types in the store's type ids. Without
+/// GC's declared subtypes a function type matches only itself; a table's element type is
+/// invariant (tables are mutable), as a mutable global's type is; an immutable global's is
+/// covariant.
 fn import_matches(want: &ExternType, have: &ExternType) -> bool {
     match (want, have) {
         (ExternType::Func(a), ExternType::Func(b)) => a == b,
+        (ExternType::Global(a), ExternType::Global(b)) if !a.mutable => !b.mutable && b.ty.is_subtype_of(a.ty),
         (ExternType::Table(a), ExternType::Table(b)) => {
             a.elem == b.elem && a.table64 == b.table64 && limits_match(b.min, b.max, a.min, a.max)
         }

@@ -188,7 +188,7 @@ impl Translator<'_> {
         self.wide |= match i {
             Instr::Simd(_) => true,
             Instr::Call(f) => returns_v128(self.module.func_type(f)),
-            Instr::CallIndirect { ty, .. } => returns_v128(self.module.types.get(ty as usize)),
+            Instr::CallIndirect { ty, .. } | Instr::CallRef(ty) => returns_v128(self.module.types.get(ty as usize)),
             _ => false,
         };
         self.instrs.push(i);
@@ -261,6 +261,16 @@ impl Translator<'_> {
                 }
                 self.emit(make(Target { pc: target, dk }));
             }
+        }
+        Ok(())
+    }
+
+    /// Emits `br_on_null`/`br_on_non_null` (`popped`: 1 if the reference is popped before
+    /// the branch); a branch to the function's label gets a [`RETURN_PC`] target.
+    fn branch_on(&mut self, v: &Validator, depth: u32, popped: u32, make: fn(Target) -> Instr) -> Result<()> {
+        match self.target(v, depth, popped)? {
+            None => self.emit(make(Target { pc: RETURN_PC, dk: DropKeep::default() })),
+            Some(_) => self.branch(v, depth, popped, make)?,
         }
         Ok(())
     }
@@ -422,6 +432,15 @@ impl Translator<'_> {
                 return Ok(());
             }
             O::CallIndirect { type_index, table_index } => Instr::CallIndirect { ty: type_index, table: table_index },
+            O::CallRef { type_index } => Instr::CallRef(type_index),
+            O::ReturnCallRef { type_index } => {
+                self.emit(Instr::ReturnCallRef(type_index));
+                self.reachable = false;
+                return Ok(());
+            }
+            // (A branch to the function's label returns: its target's `pc` is `RETURN_PC`.)
+            O::BrOnNull { relative_depth } => return self.branch_on(v, relative_depth, 1, Instr::BrOnNull),
+            O::BrOnNonNull { relative_depth } => return self.branch_on(v, relative_depth, 0, Instr::BrOnNonNull),
             // A v128 (two cells) moves through the `Simd` family's forms.
             O::Drop if is_v128(v, 0) => Instr::Simd(Simd::Drop),
             O::Drop => Instr::Drop,
