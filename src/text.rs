@@ -291,19 +291,20 @@ macro_rules! imm_display {
 }
 imm_display!(u8, u32, i32, i64);
 
-impl Imm for ValType {
-    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
-        out.push(' ');
-        val_type(out, *self)
-    }
+// Types as immediates: a space, then the type as the text format writes it.
+macro_rules! imm_type {
+    ($($t:ty => $f:ident),*) => {
+        $(
+            impl Imm for $t {
+                fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
+                    out.push(' ');
+                    $f(out, *self)
+                }
+            }
+        )*
+    };
 }
-
-impl Imm for RefType {
-    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
-        out.push(' ');
-        ref_type(out, *self)
-    }
-}
+imm_type!(ValType => val_type, RefType => ref_type, HeapType => heap_type);
 
 impl Imm for [u8; 16] {
     fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
@@ -410,13 +411,6 @@ impl Imm for Ordering {
     fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
         ordering(out, *self);
         Ok(())
-    }
-}
-
-impl Imm for HeapType {
-    fn write<C: Context + ?Sized>(&self, out: &mut String, _: &C) -> fmt::Result {
-        out.push(' ');
-        heap_type(out, *self)
     }
 }
 

@@ -169,10 +169,6 @@ struct Stop {
     trap: Option<String>,
     /// Byte offset of the trapping instruction, when known.
     trap_offset: Option<u32>,
-    /// For `trapped`: whether the frames are as before the trapping instruction, with its
-    /// operands on the value stack (a step or continue), so the page can tell the address of a
-    /// trapping memory access; false after a full-speed run, which leaves them popped.
-    trap_rewound: Option<bool>,
     /// For `host-pause` in a WASI sleep (`poll_oneoff`): how long the program asked to
     /// sleep, in milliseconds. The page waits that long, then goes on.
     sleep_ms: Option<f64>,
@@ -188,7 +184,6 @@ impl From<&StopReason> for Stop {
             results: None,
             trap: None,
             trap_offset: None,
-            trap_rewound: None,
             sleep_ms: None,
         };
         match s {
@@ -785,9 +780,6 @@ impl Playground {
             _ => "paused",
         };
         let mut stop_view = Stop::from(&stop);
-        if matches!(stop, StopReason::Trapped(_)) {
-            stop_view.trap_rewound = Some(s.trap_rewound());
-        }
         if matches!(stop, StopReason::HostPause) {
             stop_view.sleep_ms = self.sleep.requested.get().map(|ns| ns as f64 / 1e6);
         }

@@ -156,9 +156,6 @@ export async function load(input, options = {}) {
  *   the write that hit a watchpoint (`watchpoint`)
  * @property {string|null} trap the trap message, worded as the spec testsuite words it (`trapped`)
  * @property {number|null} trapOffset byte offset of the trapping instruction, when known
- * @property {boolean|null} trapRewound (`trapped`) whether the frames are as before the
- *   trapping instruction, its operands on the value stack (a step or continue), rather than
- *   as a full-speed `run()` leaves them
  * @property {number|null} sleepMs the requested sleep in milliseconds (`host-pause` in a WASI sleep)
  */
 

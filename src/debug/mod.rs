@@ -200,13 +200,8 @@ pub struct Session {
     breakpoints: Vec<Breakpoint>,
     watchpoints: Vec<Watchpoint>,
     next_id: u32,
-    last_writes: Vec<(u64, u32)>,
     /// `(memory index, address, length)` of every memory written by the last step.
     last_writes_in: Vec<(u32, u64, u32)>,
-    /// Whether the last trap left the state as it was before the trapping instruction (a
-    /// recorded command: the operands it popped are back on the value stack), not as the
-    /// full-speed `run_unrecorded` leaves it.
-    trap_rewound: bool,
     /// What the last step back went over and could not undo (see [`Session::not_rewound`]).
     not_rewound: Vec<String>,
     stop: StopReason,
@@ -226,9 +221,7 @@ impl Session {
             breakpoints: Vec::new(),
             watchpoints: Vec::new(),
             next_id: 1,
-            last_writes: Vec::new(),
             last_writes_in: Vec::new(),
-            trap_rewound: false,
             not_rewound: Vec::new(),
             stop: StopReason::Ready,
             goal: Goal::Into,
@@ -302,7 +295,6 @@ impl Session {
     /// Starts the function at store address `func`.
     pub fn start_func(&mut self, func: u32, args: &[Value]) -> Result<StopReason> {
         self.history.clear();
-        self.last_writes.clear();
         self.last_writes_in.clear();
         self.machine.start(&mut self.store, func, args)?;
         self.stop = StopReason::Started;
@@ -353,10 +345,8 @@ impl Session {
             return self.stop.clone();
         }
         self.history.clear();
-        self.last_writes.clear();
         self.last_writes_in.clear();
         self.not_rewound.clear();
-        self.trap_rewound = false;
         self.stop = match self.machine.run(&mut self.store, budget) {
             crate::exec::Outcome::Finished(v) => StopReason::Finished(v),
             crate::exec::Outcome::Trapped(t) => match t.exit_code() {
@@ -447,24 +437,18 @@ impl Session {
                 Some(r) => history::undo(r, &mut self.machine, &mut self.store),
                 None => self.machine.rewind_trap(pc_before, sp_before, executed_before),
             }
-            self.trap_rewound = true;
-            self.last_writes.clear();
             self.last_writes_in.clear();
             return Some(StopReason::Trapped(t));
         }
         let mut stop = None;
-        self.last_writes.clear();
         self.last_writes_in.clear();
         if let Some(r) = record {
             let mems = &self.store.instances[self.instance.0 as usize].memories;
             for e in &r.effects {
-                if let Effect::Memory { mem, addr, old } = e {
-                    if mems.first() == Some(mem) {
-                        self.last_writes.push((*addr, old.len() as u32));
-                    }
-                    if let Some(i) = mems.iter().position(|m| m == mem) {
-                        self.last_writes_in.push((i as u32, *addr, old.len() as u32));
-                    }
+                if let Effect::Memory { mem, addr, old } = e
+                    && let Some(i) = mems.iter().position(|m| m == mem)
+                {
+                    self.last_writes_in.push((i as u32, *addr, old.len() as u32));
                 }
             }
             stop = self.watch_hit(&r.effects).map(StopReason::Watchpoint);
@@ -560,7 +544,6 @@ impl Session {
             }
             None => StopReason::HistoryStart,
         };
-        self.last_writes.clear();
         self.last_writes_in.clear();
         self.stop.clone()
     }
@@ -588,7 +571,6 @@ impl Session {
         if self.nothing_to_undo() {
             return self.stop.clone();
         }
-        self.last_writes.clear();
         self.last_writes_in.clear();
         self.not_rewound.clear();
         let stop = loop {
@@ -855,22 +837,15 @@ impl Session {
         inst.memories.first().map(|&m| self.store.memory(m).pages())
     }
 
-    /// `(address, length)` of memory 0 written by the last step.
-    pub fn last_writes(&self) -> &[(u64, u32)] {
-        &self.last_writes
+    /// `(address, length)` of memory 0 written by the last step (of `last_writes_in`).
+    pub fn last_writes(&self) -> Vec<(u64, u32)> {
+        self.last_writes_in.iter().filter(|w| w.0 == 0).map(|&(_, addr, len)| (addr, len)).collect()
     }
 
     /// `(memory index, address, length)` of every memory of the instance written by the
     /// last step (`last_writes` is memory 0's alone).
     pub fn last_writes_in(&self) -> &[(u32, u64, u32)] {
         &self.last_writes_in
-    }
-
-    /// Whether the state after the last trap is the one before the trapping instruction, its
-    /// operands on the value stack (a trap of a step or continue), rather than the one a
-    /// full-speed run (`run_unrecorded`) leaves, whose operands are gone.
-    pub fn trap_rewound(&self) -> bool {
-        self.trap_rewound
     }
 
     /// Steps that can be undone.
@@ -885,7 +860,7 @@ impl Session {
             frames: self.frames(),
             globals: self.globals(),
             memory_pages: self.memory_pages(),
-            last_writes: self.last_writes.clone(),
+            last_writes: self.last_writes(),
             tables: self.tables(),
             executed: self.machine.executed,
             history: self.history.len(),

@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { button, eventually, region, stackValues, statusText, tableRows } from './common.mjs';
 
 const URL_BASE = process.env.WASMSCOPE_URL;
 if (!URL_BASE) {
@@ -83,38 +84,10 @@ async function withPage(name, options, body) {
   assert.deepEqual(errors, [], 'no console errors or page errors');
 }
 
-/** Polls `fn` until it returns without throwing (or the time is up: then its last error). */
-async function eventually(fn, { timeout = 5000, interval = 20 } = {}) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, interval));
-    }
-  }
-}
-
 const embeds = (page) => page.locator('wasm-playground');
-const button = (scope, name) => scope.getByRole('button', { name, exact: true });
-const region = (scope, name) => scope.getByRole('region', { name, exact: true });
-const status = (scope) => scope.locator('#status').textContent();
+const status = statusText;
 async function executed(scope) {
   return Number((await scope.locator('#executed').textContent()).replace(/[^0-9]/g, ''));
-}
-
-/** Value stack entries of an embed (or the page), top first, as "type value". */
-async function stackValues(scope) {
-  return region(scope, 'Value stack')
-    .locator('li')
-    .evaluateAll((lis) => lis.map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
-}
-
-async function tableRows(scope, name) {
-  return region(scope, name)
-    .locator('tbody tr')
-    .evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim()).join(' ')));
 }
 
 /** Opens the docs page and waits for its three embeds to have loaded their modules. */

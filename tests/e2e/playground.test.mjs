@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { button, consoleText, eventually, expectConsole, expectStatus, region, stackValues, statusText, tableRows } from './common.mjs';
 
 const URL = process.env.WASMSCOPE_URL;
 if (!URL) {
@@ -90,56 +91,15 @@ async function waitReady(page) {
   assert.doesNotMatch(status, /^error/, `the interpreter loaded (status: ${status})`);
 }
 
-/** Polls `fn` until it returns without throwing (or the time is up: then its last error). */
-async function eventually(fn, { timeout = 5000, interval = 20 } = {}) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, interval));
-    }
-  }
-}
-
-const region = (page, name) => page.getByRole('region', { name, exact: true });
-const button = (page, name) => page.getByRole('button', { name, exact: true });
-const statusText = (page) => page.locator('#status').textContent();
-
 async function pickExample(page, label) {
   await page.getByLabel('Examples').selectOption({ label });
   await eventually(async () => assert.match(await consoleText(page), /loaded WAT/));
-}
-
-/** Value stack entries, top first, as "type value". */
-async function stackValues(page) {
-  return region(page, 'Value stack')
-    .locator('li')
-    .evaluateAll((lis) => lis.map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
-}
-
-/** Rows of a Locals/Globals table as "name type value". */
-async function tableRows(page, name) {
-  return region(page, name)
-    .locator('tbody tr')
-    .evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim()).join(' ')));
 }
 
 async function changedValues(page) {
   return region(page, 'Value stack')
     .locator('li.changed')
     .evaluateAll((lis) => lis.map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
-}
-
-const consoleText = (page) => region(page, 'Console').textContent();
-
-async function expectStatus(page, re) {
-  await eventually(async () => assert.match(await statusText(page), re));
-}
-
-async function expectConsole(page, re) {
-  await eventually(async () => assert.match(await consoleText(page), re));
 }
 
 /** The gutter (breakpoint toggle) of the first disassembly line whose text is `text`. */

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { button, consoleText, eventually, expectConsole, expectStatus, region, stackValues, statusText, tableRows } from './common.mjs';
 
 const URL_BASE = process.env.WASMSCOPE_URL;
 if (!URL_BASE) {
@@ -60,38 +61,6 @@ async function withPage(name, url, body) {
     await context.close();
   }
   assert.deepEqual(errors, [], 'no console errors or page errors');
-}
-
-/** Polls `fn` until it returns without throwing (or the time is up: then its last error). */
-async function eventually(fn, { timeout = 5000, interval = 20 } = {}) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, interval));
-    }
-  }
-}
-
-const region = (scope, name) => scope.getByRole('region', { name, exact: true });
-const button = (scope, name) => scope.getByRole('button', { name, exact: true });
-const status = (scope) => scope.locator('#status').textContent();
-const consoleText = (scope) => region(scope, 'Console').textContent();
-const expectStatus = (scope, re) => eventually(async () => assert.match(await status(scope), re));
-const expectConsole = (scope, re) => eventually(async () => assert.match(await consoleText(scope), re));
-
-async function stackValues(scope) {
-  return region(scope, 'Value stack')
-    .locator('li')
-    .evaluateAll((lis) => lis.map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
-}
-
-async function tableRows(scope, name) {
-  return region(scope, name)
-    .locator('tbody tr')
-    .evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim()).join(' ')));
 }
 
 /** The hex view's rows as "address: bytes". */
@@ -353,7 +322,7 @@ test('the <wasm-playground> element: v128 lanes, the memory picker and watchpoin
     await memory.getByLabel('Address').press('Enter');
     await button(el, 'Watch').click();
     await button(el, 'Continue').click();
-    await eventually(async () => assert.match(await status(el), /\(watchpoint 1\)$/));
+    await eventually(async () => assert.match(await statusText(el), /\(watchpoint 1\)$/));
     assert.equal(await picker.inputValue(), '1');
     assert.equal((await hexRows(el))[2], '000000000020: 01 00 00 00 02 00 00 00 03 00 00 00 04 00 00 00');
     await el.screenshot({ path: join(RESULTS, 'embed-wasm3-element.png') });
