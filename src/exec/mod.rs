@@ -423,231 +423,265 @@ impl Machine {
                 return $e;
             }};
         }
-        'frames: loop {
-            let Some(frame) = self.frames.last() else {
-                exit!(Ok(true));
-            };
-            // SAFETY: the code of a function is owned by its module (`Body::code`), which the
-            // store keeps alive for as long as any instance of it exists, i.e. for the whole
-            // run; borrowing it through a raw pointer saves a reference-count round trip per
-            // call and return.
-            let code: &Code = unsafe { &*Rc::as_ptr(&frame.code) };
-            let fp = frame.fp as usize;
-            let inst_id = frame.instance as usize;
-            #[cfg(not(target_arch = "wasm32"))]
-            let func = frame.func;
-            let mut pc = frame.pc as usize;
-            let mem = store.instances[inst_id].memories.first().copied().unwrap_or(u32::MAX) as usize;
-            let mut sp = self.stack.sp;
-            let stack = &mut self.stack.cells[..];
-            let instrs = &code.instrs[..];
-
-            // Operand and local accesses skip bounds checks: validation fixes every stack
-            // height, and `push_frame` reserved `max_height` cells above the locals.
-            macro_rules! cell {
-                ($i:expr) => {{
-                    let i: usize = $i;
-                    debug_assert!(i < stack.len());
-                    // SAFETY: see above; `i` is below the reserved height of this frame.
-                    unsafe { *stack.get_unchecked(i) }
-                }};
-            }
-            macro_rules! set_cell {
-                ($i:expr, $v:expr) => {{
-                    let i: usize = $i;
-                    let v: Raw = $v;
-                    debug_assert!(i < stack.len());
-                    // SAFETY: as for `cell!`.
-                    unsafe { *stack.get_unchecked_mut(i) = v }
-                }};
-            }
-            macro_rules! pop {
-                () => {{
-                    sp -= 1;
-                    cell!(sp)
-                }};
-            }
-            macro_rules! push {
-                ($v:expr) => {{
-                    set_cell!(sp, $v);
-                    sp += 1;
-                }};
-            }
-            // Leave the loop: write back the position; `at` is the pc to store.
-            macro_rules! save {
-                ($at:expr) => {{
-                    self.stack.sp = sp;
-                    if let Some(f) = self.frames.last_mut() {
-                        f.pc = $at as u32;
-                    }
-                }};
-            }
-            macro_rules! trap {
-                ($code:expr) => {{
-                    save!(pc - 1);
-                    let f = self.frames.last().map(|f| f.func);
-                    exit!(Err(Trap { code: $code, func: f, offset: code.offsets.get(pc - 1).copied(), detail: None }));
-                }};
-            }
-            macro_rules! tri {
-                ($e:expr) => {
-                    match $e {
-                        Ok(v) => v,
-                        Err(c) => trap!(c),
-                    }
+        // One loop, not one per frame: a call or a return reloads the frame's state
+        // (`enter!`) and goes on at the loop's head, so the loop's back edges all come from
+        // the instructions. Inside V8, a loop per frame around the instruction loop made the
+        // inner loop's stack addresses loop invariants: V8 hoisted a dozen of them to the
+        // outer head and spilled them on every instruction (BENCHMARKS.md, 2026-12-03).
+        let mut code: &Code;
+        let mut fp: usize;
+        let mut inst_id: usize;
+        #[cfg(not(target_arch = "wasm32"))]
+        let mut func: u32;
+        let mut pc: usize;
+        let mut mem: usize;
+        let mut sp: usize;
+        let mut stack: &mut [Raw];
+        let mut instrs: &[Instr];
+        // The chain keeps the top value in a register and needs a cell under the
+        // frame's operands to mirror when they are empty: a local, or a cell below.
+        #[cfg(not(target_arch = "wasm32"))]
+        let mut threaded_on: bool;
+        #[cfg(not(target_arch = "wasm32"))]
+        let mut slots: *const threaded::Slot;
+        macro_rules! enter {
+            () => {{
+                let Some(frame) = self.frames.last() else {
+                    exit!(Ok(true));
                 };
-            }
-            // The pure operators, loads and stores of the list: their definitions are
-            // `ops`' types, shared with the threaded handlers.
-            macro_rules! un {
-                ($t:ident) => {{
-                    let a = pop!();
-                    push!(<ops::$t as ops::Un>::eval(a))
-                }};
-            }
-            macro_rules! bin {
-                ($t:ident) => {{
-                    let b = pop!();
-                    let a = pop!();
-                    push!(<ops::$t as ops::Bin>::eval(a, b))
-                }};
-            }
-            macro_rules! un_trap {
-                ($t:ident) => {{
-                    let a = pop!();
-                    push!(tri!(<ops::$t as ops::UnTrap>::eval(a)))
-                }};
-            }
-            macro_rules! bin_trap {
-                ($t:ident) => {{
-                    let b = pop!();
-                    let a = pop!();
-                    push!(tri!(<ops::$t as ops::BinTrap>::eval(a, b)))
-                }};
-            }
-            macro_rules! load {
-                ($off:expr, $k:ident) => {{
-                    let addr = pop!() as u32;
-                    let p = tri!(store.memories[mem].at(addr, $off, <ops::$k as ops::Load>::N));
-                    // SAFETY: `at` checked that the bytes are in bounds.
-                    push!(unsafe { <ops::$k as ops::Load>::read(p) })
-                }};
-            }
-            macro_rules! store_ {
-                ($off:expr, $k:ident) => {{
-                    let v = pop!();
-                    let addr = pop!() as u32;
-                    let p = tri!(store.memories[mem].at_mut(addr, $off, <ops::$k as ops::Store>::N));
-                    // SAFETY: `at_mut` checked that the bytes are in bounds.
-                    unsafe { <ops::$k as ops::Store>::write(p, v) }
-                }};
-            }
-            macro_rules! branch {
-                ($t:expr) => {{
-                    let Target { pc: target, dk: DropKeep { drop, keep } } = $t;
-                    if drop > 0 {
-                        let (drop, keep) = (drop as usize, keep as usize);
-                        if keep == 1 {
-                            set_cell!(sp - 1 - drop, cell!(sp - 1));
-                        } else {
-                            stack.copy_within(sp - keep..sp, sp - keep - drop);
-                        }
-                        sp -= drop;
-                    }
-                    pc = target as usize;
-                }};
-            }
+                // SAFETY: the code of a function is owned by its module (`Body::code`), which
+                // the store keeps alive for as long as any instance of it exists, i.e. for the
+                // whole run; borrowing it through a raw pointer saves a reference-count round
+                // trip per call and return.
+                code = unsafe { &*Rc::as_ptr(&frame.code) };
+                fp = frame.fp as usize;
+                inst_id = frame.instance as usize;
+                pc = frame.pc as usize;
+                #[cfg(not(target_arch = "wasm32"))]
+                {
+                    func = frame.func;
+                }
+                mem = store.instances[inst_id].memories.first().copied().unwrap_or(u32::MAX) as usize;
+                sp = self.stack.sp;
+                stack = &mut self.stack.cells[..];
+                instrs = &code.instrs[..];
+                #[cfg(not(target_arch = "wasm32"))]
+                {
+                    threaded_on = self.config.threaded && fp + code.num_params as usize + code.num_locals as usize > 0;
+                    slots = if threaded_on { self.slots.get_or_link(func, instrs) } else { std::ptr::null() };
+                }
+            }};
+        }
+        enter!();
 
-            // Enter a fused instruction standing for `n` originals, or fall through to them.
-            macro_rules! fused_n {
-                ($n:expr) => {{
-                    let n: u64 = $n;
-                    if *budget < n - 1 {
-                        // wasm32: `black_box` hides that the budget is not 0 now, so LLVM
-                        // does not thread this `continue` past the budget check into a loop
-                        // of its own: with that second loop V8 computed a dozen stack
-                        // addresses at the head of the outer one and spilled them on every
-                        // instruction (BENCHMARKS.md, 2026-12-03).
-                        #[cfg(target_arch = "wasm32")]
-                        {
-                            *budget += std::hint::black_box(1);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        {
-                            *budget += 1;
-                        }
-                        continue;
-                    }
-                    *budget -= n - 1;
-                }};
-            }
-            // The same for fused form `$f`, whose length is the list's; evaluates to it.
-            macro_rules! fused {
-                ($f:ident) => {{
-                    const N: usize = match Opcode::$f.fused_len() {
-                        Some(n) => n as usize,
-                        None => panic!("not a fused form"),
-                    };
-                    fused_n!(N as u64);
-                    N
-                }};
-            }
-            // `local.tee x` of a computed value: into the local and onto the stack.
-            macro_rules! tee {
-                ($x:expr, $v:expr) => {{
-                    let v: Raw = $v;
-                    set_cell!(fp + $x as usize, v);
-                    push!(v);
-                }};
-            }
-            // A fused form ending in a load from `addr`: pushes the value and skips its `$n`
-            // originals; out of bounds, the state is as if all but the load had run, and the
-            // load popped its address and trapped.
-            macro_rules! fused_load {
-                ($op:expr, $addr:expr, $offset:expr, $n:expr) => {{
-                    let (addr, offset): (u32, u32) = ($addr, $offset);
-                    let m = &store.memories[mem];
-                    // SAFETY: `at` checked that the bytes are in bounds.
-                    let v = by_load_op!($op, |K| m.at(addr, offset, K::N).map(|p| unsafe { K::read(p) }));
-                    pc += $n;
-                    match v {
-                        Ok(v) => push!(v),
-                        // As the plain load leaves it: the address popped, in its cell.
-                        Err(c) => {
-                            set_cell!(sp, addr as u64);
-                            trap!(c)
-                        }
-                    }
-                }};
-            }
-            // A fused form ending in a store of `$v`'s low bytes at `addr` (the originals before
-            // the store have run; `pc` is past them).
-            #[cfg(not(target_arch = "wasm32"))]
-            macro_rules! fused_store {
-                ($op:expr, $addr:expr, $offset:expr, $v:expr) => {{
-                    let (addr, offset, v): (u32, u32, Raw) = ($addr, $offset, $v);
-                    let m = &mut store.memories[mem];
-                    // SAFETY: `at_mut` checked that the bytes are in bounds.
-                    tri!(by_store_op!($op, |K| m.at_mut(addr, offset, K::N).map(|p| unsafe { K::write(p, v) })))
-                }};
-            }
-            macro_rules! return_ {
-                () => {{
-                    let n = code.num_results as usize;
-                    if n == 1 {
-                        set_cell!(fp, cell!(sp - 1));
+        // Operand and local accesses skip bounds checks: validation fixes every stack
+        // height, and `push_frame` reserved `max_height` cells above the locals.
+        macro_rules! cell {
+            ($i:expr) => {{
+                let i: usize = $i;
+                debug_assert!(i < stack.len());
+                // SAFETY: see above; `i` is below the reserved height of this frame.
+                unsafe { *stack.get_unchecked(i) }
+            }};
+        }
+        macro_rules! set_cell {
+            ($i:expr, $v:expr) => {{
+                let i: usize = $i;
+                let v: Raw = $v;
+                debug_assert!(i < stack.len());
+                // SAFETY: as for `cell!`.
+                unsafe { *stack.get_unchecked_mut(i) = v }
+            }};
+        }
+        macro_rules! pop {
+            () => {{
+                sp -= 1;
+                cell!(sp)
+            }};
+        }
+        macro_rules! push {
+            ($v:expr) => {{
+                set_cell!(sp, $v);
+                sp += 1;
+            }};
+        }
+        // Leave the loop: write back the position; `at` is the pc to store.
+        macro_rules! save {
+            ($at:expr) => {{
+                self.stack.sp = sp;
+                if let Some(f) = self.frames.last_mut() {
+                    f.pc = $at as u32;
+                }
+            }};
+        }
+        macro_rules! trap {
+            ($code:expr) => {{
+                save!(pc - 1);
+                let f = self.frames.last().map(|f| f.func);
+                exit!(Err(Trap { code: $code, func: f, offset: code.offsets.get(pc - 1).copied(), detail: None }));
+            }};
+        }
+        macro_rules! tri {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(c) => trap!(c),
+                }
+            };
+        }
+        // The pure operators, loads and stores of the list: their definitions are
+        // `ops`' types, shared with the threaded handlers.
+        macro_rules! un {
+            ($t:ident) => {{
+                let a = pop!();
+                push!(<ops::$t as ops::Un>::eval(a))
+            }};
+        }
+        macro_rules! bin {
+            ($t:ident) => {{
+                let b = pop!();
+                let a = pop!();
+                push!(<ops::$t as ops::Bin>::eval(a, b))
+            }};
+        }
+        macro_rules! un_trap {
+            ($t:ident) => {{
+                let a = pop!();
+                push!(tri!(<ops::$t as ops::UnTrap>::eval(a)))
+            }};
+        }
+        macro_rules! bin_trap {
+            ($t:ident) => {{
+                let b = pop!();
+                let a = pop!();
+                push!(tri!(<ops::$t as ops::BinTrap>::eval(a, b)))
+            }};
+        }
+        macro_rules! load {
+            ($off:expr, $k:ident) => {{
+                let addr = pop!() as u32;
+                let p = tri!(store.memories[mem].at(addr, $off, <ops::$k as ops::Load>::N));
+                // SAFETY: `at` checked that the bytes are in bounds.
+                push!(unsafe { <ops::$k as ops::Load>::read(p) })
+            }};
+        }
+        macro_rules! store_ {
+            ($off:expr, $k:ident) => {{
+                let v = pop!();
+                let addr = pop!() as u32;
+                let p = tri!(store.memories[mem].at_mut(addr, $off, <ops::$k as ops::Store>::N));
+                // SAFETY: `at_mut` checked that the bytes are in bounds.
+                unsafe { <ops::$k as ops::Store>::write(p, v) }
+            }};
+        }
+        macro_rules! branch {
+            ($t:expr) => {{
+                let Target { pc: target, dk: DropKeep { drop, keep } } = $t;
+                if drop > 0 {
+                    let (drop, keep) = (drop as usize, keep as usize);
+                    if keep == 1 {
+                        set_cell!(sp - 1 - drop, cell!(sp - 1));
                     } else {
-                        stack.copy_within(sp - n..sp, fp);
+                        stack.copy_within(sp - keep..sp, sp - keep - drop);
                     }
-                    self.stack.sp = fp + n;
-                    self.frames.pop();
-                    continue 'frames;
-                }};
-            }
+                    sp -= drop;
+                }
+                pc = target as usize;
+            }};
+        }
 
-            // The `match`: the arms given (`$hand`), then one per pure operator, load and store
-            // of the list.
-            macro_rules! dispatch {
+        // Enter a fused instruction standing for `n` originals, or fall through to them.
+        macro_rules! fused_n {
+            ($n:expr) => {{
+                let n: u64 = $n;
+                if *budget < n - 1 {
+                    // wasm32: `black_box` hides that the budget is not 0 now, so LLVM
+                    // does not thread this `continue` past the budget check into a loop
+                    // of its own: with that second loop V8 computed a dozen stack
+                    // addresses at the head of the outer one and spilled them on every
+                    // instruction (BENCHMARKS.md, 2026-12-03).
+                    #[cfg(target_arch = "wasm32")]
+                    {
+                        *budget += std::hint::black_box(1);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    {
+                        *budget += 1;
+                    }
+                    continue;
+                }
+                *budget -= n - 1;
+            }};
+        }
+        // The same for fused form `$f`, whose length is the list's; evaluates to it.
+        macro_rules! fused {
+            ($f:ident) => {{
+                const N: usize = match Opcode::$f.fused_len() {
+                    Some(n) => n as usize,
+                    None => panic!("not a fused form"),
+                };
+                fused_n!(N as u64);
+                N
+            }};
+        }
+        // `local.tee x` of a computed value: into the local and onto the stack.
+        macro_rules! tee {
+            ($x:expr, $v:expr) => {{
+                let v: Raw = $v;
+                set_cell!(fp + $x as usize, v);
+                push!(v);
+            }};
+        }
+        // A fused form ending in a load from `addr`: pushes the value and skips its `$n`
+        // originals; out of bounds, the state is as if all but the load had run, and the
+        // load popped its address and trapped.
+        macro_rules! fused_load {
+            ($op:expr, $addr:expr, $offset:expr, $n:expr) => {{
+                let (addr, offset): (u32, u32) = ($addr, $offset);
+                let m = &store.memories[mem];
+                // SAFETY: `at` checked that the bytes are in bounds.
+                let v = by_load_op!($op, |K| m.at(addr, offset, K::N).map(|p| unsafe { K::read(p) }));
+                pc += $n;
+                match v {
+                    Ok(v) => push!(v),
+                    // As the plain load leaves it: the address popped, in its cell.
+                    Err(c) => {
+                        set_cell!(sp, addr as u64);
+                        trap!(c)
+                    }
+                }
+            }};
+        }
+        // A fused form ending in a store of `$v`'s low bytes at `addr` (the originals before
+        // the store have run; `pc` is past them).
+        #[cfg(not(target_arch = "wasm32"))]
+        macro_rules! fused_store {
+            ($op:expr, $addr:expr, $offset:expr, $v:expr) => {{
+                let (addr, offset, v): (u32, u32, Raw) = ($addr, $offset, $v);
+                let m = &mut store.memories[mem];
+                // SAFETY: `at_mut` checked that the bytes are in bounds.
+                tri!(by_store_op!($op, |K| m.at_mut(addr, offset, K::N).map(|p| unsafe { K::write(p, v) })))
+            }};
+        }
+        macro_rules! return_ {
+            () => {{
+                let n = code.num_results as usize;
+                if n == 1 {
+                    set_cell!(fp, cell!(sp - 1));
+                } else {
+                    stack.copy_within(sp - n..sp, fp);
+                }
+                self.stack.sp = fp + n;
+                self.frames.pop();
+                enter!();
+                // (The loop's: a macro cannot name the label of a loop it was defined outside.)
+                continue;
+            }};
+        }
+
+        // The `match`: the arms given (`$hand`), then one per pure operator, load and store
+        // of the list.
+        macro_rules! dispatch {
                 ({ $instr:expr } { $($hand:tt)* } fused $_f:tt loads [$($l:ident $lkind:ident)*] stores [$($s:ident $skind:ident)*]
                  free [$($x:ident)*] un [$($u:ident)*] bin [$($b:ident)*] un_trap [$($uq:ident)*] bin_trap [$($bq:ident)*]) => {
                     match $instr {
@@ -664,424 +698,437 @@ impl Machine {
                 };
             }
 
-            // The chain keeps the top value in a register and needs a cell under the
-            // frame's operands to mirror when they are empty: a local, or a cell below.
+        'run: loop {
+            // The instructions the threaded handlers run go through them first; they stop
+            // at any other instruction (which the `match` runs) or when the budget is out.
+            // (A single step goes straight to the `match`: entering the chain costs more
+            // than one instruction, and the debugger steps one at a time.)
             #[cfg(not(target_arch = "wasm32"))]
-            let threaded_on = self.config.threaded && fp + code.num_params as usize + code.num_locals as usize > 0;
-            #[cfg(not(target_arch = "wasm32"))]
-            let slots: *const threaded::Slot =
-                if threaded_on { self.slots.get_or_link(func, instrs) } else { std::ptr::null() };
-            loop {
-                // The instructions the threaded handlers run go through them first; they stop
-                // at any other instruction (which the `match` runs) or when the budget is out.
-                // (A single step goes straight to the `match`: entering the chain costs more
-                // than one instruction, and the debugger steps one at a time.)
-                #[cfg(not(target_arch = "wasm32"))]
-                if threaded_on && *budget > 1 && threaded::handles(&instrs[pc]) {
-                    let (mem_ptr, mem_len) = match store.memories.get_mut(mem) {
-                        Some(m) => (m.data_mut().as_mut_ptr(), m.data().len()),
-                        None => (std::ptr::null_mut(), 0),
-                    };
-                    let base = stack.as_mut_ptr();
-                    let code_ptr = slots;
-                    let mut c = threaded::Ctx {
-                        code: code_ptr,
-                        mem: mem_ptr,
-                        mem_len,
-                        ip: code_ptr,
-                        sp: base,
-                        left: 0,
-                        frames: &mut self.frames,
-                        slots: &self.slots,
-                        store: &*store,
-                        base,
-                        // SAFETY: one past the end of the cells.
-                        end: unsafe { base.add(stack.len()) },
-                        inst: inst_id as u32,
-                        max_depth: self.limits.max_call_depth as usize,
-                        switched: false,
-                    };
-                    let chunk = (*budget).min(threaded::CHAIN);
-                    // SAFETY: `pc` is an instruction of this validated function, `fp` and
-                    // `sp` this frame's locals and stack top, with the reserved cells above.
-                    unsafe {
-                        threaded::run(&mut c, code_ptr.add(pc), base.add(sp), base.add(fp), chunk);
-                        pc = c.ip.offset_from(c.code) as usize;
-                        sp = c.sp.offset_from(base) as usize;
-                    }
-                    *budget -= chunk - c.left;
-                    if c.switched {
-                        // A call or return in the chain: go on in the frame it left on top.
-                        save!(pc);
-                        continue 'frames;
-                    }
-                    if c.left == 0 {
-                        continue;
-                    }
+            if threaded_on && *budget > 1 && threaded::handles(&instrs[pc]) {
+                let (mem_ptr, mem_len) = match store.memories.get_mut(mem) {
+                    Some(m) => (m.data_mut().as_mut_ptr(), m.data().len()),
+                    None => (std::ptr::null_mut(), 0),
+                };
+                let base = stack.as_mut_ptr();
+                let code_ptr = slots;
+                let mut c = threaded::Ctx {
+                    code: code_ptr,
+                    mem: mem_ptr,
+                    mem_len,
+                    ip: code_ptr,
+                    sp: base,
+                    left: 0,
+                    frames: &mut self.frames,
+                    slots: &self.slots,
+                    store: &*store,
+                    base,
+                    // SAFETY: one past the end of the cells.
+                    end: unsafe { base.add(stack.len()) },
+                    inst: inst_id as u32,
+                    max_depth: self.limits.max_call_depth as usize,
+                    switched: false,
+                };
+                let chunk = (*budget).min(threaded::CHAIN);
+                // SAFETY: `pc` is an instruction of this validated function, `fp` and
+                // `sp` this frame's locals and stack top, with the reserved cells above.
+                unsafe {
+                    threaded::run(&mut c, code_ptr.add(pc), base.add(sp), base.add(fp), chunk);
+                    pc = c.ip.offset_from(c.code) as usize;
+                    sp = c.sp.offset_from(base) as usize;
                 }
-                if *budget == 0 {
+                *budget -= chunk - c.left;
+                if c.switched {
+                    // A call or return in the chain: go on in the frame it left on top.
                     save!(pc);
-                    exit!(Ok(false));
+                    {
+                        enter!();
+                        continue 'run;
+                    }
                 }
-                *budget -= 1;
-                debug_assert!(pc < instrs.len());
-                // SAFETY: every path through translated code ends in a return, a branch or a
-                // trap, so `pc` never runs past the end.
-                let instr = unsafe { *instrs.get_unchecked(pc) };
-                pc += 1;
-                // The arms of every pure operator, load and store come from the list
-                // (`dispatch!`); the rest are written here. No catch-all: a new instruction
-                // in the list's `other` or `fused` group is a compile error until it has one.
-                for_each_plain!(dispatch { instr } {
-                    Instr::Unreachable => trap!(TrapCode::Unreachable),
-                    Instr::Nop | Instr::Block | Instr::Loop | Instr::End => {}
-                    Instr::If { else_pc } => {
-                        if pop!() as u32 == 0 {
-                            pc = else_pc as usize;
-                        }
-                    }
-                    Instr::Else { end_pc } => pc = end_pc as usize,
-                    Instr::Br(t) => branch!(t),
-                    Instr::BrIf(t) => {
-                        if pop!() as u32 != 0 {
-                            branch!(t)
-                        }
-                    }
-                    Instr::BrTable { len } => {
-                        let i = (pop!() as u32).min(len) as usize;
-                        match instrs[pc + i] {
-                            Instr::BrTableTarget(t) if t.pc == RETURN_PC => return_!(),
-                            Instr::BrTableTarget(t) => branch!(t),
-                            _ => trap!(TrapCode::Unreachable),
-                        }
-                    }
-                    Instr::BrTableTarget(_) => trap!(TrapCode::Unreachable),
-                    Instr::Return => return_!(),
-                    Instr::ReturnIf => {
-                        if pop!() as u32 != 0 {
-                            return_!()
-                        }
-                    }
-                    Instr::Call(idx) => {
-                        let func = store.instances[inst_id].funcs[idx as usize];
-                        save!(pc);
-                        if let Err(t) = self.call(store, func, inst_id) {
-                            exit!(Err(self.locate(t, pc - 1)));
-                        }
-                        continue 'frames;
-                    }
-                    Instr::CallIndirect { ty, table } => {
-                        // An i32 index is zero-extended in its cell, an i64 one (table64) whole.
-                        let i = pop!();
-                        let func = tri!(indirect_callee(store, inst_id, ty, table, i));
-                        save!(pc);
-                        if let Err(t) = self.call(store, func, inst_id) {
-                            exit!(Err(self.locate(t, pc - 1)));
-                        }
-                        continue 'frames;
-                    }
-                    Instr::ReturnCall(idx) => {
-                        let func = store.instances[inst_id].funcs[idx as usize];
-                        save!(pc);
-                        if let Err(t) = self.tail_call(store, func, inst_id, pc - 1) {
-                            exit!(Err(t));
-                        }
-                        continue 'frames;
-                    }
-                    Instr::ReturnCallIndirect { ty, table } => {
-                        let i = pop!();
-                        let func = tri!(indirect_callee(store, inst_id, ty, table, i));
-                        save!(pc);
-                        if let Err(t) = self.tail_call(store, func, inst_id, pc - 1) {
-                            exit!(Err(t));
-                        }
-                        continue 'frames;
-                    }
-                    // Typed function references: the call paths above, a reference instead of
-                    // a table slot.
-                    Instr::CallRef(_) => {
-                        let func = tri!(ref_callee(pop!()));
-                        save!(pc);
-                        if let Err(t) = self.call(store, func, inst_id) {
-                            exit!(Err(self.locate(t, pc - 1)));
-                        }
-                        continue 'frames;
-                    }
-                    Instr::ReturnCallRef(_) => {
-                        let func = tri!(ref_callee(pop!()));
-                        save!(pc);
-                        if let Err(t) = self.tail_call(store, func, inst_id, pc - 1) {
-                            exit!(Err(t));
-                        }
-                        continue 'frames;
-                    }
-                    Instr::BrOnNull(t) => {
-                        if cell!(sp - 1) == 0 {
-                            sp -= 1;
-                            if t.pc == RETURN_PC {
-                                return_!()
-                            }
-                            branch!(t)
-                        }
-                    }
-                    Instr::BrOnNonNull(t) => {
-                        if cell!(sp - 1) == 0 {
-                            sp -= 1;
-                        } else if t.pc == RETURN_PC {
-                            return_!()
-                        } else {
-                            branch!(t)
-                        }
-                    }
-
-                    Instr::Drop => sp -= 1,
-                    Instr::Select => {
-                        let c = pop!() as u32;
-                        let b = pop!();
-                        if c == 0 {
-                            stack[sp - 1] = b;
-                        }
-                    }
-
-                    Instr::LocalGet(i) => push!(cell!(fp + i as usize)),
-                    Instr::LocalSet(i) => {
-                        let v = pop!();
-                        set_cell!(fp + i as usize, v)
-                    }
-                    Instr::LocalTee(i) => set_cell!(fp + i as usize, cell!(sp - 1)),
-                    Instr::GlobalGet(i) => {
-                        let g = store.instances[inst_id].globals[i as usize] as usize;
-                        push!(store.globals[g].value)
-                    }
-                    Instr::GlobalSet(i) => {
-                        let g = store.instances[inst_id].globals[i as usize] as usize;
-                        store.globals[g].value = pop!();
-                    }
-
-                    // The families (`bulk.rs`, `simd.rs`, `wide.rs`).
-                    Instr::Wide(w) => sp = wide::exec(w, stack, sp),
-                    // In wasm32 builds the loop leaves as a trap does, at the instruction, for
-                    // `run` to run it (`run_simd`; it tells this exit from a real trap by the
-                    // instruction): any SIMD arm here slows V8's code for the loop.
-                    #[cfg(target_arch = "wasm32")]
-                    Instr::Simd(_) | Instr::Bulk(_) | Instr::Mem(_) | Instr::Atomic(_) => trap!(TrapCode::Unreachable),
-                    #[cfg(not(target_arch = "wasm32"))]
-                    Instr::Simd(s) => {
-                        let (at, r) = simd::exec(s, code, store, inst_id, fp, stack, sp);
-                        sp = at;
-                        tri!(r)
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    Instr::Bulk(b) => {
-                        let (at, r) = bulk::exec(b, store, inst_id, stack, sp);
-                        sp = at;
-                        tri!(r)
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    Instr::Mem(m) => {
-                        let (at, r) = mem::exec(m, code, store, inst_id, stack, sp);
-                        sp = at;
-                        tri!(r)
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    Instr::Atomic(a) => {
-                        let (at, r) = atomic::exec(a, code, store, inst_id, stack, sp);
-                        sp = at;
-                        tri!(r)
-                    }
-
-                    Instr::I32Const(v) => push!(v as u32 as u64),
-                    Instr::I64Const(v) => push!(v as u64),
-                    Instr::F32Const(v) => push!(v as u64),
-                    Instr::F64Const(v) => push!(v),
-                    Instr::RefNull => push!(0),
-                    Instr::RefFunc(f) => push!(store.instances[inst_id].funcs[f as usize] as u64 + 1),
-
-                    // Fused instructions: taken only when the budget covers every original
-                    // instruction they stand for (else `pc` already points at the first one).
-                    Instr::FLLBin { op, a, b } => {
-                        let n = fused!(FLLBin);
-                        push!(ops::eval(op, cell!(fp + a as usize), cell!(fp + b as usize)));
-                        pc += n;
-                    }
-                    Instr::FLCBin { op, a, c } => {
-                        let n = fused!(FLCBin);
-                        push!(ops::eval(op, cell!(fp + a as usize), op.constant(c)));
-                        pc += n;
-                    }
-                    Instr::FCBin { op, c } => {
-                        let n = fused!(FCBin);
-                        let x = pop!();
-                        push!(ops::eval(op, x, c.get()));
-                        pc += n;
-                    }
-                    Instr::FBinSet { op, x } => {
-                        let n = fused!(FBinSet);
-                        let b = pop!();
-                        let a = pop!();
-                        set_cell!(fp + x as usize, ops::eval(op, a, b));
-                        pc += n;
-                    }
-                    Instr::FLLBinSet { op, a, b, x } => {
-                        let n = fused!(FLLBinSet);
-                        set_cell!(fp + x as usize, ops::eval(op, cell!(fp + a as usize), cell!(fp + b as usize)));
-                        pc += n;
-                    }
-                    Instr::FLCBinSet { op, a, c, x } => {
-                        let n = fused!(FLCBinSet);
-                        set_cell!(fp + x as usize, ops::eval(op, cell!(fp + a as usize), op.constant(c)));
-                        pc += n;
-                    }
-                    Instr::FLLCmpBrIf { op, a, b, target } => {
-                        let n = fused!(FLLCmpBrIf);
-                        if ops::eval(op, cell!(fp + a as usize), cell!(fp + b as usize)) as u32 != 0 {
-                            pc = target as usize;
-                        } else {
-                            pc += n;
-                        }
-                    }
-                    Instr::FLCCmpBrIf { op, a, c, target } => {
-                        let n = fused!(FLCCmpBrIf);
-                        if ops::eval(op, cell!(fp + a as usize), op.constant(c)) as u32 != 0 {
-                            pc = target as usize;
-                        } else {
-                            pc += n;
-                        }
-                    }
-                    Instr::FCCmpBrIf { op, c, target } => {
-                        let n = fused!(FCCmpBrIf);
-                        let a = pop!();
-                        if ops::eval(op, a, c.get()) as u32 != 0 {
-                            pc = target as usize;
-                        } else {
-                            pc += n;
-                        }
-                    }
-                    Instr::FCmpBrIf { op, target } => {
-                        let n = fused!(FCmpBrIf);
-                        let b = pop!();
-                        let a = pop!();
-                        if ops::eval(op, a, b) as u32 != 0 {
-                            pc = target as usize;
-                        } else {
-                            pc += n;
-                        }
-                    }
-                    Instr::FEqzBrIf { target } => {
-                        let n = fused!(FEqzBrIf);
-                        if pop!() as u32 == 0 {
-                            pc = target as usize;
-                        } else {
-                            pc += n;
-                        }
-                    }
-                    Instr::FLocalBrIf { a, target } => {
-                        let n = fused!(FLocalBrIf);
-                        if cell!(fp + a as usize) as u32 != 0 {
-                            pc = target as usize;
-                        } else {
-                            pc += n;
-                        }
-                    }
-                    Instr::FLocalCopy { a, x } => {
-                        let n = fused!(FLocalCopy);
-                        set_cell!(fp + x as usize, cell!(fp + a as usize));
-                        pc += n;
-                    }
-                    Instr::FConstSet { c, x } => {
-                        let n = fused!(FConstSet);
-                        set_cell!(fp + x as usize, c as u32 as u64);
-                        pc += n;
-                    }
-                    Instr::FSkip { n, to } => {
-                        fused_n!(n as u64);
-                        pc = to as usize;
-                    }
-                    Instr::FLBin { op, b } => {
-                        let n = fused!(FLBin);
-                        let x = pop!();
-                        push!(ops::eval(op, x, cell!(fp + b as usize)));
-                        pc += n;
-                    }
-                    Instr::FBinTee { op, x } => {
-                        let n = fused!(FBinTee);
-                        let b = pop!();
-                        let a = pop!();
-                        tee!(x, ops::eval(op, a, b));
-                        pc += n;
-                    }
-                    Instr::FLBinSet { op, b, x } => {
-                        let n = fused!(FLBinSet);
-                        let a = pop!();
-                        set_cell!(fp + x as usize, ops::eval(op, a, cell!(fp + b as usize)));
-                        pc += n;
-                    }
-                    Instr::FLBinTee { op, b, x } => {
-                        let n = fused!(FLBinTee);
-                        let a = pop!();
-                        tee!(x, ops::eval(op, a, cell!(fp + b as usize)));
-                        pc += n;
-                    }
-                    Instr::FLLBinTee { op, a, b, x } => {
-                        let n = fused!(FLLBinTee);
-                        tee!(x, ops::eval(op, cell!(fp + a as usize), cell!(fp + b as usize)));
-                        pc += n;
-                    }
-                    Instr::FLCBinTee { op, a, c, x } => {
-                        let n = fused!(FLCBinTee);
-                        tee!(x, ops::eval(op, cell!(fp + a as usize), op.constant(c)));
-                        pc += n;
-                    }
-                    Instr::FLLoad { op, a, offset } => {
-                        let n = fused!(FLLoad);
-                        fused_load!(op, cell!(fp + a as usize) as u32, offset, n);
-                    }
-                    Instr::FCLoad { op, c, offset } => {
-                        let n = fused!(FCLoad);
-                        fused_load!(op, c as u32, offset, n);
-                    }
-                    Instr::FLCAddLoad { op, a, c, offset } => {
-                        let n = fused!(FLCAddLoad);
-                        fused_load!(op, (cell!(fp + a as usize) as u32).wrapping_add(c as u32), offset, n);
-                    }
-                    // Made in native builds only (see `translate::fuse::NATIVE`).
-                    #[cfg(target_arch = "wasm32")]
-                    Instr::FLStore { .. } | Instr::FCStore { .. } | Instr::FBinStore { .. } => {
-                        trap!(TrapCode::Unreachable)
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    Instr::FLStore { op, v, offset } => {
-                        let n = fused!(FLStore);
-                        let addr = pop!() as u32;
-                        pc += n;
-                        fused_store!(op, addr, offset, cell!(fp + v as usize))
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    Instr::FCStore { op, c, offset } => {
-                        let n = fused!(FCStore);
-                        let addr = pop!() as u32;
-                        pc += n;
-                        fused_store!(op, addr, offset, c as i64 as u64)
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    Instr::FBinStore { op, sop, offset } => {
-                        let n = fused!(FBinStore);
-                        let b = pop!();
-                        let a = pop!();
-                        let addr = pop!() as u32;
-                        pc += n;
-                        fused_store!(sop, addr, offset, ops::eval(op, a, b))
-                    }
-                    Instr::FLCmpBrIf { op, b, target } => {
-                        let n = fused!(FLCmpBrIf);
-                        if ops::eval(op, pop!(), cell!(fp + b as usize)) as u32 != 0 {
-                            pc = target as usize;
-                        } else {
-                            pc += n;
-                        }
-                    }
-                });
+                if c.left == 0 {
+                    continue;
+                }
             }
+            if *budget == 0 {
+                save!(pc);
+                exit!(Ok(false));
+            }
+            *budget -= 1;
+            debug_assert!(pc < instrs.len());
+            // SAFETY: every path through translated code ends in a return, a branch or a
+            // trap, so `pc` never runs past the end.
+            let instr = unsafe { *instrs.get_unchecked(pc) };
+            pc += 1;
+            // The arms of every pure operator, load and store come from the list
+            // (`dispatch!`); the rest are written here. No catch-all: a new instruction
+            // in the list's `other` or `fused` group is a compile error until it has one.
+            for_each_plain!(dispatch { instr } {
+                               Instr::Unreachable => trap!(TrapCode::Unreachable),
+                               Instr::Nop | Instr::Block | Instr::Loop | Instr::End => {}
+                               Instr::If { else_pc } => {
+                                   if pop!() as u32 == 0 {
+                                       pc = else_pc as usize;
+                                   }
+                               }
+                               Instr::Else { end_pc } => pc = end_pc as usize,
+                               Instr::Br(t) => branch!(t),
+                               Instr::BrIf(t) => {
+                                   if pop!() as u32 != 0 {
+                                       branch!(t)
+                                   }
+                               }
+                               Instr::BrTable { len } => {
+                                   let i = (pop!() as u32).min(len) as usize;
+                                   match instrs[pc + i] {
+                                       Instr::BrTableTarget(t) if t.pc == RETURN_PC => return_!(),
+                                       Instr::BrTableTarget(t) => branch!(t),
+                                       _ => trap!(TrapCode::Unreachable),
+                                   }
+                               }
+                               Instr::BrTableTarget(_) => trap!(TrapCode::Unreachable),
+                               Instr::Return => return_!(),
+                               Instr::ReturnIf => {
+                                   if pop!() as u32 != 0 {
+                                       return_!()
+                                   }
+                               }
+                               Instr::Call(idx) => {
+                                   let func = store.instances[inst_id].funcs[idx as usize];
+                                   save!(pc);
+                                   if let Err(t) = self.call(store, func, inst_id) {
+                                       exit!(Err(self.locate(t, pc - 1)));
+                                   }
+                                   {
+            enter!();
+            continue 'run;
+            }
+                               }
+                               Instr::CallIndirect { ty, table } => {
+                                   // An i32 index is zero-extended in its cell, an i64 one (table64) whole.
+                                   let i = pop!();
+                                   let func = tri!(indirect_callee(store, inst_id, ty, table, i));
+                                   save!(pc);
+                                   if let Err(t) = self.call(store, func, inst_id) {
+                                       exit!(Err(self.locate(t, pc - 1)));
+                                   }
+                                   {
+            enter!();
+            continue 'run;
+            }
+                               }
+                               Instr::ReturnCall(idx) => {
+                                   let func = store.instances[inst_id].funcs[idx as usize];
+                                   save!(pc);
+                                   if let Err(t) = self.tail_call(store, func, inst_id, pc - 1) {
+                                       exit!(Err(t));
+                                   }
+                                   {
+            enter!();
+            continue 'run;
+            }
+                               }
+                               Instr::ReturnCallIndirect { ty, table } => {
+                                   let i = pop!();
+                                   let func = tri!(indirect_callee(store, inst_id, ty, table, i));
+                                   save!(pc);
+                                   if let Err(t) = self.tail_call(store, func, inst_id, pc - 1) {
+                                       exit!(Err(t));
+                                   }
+                                   {
+            enter!();
+            continue 'run;
+            }
+                               }
+                               // Typed function references: the call paths above, a reference instead of
+                               // a table slot.
+                               Instr::CallRef(_) => {
+                                   let func = tri!(ref_callee(pop!()));
+                                   save!(pc);
+                                   if let Err(t) = self.call(store, func, inst_id) {
+                                       exit!(Err(self.locate(t, pc - 1)));
+                                   }
+                                   {
+            enter!();
+            continue 'run;
+            }
+                               }
+                               Instr::ReturnCallRef(_) => {
+                                   let func = tri!(ref_callee(pop!()));
+                                   save!(pc);
+                                   if let Err(t) = self.tail_call(store, func, inst_id, pc - 1) {
+                                       exit!(Err(t));
+                                   }
+                                   {
+            enter!();
+            continue 'run;
+            }
+                               }
+                               Instr::BrOnNull(t) => {
+                                   if cell!(sp - 1) == 0 {
+                                       sp -= 1;
+                                       if t.pc == RETURN_PC {
+                                           return_!()
+                                       }
+                                       branch!(t)
+                                   }
+                               }
+                               Instr::BrOnNonNull(t) => {
+                                   if cell!(sp - 1) == 0 {
+                                       sp -= 1;
+                                   } else if t.pc == RETURN_PC {
+                                       return_!()
+                                   } else {
+                                       branch!(t)
+                                   }
+                               }
+
+                               Instr::Drop => sp -= 1,
+                               Instr::Select => {
+                                   let c = pop!() as u32;
+                                   let b = pop!();
+                                   if c == 0 {
+                                       stack[sp - 1] = b;
+                                   }
+                               }
+
+                               Instr::LocalGet(i) => push!(cell!(fp + i as usize)),
+                               Instr::LocalSet(i) => {
+                                   let v = pop!();
+                                   set_cell!(fp + i as usize, v)
+                               }
+                               Instr::LocalTee(i) => set_cell!(fp + i as usize, cell!(sp - 1)),
+                               Instr::GlobalGet(i) => {
+                                   let g = store.instances[inst_id].globals[i as usize] as usize;
+                                   push!(store.globals[g].value)
+                               }
+                               Instr::GlobalSet(i) => {
+                                   let g = store.instances[inst_id].globals[i as usize] as usize;
+                                   store.globals[g].value = pop!();
+                               }
+
+                               // The families (`bulk.rs`, `simd.rs`, `wide.rs`).
+                               Instr::Wide(w) => sp = wide::exec(w, stack, sp),
+                               // In wasm32 builds the loop leaves as a trap does, at the instruction, for
+                               // `run` to run it (`run_simd`; it tells this exit from a real trap by the
+                               // instruction): any SIMD arm here slows V8's code for the loop.
+                               #[cfg(target_arch = "wasm32")]
+                               Instr::Simd(_) | Instr::Bulk(_) | Instr::Mem(_) | Instr::Atomic(_) => trap!(TrapCode::Unreachable),
+                               #[cfg(not(target_arch = "wasm32"))]
+                               Instr::Simd(s) => {
+                                   let (at, r) = simd::exec(s, code, store, inst_id, fp, stack, sp);
+                                   sp = at;
+                                   tri!(r)
+                               }
+                               #[cfg(not(target_arch = "wasm32"))]
+                               Instr::Bulk(b) => {
+                                   let (at, r) = bulk::exec(b, store, inst_id, stack, sp);
+                                   sp = at;
+                                   tri!(r)
+                               }
+                               #[cfg(not(target_arch = "wasm32"))]
+                               Instr::Mem(m) => {
+                                   let (at, r) = mem::exec(m, code, store, inst_id, stack, sp);
+                                   sp = at;
+                                   tri!(r)
+                               }
+                               #[cfg(not(target_arch = "wasm32"))]
+                               Instr::Atomic(a) => {
+                                   let (at, r) = atomic::exec(a, code, store, inst_id, stack, sp);
+                                   sp = at;
+                                   tri!(r)
+                               }
+
+                               Instr::I32Const(v) => push!(v as u32 as u64),
+                               Instr::I64Const(v) => push!(v as u64),
+                               Instr::F32Const(v) => push!(v as u64),
+                               Instr::F64Const(v) => push!(v),
+                               Instr::RefNull => push!(0),
+                               Instr::RefFunc(f) => push!(store.instances[inst_id].funcs[f as usize] as u64 + 1),
+
+                               // Fused instructions: taken only when the budget covers every original
+                               // instruction they stand for (else `pc` already points at the first one).
+                               Instr::FLLBin { op, a, b } => {
+                                   let n = fused!(FLLBin);
+                                   push!(ops::eval(op, cell!(fp + a as usize), cell!(fp + b as usize)));
+                                   pc += n;
+                               }
+                               Instr::FLCBin { op, a, c } => {
+                                   let n = fused!(FLCBin);
+                                   push!(ops::eval(op, cell!(fp + a as usize), op.constant(c)));
+                                   pc += n;
+                               }
+                               Instr::FCBin { op, c } => {
+                                   let n = fused!(FCBin);
+                                   let x = pop!();
+                                   push!(ops::eval(op, x, c.get()));
+                                   pc += n;
+                               }
+                               Instr::FBinSet { op, x } => {
+                                   let n = fused!(FBinSet);
+                                   let b = pop!();
+                                   let a = pop!();
+                                   set_cell!(fp + x as usize, ops::eval(op, a, b));
+                                   pc += n;
+                               }
+                               Instr::FLLBinSet { op, a, b, x } => {
+                                   let n = fused!(FLLBinSet);
+                                   set_cell!(fp + x as usize, ops::eval(op, cell!(fp + a as usize), cell!(fp + b as usize)));
+                                   pc += n;
+                               }
+                               Instr::FLCBinSet { op, a, c, x } => {
+                                   let n = fused!(FLCBinSet);
+                                   set_cell!(fp + x as usize, ops::eval(op, cell!(fp + a as usize), op.constant(c)));
+                                   pc += n;
+                               }
+                               Instr::FLLCmpBrIf { op, a, b, target } => {
+                                   let n = fused!(FLLCmpBrIf);
+                                   if ops::eval(op, cell!(fp + a as usize), cell!(fp + b as usize)) as u32 != 0 {
+                                       pc = target as usize;
+                                   } else {
+                                       pc += n;
+                                   }
+                               }
+                               Instr::FLCCmpBrIf { op, a, c, target } => {
+                                   let n = fused!(FLCCmpBrIf);
+                                   if ops::eval(op, cell!(fp + a as usize), op.constant(c)) as u32 != 0 {
+                                       pc = target as usize;
+                                   } else {
+                                       pc += n;
+                                   }
+                               }
+                               Instr::FCCmpBrIf { op, c, target } => {
+                                   let n = fused!(FCCmpBrIf);
+                                   let a = pop!();
+                                   if ops::eval(op, a, c.get()) as u32 != 0 {
+                                       pc = target as usize;
+                                   } else {
+                                       pc += n;
+                                   }
+                               }
+                               Instr::FCmpBrIf { op, target } => {
+                                   let n = fused!(FCmpBrIf);
+                                   let b = pop!();
+                                   let a = pop!();
+                                   if ops::eval(op, a, b) as u32 != 0 {
+                                       pc = target as usize;
+                                   } else {
+                                       pc += n;
+                                   }
+                               }
+                               Instr::FEqzBrIf { target } => {
+                                   let n = fused!(FEqzBrIf);
+                                   if pop!() as u32 == 0 {
+                                       pc = target as usize;
+                                   } else {
+                                       pc += n;
+                                   }
+                               }
+                               Instr::FLocalBrIf { a, target } => {
+                                   let n = fused!(FLocalBrIf);
+                                   if cell!(fp + a as usize) as u32 != 0 {
+                                       pc = target as usize;
+                                   } else {
+                                       pc += n;
+                                   }
+                               }
+                               Instr::FLocalCopy { a, x } => {
+                                   let n = fused!(FLocalCopy);
+                                   set_cell!(fp + x as usize, cell!(fp + a as usize));
+                                   pc += n;
+                               }
+                               Instr::FConstSet { c, x } => {
+                                   let n = fused!(FConstSet);
+                                   set_cell!(fp + x as usize, c as u32 as u64);
+                                   pc += n;
+                               }
+                               Instr::FSkip { n, to } => {
+                                   fused_n!(n as u64);
+                                   pc = to as usize;
+                               }
+                               Instr::FLBin { op, b } => {
+                                   let n = fused!(FLBin);
+                                   let x = pop!();
+                                   push!(ops::eval(op, x, cell!(fp + b as usize)));
+                                   pc += n;
+                               }
+                               Instr::FBinTee { op, x } => {
+                                   let n = fused!(FBinTee);
+                                   let b = pop!();
+                                   let a = pop!();
+                                   tee!(x, ops::eval(op, a, b));
+                                   pc += n;
+                               }
+                               Instr::FLBinSet { op, b, x } => {
+                                   let n = fused!(FLBinSet);
+                                   let a = pop!();
+                                   set_cell!(fp + x as usize, ops::eval(op, a, cell!(fp + b as usize)));
+                                   pc += n;
+                               }
+                               Instr::FLBinTee { op, b, x } => {
+                                   let n = fused!(FLBinTee);
+                                   let a = pop!();
+                                   tee!(x, ops::eval(op, a, cell!(fp + b as usize)));
+                                   pc += n;
+                               }
+                               Instr::FLLBinTee { op, a, b, x } => {
+                                   let n = fused!(FLLBinTee);
+                                   tee!(x, ops::eval(op, cell!(fp + a as usize), cell!(fp + b as usize)));
+                                   pc += n;
+                               }
+                               Instr::FLCBinTee { op, a, c, x } => {
+                                   let n = fused!(FLCBinTee);
+                                   tee!(x, ops::eval(op, cell!(fp + a as usize), op.constant(c)));
+                                   pc += n;
+                               }
+                               Instr::FLLoad { op, a, offset } => {
+                                   let n = fused!(FLLoad);
+                                   fused_load!(op, cell!(fp + a as usize) as u32, offset, n);
+                               }
+                               Instr::FCLoad { op, c, offset } => {
+                                   let n = fused!(FCLoad);
+                                   fused_load!(op, c as u32, offset, n);
+                               }
+                               Instr::FLCAddLoad { op, a, c, offset } => {
+                                   let n = fused!(FLCAddLoad);
+                                   fused_load!(op, (cell!(fp + a as usize) as u32).wrapping_add(c as u32), offset, n);
+                               }
+                               // Made in native builds only (see `translate::fuse::NATIVE`).
+                               #[cfg(target_arch = "wasm32")]
+                               Instr::FLStore { .. } | Instr::FCStore { .. } | Instr::FBinStore { .. } => {
+                                   trap!(TrapCode::Unreachable)
+                               }
+                               #[cfg(not(target_arch = "wasm32"))]
+                               Instr::FLStore { op, v, offset } => {
+                                   let n = fused!(FLStore);
+                                   let addr = pop!() as u32;
+                                   pc += n;
+                                   fused_store!(op, addr, offset, cell!(fp + v as usize))
+                               }
+                               #[cfg(not(target_arch = "wasm32"))]
+                               Instr::FCStore { op, c, offset } => {
+                                   let n = fused!(FCStore);
+                                   let addr = pop!() as u32;
+                                   pc += n;
+                                   fused_store!(op, addr, offset, c as i64 as u64)
+                               }
+                               #[cfg(not(target_arch = "wasm32"))]
+                               Instr::FBinStore { op, sop, offset } => {
+                                   let n = fused!(FBinStore);
+                                   let b = pop!();
+                                   let a = pop!();
+                                   let addr = pop!() as u32;
+                                   pc += n;
+                                   fused_store!(sop, addr, offset, ops::eval(op, a, b))
+                               }
+                               Instr::FLCmpBrIf { op, b, target } => {
+                                   let n = fused!(FLCmpBrIf);
+                                   if ops::eval(op, pop!(), cell!(fp + b as usize)) as u32 != 0 {
+                                       pc = target as usize;
+                                   } else {
+                                       pc += n;
+                                   }
+                               }
+                           });
         }
     }
 
