@@ -908,6 +908,9 @@ impl crate::text::Context for Module {
     fn type_def(&self, index: u32) -> Option<&FuncType> {
         self.types.get(index as usize)
     }
+    fn tag_name(&self, index: u32) -> Option<&str> {
+        self.names.tags.get(&index).map(|s| s.as_str())
+    }
 }
 
 /// A fresh validator for defined function `def`, and its body: the translator and the
