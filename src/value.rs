@@ -333,9 +333,7 @@ impl Value {
     pub fn fits(&self, ty: ValType) -> bool {
         match (*self, ty) {
             (Value::FuncRef(r), ValType::Ref(t)) => t.is_func() && (r.is_some() || t.nullable),
-            (Value::ExternRef(r), ValType::Ref(t)) => {
-                !t.is_func() && !t.is_exn() && (r.is_some() || t.nullable)
-            }
+            (Value::ExternRef(r), ValType::Ref(t)) => !t.is_func() && !t.is_exn() && (r.is_some() || t.nullable),
             (Value::ExnRef(r), ValType::Ref(t)) => t.is_exn() && (r.is_some() || t.nullable),
             (v, t) => v.ty() == t,
         }

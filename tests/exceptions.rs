@@ -45,6 +45,11 @@ const EXN: &str = r#"(module
       (try_table (catch_all_ref $h2) (throw $empty))
       (unreachable))
     (ref.is_null) (i32.add (i32.const 7)))
+  ;; A clause to the function's label: the payload is the result.
+  (func $ret (export "ret") (result i32)
+    (try_table (catch $e 0) (call $deep (i32.const 2) (i32.const 33)))
+    (i32.const -5))
+  (func (export "to_label") (result i32) (i32.add (i32.const 1) (call $ret)))
   (func (export "uncaught") (param i32) (call $deep (i32.const 2) (local.get 0)))
   (func (export "uncaught_f") (throw $f (i64.const -3) (f64.const 0.5)))
   (func (export "null_ref") (throw_ref (ref.null exn)))
@@ -154,6 +159,8 @@ fn throw_and_catch_across_ten_frames_catch_ref_throw_ref_and_catch_all() {
     assert_eq!(store.invoke(id, "ten", &i32s(&[41])).unwrap(), i32s(&[42]));
     assert_eq!(store.invoke(id, "rethrow_ref", &i32s(&[5])).unwrap(), i32s(&[1005]));
     assert_eq!(store.invoke(id, "all", &[]).unwrap(), i32s(&[7]));
+    assert_eq!(store.invoke(id, "ret", &[]).unwrap(), i32s(&[33]));
+    assert_eq!(store.invoke(id, "to_label", &[]).unwrap(), i32s(&[34]));
     // The same single-stepped (every call one instruction at a time) and the `match` alone.
     for config in [
         wasmscope::exec::Config { run_slice: 1, threaded: true },
@@ -162,6 +169,8 @@ fn throw_and_catch_across_ten_frames_catch_ref_throw_ref_and_catch_all() {
         assert_eq!(config.invoke(&mut store, id, "ten", &i32s(&[41])).unwrap(), i32s(&[42]));
         assert_eq!(config.invoke(&mut store, id, "rethrow_ref", &i32s(&[5])).unwrap(), i32s(&[1005]));
         assert_eq!(config.invoke(&mut store, id, "all", &[]).unwrap(), i32s(&[7]));
+        assert_eq!(config.invoke(&mut store, id, "ret", &[]).unwrap(), i32s(&[33]));
+        assert_eq!(config.invoke(&mut store, id, "to_label", &[]).unwrap(), i32s(&[34]));
     }
 }
 
@@ -188,8 +197,14 @@ fn an_uncaught_exception_names_its_tag_and_payload() {
 #[test]
 fn tags_are_linked_by_identity_across_instances() {
     let mut store = Store::new(Limits::default());
-    let a = Rc::new(Module::new(r#"(module (tag (export "t") (param i32))
-        (func (export "throw") (param i32) (throw 0 (local.get 0))))"#.as_bytes()).unwrap());
+    let a = Rc::new(
+        Module::new(
+            r#"(module (tag (export "t") (param i32))
+        (func (export "throw") (param i32) (throw 0 (local.get 0))))"#
+                .as_bytes(),
+        )
+        .unwrap(),
+    );
     let a1 = store.instantiate(a.clone()).unwrap();
     let a2 = store.instantiate(a).unwrap();
     store.register("a1", a1);
@@ -308,6 +323,9 @@ fn step_back_across_a_throw_that_unwinds_frames_is_exact() {
     assert!(texts[at + 1].starts_with("1 "), "{}", texts[at + 1]);
     step_there_and_back(EXN, "rethrow_ref", &i32s(&[5]), StopReason::Finished(i32s(&[1005])));
     step_there_and_back(EXN, "all", &[], StopReason::Finished(i32s(&[7])));
+    // A clause to the function's label returns from the frame that catches.
+    step_there_and_back(EXN, "to_label", &[], StopReason::Finished(i32s(&[34])));
+    step_there_and_back(EXN, "ret", &[], StopReason::Finished(i32s(&[33])));
     let texts = step_there_and_back(LEGACY, "delegate_caller", &i32s(&[3]), StopReason::Finished(i32s(&[80])));
     assert!(texts.iter().any(|t| t.ends_with("delegate 0")) || texts.iter().any(|t| t.contains("try")), "{texts:?}");
     step_there_and_back(LEGACY, "rethrow", &i32s(&[6]), StopReason::Finished(i32s(&[9])));
@@ -345,7 +363,7 @@ fn disassembly_of_every_exception_instruction() {
     }
     let mut s = Session::load(EXN.as_bytes(), Limits::default(), Config::default()).unwrap();
     let mut texts = Vec::new();
-    for f in 0..7 {
+    for f in 0..9 {
         texts.extend(s.func_info(f).unwrap().lines.iter().map(|l| l.text.clone()));
     }
     for want in ["try_table (catch $e 0)", "try_table (catch_ref $e 0)", "throw_ref", "try_table (catch_all_ref 0)"] {
@@ -364,8 +382,7 @@ fn cli_exits_134_on_an_uncaught_exception_and_traces_throws() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(134), "{err}");
     assert!(err.contains("uncaught exception: tag 0 ($e) with payload [i32:42]"), "{err}");
-    let out =
-        std::process::Command::new(bin).args(["run", "--trace"]).arg(&file).args(["ten", "1"]).output().unwrap();
+    let out = std::process::Command::new(bin).args(["run", "--trace"]).arg(&file).args(["ten", "1"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("caught: lands at"), "{err}");

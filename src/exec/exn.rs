@@ -48,7 +48,12 @@ impl Machine {
                 match self.stack.cells[sp - 1].checked_sub(1) {
                     Some(x) => x as u32,
                     None => {
-                        return Err(Trap { code: TrapCode::NullExceptionReference, func: Some(func), offset, detail: None });
+                        return Err(Trap {
+                            code: TrapCode::NullExceptionReference,
+                            func: Some(func),
+                            offset,
+                            detail: None,
+                        });
                     }
                 }
             }

@@ -12,9 +12,9 @@ mod fuse;
 use crate::decode::{Module, body_validator};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Atomic, Bulk, Code, DropKeep, Exn, Handler, Instr, LoadOp, Mem, MemArg, RETURN_PC, RmwOp, Simd, SimdBin, SimdExtract, SimdLane,
-    SimdLoad, SimdReplace, SimdShift, SimdSplat, SimdTern, SimdTest, SimdUn, StoreOp, Target, Wide, for_each_plain,
-    for_each_simd,
+    Atomic, Bulk, Code, DropKeep, Exn, Handler, Instr, LoadOp, Mem, MemArg, RETURN_PC, RmwOp, Simd, SimdBin,
+    SimdExtract, SimdLane, SimdLoad, SimdReplace, SimdShift, SimdSplat, SimdTern, SimdTest, SimdUn, StoreOp, Target,
+    Wide, for_each_plain, for_each_simd,
 };
 use wasmparser::{BlockType, Operator};
 
