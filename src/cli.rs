@@ -356,12 +356,36 @@ fn trace_call(store: Store, instance: crate::runtime::InstanceId, name: &str, va
             }
             _ => Vec::new(),
         };
-        if let Some(at) = at
+        if let Some(at) = &at
             && !matches!(stop, StopReason::Trapped(_))
         {
             let stack: Vec<String> = stack.iter().map(|v| v.to_string()).collect();
             let _ =
                 writeln!(err, "{depth:>3} {}@{:#06x}  {:<28} [{}]", at.func_name, at.offset, at.text, stack.join(", "));
+        }
+        // A throw: where it lands (the handler's position), or that nothing catches it.
+        if let Some(at) = session_throw(&at) {
+            match &stop {
+                StopReason::Trapped(t) if t.code == crate::trap::TrapCode::UncaughtException => {
+                    let _ = writeln!(err, "    {} thrown at {}@{:#06x}: uncaught", at.text, at.func_name, at.offset);
+                }
+                StopReason::Trapped(_) => {}
+                _ => match session.position() {
+                    Some(to) => {
+                        let _ = writeln!(
+                            err,
+                            "    caught: lands at {}@{:#06x} (depth {}), {}",
+                            to.func_name,
+                            to.offset,
+                            session.depth(),
+                            to.text
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(err, "    caught: the call returns");
+                    }
+                },
+            }
         }
         match stop {
             StopReason::Finished(results) => {
@@ -382,6 +406,11 @@ fn trace_call(store: Store, instance: crate::runtime::InstanceId, name: &str, va
             _ => {}
         }
     }
+}
+
+/// The position, if its instruction is one that throws (`throw`, `throw_ref`, `rethrow`).
+fn session_throw(at: &Option<crate::debug::Position>) -> Option<&crate::debug::Position> {
+    at.as_ref().filter(|p| matches!(p.text.split_whitespace().next(), Some("throw" | "throw_ref" | "rethrow")))
 }
 
 fn print_exports(module: &Module) {

@@ -17,11 +17,14 @@ use wasmparser::{
 
 /// The features we accept: WebAssembly 2.0 (SIMD included), and of 3.0: relaxed SIMD,
 /// extended constant expressions, tail calls, wide arithmetic, multi-memory, memory64
-/// (with table64), custom page sizes, threads (shared memories and atomics) and typed
-/// function references. Not GC nor exceptions: wasmparser refuses their types and
+/// (with table64), custom page sizes, threads (shared memories and atomics), typed
+/// function references and exception handling (`exnref`, `try_table`, and the legacy
+/// `try`/`catch`/`delegate`/`rethrow`). Not GC: wasmparser refuses its types and
 /// instructions.
 pub fn features() -> WasmFeatures {
     WasmFeatures::WASM2
+        | WasmFeatures::EXCEPTIONS
+        | WasmFeatures::LEGACY_EXCEPTIONS
         | WasmFeatures::FUNCTION_REFERENCES
         | WasmFeatures::RELAXED_SIMD
         | WasmFeatures::EXTENDED_CONST
@@ -118,11 +121,15 @@ pub enum ExternType {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    /// A tag (exception handling): the payload is the function type's parameters (it has
+    /// no results).
+    Tag(FuncType),
 }
 
 impl ExternType {
     pub fn kind(&self) -> &'static str {
         match self {
+            ExternType::Tag(_) => "tag",
             ExternType::Func(_) => "func",
             ExternType::Table(_) => "table",
             ExternType::Memory(_) => "memory",
@@ -145,6 +152,7 @@ impl fmt::Display for ExternType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ExternType::Func(t) => write!(f, "func {t}"),
+            ExternType::Tag(t) => write!(f, "tag {t}"),
             ExternType::Table(t) => {
                 f.write_str(if t.table64 { "table i64 " } else { "table " })?;
                 fmt_limits(f, t.min, t.max)?;
@@ -173,6 +181,7 @@ pub enum ExternKind {
     Table,
     Memory,
     Global,
+    Tag,
 }
 
 #[derive(Debug, Clone)]
@@ -267,6 +276,7 @@ pub struct Names {
     pub locals: HashMap<u32, HashMap<u32, String>>,
     pub globals: HashMap<u32, String>,
     pub memories: HashMap<u32, String>,
+    pub tags: HashMap<u32, String>,
 }
 
 /// A defined function's body, kept for lazy translation.
@@ -289,6 +299,8 @@ pub struct Module {
     pub tables: Vec<TableType>,
     pub memories: Vec<MemoryType>,
     pub globals: Vec<GlobalType>,
+    /// Type index of every tag (exception handling), imported ones first.
+    pub tags: Vec<u32>,
     /// Initialisers of the defined (non-imported) globals.
     pub global_inits: Vec<ConstExpr>,
     /// Initialisers of the defined tables (`None`: null, the default).
@@ -300,6 +312,7 @@ pub struct Module {
     pub num_imported_tables: u32,
     pub num_imported_memories: u32,
     pub num_imported_globals: u32,
+    pub num_imported_tags: u32,
     pub exports: Vec<Export>,
     export_map: HashMap<String, usize>,
     pub start: Option<u32>,
@@ -345,7 +358,9 @@ fn ref_type(r: wasmparser::RefType, id: impl Fn(wasmparser::types::CoreTypeId) -
         H::Concrete(U::Id(t)) | H::Exact(U::Id(t)) => {
             HeapType::Concrete(id(t).ok_or_else(|| Error::Unsupported(format!("reference type {r}")))?)
         }
-        _ => return Err(Error::Unsupported(format!("reference type {r} (GC or exception handling)"))),
+        H::Abstract { shared: false, ty: A::Exn } => HeapType::Exn,
+        H::Abstract { shared: false, ty: A::NoExn } => HeapType::NoExn,
+        _ => return Err(Error::Unsupported(format!("reference type {r} (GC)"))),
     };
     Ok(RefType { nullable: r.is_nullable(), heap })
 }
@@ -491,6 +506,7 @@ impl Module {
             tables: Vec::new(),
             memories: Vec::new(),
             globals: Vec::new(),
+            tags: Vec::new(),
             global_inits: Vec::new(),
             table_inits: Vec::new(),
             type_of_id: HashMap::new(),
@@ -498,6 +514,7 @@ impl Module {
             num_imported_tables: 0,
             num_imported_memories: 0,
             num_imported_globals: 0,
+            num_imported_tags: 0,
             exports: Vec::new(),
             export_map: HashMap::new(),
             start: None,
@@ -548,7 +565,12 @@ impl Module {
                             self.num_imported_globals += 1;
                             ExternType::Global(t)
                         }
-                        _ => return Err(Error::Unsupported("tag imports".into())),
+                        TypeRef::Tag(t) => {
+                            self.tags.push(t.func_type_idx);
+                            self.num_imported_tags += 1;
+                            ExternType::Tag(self.types[t.func_type_idx as usize].clone())
+                        }
+                        _ => return Err(Error::Unsupported("this import kind".into())),
                     };
                     self.imports.push(Import { module: imp.module.to_string(), name: imp.name.to_string(), ty });
                 }
@@ -596,10 +618,15 @@ impl Module {
                         ExternalKind::Table => ExternKind::Table,
                         ExternalKind::Memory => ExternKind::Memory,
                         ExternalKind::Global => ExternKind::Global,
-                        ExternalKind::Tag => return Err(Error::Unsupported("tag exports".into())),
+                        ExternalKind::Tag => ExternKind::Tag,
                     };
                     self.export_map.insert(e.name.to_string(), self.exports.len());
                     self.exports.push(Export { name: e.name.to_string(), kind, index: e.index });
+                }
+            }
+            Payload::TagSection(r) => {
+                for t in r {
+                    self.tags.push(t?.func_type_idx);
                 }
             }
             Payload::StartSection { func, .. } => self.start = Some(func),
@@ -667,6 +694,7 @@ impl Module {
                 Name::Function(m) => self.names.funcs = map(m),
                 Name::Global(m) => self.names.globals = map(m),
                 Name::Memory(m) => self.names.memories = map(m),
+                Name::Tag(m) => self.names.tags = map(m),
                 Name::Local(m) => {
                     for n in m.into_iter().map_while(|n| n.ok()) {
                         self.names.locals.insert(n.index, map(n.names));
@@ -695,7 +723,13 @@ impl Module {
             ExternKind::Table => ExternType::Table(*self.tables.get(i)?),
             ExternKind::Memory => ExternType::Memory(*self.memories.get(i)?),
             ExternKind::Global => ExternType::Global(*self.globals.get(i)?),
+            ExternKind::Tag => ExternType::Tag(self.types.get(*self.tags.get(i)? as usize)?.clone()),
         })
+    }
+
+    /// The payload types of tag `index` (tag index space).
+    pub fn tag_type(&self, index: u32) -> Option<&FuncType> {
+        self.types.get(*self.tags.get(index as usize)? as usize)
     }
 
     /// The name of memory `index` from the name section, if present.
@@ -873,6 +907,9 @@ impl crate::text::Context for Module {
     }
     fn type_def(&self, index: u32) -> Option<&FuncType> {
         self.types.get(index as usize)
+    }
+    fn tag_name(&self, index: u32) -> Option<&str> {
+        self.names.tags.get(&index).map(|s| s.as_str())
     }
 }
 

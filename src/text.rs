@@ -37,6 +37,10 @@ pub trait Context {
     fn func_name(&self, index: u32) -> Option<&str>;
     /// Entry `index` of the type section (a block type `(type N)`), if it exists.
     fn type_def(&self, index: u32) -> Option<&FuncType>;
+    /// The name-section name of tag `index` (exception handling), if it has one.
+    fn tag_name(&self, _index: u32) -> Option<&str> {
+        None
+    }
 }
 
 /// No names, no types: every index is written as a number.
@@ -200,6 +204,9 @@ fn immediates<C: Context + ?Sized>(out: &mut String, op: &Operator<'_>, m: &C) -
         Operator::Call { function_index }
         | Operator::ReturnCall { function_index }
         | Operator::RefFunc { function_index } => func_ref(out, *function_index, m),
+        Operator::Throw { tag_index } | Operator::Catch { tag_index } => {
+            name_ref(out, *tag_index, m.tag_name(*tag_index))
+        }
         Operator::CallIndirect { type_index, table_index }
         | Operator::ReturnCallIndirect { type_index, table_index } => {
             if *table_index != 0 {
@@ -419,8 +426,11 @@ impl Imm for TryTable {
         self.ty.write(out, m)?;
         for catch in &self.catches {
             match *catch {
-                Catch::One { tag, label } => write!(out, " (catch {tag} {label})")?,
-                Catch::OneRef { tag, label } => write!(out, " (catch_ref {tag} {label})")?,
+                Catch::One { tag, label } | Catch::OneRef { tag, label } => {
+                    out.push_str(if matches!(catch, Catch::One { .. }) { " (catch" } else { " (catch_ref" });
+                    name_ref(out, tag, m.tag_name(tag))?;
+                    write!(out, " {label})")?
+                }
                 Catch::All { label } => write!(out, " (catch_all {label})")?,
                 Catch::AllRef { label } => write!(out, " (catch_all_ref {label})")?,
             }
@@ -451,7 +461,12 @@ fn nonzero(out: &mut String, index: u32) -> fmt::Result {
 
 /// ` $name` when function `index` has a name in the name section, else ` N`.
 fn func_ref<C: Context + ?Sized>(out: &mut String, index: u32, m: &C) -> fmt::Result {
-    match m.func_name(index) {
+    name_ref(out, index, m.func_name(index))
+}
+
+/// ` $name` when the name section names it, else ` N`.
+fn name_ref(out: &mut String, index: u32, name: Option<&str>) -> fmt::Result {
+    match name {
         Some(name) if !name.is_empty() => {
             out.push_str(" $");
             if name.bytes().all(is_idchar) {

@@ -21,6 +21,11 @@ pub enum TrapCode {
     NullReference,
     /// `call_ref`/`return_call_ref` of a null reference.
     NullFunctionReference,
+    /// `throw_ref` of a null exception reference (exception handling).
+    NullExceptionReference,
+    /// An exception no handler caught left the call (exception handling); `Trap::detail`
+    /// names the tag and the payload.
+    UncaughtException,
     /// An atomic access at an address that is not a multiple of its width (threads).
     UnalignedAtomic,
     /// `memory.atomic.wait32/64` on a memory that is not shared.
@@ -52,6 +57,8 @@ impl TrapCode {
             TrapCode::CallStackExhausted => "call stack exhausted",
             TrapCode::NullReference => "null reference",
             TrapCode::NullFunctionReference => "null function reference",
+            TrapCode::NullExceptionReference => "null exception reference",
+            TrapCode::UncaughtException => "uncaught exception",
             TrapCode::UnalignedAtomic => "unaligned atomic",
             TrapCode::ExpectedSharedMemory => "expected shared memory",
             TrapCode::OutOfFuel => "out of fuel",
@@ -115,7 +122,9 @@ impl fmt::Display for Trap {
         match &self.detail {
             Some(d) if self.code == TrapCode::HostError => f.write_str(d),
             Some(d) if self.code == TrapCode::Exit => write!(f, "exit with status {d}"),
-            Some(d) if self.code == TrapCode::MemoryOutOfBounds => write!(f, "{}: {d}", self.code.message()),
+            Some(d) if matches!(self.code, TrapCode::MemoryOutOfBounds | TrapCode::UncaughtException) => {
+                write!(f, "{}: {d}", self.code.message())
+            }
             _ => f.write_str(self.code.message()),
         }
     }

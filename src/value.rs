@@ -11,8 +11,9 @@ use std::fmt;
 pub type Raw = u64;
 
 /// A heap type: what a reference points to. Function references (WebAssembly 3.0) add the
-/// concrete types; GC's `any`/`eq`/`i31`/`struct`/`array`/`none`/`nofunc`/`noextern` and
-/// exceptions' `exn` would be further variants (decoding refuses modules that use them).
+/// concrete types, and exception handling's `exn`/`noexn`; GC's `any`/`eq`/`i31`/`struct`/
+/// `array`/`none`/`nofunc`/`noextern` would be further variants (decoding refuses modules
+/// that use them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HeapType {
     /// `func`: any function.
@@ -23,6 +24,10 @@ pub enum HeapType {
     /// module's type index; in a store's types and in what the runtime links, it is the
     /// store-wide type id (`runtime::Store::type_id`), so equal indices are equal types.
     Concrete(u32),
+    /// `exn`: any exception (exception handling).
+    Exn,
+    /// `noexn`: the bottom of the exception hierarchy (only null).
+    NoExn,
 }
 
 /// A reference type: nullability and a heap type (`(ref null $t)`, `(ref func)`; `funcref`
@@ -38,10 +43,17 @@ impl RefType {
     pub const FUNCREF: RefType = RefType { nullable: true, heap: HeapType::Func };
     /// `externref`: `(ref null extern)`.
     pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
+    /// `exnref`: `(ref null exn)`.
+    pub const EXNREF: RefType = RefType { nullable: true, heap: HeapType::Exn };
 
     /// Is this a reference to a function (`func` or a concrete function type)?
     pub fn is_func(self) -> bool {
-        !matches!(self.heap, HeapType::Extern)
+        matches!(self.heap, HeapType::Func | HeapType::Concrete(_))
+    }
+
+    /// Is this a reference to an exception (`exn` or `noexn`)?
+    pub fn is_exn(self) -> bool {
+        matches!(self.heap, HeapType::Exn | HeapType::NoExn)
     }
 
     /// Subtyping, for types whose concrete indices are in one index space (a store's type
@@ -52,6 +64,7 @@ impl RefType {
             && match (self.heap, of.heap) {
                 (a, b) if a == b => true,
                 (HeapType::Concrete(_), HeapType::Func) => true,
+                (HeapType::NoExn, HeapType::Exn) => true,
                 _ => false,
             }
     }
@@ -62,12 +75,16 @@ impl fmt::Display for RefType {
         match (self.nullable, self.heap) {
             (true, HeapType::Func) => f.write_str("funcref"),
             (true, HeapType::Extern) => f.write_str("externref"),
+            (true, HeapType::Exn) => f.write_str("exnref"),
+            (true, HeapType::NoExn) => f.write_str("nullexnref"),
             (nullable, heap) => {
                 f.write_str(if nullable { "(ref null " } else { "(ref " })?;
                 match heap {
                     HeapType::Func => f.write_str("func")?,
                     HeapType::Extern => f.write_str("extern")?,
                     HeapType::Concrete(i) => write!(f, "{i}")?,
+                    HeapType::Exn => f.write_str("exn")?,
+                    HeapType::NoExn => f.write_str("noexn")?,
                 }
                 f.write_str(")")
             }
@@ -94,6 +111,8 @@ impl ValType {
     pub const FuncRef: ValType = ValType::Ref(RefType::FUNCREF);
     /// `externref`, `(ref null extern)`.
     pub const ExternRef: ValType = ValType::Ref(RefType::EXTERNREF);
+    /// `exnref`, `(ref null exn)` (exception handling).
+    pub const ExnRef: ValType = ValType::Ref(RefType::EXNREF);
 }
 
 impl ValType {
@@ -109,6 +128,7 @@ impl ValType {
             ValType::F64 => "f64",
             ValType::V128 => "v128",
             ValType::Ref(r) if r.is_func() => "funcref",
+            ValType::Ref(r) if r.is_exn() => "exnref",
             ValType::Ref(_) => "externref",
         }
     }
@@ -136,7 +156,7 @@ impl ValType {
     /// type of that kind.
     fn fits_name_of(self, ty: ValType) -> bool {
         match (self, ty) {
-            (ValType::Ref(a), ValType::Ref(b)) => a.is_func() == b.is_func(),
+            (ValType::Ref(a), ValType::Ref(b)) => a.is_func() == b.is_func() && a.is_exn() == b.is_exn(),
             (a, b) => a == b,
         }
     }
@@ -231,6 +251,9 @@ pub enum Value {
     FuncRef(Option<u32>),
     /// An external reference: `None` is `ref.null extern`, otherwise a host-chosen number.
     ExternRef(Option<u32>),
+    /// An exception reference (exception handling): `None` is `ref.null exn`, otherwise
+    /// the store address of an exception object (tag and payload).
+    ExnRef(Option<u32>),
 }
 
 impl Value {
@@ -256,6 +279,7 @@ impl Value {
             Value::V128(_) => ValType::V128,
             Value::FuncRef(_) => ValType::FuncRef,
             Value::ExternRef(_) => ValType::ExternRef,
+            Value::ExnRef(_) => ValType::ExnRef,
         }
     }
 
@@ -273,7 +297,7 @@ impl Value {
             Value::F32(v) => [v.to_bits() as u64, 0],
             Value::F64(v) => [v.to_bits(), 0],
             Value::V128(v) => v,
-            Value::FuncRef(r) | Value::ExternRef(r) => [r.map_or(0, |a| a as u64 + 1), 0],
+            Value::FuncRef(r) | Value::ExternRef(r) | Value::ExnRef(r) => [r.map_or(0, |a| a as u64 + 1), 0],
         }
     }
 
@@ -288,6 +312,7 @@ impl Value {
             ValType::F64 => Value::F64(f64::from_bits(raw)),
             ValType::V128 => Value::V128([raw, 0]),
             ValType::Ref(r) if r.is_func() => Value::FuncRef(reference),
+            ValType::Ref(r) if r.is_exn() => Value::ExnRef(reference),
             ValType::Ref(_) => Value::ExternRef(reference),
         }
     }
@@ -308,7 +333,8 @@ impl Value {
     pub fn fits(&self, ty: ValType) -> bool {
         match (*self, ty) {
             (Value::FuncRef(r), ValType::Ref(t)) => t.is_func() && (r.is_some() || t.nullable),
-            (Value::ExternRef(r), ValType::Ref(t)) => !t.is_func() && (r.is_some() || t.nullable),
+            (Value::ExternRef(r), ValType::Ref(t)) => !t.is_func() && !t.is_exn() && (r.is_some() || t.nullable),
+            (Value::ExnRef(r), ValType::Ref(t)) => t.is_exn() && (r.is_some() || t.nullable),
             (v, t) => v.ty() == t,
         }
     }
@@ -431,8 +457,8 @@ impl fmt::Display for Value {
             Value::V128([lo, hi]) => {
                 f.write_str(&v128_text((hi as u128) << 64 | lo as u128, "i32x4").unwrap_or_default())
             }
-            Value::FuncRef(None) | Value::ExternRef(None) => f.write_str("null"),
-            Value::FuncRef(Some(a)) | Value::ExternRef(Some(a)) => write!(f, "{a}"),
+            Value::FuncRef(None) | Value::ExternRef(None) | Value::ExnRef(None) => f.write_str("null"),
+            Value::FuncRef(Some(a)) | Value::ExternRef(Some(a)) | Value::ExnRef(Some(a)) => write!(f, "{a}"),
         }
     }
 }
@@ -450,6 +476,7 @@ pub fn parse_arg(arg: &str, ty: ValType) -> Result<Value, String> {
             ValType::V128,
             ValType::FuncRef,
             ValType::ExternRef,
+            ValType::ExnRef,
         ]
         .into_iter()
         .find(|t| t.name() == prefix);
@@ -471,7 +498,7 @@ pub fn parse_arg(arg: &str, ty: ValType) -> Result<Value, String> {
                 .to_string()
         }
         ValType::Ref(r) if !r.nullable => format!("expected {ty}: a non-null reference cannot be given"),
-        ValType::Ref(r) if r.is_func() => format!("expected {ty}: only `null` can be given"),
+        ValType::Ref(r) if r.is_func() || r.is_exn() => format!("expected {ty}: only `null` can be given"),
         ValType::Ref(_) => format!("expected {ty}: `null` or a number"),
     })
 }
@@ -496,8 +523,9 @@ fn parse_value(text: &str, ty: ValType) -> Option<Value> {
         ValType::Ref(r) => {
             let v = match text {
                 "null" if r.is_func() => Value::FuncRef(None),
+                "null" if r.is_exn() => Value::ExnRef(None),
                 "null" => Value::ExternRef(None),
-                _ if r.is_func() => return None,
+                _ if r.is_func() || r.is_exn() => return None,
                 _ => Value::ExternRef(Some(parse::<u32>(&buf).ok()?)),
             };
             return v.fits(ty).then_some(v);

@@ -85,6 +85,7 @@ fn script_features(name: &str) -> Option<wasmparser::WasmFeatures> {
     Some(match set {
         "wasm-v1" | "wasm-v2" => base,
         "multi-memory" => base | F::MULTI_MEMORY,
+        "exceptions" => base | F::EXCEPTIONS | F::TAIL_CALL | F::FUNCTION_REFERENCES,
         // (return_call_ref is here, and the script of return_call.)
         "function-references" => base | F::FUNCTION_REFERENCES | F::TAIL_CALL,
         // (memory64 has a SIMD script, simd_address.wast.)
@@ -196,6 +197,11 @@ impl Runner {
                 Err(Error::Trap(t)) if matches_message(&t.to_string(), message) => Ok(()),
                 Err(e) => Err(format!("expected trap `{message}`, got error: {e}")),
             },
+            WastDirective::AssertException { exec, .. } => match self.execute(exec) {
+                Ok(v) => Err(format!("expected an uncaught exception, got {}", show(&v))),
+                Err(Error::Trap(t)) if t.code == TrapCode::UncaughtException => Ok(()),
+                Err(e) => Err(format!("expected an uncaught exception, got error: {e}")),
+            },
             WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
                 Ok(v) => Err(format!("expected exhaustion `{message}`, got {}", show(&v))),
                 Err(Error::Trap(t)) if t.code == TrapCode::CallStackExhausted => Ok(()),
@@ -278,6 +284,7 @@ fn heap_type(h: &HeapType<'_>) -> Result<ValType, String> {
     match h {
         HeapType::Abstract { ty: AbstractHeapType::Func, .. } => Ok(ValType::FuncRef),
         HeapType::Abstract { ty: AbstractHeapType::Extern, .. } => Ok(ValType::ExternRef),
+        HeapType::Abstract { ty: AbstractHeapType::Exn | AbstractHeapType::NoExn, .. } => Ok(ValType::ExnRef),
         other => Err(format!("unsupported heap type {other:?}")),
     }
 }
@@ -291,6 +298,7 @@ fn arg(a: &WastArg<'_>) -> Result<Value, String> {
         WastArgCore::F64(v) => Value::F64(f64::from_bits(v.bits)),
         WastArgCore::RefNull(h) => match heap_type(h)? {
             ValType::FuncRef => Value::FuncRef(None),
+            ValType::ExnRef => Value::ExnRef(None),
             _ => Value::ExternRef(None),
         },
         WastArgCore::RefExtern(n) => Value::ExternRef(Some(*n)),
@@ -352,6 +360,9 @@ fn result_matches(g: &Value, w: &WastRetCore<'_>) -> bool {
         }
         (Value::ExternRef(r), WastRetCore::RefNull(h)) => {
             r.is_none() && h.as_ref().is_none_or(|h| heap_type(h) == Ok(ValType::ExternRef))
+        }
+        (Value::ExnRef(r), WastRetCore::RefNull(h)) => {
+            r.is_none() && h.as_ref().is_none_or(|h| heap_type(h) == Ok(ValType::ExnRef))
         }
         (Value::ExternRef(r), WastRetCore::RefExtern(n)) => match n {
             Some(n) => *r == Some(*n),

@@ -605,6 +605,7 @@ impl Playground {
             ExternKind::Table => "table",
             ExternKind::Memory => "memory",
             ExternKind::Global => "global",
+            ExternKind::Tag => "tag",
         };
         // The first name each function is exported under, by index: one pass over the
         // exports (a search per function was quadratic: minutes for 100,000 exports).

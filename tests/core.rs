@@ -1812,10 +1812,9 @@ fn table_growth_respects_limits() {
 #[test]
 fn unsupported_proposals_are_errors() {
     for wat in [
-        // (Shared, 64-bit and several memories, SIMD and tail calls are supported: the spec sets
-        // in tests/spec.rs.)
+        // (Shared, 64-bit and several memories, SIMD, tail calls and exceptions are supported:
+        // the spec sets in tests/spec.rs.)
         r#"(module (type (struct)))"#,
-        r#"(module (tag))"#,
         r#"(component)"#,
     ] {
         match Module::new(wat.as_bytes()) {

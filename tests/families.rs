@@ -1,5 +1,6 @@
 //! The instruction families' table: one row for every instruction of SIMD, relaxed SIMD,
-//! threads (atomics), wide arithmetic and tail calls, and for every memory instruction of
+//! threads (atomics), wide arithmetic, tail calls and exception handling (legacy included,
+//! `EXN_ROWS`, each in a body where it runs), and for every memory instruction of
 //! WebAssembly 2.0 (loads, stores, `memory.*`), those run on each of three memories
 //! (multi-memory): a 32-bit one, a shared 64-bit one (memory64, threads) and a 64-bit one
 //! of 1-byte pages (custom page sizes).
@@ -409,7 +410,8 @@ const ROWS: &[Row] = &[
 
 /// The proposals whose every operator has a row, and those of which the operators with a
 /// memory immediate (`memarg`, `mem`, `dst_mem`) have one.
-const WHOLE: &[&str] = &["simd", "relaxed_simd", "threads", "wide_arithmetic", "tail_call"];
+const WHOLE: &[&str] =
+    &["simd", "relaxed_simd", "threads", "wide_arithmetic", "tail_call", "exceptions", "legacy_exceptions"];
 const MEMORY_OPS_OF: &[&str] = &["mvp", "bulk_memory"];
 
 /// wasmparser's operators: (proposal, `Operator` variant, immediate names).
@@ -433,7 +435,7 @@ fn covered() -> BTreeSet<&'static str> {
 #[test]
 fn every_operator_has_a_row() {
     let want = covered();
-    let have: BTreeSet<&str> = ROWS.iter().map(|r| r.op).collect();
+    let have: BTreeSet<&str> = ROWS.iter().map(|r| r.op).chain(EXN_ROWS.iter().map(|r| r.0)).collect();
     let missing: Vec<_> = want.difference(&have).collect();
     let unknown: Vec<_> = have.difference(&want).collect();
     assert!(missing.is_empty(), "operators without a row in tests/families.rs: {missing:?}");
@@ -554,7 +556,13 @@ fn check(r: &Row, mem: usize) -> Result<(), String> {
     if at.offset != line.offset || at.text != line.text {
         return Err(format!("paused at {} {:?}, want {} {:?}", at.offset, at.text, line.offset, line.text));
     }
-    let before = full_state(&mut s);
+    step_and_back(&mut s)
+}
+
+/// Steps over the instruction the session is paused at, back, and over it again: one undo
+/// entry, the exact state back, the same state again.
+fn step_and_back(s: &mut Session) -> Result<(), String> {
+    let before = full_state(s);
     let h = s.history_len();
     let stop = s.step_into();
     if let StopReason::Trapped(t) = stop {
@@ -563,7 +571,7 @@ fn check(r: &Row, mem: usize) -> Result<(), String> {
     if s.history_len() != h + 1 {
         return Err(format!("{} undo entries after one step (was {h})", s.history_len()));
     }
-    let after = full_state(&mut s);
+    let after = full_state(s);
     if after == before {
         return Err("the step changed nothing".into());
     }
@@ -573,7 +581,7 @@ fn check(r: &Row, mem: usize) -> Result<(), String> {
     if !s.not_rewound().is_empty() {
         return Err(format!("not rewound: {:?}", s.not_rewound()));
     }
-    let back = full_state(&mut s);
+    let back = full_state(s);
     if back.0 != before.0 {
         return Err(format!("step back: snapshot differs\n  before {:?}\n  after  {:?}", before.0, back.0));
     }
@@ -584,7 +592,7 @@ fn check(r: &Row, mem: usize) -> Result<(), String> {
         return Err("step back: the number of memories differs".into());
     }
     s.step_into();
-    if full_state(&mut s) != after {
+    if full_state(s) != after {
         return Err("stepping again gives another state".into());
     }
     Ok(())
@@ -608,4 +616,58 @@ fn every_row_single_steps_and_steps_back() {
         }
     }
     assert!(failures.is_empty(), "{} of {runs} failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Exception handling (and the legacy instructions): wasmparser's `Operator` variant, the
+/// mnemonic, and a body for `f` in which the instruction (the first line with that mnemonic)
+/// is reached and runs: a throw that a handler of `f` catches, a `catch`/`delegate` reached
+/// from the end of its `try` body.
+#[rustfmt::skip]
+const EXN_ROWS: &[(&str, &str, &str)] = &[
+    ("TryTable", "try_table", "try_table (result i32) i32.const 1 end drop"),
+    ("Throw", "throw", "block $h (result i32) try_table (catch $e $h) i32.const 7 throw $e end i32.const 0 end drop"),
+    ("ThrowRef", "throw_ref", "block $h (result exnref) try_table (catch_all_ref $h) i32.const 7 throw $e end \
+        unreachable end block $h2 (param exnref) (result i32) try_table (param exnref) (catch $e $h2) throw_ref end \
+        unreachable end drop"),
+    ("Try", "try", "try (result i32) i32.const 1 end drop"),
+    ("Catch", "catch", "try (result i32) i32.const 1 catch $e end drop"),
+    ("CatchAll", "catch_all", "try (result i32) i32.const 1 catch_all i32.const 2 end drop"),
+    ("Delegate", "delegate", "try (result i32) i32.const 1 delegate 0 drop"),
+    ("Rethrow", "rethrow", "try (result i32) try i32.const 5 throw $e catch $e drop rethrow 0 end i32.const 0 \
+        catch $e end drop"),
+];
+
+fn check_exn(text: &str, body: &str) -> Result<(), String> {
+    let wat = format!("(module (tag $e (param i32)) (func (export \"f\") {body} return))");
+    let mut s =
+        Session::load(wat.as_bytes(), Limits::default(), Config::default()).map_err(|e| format!("load: {e}"))?;
+    s.start("f", &[]).map_err(|e| format!("start: {e}"))?;
+    let info = s.func_info(0).map_err(|e| format!("func_info: {e}"))?;
+    let line = info
+        .lines
+        .iter()
+        .find(|l| l.text.split_whitespace().next() == Some(text))
+        .ok_or_else(|| format!("no line {text} in {:?}", info.lines.iter().map(|l| &l.text).collect::<Vec<_>>()))?;
+    for _ in 0..100 {
+        if s.position().is_some_and(|p| p.offset == line.offset) {
+            break;
+        }
+        if s.step_into() != StopReason::Step {
+            return Err("the call ended before the instruction".into());
+        }
+    }
+    let at = s.position().ok_or("no position before the instruction")?;
+    if at.offset != line.offset || at.text != line.text {
+        return Err(format!("paused at {} {:?}, want {} {:?}", at.offset, at.text, line.offset, line.text));
+    }
+    step_and_back(&mut s)
+}
+
+#[test]
+fn every_exception_row_single_steps_and_steps_back() {
+    let failures: Vec<String> = EXN_ROWS
+        .iter()
+        .filter_map(|(_, text, body)| check_exn(text, body).err().map(|e| format!("{text}: {e}")))
+        .collect();
+    assert!(failures.is_empty(), "{} of {} failed:\n{}", failures.len(), EXN_ROWS.len(), failures.join("\n"));
 }

@@ -464,7 +464,9 @@ fn hostile_cases() -> Vec<(String, Vec<u8>, String)> {
     );
     add("opcode-atomic", one_func(&[0xfe, 0x03, 0x00, 0x0b]), "atomic.fence (threads)");
     add("opcode-return-call", one_func(&[0x12, 5, 0x0b]), "return_call of a function that does not exist");
-    add("opcode-try", one_func(&[0x06, 0x40, 0x0b, 0x0b]), "try (legacy exceptions)");
+    add("opcode-try", one_func(&[0x06, 0x40, 0x07, 5, 0x0b, 0x0b]), "a legacy catch of a tag that does not exist");
+    add("opcode-throw", one_func(&[0x08, 0, 0x0b]), "throw of a tag that does not exist");
+    add("opcode-delegate", one_func(&[0x06, 0x40, 0x18, 3, 0x0b]), "delegate to a label that does not exist");
     add("opcode-else-without-if", one_func(&[0x05, 0x0b]), "`else` outside an `if`");
     add("opcode-end-extra", one_func(&[0x41, 0, 0x0b, 0x0b]), "an `end` too many");
     add("opcode-block-bad-type", one_func(&[0x02, 0x50, 0x0b, 0x0b]), "a block type byte 0x50");

@@ -282,6 +282,8 @@ pub enum V {
     F64(u64),
     FuncRef(bool),
     ExternRef(Option<u32>),
+    /// An exception reference (the generated modules have none; wasmi has no exceptions).
+    ExnRef(bool),
     V128([u64; 2]),
 }
 
@@ -302,6 +304,7 @@ impl V {
             Value::F64(x) => V::f64(x.to_bits()),
             Value::FuncRef(r) => V::FuncRef(r.is_some()),
             Value::ExternRef(r) => V::ExternRef(r),
+            Value::ExnRef(r) => V::ExnRef(r.is_some()),
             Value::V128(x) => V::V128(x),
         }
     }

@@ -4,7 +4,7 @@
 //! is writing those old values back. No copies of whole memories.
 
 use crate::exec::{Frame, Machine, State};
-use crate::ir::{Atomic, Bulk, Instr, Mem, RETURN_PC, Simd, StoreOp, Wide, for_each_plain};
+use crate::ir::{Atomic, Bulk, Exn, Instr, Mem, RETURN_PC, Simd, StoreOp, Wide, for_each_plain};
 use crate::runtime::Store;
 use crate::value::{Raw, ValType};
 use std::collections::VecDeque;
@@ -56,12 +56,13 @@ pub(crate) enum Effect {
         at: usize,
         old: Raw,
     },
-    /// Frames under the top one that the step may pop too (unwinding, a tail call),
-    /// outermost first. No instruction makes one yet (exceptions will; a tail call replaces the top frame,
-    /// which `Record::popped` restores); the
-    /// test below undoes a step that popped three frames.
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Frames under the top one that the step may pop or move (a throw that unwinds to a
+    /// handler in one of them), outermost first; the first may stay (the frame that
+    /// catches: its pc goes back). A tail call replaces the top frame, which
+    /// `Record::popped` restores.
     Frames(Vec<Frame>),
+    /// How many exception objects the store had (a `throw` makes one).
+    Exceptions(usize),
 }
 
 impl Effect {
@@ -256,6 +257,32 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
             let params = inst.module.types.get(ty as usize).map_or(0, |t| ValType::cells_of(&t.params));
             start = start.min(sp.saturating_sub(params + 1));
         }
+        // A throw: where it lands is known before it runs (the machine's own search). The
+        // frames above the one that catches go, that frame's pc moves (it may return too),
+        // its operands from the clause's height are overwritten, and a legacy `catch` writes
+        // its hidden local. Uncaught, it is a trap (which changes nothing but what it pops).
+        Instr::Exn(e) => {
+            if let Exn::Throw(_) = e {
+                effects.push(Effect::Exceptions(store.exceptions.len()));
+            }
+            if let Some(l) = m.landing_of(store, e) {
+                let top = m.frames.len() - 1;
+                let f = &m.frames[l.frame];
+                let (ffp, c) = (f.fp as usize, l.clause);
+                let base = ffp + (f.code.num_params + f.code.num_locals + c.height) as usize;
+                start = start.min(if c.pc == RETURN_PC { ffp } else { base });
+                if let Some(cell) = c.local {
+                    let at = ffp + cell as usize;
+                    local = cells.get(at).map(|&v| (at, v));
+                }
+                if l.frame < top {
+                    effects.push(Effect::Frames(m.frames[l.frame..top].to_vec()));
+                    popped = Some(frame.clone());
+                } else if c.pc == RETURN_PC {
+                    returns = true;
+                }
+            }
+        }
         Instr::Simd(s) => match s {
             // Two cells of a local.
             Simd::LocalSet(x) | Simd::LocalTee(x) => {
@@ -412,6 +439,7 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
             Effect::TableSize { table, size } => store.tables[table as usize].shrink_to(size),
             Effect::Elem { instance, seg, old } => store.instances[instance as usize].elems[seg as usize] = old,
             Effect::Data { instance, seg, old } => store.instances[instance as usize].datas[seg as usize] = old,
+            Effect::Exceptions(n) => store.exceptions.truncate(n),
             Effect::Outside(_) => {}
         }
     }
@@ -425,13 +453,9 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
         if let (Some(f), Some(top)) = (r.popped, m.frames.last_mut()) {
             *top = f;
         }
-    } else if missing == 1 {
-        // A return: the top frame.
-        if let Some(f) = r.popped {
-            m.frames.push(f);
-        }
-    } else if missing > 1 {
-        // The frames under the top one, which the step popped too.
+    } else {
+        // A return (the top frame), or an unwinding (the frames under it too, the first of
+        // them perhaps still there, with another pc: it is put back as it was).
         let mut restore: Vec<Frame> = Vec::new();
         for e in &cells_and_frames {
             if let Effect::Frames(f) = e {
@@ -440,7 +464,11 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
         }
         restore.extend(r.popped);
         let keep = restore.len().saturating_sub(missing);
-        m.frames.extend(restore.drain(keep..));
+        let at = m.frames.len().saturating_sub(keep);
+        for (slot, f) in m.frames[at..].iter_mut().zip(restore.drain(..keep)) {
+            *slot = f;
+        }
+        m.frames.extend(restore);
     }
     if let Some(f) = m.frames.last_mut() {
         f.pc = r.pc;

@@ -762,6 +762,8 @@ impl Session {
                 value: next(&mut at, t),
             })
             .collect();
+        // Operands start after every local cell (a legacy `try`'s hidden local included).
+        at = at.max(fp + (f.code.num_params + f.code.num_locals) as usize);
         let types = info.operand_types(line);
         let heights = info.block_heights(line);
         let mut operands = Vec::with_capacity(end.saturating_sub(at));

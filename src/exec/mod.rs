@@ -2,6 +2,7 @@
 //! driven by a budget. `run(store, 1)` is a single step; there is no other loop.
 
 mod call;
+pub(crate) mod exn;
 pub mod num;
 pub(crate) mod ops;
 pub mod stack;
@@ -332,6 +333,16 @@ impl Machine {
         #[cfg_attr(not(target_arch = "wasm32"), allow(clippy::never_loop))]
         let r = loop {
             let r = self.execute(store, &mut left);
+            #[cfg(target_arch = "wasm32")]
+            if let Err(t) = &r
+                && t.code == TrapCode::Unreachable
+                && let Some(&Instr::Exn(e)) = self.frames.last().and_then(|f| f.code.instrs.get(f.pc as usize))
+            {
+                match self.exn(store, e) {
+                    Ok(()) => continue,
+                    Err(t) => break Err(t),
+                }
+            }
             #[cfg(target_arch = "wasm32")]
             if let Err(t) = &r
                 && t.code == TrapCode::Unreachable
@@ -912,7 +923,20 @@ impl Machine {
                                // `run` to run it (`run_simd`; it tells this exit from a real trap by the
                                // instruction): any SIMD arm here slows V8's code for the loop.
                                #[cfg(target_arch = "wasm32")]
-                               Instr::Simd(_) | Instr::Bulk(_) | Instr::Mem(_) | Instr::Atomic(_) => trap!(TrapCode::Unreachable),
+                               Instr::Simd(_) | Instr::Bulk(_) | Instr::Mem(_) | Instr::Atomic(_) | Instr::Exn(_) => {
+                        trap!(TrapCode::Unreachable)
+                    }
+                    // Exceptions (`exn.rs`): out of line and cold; the frame on top after a
+                    // throw is the one that caught it.
+                    #[cfg(not(target_arch = "wasm32"))]
+                    Instr::Exn(e) => {
+                        save!(pc - 1);
+                        if let Err(t) = self.exn(store, e) {
+                            exit!(Err(t));
+                        }
+                        enter!();
+                        continue 'run;
+                    }
                                #[cfg(not(target_arch = "wasm32"))]
                                Instr::Simd(s) => {
                                    let (at, r) = simd::exec(s, code, store, inst_id, fp, stack, sp);

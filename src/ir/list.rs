@@ -196,6 +196,20 @@ macro_rules! for_each_instr {
                     I64MulWideS;
                     I64MulWideU;
                 }
+                /// Exception handling (`exec/exn.rs`): the instructions that throw. Rare, so
+                /// out of line (in wasm32 builds the loop leaves for them as for `Simd`).
+                /// `try_table` and legacy `try` are `Block` markers, a legacy `catch`/
+                /// `catch_all` reached from the code before it an `Else` (to the `end`),
+                /// `delegate` an `End`: where an exception lands is `Code::handlers`.
+                Exn {
+                    /// `throw tag`: pops the tag's payload and throws a new exception.
+                    Throw(u32);
+                    /// `throw_ref`: pops an `exnref` and throws it again (null traps).
+                    ThrowRef;
+                    /// Legacy `rethrow`: throws again the exception a `catch` put in this
+                    /// hidden local cell (see `Handler`).
+                    Rethrow(u32);
+                }
                 /// Loads and stores the hot arms do not take: of a memory other than memory 0,
                 /// or of a 64-bit memory (`exec/mem.rs`). The `u32` is an index into
                 /// `Code::memargs` (memory index and 64-bit static offset).

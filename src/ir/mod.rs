@@ -461,6 +461,47 @@ pub struct Code {
     pub v128s: Vec<u128>,
     /// The memory operands of its `Mem` and `Atomic` instructions (a side table).
     pub memargs: Vec<MemArg>,
+    /// Its exception handlers (`try_table`, legacy `try`), innermost first: an exception
+    /// thrown at a pc lands at the first one that covers it and catches it.
+    pub handlers: Vec<Handler>,
+}
+
+/// An exception handler: the body of a `try_table` or of a legacy `try` (the instructions
+/// `start..end`), and what it does with an exception thrown there (by an instruction of the
+/// body, or by a callee of one of its calls).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handler {
+    pub start: u32,
+    pub end: u32,
+    /// The nesting depth of its block (the function's body is 0), for `delegate`.
+    pub depth: u32,
+    pub kind: HandlerKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HandlerKind {
+    /// `try_table`'s clauses, or a legacy `try`'s `catch`es, in order: the first that
+    /// matches catches.
+    Catch(Vec<CatchClause>),
+    /// Legacy `try ... delegate l`: the exception goes on to the handlers of depth at most
+    /// this (those around label `l`; 0: to the caller).
+    Delegate(u32),
+}
+
+/// One clause of a handler.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CatchClause {
+    /// The tag it catches (module tag index), `None` for `catch_all`.
+    pub tag: Option<u32>,
+    /// `catch_ref`/`catch_all_ref`: the `exnref` is pushed after the payload.
+    pub push_ref: bool,
+    /// Where it lands: the pc, and the operand height there (cells above the locals) before
+    /// the payload is pushed.
+    pub pc: u32,
+    pub height: u32,
+    /// A legacy `catch`: the hidden local cell (from the frame's first) that keeps the
+    /// exception for `rethrow`.
+    pub local: Option<u32>,
 }
 
 const _: () = assert!(std::mem::size_of::<Instr>() <= 16);

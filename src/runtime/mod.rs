@@ -49,6 +49,9 @@ pub enum Extern {
     Table(u32),
     Memory(u32),
     Global(u32),
+    /// A tag (exception handling): a store tag address. Tag identity is the address: each
+    /// instantiation of a tag definition (or `Store::alloc_tag`) makes a new one.
+    Tag(u32),
 }
 
 /// A handle to an instance in a [`Store`].
@@ -178,6 +181,20 @@ pub struct Global {
     pub(crate) ty: GlobalType,
 }
 
+/// A tag (exception handling): its type, a store type id (the payload is its parameters).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TagInst {
+    pub ty: u32,
+}
+
+/// An exception object (exception handling): the store address of its tag and the cells
+/// of its payload values (the tag type's parameters). `exnref` cells hold its address + 1.
+#[derive(Debug, Clone)]
+pub(crate) struct Exception {
+    pub tag: u32,
+    pub payload: Box<[Raw]>,
+}
+
 pub(crate) struct Instance {
     pub module: Rc<Module>,
     pub types: Vec<u32>,
@@ -185,6 +202,8 @@ pub(crate) struct Instance {
     pub tables: Vec<u32>,
     pub memories: Vec<u32>,
     pub globals: Vec<u32>,
+    /// Store tag addresses, imported ones first.
+    pub tags: Vec<u32>,
     /// Element segments, evaluated; a dropped segment is empty.
     pub elems: Vec<Rc<[Raw]>>,
     /// Data segments; a dropped segment is empty.
@@ -198,6 +217,11 @@ pub struct Store {
     pub(crate) tables: Vec<Table>,
     pub(crate) memories: Vec<Memory>,
     pub(crate) globals: Vec<Global>,
+    pub(crate) tags: Vec<TagInst>,
+    /// Every exception object thrown so far (exception handling), by address. Nothing frees
+    /// them yet: a garbage collector should (an exception is live while an `exnref` cell,
+    /// global, table slot or handler names it).
+    pub(crate) exceptions: Vec<Exception>,
     pub(crate) instances: Vec<Instance>,
     pub(crate) types: Vec<FuncType>,
     type_ids: HashMap<FuncType, u32>,
@@ -289,6 +313,35 @@ impl Store {
         self.alloc_table_type(crate::decode::TableType::new(ty, min, max))
     }
 
+    /// Adds a tag whose payload is `ty`'s parameters (`ty` has no results): a new identity,
+    /// importable as a tag of an equal type.
+    pub fn alloc_tag(&mut self, ty: FuncType) -> Result<Extern> {
+        if !ty.results.is_empty() {
+            return Err(Error::BadCall(format!("a tag's type has no results: {ty}")));
+        }
+        let ty = self.type_id(&ty);
+        self.tags.push(TagInst { ty });
+        Ok(Extern::Tag(self.tags.len() as u32 - 1))
+    }
+
+    /// The tag and payload of exception `exn` (a store exception address), the payload
+    /// typed by the tag's type.
+    pub fn exception(&self, exn: u32) -> Option<(u32, Vec<Value>)> {
+        let e = self.exceptions.get(exn as usize)?;
+        let ty = &self.types[self.tags[e.tag as usize].ty as usize];
+        let mut at = 0;
+        let values = ty
+            .params
+            .iter()
+            .map(|&t| {
+                let v = Value::from_cells(t, e.payload.get(at..).unwrap_or(&[]));
+                at += t.cells();
+                v
+            })
+            .collect();
+        Some((e.tag, values))
+    }
+
     /// Adds a table of any type (table64 too), its elements null: not of a non-nullable
     /// reference type (which needs an initial value).
     pub fn alloc_table_type(&mut self, t: crate::decode::TableType) -> Result<Extern> {
@@ -367,6 +420,7 @@ impl Store {
             ExternKind::Table => Extern::Table(*inst.tables.get(i)?),
             ExternKind::Memory => Extern::Memory(*inst.memories.get(i)?),
             ExternKind::Global => Extern::Global(*inst.globals.get(i)?),
+            ExternKind::Tag => Extern::Tag(*inst.tags.get(i)?),
         })
     }
 
@@ -425,6 +479,7 @@ impl Store {
                 })
             }
             Extern::Global(g) => ExternType::Global(self.globals.get(g as usize)?.ty),
+            Extern::Tag(t) => ExternType::Tag(self.types[self.tags.get(t as usize)?.ty as usize].clone()),
         })
     }
 
@@ -432,6 +487,7 @@ impl Store {
     pub(crate) fn valid_value(&self, v: &Value) -> bool {
         match v {
             Value::FuncRef(Some(f)) => (*f as usize) < self.funcs.len(),
+            Value::ExnRef(Some(e)) => (*e as usize) < self.exceptions.len(),
             _ => true,
         }
     }
@@ -478,6 +534,7 @@ impl Store {
             tables: Vec::new(),
             memories: Vec::new(),
             globals: Vec::new(),
+            tags: Vec::new(),
             elems: Vec::new(),
             datas: Vec::new(),
         };
@@ -500,6 +557,7 @@ impl Store {
                 Extern::Table(a) => inst.tables.push(a),
                 Extern::Memory(a) => inst.memories.push(a),
                 Extern::Global(a) => inst.globals.push(a),
+                Extern::Tag(a) => inst.tags.push(a),
             }
         }
         // 2. Allocate functions, tables, memories, globals.
@@ -510,6 +568,11 @@ impl Store {
                 kind: FuncKind::Wasm { module: module.clone(), instance: id, def, code: Default::default() },
             });
             inst.funcs.push(self.funcs.len() as u32 - 1);
+        }
+        // Each instantiation makes new tags (a tag's identity is its address).
+        for &t in &module.tags[module.num_imported_tags as usize..] {
+            self.tags.push(TagInst { ty: inst.types[t as usize] });
+            inst.tags.push(self.tags.len() as u32 - 1);
         }
         for m in &module.memories[module.num_imported_memories as usize..] {
             let Extern::Memory(a) = self.alloc_memory_type(*m)? else { unreachable!() };
@@ -653,6 +716,10 @@ fn canonical_extern(t: &ExternType, ids: &[u32]) -> ExternType {
             params: f.params.iter().map(|&v| canonical(v, ids)).collect(),
             results: f.results.iter().map(|&v| canonical(v, ids)).collect(),
         }),
+        ExternType::Tag(f) => ExternType::Tag(FuncType {
+            params: f.params.iter().map(|&v| canonical(v, ids)).collect(),
+            results: f.results.iter().map(|&v| canonical(v, ids)).collect(),
+        }),
         ExternType::Table(t) => ExternType::Table(crate::decode::TableType { elem: canonical(t.elem, ids), ..*t }),
         ExternType::Global(g) => ExternType::Global(GlobalType { ty: canonical(g.ty, ids), ..*g }),
         ExternType::Memory(m) => ExternType::Memory(*m),
@@ -666,6 +733,8 @@ fn canonical_extern(t: &ExternType, ids: &[u32]) -> ExternType {
 fn import_matches(want: &ExternType, have: &ExternType) -> bool {
     match (want, have) {
         (ExternType::Func(a), ExternType::Func(b)) => a == b,
+        // A tag's type must be equal (it is used both ways: thrown and caught).
+        (ExternType::Tag(a), ExternType::Tag(b)) => a == b,
         (ExternType::Global(a), ExternType::Global(b)) if !a.mutable => !b.mutable && b.ty.is_subtype_of(a.ty),
         (ExternType::Table(a), ExternType::Table(b)) => {
             a.elem == b.elem && a.table64 == b.table64 && limits_match(b.min, b.max, a.min, a.max)

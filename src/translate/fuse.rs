@@ -245,6 +245,17 @@ pub fn fuse(code: &mut Code) {
             remap(pc);
         }
     }
+    // Handlers cover the same instructions (a fused form in front of its originals
+    // included) and land where a branch would.
+    for h in &mut code.handlers {
+        remap(&mut h.start);
+        remap(&mut h.end);
+        if let crate::ir::HandlerKind::Catch(clauses) = &mut h.kind {
+            for c in clauses {
+                remap(&mut c.pc);
+            }
+        }
+    }
     code.instrs = instrs;
     code.offsets = offsets;
 }

@@ -6,14 +6,15 @@
 //! validator again in lock-step only to learn the operand-stack height before each
 //! instruction, which is what the drop/keep of a branch needs.
 
+mod exn;
 mod fuse;
 
 use crate::decode::{Module, body_validator};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Atomic, Bulk, Code, DropKeep, Instr, LoadOp, Mem, MemArg, RETURN_PC, RmwOp, Simd, SimdBin, SimdExtract, SimdLane,
-    SimdLoad, SimdReplace, SimdShift, SimdSplat, SimdTern, SimdTest, SimdUn, StoreOp, Target, Wide, for_each_plain,
-    for_each_simd,
+    Atomic, Bulk, Code, DropKeep, Exn, Handler, Instr, LoadOp, Mem, MemArg, RETURN_PC, RmwOp, Simd, SimdBin,
+    SimdExtract, SimdLane, SimdLoad, SimdReplace, SimdShift, SimdSplat, SimdTern, SimdTest, SimdUn, StoreOp, Target,
+    Wide, for_each_plain, for_each_simd,
 };
 use wasmparser::{BlockType, Operator};
 
@@ -24,6 +25,11 @@ enum Kind {
     Loop,
     If,
     Else,
+    /// `try_table` (exception handling).
+    TryTable,
+    /// A legacy `try`'s body, then (once a `catch` or `catch_all` is read) its catch bodies.
+    Try,
+    Catch,
 }
 
 /// A control frame of the translator.
@@ -41,6 +47,14 @@ struct Ctrl {
     exits: Vec<usize>,
     /// `if`/`else` jumps to patch with the pc of the `end` marker.
     to_end: Vec<usize>,
+    /// `try_table`, legacy `try`: its handler in `Translator::handlers`.
+    handler: Option<usize>,
+    /// Catch clauses (handler, clause) that land after this block's `end` (to patch).
+    catch_exits: Vec<(usize, usize)>,
+    /// Cells of the operands below the block's parameters (a legacy `catch` lands there).
+    base_cells: u32,
+    /// A legacy `try`: the hidden local cell its `catch`es keep the exception in.
+    hidden: u32,
 }
 
 impl Ctrl {
@@ -70,6 +84,12 @@ struct Translator<'m> {
     wide: bool,
     /// `Code::memargs`.
     memargs: Vec<MemArg>,
+    /// `Code::handlers`, in the order their blocks begin (sorted innermost first at the end).
+    handlers: Vec<Handler>,
+    /// Cells of the parameters and declared locals: the legacy `try`s' hidden locals follow.
+    locals_end: u32,
+    /// Hidden local cells so far (one per legacy `try`).
+    hidden: u32,
 }
 
 type Validator = wasmparser::FuncValidator<wasmparser::ValidatorResources>;
@@ -145,6 +165,10 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
             loop_pc: 0,
             exits: Vec::new(),
             to_end: Vec::new(),
+            handler: None,
+            catch_exits: Vec::new(),
+            base_cells: 0,
+            hidden: 0,
         }],
         reachable: true,
         height: 0,
@@ -153,6 +177,9 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         v128s: Vec::new(),
         wide: false,
         memargs: Vec::new(),
+        handlers: Vec::new(),
+        locals_end: num_params + num_locals,
+        hidden: 0,
     };
     let mut max_height = 0;
     let mut ops = body.get_operators_reader()?;
@@ -166,16 +193,21 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         max_height = max_height.max(validator.operand_stack_height());
     }
     ops.finish()?;
+    // Innermost first: a handler's body ends before (or, empty, where) the bodies around it
+    // end.
+    t.handlers.sort_by_key(|h| (h.end, std::cmp::Reverse(h.start)));
     let mut code = Code {
         instrs: t.instrs,
         offsets: t.offsets,
         num_params,
         num_results: crate::value::ValType::cells_of(&ty.results) as u32,
-        num_locals,
+        // The legacy `try`s' hidden locals are locals too (zeroed on entry).
+        num_locals: num_locals + t.hidden,
         // In cells: at most two per value when a v128 can be on the stack.
         max_height: if t.wide { max_height.saturating_mul(2) } else { max_height },
         v128s: t.v128s,
         memargs: t.memargs,
+        handlers: t.handlers,
     };
     fuse::fuse(&mut code);
     Ok(code)
@@ -222,6 +254,10 @@ impl Translator<'_> {
             loop_pc: 0,
             exits: Vec::new(),
             to_end: Vec::new(),
+            handler: None,
+            catch_exits: Vec::new(),
+            base_cells: 0,
+            hidden: 0,
         });
         Ok(())
     }
@@ -352,7 +388,13 @@ impl Translator<'_> {
                 }
                 return Ok(());
             }
+            O::TryTable { ref try_table } => return self.try_table(try_table, v),
+            O::Try { blockty } => return self.try_(blockty, v),
+            O::Catch { tag_index } => return self.catch(Some(tag_index), v),
+            O::CatchAll => return self.catch(None, v),
+            O::Delegate { relative_depth } => return self.delegate(relative_depth, v),
             O::End => {
+                self.end_handler();
                 let c = self.ctrl.pop().ok_or_else(|| internal("unbalanced end"))?;
                 if c.kind == Kind::Func {
                     // The function's own `end` returns (when reachable).
@@ -369,6 +411,9 @@ impl Translator<'_> {
                     }
                     for at in c.exits {
                         self.patch(at, end_pc + 1);
+                    }
+                    for (h, k) in c.catch_exits {
+                        self.patch_catch(h, k, end_pc + 1);
                     }
                     self.reachable = true;
                 }
@@ -419,6 +464,13 @@ impl Translator<'_> {
                 self.emit(Instr::Return);
                 self.reachable = false;
                 return Ok(());
+            }
+            O::Throw { tag_index } => return self.throw(Exn::Throw(tag_index), v),
+            O::ThrowRef => return self.throw(Exn::ThrowRef, v),
+            O::Rethrow { relative_depth } => {
+                let i = self.ctrl.len().checked_sub(relative_depth as usize + 1).ok_or_else(|| internal("rethrow"))?;
+                let cell = self.ctrl[i].hidden;
+                return self.throw(Exn::Rethrow(cell), v);
             }
             O::Call { function_index } => Instr::Call(function_index),
             O::ReturnCall { function_index } => {

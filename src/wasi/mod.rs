@@ -341,6 +341,8 @@ pub fn stub_missing_imports(store: &mut Store, module: &Module, log: Rc<RefCell<
             }
             ExternType::Memory(m) => store.alloc_memory_type(*m)?,
             ExternType::Table(t) => store.alloc_table_type(*t)?,
+            // A fresh tag: nothing else throws it.
+            ExternType::Tag(t) => store.alloc_tag(t.clone())?,
             ExternType::Global(g) => {
                 store.alloc_global(GlobalType { ty: g.ty, mutable: g.mutable }, g.ty.default_value())?
             }

@@ -1,0 +1,395 @@
+//! Exception handling: `throw`/`try_table` across ten frames, `catch_ref` + `throw_ref`,
+//! `catch_all`, the uncaught message (tag and payload), tags across instances, the legacy
+//! `try`/`catch`/`catch_all`/`delegate`/`rethrow`, the CLI's exit code and `--trace`, and
+//! step back across a throw that unwinds frames, restoring the exact state.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::rc::Rc;
+use wasmscope::debug::{Config, Session, StopReason};
+use wasmscope::{Call, Error, Limits, Module, Store, Value};
+
+const EXN: &str = r#"(module
+  (tag $e (export "e") (param i32))
+  (tag $f (param i64 f64))
+  (tag $empty)
+  ;; Recurses $n frames deep, then throws $e with $n's first value.
+  (func $deep (param $n i32) (param $v i32)
+    (if (i32.eqz (local.get $n)) (then (throw $e (local.get $v))))
+    (call $deep (i32.sub (local.get $n) (i32.const 1)) (local.get $v)))
+  ;; Catches $e thrown 10 frames down: the payload + 1.
+  (func (export "ten") (param $v i32) (result i32)
+    (local $pad i64)
+    (i32.add (i32.const 1)
+      (block $h (result i32)
+        (try_table (catch $e $h)
+          (call $deep (i32.const 10) (local.get $v)))
+        (i32.const -1))))
+  ;; catch_ref, then throw_ref it again to an outer catch (the same exception).
+  (func (export "rethrow_ref") (param $v i32) (result i32)
+    (block $outer (result i32)
+      (try_table (catch $e $outer)
+        (block $inner (result i32 exnref)
+          (try_table (catch_ref $e $inner)
+            (call $deep (i32.const 3) (local.get $v)))
+          (unreachable))
+        (drop (i32.const 100))
+        (throw_ref))
+      (unreachable))
+    (i32.const 1000) (i32.add))
+  ;; catch_all and catch_all_ref, of a tag no clause names.
+  (func (export "all") (result i32)
+    (block $h
+      (try_table (catch $empty $h) (catch_all $h)
+        (throw $f (i64.const 1) (f64.const 2.5))))
+    (block $h2 (result exnref)
+      (try_table (catch_all_ref $h2) (throw $empty))
+      (unreachable))
+    (ref.is_null) (i32.add (i32.const 7)))
+  ;; A clause to the function's label: the payload is the result.
+  (func $ret (export "ret") (result i32)
+    (try_table (catch $e 0) (call $deep (i32.const 2) (i32.const 33)))
+    (i32.const -5))
+  (func (export "to_label") (result i32) (i32.add (i32.const 1) (call $ret)))
+  (func (export "uncaught") (param i32) (call $deep (i32.const 2) (local.get 0)))
+  (func (export "uncaught_f") (throw $f (i64.const -3) (f64.const 0.5)))
+  (func (export "null_ref") (throw_ref (ref.null exn)))
+)"#;
+
+const LEGACY: &str = r#"(module
+  (tag $e (param i32))
+  (tag $g)
+  (func $thrower (param i32) (throw $e (local.get 0)))
+  ;; try/catch: the payload, doubled.
+  (func (export "catch") (param i32) (result i32)
+    try (result i32)
+      (call $thrower (local.get 0))
+      i32.const -1
+    catch $g
+      i32.const -2
+    catch $e
+      i32.const 2
+      i32.mul
+    end)
+  ;; catch_all
+  (func (export "catch_all") (result i32)
+    try (result i32)
+      throw $g
+    catch_all
+      i32.const 5
+    end)
+  ;; delegate to the outer try, whose catch takes it (the inner catch does not).
+  (func (export "delegate") (param i32) (result i32)
+    try $outer (result i32)
+      try (result i32)
+        try (result i32)
+          (call $thrower (local.get 0))
+          i32.const -1
+        delegate $outer
+      catch $e
+        drop
+        i32.const -100
+      end
+    catch $e
+      i32.const 1000
+      i32.add
+    end)
+  ;; delegate to the function's label: the caller's handler catches.
+  (func $to_caller (param i32) (result i32)
+    try (result i32)
+      (call $thrower (local.get 0))
+      i32.const 0
+    delegate 0)
+  (func (export "delegate_caller") (param i32) (result i32)
+    try (result i32)
+      (call $to_caller (local.get 0))
+    catch $e
+      i32.const 77
+      i32.add
+    end)
+  ;; rethrow from a catch body, caught by an outer try.
+  (func (export "rethrow") (param i32) (result i32)
+    try (result i32)
+      try (result i32)
+        (call $thrower (local.get 0))
+        i32.const -1
+      catch $e
+        drop
+        rethrow 0
+      end
+    catch $e
+      i32.const 3
+      i32.add
+    end)
+  ;; rethrow out of every frame.
+  (func (export "rethrow_uncaught")
+    try
+      throw $g
+    catch_all
+      rethrow 0
+    end)
+  ;; A try without catches, and a throw from inside a catch body, not caught by it.
+  (func (export "nested") (result i32)
+    try (result i32)
+      try
+        nop
+      end
+      try (result i32)
+        throw $g
+      catch $g
+        (throw $e (i32.const 9))
+      end
+    catch $e
+    end)
+)"#;
+
+fn instance(wat: &str) -> (Store, wasmscope::InstanceId) {
+    let mut store = Store::new(Limits::default());
+    let m = Rc::new(Module::new(wat.as_bytes()).unwrap_or_else(|e| panic!("{e}")));
+    let id = store.instantiate(m).unwrap();
+    (store, id)
+}
+
+fn i32s(v: &[i32]) -> Vec<Value> {
+    v.iter().map(|&x| Value::I32(x)).collect()
+}
+
+#[test]
+fn throw_and_catch_across_ten_frames_catch_ref_throw_ref_and_catch_all() {
+    let (mut store, id) = instance(EXN);
+    assert_eq!(store.invoke(id, "ten", &i32s(&[41])).unwrap(), i32s(&[42]));
+    assert_eq!(store.invoke(id, "rethrow_ref", &i32s(&[5])).unwrap(), i32s(&[1005]));
+    assert_eq!(store.invoke(id, "all", &[]).unwrap(), i32s(&[7]));
+    assert_eq!(store.invoke(id, "ret", &[]).unwrap(), i32s(&[33]));
+    assert_eq!(store.invoke(id, "to_label", &[]).unwrap(), i32s(&[34]));
+    // The same single-stepped (every call one instruction at a time) and the `match` alone.
+    for config in [
+        wasmscope::exec::Config { run_slice: 1, threaded: true },
+        wasmscope::exec::Config { run_slice: 3, threaded: false },
+    ] {
+        assert_eq!(config.invoke(&mut store, id, "ten", &i32s(&[41])).unwrap(), i32s(&[42]));
+        assert_eq!(config.invoke(&mut store, id, "rethrow_ref", &i32s(&[5])).unwrap(), i32s(&[1005]));
+        assert_eq!(config.invoke(&mut store, id, "all", &[]).unwrap(), i32s(&[7]));
+        assert_eq!(config.invoke(&mut store, id, "ret", &[]).unwrap(), i32s(&[33]));
+        assert_eq!(config.invoke(&mut store, id, "to_label", &[]).unwrap(), i32s(&[34]));
+    }
+}
+
+#[test]
+fn an_uncaught_exception_names_its_tag_and_payload() {
+    let (mut store, id) = instance(EXN);
+    let err = store.invoke(id, "uncaught", &i32s(&[42])).unwrap_err();
+    assert_eq!(err.to_string(), "uncaught exception: tag 0 ($e) with payload [i32:42]", "{err:?}");
+    let Error::Trap(t) = &err else { panic!("{err:?}") };
+    assert_eq!(t.code, wasmscope::TrapCode::UncaughtException);
+    let err = store.invoke(id, "uncaught_f", &[]).unwrap_err();
+    assert_eq!(err.to_string(), "uncaught exception: tag 1 ($f) with payload [i64:-3, f64:0.5]");
+    let err = store.invoke(id, "null_ref", &[]).unwrap_err();
+    assert_eq!(err.to_string(), "null exception reference");
+    // Without a name (no `$id`, so no name section) the export names the tag.
+    let wat = r#"(module (tag (export "boom") (param i32)) (func (export "f") (throw 0 (i32.const 1))))"#;
+    let mut store = Store::new(Limits::default());
+    let m = Module::new(wat.as_bytes()).unwrap();
+    let id = store.instantiate(Rc::new(m)).unwrap();
+    let err = store.invoke(id, "f", &[]).unwrap_err();
+    assert_eq!(err.to_string(), "uncaught exception: tag 0 (export \"boom\") with payload [i32:1]");
+}
+
+#[test]
+fn tags_are_linked_by_identity_across_instances() {
+    let mut store = Store::new(Limits::default());
+    let a = Rc::new(
+        Module::new(
+            r#"(module (tag (export "t") (param i32))
+        (func (export "throw") (param i32) (throw 0 (local.get 0))))"#
+                .as_bytes(),
+        )
+        .unwrap(),
+    );
+    let a1 = store.instantiate(a.clone()).unwrap();
+    let a2 = store.instantiate(a).unwrap();
+    store.register("a1", a1);
+    store.register("a2", a2);
+    // Imports a1's tag and both throwers: only a1's exceptions are its tag's.
+    let b = Module::new(
+        r#"(module (import "a1" "t" (tag $t (param i32)))
+        (import "a1" "throw" (func $t1 (param i32)))
+        (import "a2" "throw" (func $t2 (param i32)))
+        (func (export "which") (param i32) (result i32)
+          (block $mine (result i32)
+            (try_table (catch $t $mine) (catch_all 1)
+              (if (local.get 0) (then (call $t1 (i32.const 1))) (else (call $t2 (i32.const 2)))))
+            (i32.const -1))
+          (return))
+        )"#
+        .as_bytes(),
+    );
+    // (`catch_all 1` above is the function's label: a return with no values would not type.)
+    assert!(b.is_err(), "the catch_all to the function's label needs an i32");
+    let b = Rc::new(
+        Module::new(
+            r#"(module (import "a1" "t" (tag $t (param i32)))
+        (import "a1" "throw" (func $t1 (param i32)))
+        (import "a2" "throw" (func $t2 (param i32)))
+        (func (export "which") (param i32) (result i32)
+          (block $other
+            (block $mine (result i32)
+              (try_table (catch $t $mine) (catch_all $other)
+                (if (local.get 0) (then (call $t1 (i32.const 1))) (else (call $t2 (i32.const 2)))))
+              (i32.const -1))
+            (return))
+          (i32.const 99)))"#
+                .as_bytes(),
+        )
+        .unwrap(),
+    );
+    let id = store.instantiate(b).unwrap();
+    assert_eq!(store.invoke(id, "which", &i32s(&[1])).unwrap(), i32s(&[1]));
+    assert_eq!(store.invoke(id, "which", &i32s(&[0])).unwrap(), i32s(&[99]));
+    // A tag of another type does not link.
+    let c = Rc::new(Module::new(r#"(module (import "a1" "t" (tag (param i64))))"#.as_bytes()).unwrap());
+    assert!(matches!(store.instantiate(c), Err(Error::Link(_))));
+}
+
+#[test]
+fn legacy_try_catch_delegate_rethrow() {
+    let (mut store, id) = instance(LEGACY);
+    for config in [
+        wasmscope::exec::Config::default(),
+        wasmscope::exec::Config { run_slice: 1, threaded: true },
+        wasmscope::exec::Config { run_slice: 2, threaded: true },
+        wasmscope::exec::Config { run_slice: 3, threaded: false },
+    ] {
+        let mut call = |name: &str, args: &[i32]| config.invoke(&mut store, id, name, &i32s(args));
+        assert_eq!(call("catch", &[21]).unwrap(), i32s(&[42]), "{config:?}");
+        assert_eq!(call("catch_all", &[]).unwrap(), i32s(&[5]));
+        assert_eq!(call("delegate", &[4]).unwrap(), i32s(&[1004]));
+        assert_eq!(call("delegate_caller", &[3]).unwrap(), i32s(&[80]));
+        assert_eq!(call("rethrow", &[6]).unwrap(), i32s(&[9]));
+        assert_eq!(call("nested", &[]).unwrap(), i32s(&[9]));
+        let err = call("rethrow_uncaught", &[]).unwrap_err();
+        assert_eq!(err.to_string(), "uncaught exception: tag 1 ($g) with payload []");
+    }
+}
+
+/// Every observable state, its stop reason normalised.
+fn state(s: &mut Session) -> wasmscope::debug::Snapshot {
+    let mut snap = s.snapshot();
+    snap.stop = StopReason::Step;
+    snap.last_writes.clear();
+    snap.history = 0;
+    snap
+}
+
+/// Steps the call to its end, then back to its start, checking every state on the way back.
+fn step_there_and_back(wat: &str, func: &str, args: &[Value], want: StopReason) -> Vec<String> {
+    let mut s = Session::load(wat.as_bytes(), Limits::default(), Config::default()).unwrap();
+    s.start(func, args).unwrap();
+    let mut states = vec![state(&mut s)];
+    let mut texts = Vec::new();
+    let stop = loop {
+        texts.push(format!("{} {}", s.depth(), s.position().map(|p| p.text).unwrap_or_default()));
+        match s.step_into() {
+            StopReason::Step => states.push(state(&mut s)),
+            other => break other,
+        }
+    };
+    assert_eq!(stop, want, "{texts:?}");
+    // A trap (an uncaught exception) leaves the state before the throw.
+    if matches!(want, StopReason::Trapped(_)) {
+        assert!(state(&mut s) == *states.last().unwrap(), "a trap moved the state");
+    } else {
+        // Back over the step that finished the call: the state before it.
+        assert_eq!(s.step_back(), StopReason::Step);
+        assert!(state(&mut s) == *states.last().unwrap(), "step back over the end");
+    }
+    while states.len() > 1 {
+        let want = states.pop().unwrap();
+        assert!(state(&mut s) == want, "state before the step back differs");
+        assert_eq!(s.step_back(), StopReason::Step);
+        let back = state(&mut s);
+        let expected = states.last().unwrap();
+        assert!(back == *expected, "step back to {}: {back:?}\n  want {expected:?}", texts[states.len() - 1]);
+    }
+    assert!(s.not_rewound().is_empty());
+    texts
+}
+
+#[test]
+fn step_back_across_a_throw_that_unwinds_frames_is_exact() {
+    let texts = step_there_and_back(EXN, "ten", &i32s(&[41]), StopReason::Finished(i32s(&[42])));
+    // The throw is one step from depth 12 (ten, 11 $deep) to `ten`'s handler.
+    let at = texts.iter().position(|t| t.ends_with(" throw $e")).expect("a throw");
+    assert!(texts[at].starts_with("12 "), "{}", texts[at]);
+    assert!(texts[at + 1].starts_with("1 "), "{}", texts[at + 1]);
+    step_there_and_back(EXN, "rethrow_ref", &i32s(&[5]), StopReason::Finished(i32s(&[1005])));
+    step_there_and_back(EXN, "all", &[], StopReason::Finished(i32s(&[7])));
+    // A clause to the function's label returns from the frame that catches.
+    step_there_and_back(EXN, "to_label", &[], StopReason::Finished(i32s(&[34])));
+    step_there_and_back(EXN, "ret", &[], StopReason::Finished(i32s(&[33])));
+    let texts = step_there_and_back(LEGACY, "delegate_caller", &i32s(&[3]), StopReason::Finished(i32s(&[80])));
+    assert!(texts.iter().any(|t| t.ends_with("delegate 0")) || texts.iter().any(|t| t.contains("try")), "{texts:?}");
+    step_there_and_back(LEGACY, "rethrow", &i32s(&[6]), StopReason::Finished(i32s(&[9])));
+    step_there_and_back(LEGACY, "delegate", &i32s(&[4]), StopReason::Finished(i32s(&[1004])));
+    step_there_and_back(LEGACY, "nested", &[], StopReason::Finished(i32s(&[9])));
+    // Uncaught: the step traps and leaves the state before the throw.
+    let (mut store, id) = instance(EXN);
+    let Err(Error::Trap(t)) = store.invoke(id, "uncaught", &i32s(&[1])) else { panic!() };
+    step_there_and_back(EXN, "uncaught", &i32s(&[1]), StopReason::Trapped(t));
+}
+
+#[test]
+fn a_legacy_catch_s_hidden_local_is_not_shown_as_an_operand() {
+    let mut s = Session::load(LEGACY.as_bytes(), Limits::default(), Config::default()).unwrap();
+    s.start("catch", &i32s(&[21])).unwrap();
+    // To the first instruction of the catch body (`i32.const 2`).
+    while s.position().is_some_and(|p| p.text != "i32.const 2") {
+        assert_eq!(s.step_into(), StopReason::Step);
+    }
+    let f = s.frame(0).unwrap();
+    assert_eq!(f.locals.len(), 1);
+    let ops: Vec<Value> = f.operands.iter().map(|o| o.value).collect();
+    assert_eq!(ops, i32s(&[21]), "the payload alone");
+}
+
+#[test]
+fn disassembly_of_every_exception_instruction() {
+    let mut s = Session::load(LEGACY.as_bytes(), Limits::default(), Config::default()).unwrap();
+    let mut texts = Vec::new();
+    for f in 0..9 {
+        texts.extend(s.func_info(f).unwrap().lines.iter().map(|l| l.text.clone()));
+    }
+    for want in ["throw $e", "try (result i32)", "catch $g", "catch $e", "catch_all", "delegate 0", "rethrow 0"] {
+        assert!(texts.iter().any(|t| t == want), "{want} not in {texts:?}");
+    }
+    let mut s = Session::load(EXN.as_bytes(), Limits::default(), Config::default()).unwrap();
+    let mut texts = Vec::new();
+    for f in 0..9 {
+        texts.extend(s.func_info(f).unwrap().lines.iter().map(|l| l.text.clone()));
+    }
+    for want in ["try_table (catch $e 0)", "try_table (catch_ref $e 0)", "throw_ref", "try_table (catch_all_ref 0)"] {
+        assert!(texts.iter().any(|t| t == want), "{want} not in {texts:?}");
+    }
+}
+
+#[test]
+fn cli_exits_134_on_an_uncaught_exception_and_traces_throws() {
+    let dir = std::env::temp_dir().join(format!("wasmscope-exn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("exn.wat");
+    std::fs::write(&file, EXN).unwrap();
+    let bin = env!("CARGO_BIN_EXE_wasmscope");
+    let out = std::process::Command::new(bin).args(["run"]).arg(&file).args(["uncaught", "42"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(134), "{err}");
+    assert!(err.contains("uncaught exception: tag 0 ($e) with payload [i32:42]"), "{err}");
+    let out = std::process::Command::new(bin).args(["run", "--trace"]).arg(&file).args(["ten", "1"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("caught: lands at"), "{err}");
+    let out =
+        std::process::Command::new(bin).args(["run", "--trace"]).arg(&file).args(["uncaught", "1"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(134), "{err}");
+    assert!(err.contains("throw $e thrown at") && err.contains(": uncaught"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
