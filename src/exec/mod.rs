@@ -478,7 +478,11 @@ impl Machine {
                 instrs = &code.instrs[..];
                 #[cfg(not(target_arch = "wasm32"))]
                 {
-                    threaded_on = self.config.threaded && fp + code.num_params as usize + code.num_locals as usize > 0;
+                    // (Not for a single step: the chain takes budgets above 1, and linking a
+                    // function's slots, or finding them, is wasted on the debugger's steps.)
+                    threaded_on = self.config.threaded
+                        && *budget > 1
+                        && fp + code.num_params as usize + code.num_locals as usize > 0;
                     slots = if threaded_on { self.slots.get_or_link(func, instrs) } else { std::ptr::null() };
                 }
             }};
