@@ -1,5 +1,6 @@
 //! The instruction families' table: one row for every instruction of SIMD, relaxed SIMD,
-//! threads (atomics), wide arithmetic and tail calls, and for every memory instruction of
+//! threads (atomics), wide arithmetic, tail calls and GC (but the two casting branches,
+//! `WITHOUT_ROW`), and for every memory instruction of
 //! WebAssembly 2.0 (loads, stores, `memory.*`), those run on each of three memories
 //! (multi-memory): a 32-bit one, a shared 64-bit one (memory64, threads) and a 64-bit one
 //! of 1-byte pages (custom page sizes).
@@ -8,7 +9,7 @@
 //! to the instruction and over it. Checked: its disassembly text (the debugger's line at
 //! its offset) starts with the row's mnemonic, the step records one undo entry and leaves
 //! nothing outside the machine un-rewound, the step back restores the exact previous state
-//! (snapshot, floats by their bits, and every memory, whole), and stepping forward again
+//! (snapshot, floats by their bits, every memory, whole, and the GC heap), and stepping forward again
 //! gives the same state as the first time.
 //!
 //! The rows are checked against wasmparser's operator list (`for_each_operator!`): an

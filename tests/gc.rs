@@ -68,6 +68,37 @@ const GC: &str = r#"(module
   (func (export "keep") (param i32 i32) (global.set $p (call $mk (local.get 0) (local.get 1))))
   (func (export "get") (result anyref) (global.get $p))
   (func (export "extern") (result externref) (extern.convert_any (global.get $p)))
+  (type $cell (struct (field i32) (field (ref null $cell))))
+  ;; n short-lived structs; every 1000000th is kept on a list; the sum of the kept fields.
+  (func (export "churn") (param $n i32) (result i32)
+    (local $i i32) (local $keep (ref null $cell)) (local $sum i32)
+    (loop $l
+      (drop (struct.new $cell (local.get $i) (ref.null $cell)))
+      (if (i32.eqz (i32.rem_u (local.get $i) (i32.const 1000000)))
+        (then (local.set $keep (struct.new $cell (local.get $i) (local.get $keep)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (block $done
+      (loop $walk
+        (br_if $done (ref.is_null (local.get $keep)))
+        (local.set $sum (i32.add (local.get $sum) (struct.get $cell 0 (local.get $keep))))
+        (local.set $keep (struct.get $cell 1 (local.get $keep)))
+        (br $walk)))
+    (local.get $sum))
+  ;; A list of n live cells: its length.
+  (func (export "list") (param $n i32) (result i32)
+    (local $l (ref null $cell)) (local $len i32)
+    (loop $x
+      (local.set $l (struct.new $cell (local.get $n) (local.get $l)))
+      (br_if $x (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (block $done
+      (loop $walk
+        (br_if $done (ref.is_null (local.get $l)))
+        (local.set $len (i32.add (local.get $len) (i32.const 1)))
+        (local.set $l (struct.get $cell 1 (local.get $l)))
+        (br $walk)))
+    (local.get $len))
+  (func (export "fresh") (result anyref) (call $mk (i32.const 8) (i32.const 9)))
+  (func (export "y") (param anyref) (result i32) (struct.get $point $y (ref.cast (ref $point) (local.get 0))))
   (func (export "back") (param externref) (result i32)
     (struct.get $point $y (ref.cast (ref $point) (any.convert_extern (local.get 0)))))
 )"#;
@@ -248,4 +279,27 @@ fn rec_groups_link_across_modules() {
       (import "a" "f" (func (type $f))))"#;
     let e = store.instantiate(Rc::new(Module::new(other.as_bytes()).unwrap())).unwrap_err();
     assert!(e.to_string().contains("incompatible import type"), "{e}");
+}
+
+#[test]
+fn ten_million_short_lived_structs_run_in_bounded_memory() {
+    // 10^7 structs of 32 bytes would be 320 MB; the heap may hold 8 MiB.
+    let (mut store, id) = instance(Limits { max_heap_bytes: 8 << 20, ..Limits::default() });
+    // A reference only the host holds survives the collections.
+    let [fresh] = store.invoke(id, "fresh", &[]).unwrap()[..] else { panic!() };
+    let Value::AnyRef(Some(cell)) = fresh else { panic!("{fresh:?}") };
+    store.heap.hold(cell);
+    let got = store.invoke(id, "churn", &[Value::I32(10_000_000)]).unwrap();
+    assert_eq!(got, [Value::I32(45_000_000)]);
+    let (collections, freed) = store.heap.collections();
+    assert!(collections > 10 && freed > 9_000_000, "{collections} collections freed {freed}");
+    assert!(store.heap.bytes() <= 8 << 20, "{} bytes live", store.heap.bytes());
+    assert_eq!(store.invoke(id, "y", &[fresh]).unwrap(), [Value::I32(9)]);
+    store.heap.release(cell);
+    // Live objects are never freed: a list of 3.2 MB under a 1 MiB limit traps, after
+    // collections found nothing to free; one of 320 KB fits.
+    let (mut store, id) = instance(Limits { max_heap_bytes: 1 << 20, ..Limits::default() });
+    assert_eq!(store.invoke(id, "list", &[Value::I32(10_000)]).unwrap(), [Value::I32(10_000)]);
+    let e = trap(&mut store, id, "list", &[Value::I32(100_000)]);
+    assert!(e.starts_with("out of memory"), "{e}");
 }

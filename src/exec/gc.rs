@@ -108,6 +108,18 @@ pub(super) fn exec(
             store.heap.get_mut($i).map_or(&mut [][..], |o| &mut o.cells[..])
         };
     }
+    // Allocates (collecting first when the heap asks: the roots are the stack below the
+    // popped operands and the new object's cells, which hold them).
+    macro_rules! alloc {
+        ($st:expr, $cells:expr) => {{
+            let cells: Box<[Raw]> = $cells;
+            let bytes = crate::runtime::heap::object_bytes(cells.len());
+            if store.heap.wants_collection(bytes, store.limits.max_heap_bytes) {
+                store.collect(&[&stack[..sp], &cells]);
+            }
+            tri!(store.alloc_object($st, cells))
+        }};
+    }
     match g {
         Gc::StructNew(t) => {
             let st = store_ty(store, inst_id, t);
@@ -120,13 +132,13 @@ pub(super) fn exec(
                 at += f.storage.unpacked().cells();
             }
             sp -= n;
-            let r = tri!(store.alloc_object(st, cells));
+            let r = alloc!(st, cells);
             push!(r)
         }
         Gc::StructNewDefault(t) => {
             let st = store_ty(store, inst_id, t);
             let n: usize = fields(store, st).iter().map(|f| f.storage.unpacked().cells()).sum();
-            let r = tri!(store.alloc_object(st, vec![0; n].into()));
+            let r = alloc!(st, vec![0; n].into());
             push!(r)
         }
         Gc::StructGet { ty, field } | Gc::StructGetS { ty, field } | Gc::StructGetU { ty, field } => {
@@ -172,7 +184,7 @@ pub(super) fn exec(
                 trap!(TrapCode::HeapExhausted);
             }
             let cells: Box<[Raw]> = if c == 2 { v.repeat(n).into() } else { vec![v[0]; n].into() };
-            let r = tri!(store.alloc_object(st, cells));
+            let r = alloc!(st, cells);
             push!(r)
         }
         Gc::ArrayNewFixed { ty, n } => {
@@ -181,7 +193,7 @@ pub(super) fn exec(
             let total = n as usize * f.storage.unpacked().cells();
             let cells: Box<[Raw]> = stack[sp - total..sp].iter().map(|&v| f.storage.pack(v)).collect();
             sp -= total;
-            let r = tri!(store.alloc_object(st, cells));
+            let r = alloc!(st, cells);
             push!(r)
         }
         Gc::ArrayNewData { ty, data } => {
@@ -195,7 +207,7 @@ pub(super) fn exec(
                 trap!(TrapCode::MemoryOutOfBounds);
             }
             let cells = cells_of_bytes(&seg[s as usize..end as usize], f);
-            let r = tri!(store.alloc_object(st, cells.into()));
+            let r = alloc!(st, cells.into());
             push!(r)
         }
         Gc::ArrayNewElem { ty, elem: e } => {
@@ -206,7 +218,7 @@ pub(super) fn exec(
             if s + n > seg.len() as u64 {
                 trap!(TrapCode::TableOutOfBounds);
             }
-            let r = tri!(store.alloc_object(st, seg[s as usize..(s + n) as usize].into()));
+            let r = alloc!(st, seg[s as usize..(s + n) as usize].into());
             push!(r)
         }
         Gc::ArrayGet(t) | Gc::ArrayGetS(t) | Gc::ArrayGetU(t) => {

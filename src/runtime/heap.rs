@@ -6,6 +6,20 @@
 //! Slots are reused: a freed slot goes on a free list that allocation takes from last in,
 //! first out, so an undone allocation (the debugger's step back, [`Heap::unalloc`]) gives
 //! the same slot back to the allocation that is redone.
+//!
+//! **The collector** is mark-sweep and never moves an object ([`Heap::collect`]). It runs
+//! before an allocation (the `Gc` family asks [`Heap::wants_collection`]) once the bytes
+//! allocated since the last one exceed a threshold (twice the bytes live after it, at least
+//! [`MIN_THRESHOLD`]), or when the allocation would pass the heap limit. Roots
+//! (`Store::collect`): the machine's value stack up to its height (every frame's locals and
+//! operands), scanned **conservatively**: any cell that reads as a live slot's reference
+//! marks it. That is safe because nothing moves (no cell is ever rewritten) and a cell that
+//! only looks like a reference (an i64 with bit 63 set and a small low half) keeps an object
+//! one more cycle, never frees one; precise stack maps would need the per-instruction operand
+//! types, which the translator does not keep. Precise (by type): globals, tables, objects'
+//! fields; element segments and host-held references ([`Heap::hold`]) are marked by their
+//! cells. A collection never runs while a debugger records (`Heap::collecting` is off in a
+//! `Session`): step back must be able to restore any object it saw.
 
 use crate::trap::TrapCode;
 use crate::value::Raw;
@@ -31,7 +45,19 @@ pub struct Heap {
     pub(crate) bytes: usize,
     /// Bytes allocated since the last collection (what triggers the next).
     pub(crate) since_gc: usize,
+    /// Bytes allocated since the last collection that trigger the next.
+    threshold: usize,
+    /// Collections so far, and objects they freed.
+    pub(crate) collections: u64,
+    pub(crate) freed: u64,
+    /// Does the collector run (off while a debugger records)?
+    pub(crate) no_collect: bool,
+    /// References the host holds ([`Heap::hold`]): cell → count.
+    held: std::collections::HashMap<Raw, u32>,
 }
+
+/// The least allocation volume between two collections.
+pub const MIN_THRESHOLD: usize = 1 << 20;
 
 /// How an allocation took its slot, for [`Heap::unalloc`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +101,83 @@ impl Heap {
         }
     }
 
+    /// Should a collection run before allocating `bytes` more, under `limit`?
+    #[inline]
+    pub(crate) fn wants_collection(&self, bytes: usize, limit: usize) -> bool {
+        !self.no_collect
+            && (self.since_gc >= self.threshold.max(MIN_THRESHOLD) || self.bytes.saturating_add(bytes) > limit)
+    }
+
+    /// Keeps the object (or any reference) in `cell` alive across collections until as many
+    /// [`Heap::release`]s: for references the host holds between calls.
+    pub fn hold(&mut self, cell: Raw) {
+        *self.held.entry(cell).or_insert(0) += 1;
+    }
+
+    /// Undoes one [`Heap::hold`].
+    pub fn release(&mut self, cell: Raw) {
+        if let Some(n) = self.held.get_mut(&cell) {
+            *n -= 1;
+            if *n == 0 {
+                self.held.remove(&cell);
+            }
+        }
+    }
+
+    /// Mark-sweep. `roots` gives every root cell (conservatively: non-references are
+    /// ignored); `refs(ty, cells, push)` pushes the reference cells of an object of store type
+    /// `ty`. Returns the objects freed.
+    pub(crate) fn collect(
+        &mut self,
+        roots: &mut dyn Iterator<Item = Raw>,
+        refs: &dyn Fn(u32, &[Raw], &mut Vec<u32>),
+    ) -> u64 {
+        let n = self.objects.len();
+        let mut marked = vec![false; n];
+        let mut work: Vec<u32> = Vec::new();
+        let live = |objects: &[Option<Object>], c: Raw| {
+            crate::value::gc_ref::heap_index(c).filter(|&i| objects.get(i as usize).is_some_and(Option::is_some))
+        };
+        for c in roots.chain(self.held.keys().copied()) {
+            if let Some(i) = live(&self.objects, c)
+                && !marked[i as usize]
+            {
+                marked[i as usize] = true;
+                work.push(i);
+            }
+        }
+        let mut children = Vec::new();
+        while let Some(i) = work.pop() {
+            if let Some(o) = &self.objects[i as usize] {
+                children.clear();
+                refs(o.ty, &o.cells, &mut children);
+                for &c in &children {
+                    if (c as usize) < n && !marked[c as usize] && self.objects[c as usize].is_some() {
+                        marked[c as usize] = true;
+                        work.push(c);
+                    }
+                }
+            }
+        }
+        let mut freed = 0;
+        for (i, m) in marked.iter().enumerate() {
+            if !m && self.objects[i].is_some() {
+                self.free(i as u32);
+                freed += 1;
+            }
+        }
+        self.since_gc = 0;
+        self.threshold = self.bytes.saturating_mul(2);
+        self.collections += 1;
+        self.freed += freed;
+        freed
+    }
+
+    /// Collections so far and objects they freed.
+    pub fn collections(&self) -> (u64, u64) {
+        (self.collections, self.freed)
+    }
+
     /// Takes back the allocation of object `i` (the last one made, undone): nothing if it
     /// was not made (the allocation trapped).
     pub(crate) fn unalloc(&mut self, i: u32, slot: Slot) {
@@ -87,6 +190,7 @@ impl Heap {
         }
         if let Some(Some(o)) = self.objects.get(i as usize) {
             self.bytes -= object_bytes(o.cells.len());
+            self.since_gc = self.since_gc.saturating_sub(object_bytes(o.cells.len()));
         }
         match slot {
             Slot::Appended if i as usize + 1 == self.objects.len() => {

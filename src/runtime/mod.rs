@@ -363,6 +363,41 @@ impl Store {
         }
     }
 
+    /// Collects the heap (see `heap.rs`): `stacks` are the running machine's value stack up
+    /// to its height (and cells about to be stored), scanned conservatively; globals, tables and objects by their types,
+    /// element segments and held references by their cells.
+    pub(crate) fn collect(&mut self, stacks: &[&[Raw]]) -> u64 {
+        use crate::value::{StorageType, Top, gc_ref};
+        let gc_top = |t: ValType| matches!(t, ValType::Ref(r) if r.top() != Top::Func);
+        let globals = self.globals.iter().filter(|g| gc_top(g.ty.ty)).map(|g| g.value);
+        let tables = self.tables.iter().filter(|t| gc_top(t.ty)).flat_map(|t| t.elems.iter().copied());
+        let elems = self.instances.iter().flat_map(|i| i.elems.iter().flat_map(|e| e.iter().copied()));
+        let stack = stacks.iter().flat_map(|s| s.iter().copied());
+        let mut roots = stack.chain(globals).chain(tables).chain(elems);
+        let (sub_types, field_cells) = (&self.sub_types, &self.field_cells);
+        // The reference cells of an object, by its type.
+        let refs = |ty: u32, cells: &[Raw], out: &mut Vec<u32>| {
+            let is_ref = |s: StorageType| matches!(s, StorageType::Val(t) if gc_top(t));
+            let mut push = |c: Raw| {
+                if let Some(i) = gc_ref::heap_index(c) {
+                    out.push(i)
+                }
+            };
+            match &sub_types[ty as usize].composite {
+                CompositeType::Struct(fs) => {
+                    for (k, f) in fs.iter().enumerate() {
+                        if is_ref(f.storage) {
+                            push(cells[field_cells[ty as usize][k] as usize]);
+                        }
+                    }
+                }
+                CompositeType::Array(f) if is_ref(f.storage) => cells.iter().for_each(|&c| push(c)),
+                _ => {}
+            }
+        };
+        self.heap.collect(&mut roots, &refs)
+    }
+
     /// Allocates a struct or array of store type `ty` with these cells: its reference.
     pub(crate) fn alloc_object(&mut self, ty: u32, cells: Box<[Raw]>) -> std::result::Result<Raw, TrapCode> {
         let (i, _) = self.heap.alloc(ty, cells, self.limits.max_heap_bytes)?;
