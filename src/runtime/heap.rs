@@ -56,6 +56,13 @@ pub struct Heap {
     held: std::collections::HashMap<Raw, u32>,
 }
 
+/// `(ty, cells, out)`: pushes to `out` the objects that an object of store type `ty` with
+/// these cells refers to (the collector's tracing, by type).
+pub(crate) type RefsOf<'a> = dyn Fn(u32, &[Raw], &mut Vec<u32>) + 'a;
+
+/// What [`Heap::state`] gives: every slot's object (type and cells) and the free list.
+pub type HeapState = (Vec<Option<(u32, Vec<Raw>)>>, Vec<u32>);
+
 /// The least allocation volume between two collections.
 pub const MIN_THRESHOLD: usize = 1 << 20;
 
@@ -127,11 +134,7 @@ impl Heap {
     /// Mark-sweep. `roots` gives every root cell (conservatively: non-references are
     /// ignored); `refs(ty, cells, push)` pushes the reference cells of an object of store type
     /// `ty`. Returns the objects freed.
-    pub(crate) fn collect(
-        &mut self,
-        roots: &mut dyn Iterator<Item = Raw>,
-        refs: &dyn Fn(u32, &[Raw], &mut Vec<u32>),
-    ) -> u64 {
+    pub(crate) fn collect(&mut self, roots: &mut dyn Iterator<Item = Raw>, refs: &RefsOf<'_>) -> u64 {
         let n = self.objects.len();
         let mut marked = vec![false; n];
         let mut work: Vec<u32> = Vec::new();
@@ -222,7 +225,7 @@ impl Heap {
 
     /// Everything the heap holds, to compare two states (the debugger's tests): every
     /// slot's object and the free list.
-    pub fn state(&self) -> (Vec<Option<(u32, Vec<Raw>)>>, Vec<u32>) {
+    pub fn state(&self) -> HeapState {
         let objects = self.objects.iter().map(|o| o.as_ref().map(|o| (o.ty, o.cells.to_vec()))).collect();
         (objects, self.free.clone())
     }
