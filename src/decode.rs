@@ -5,7 +5,7 @@
 //! per-function validation resources the translator reuses).
 
 use crate::error::{Error, Result};
-use crate::value::{FuncType, HeapType, RefType, ValType};
+use crate::value::{CompositeType, FieldType, FuncType, HeapType, RefType, StorageType, SubType, ValType};
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
@@ -18,14 +18,14 @@ use wasmparser::{
 /// The features we accept: WebAssembly 2.0 (SIMD included), and of 3.0: relaxed SIMD,
 /// extended constant expressions, tail calls, wide arithmetic, multi-memory, memory64
 /// (with table64), custom page sizes, threads (shared memories and atomics), typed
-/// function references and exception handling (`exnref`, `try_table`, and the legacy
-/// `try`/`catch`/`delegate`/`rethrow`). Not GC: wasmparser refuses its types and
-/// instructions.
+/// function references, GC and exception handling (`exnref`, `try_table`, and the legacy
+/// `try`/`catch`/`delegate`/`rethrow`).
 pub fn features() -> WasmFeatures {
     WasmFeatures::WASM2
         | WasmFeatures::EXCEPTIONS
         | WasmFeatures::LEGACY_EXCEPTIONS
         | WasmFeatures::FUNCTION_REFERENCES
+        | WasmFeatures::GC
         | WasmFeatures::RELAXED_SIMD
         | WasmFeatures::EXTENDED_CONST
         | WasmFeatures::TAIL_CALL
@@ -210,6 +210,16 @@ pub enum ConstOp {
     RefNull(ValType),
     RefFunc(u32),
     GlobalGet(u32),
+    /// GC's constant instructions: `ref.i31`, the conversions, and allocations (module
+    /// type indices).
+    RefI31,
+    AnyConvertExtern,
+    ExternConvertAny,
+    StructNew(u32),
+    StructNewDefault(u32),
+    ArrayNew(u32),
+    ArrayNewDefault(u32),
+    ArrayNewFixed(u32, u32),
     I32Add,
     I32Sub,
     I32Mul,
@@ -277,6 +287,9 @@ pub struct Names {
     pub globals: HashMap<u32, String>,
     pub memories: HashMap<u32, String>,
     pub tags: HashMap<u32, String>,
+    /// Type names and struct field names (GC).
+    pub types: HashMap<u32, String>,
+    pub fields: HashMap<u32, HashMap<u32, String>>,
 }
 
 /// A defined function's body, kept for lazy translation.
@@ -292,7 +305,14 @@ pub struct Module {
     /// The binary, the only copy of it: data segments are windows on it and function
     /// bodies ranges in it (translated when first called).
     pub(crate) bytes: Rc<Vec<u8>>,
+    /// The signature of every type (an empty one for a struct or an array type: see
+    /// `sub_types`).
     pub types: Vec<FuncType>,
+    /// Every type as defined (GC: struct and array types, supertypes, finality), concrete
+    /// references by module type index.
+    pub sub_types: Vec<SubType>,
+    /// The recursion groups, in order: the first type index and the count of each.
+    pub rec_groups: Vec<(u32, u32)>,
     pub imports: Vec<Import>,
     /// Type index of every function, imported ones first.
     pub funcs: Vec<u32>,
@@ -334,8 +354,9 @@ impl fmt::Debug for Module {
     }
 }
 
-/// A value type as the module's sections spell it (concrete types by module index).
-pub(crate) fn val_type(t: wasmparser::ValType) -> Result<ValType> {
+/// A value type as the module's sections spell it (concrete types by module index; `types`
+/// the module's types so far, which tell a concrete type's kind).
+pub(crate) fn val_type(t: wasmparser::ValType, types: &[SubType]) -> Result<ValType> {
     use wasmparser::ValType as W;
     Ok(match t {
         W::I32 => ValType::I32,
@@ -343,24 +364,40 @@ pub(crate) fn val_type(t: wasmparser::ValType) -> Result<ValType> {
         W::F32 => ValType::F32,
         W::F64 => ValType::F64,
         W::V128 => ValType::V128,
-        W::Ref(r) => ValType::Ref(ref_type(r, |_| None)?),
+        W::Ref(r) => ValType::Ref(ref_type(r, types, |_| None)?),
     })
 }
 
 /// A reference type; `id` gives the module index of a canonical type id (the validator's
-/// operand types name concrete types so).
-fn ref_type(r: wasmparser::RefType, id: impl Fn(wasmparser::types::CoreTypeId) -> Option<u32>) -> Result<RefType> {
+/// operand types name concrete types so), `types` the kind of a module type.
+fn ref_type(
+    r: wasmparser::RefType,
+    types: &[SubType],
+    id: impl Fn(wasmparser::types::CoreTypeId) -> Option<u32>,
+) -> Result<RefType> {
     use wasmparser::{AbstractHeapType as A, HeapType as H, UnpackedIndex as U};
+    let concrete = |i: u32| types.get(i as usize).map_or(HeapType::Concrete(i), |t| t.heap(i));
     let heap = match r.heap_type() {
-        H::Abstract { shared: false, ty: A::Func } => HeapType::Func,
-        H::Abstract { shared: false, ty: A::Extern } => HeapType::Extern,
-        H::Concrete(U::Module(i)) | H::Exact(U::Module(i)) => HeapType::Concrete(i),
+        H::Abstract { shared: false, ty } => match ty {
+            A::Func => HeapType::Func,
+            A::Extern => HeapType::Extern,
+            A::Any => HeapType::Any,
+            A::Eq => HeapType::Eq,
+            A::I31 => HeapType::I31,
+            A::Struct => HeapType::Struct,
+            A::Array => HeapType::Array,
+            A::None => HeapType::None,
+            A::NoFunc => HeapType::NoFunc,
+            A::NoExtern => HeapType::NoExtern,
+            A::Exn => HeapType::Exn,
+            A::NoExn => HeapType::NoExn,
+            _ => return Err(Error::Unsupported(format!("reference type {r}"))),
+        },
+        H::Concrete(U::Module(i)) | H::Exact(U::Module(i)) => concrete(i),
         H::Concrete(U::Id(t)) | H::Exact(U::Id(t)) => {
-            HeapType::Concrete(id(t).ok_or_else(|| Error::Unsupported(format!("reference type {r}")))?)
+            concrete(id(t).ok_or_else(|| Error::Unsupported(format!("reference type {r}")))?)
         }
-        H::Abstract { shared: false, ty: A::Exn } => HeapType::Exn,
-        H::Abstract { shared: false, ty: A::NoExn } => HeapType::NoExn,
-        _ => return Err(Error::Unsupported(format!("reference type {r} (GC)"))),
+        _ => return Err(Error::Unsupported(format!("reference type {r}"))),
     };
     Ok(RefType { nullable: r.is_nullable(), heap })
 }
@@ -369,13 +406,36 @@ impl Module {
     /// An operand type the validator gives (concrete types by canonical id).
     pub(crate) fn operand_type(&self, t: wasmparser::ValType) -> Result<ValType> {
         match t {
-            wasmparser::ValType::Ref(r) => Ok(ValType::Ref(ref_type(r, |id| self.type_of_id.get(&id).copied())?)),
-            t => val_type(t),
+            wasmparser::ValType::Ref(r) => {
+                Ok(ValType::Ref(ref_type(r, &self.sub_types, |id| self.type_of_id.get(&id).copied())?))
+            }
+            t => val_type(t, &self.sub_types),
+        }
+    }
+
+    /// A value type of the module's sections (concrete types by module index).
+    pub(crate) fn val_type(&self, t: wasmparser::ValType) -> Result<ValType> {
+        val_type(t, &self.sub_types)
+    }
+
+    /// The struct fields of type `i` (module index), if it is a struct type.
+    pub fn struct_fields(&self, i: u32) -> Option<&[FieldType]> {
+        match &self.sub_types.get(i as usize)?.composite {
+            CompositeType::Struct(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The element type of type `i` (module index), if it is an array type.
+    pub fn array_elem(&self, i: u32) -> Option<FieldType> {
+        match &self.sub_types.get(i as usize)?.composite {
+            CompositeType::Array(f) => Some(*f),
+            _ => None,
         }
     }
 }
 
-fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
+fn const_expr(expr: &wasmparser::ConstExpr<'_>, types: &[SubType]) -> Result<ConstExpr> {
     use wasmparser::Operator as O;
     let mut out = Vec::new();
     let mut reader = expr.get_operators_reader();
@@ -389,10 +449,19 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             O::V128Const { value } => ConstOp::V128(value.i128() as u128),
             O::RefNull { hty } => ConstOp::RefNull(ValType::Ref(ref_type(
                 wasmparser::RefType::new(true, hty).ok_or_else(|| Error::Unsupported("reference type".into()))?,
+                types,
                 |_| None,
             )?)),
             O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
             O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+            O::RefI31 => ConstOp::RefI31,
+            O::AnyConvertExtern => ConstOp::AnyConvertExtern,
+            O::ExternConvertAny => ConstOp::ExternConvertAny,
+            O::StructNew { struct_type_index } => ConstOp::StructNew(struct_type_index),
+            O::StructNewDefault { struct_type_index } => ConstOp::StructNewDefault(struct_type_index),
+            O::ArrayNew { array_type_index } => ConstOp::ArrayNew(array_type_index),
+            O::ArrayNewDefault { array_type_index } => ConstOp::ArrayNewDefault(array_type_index),
+            O::ArrayNewFixed { array_type_index, array_size } => ConstOp::ArrayNewFixed(array_type_index, array_size),
             O::I32Add => ConstOp::I32Add,
             O::I32Sub => ConstOp::I32Sub,
             O::I32Mul => ConstOp::I32Mul,
@@ -409,16 +478,41 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
     Ok(out)
 }
 
-fn func_type(t: &wasmparser::FuncType) -> Result<FuncType> {
+fn func_type(t: &wasmparser::FuncType, types: &[SubType]) -> Result<FuncType> {
     Ok(FuncType {
-        params: t.params().iter().map(|&t| val_type(t)).collect::<Result<_>>()?,
-        results: t.results().iter().map(|&t| val_type(t)).collect::<Result<_>>()?,
+        params: t.params().iter().map(|&t| val_type(t, types)).collect::<Result<_>>()?,
+        results: t.results().iter().map(|&t| val_type(t, types)).collect::<Result<_>>()?,
     })
 }
 
-fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
+fn field_type(f: &wasmparser::FieldType, types: &[SubType]) -> Result<FieldType> {
+    let storage = match f.element_type {
+        wasmparser::StorageType::I8 => StorageType::I8,
+        wasmparser::StorageType::I16 => StorageType::I16,
+        wasmparser::StorageType::Val(t) => StorageType::Val(val_type(t, types)?),
+    };
+    Ok(FieldType { storage, mutable: f.mutable })
+}
+
+fn sub_type(t: &wasmparser::SubType, types: &[SubType]) -> Result<SubType> {
+    let composite = match &t.composite_type.inner {
+        CompositeInnerType::Func(f) => CompositeType::Func(func_type(f, types)?),
+        CompositeInnerType::Struct(s) => {
+            CompositeType::Struct(s.fields.iter().map(|f| field_type(f, types)).collect::<Result<_>>()?)
+        }
+        CompositeInnerType::Array(a) => CompositeType::Array(field_type(&a.0, types)?),
+        _ => return Err(Error::Unsupported("continuation types".into())),
+    };
+    if t.composite_type.shared {
+        return Err(Error::Unsupported("shared types".into()));
+    }
+    let supertype = t.supertype_idxs.first().and_then(|i| i.as_module_index());
+    Ok(SubType { is_final: t.is_final, supertype, composite })
+}
+
+fn table_type(t: &wasmparser::TableType, types: &[SubType]) -> Result<TableType> {
     Ok(TableType {
-        elem: ValType::Ref(ref_type(t.element_type, |_| None)?),
+        elem: ValType::Ref(ref_type(t.element_type, types, |_| None)?),
         min: t.initial,
         max: t.maximum,
         table64: t.table64,
@@ -434,8 +528,8 @@ fn memory_type(t: &wasmparser::MemoryType) -> Result<MemoryType> {
     Ok(MemoryType { min: t.initial, max: t.maximum, memory64: t.memory64, shared: t.shared, page_size_log2 })
 }
 
-fn global_type(t: &wasmparser::GlobalType) -> Result<GlobalType> {
-    Ok(GlobalType { ty: val_type(t.content_type)?, mutable: t.mutable })
+fn global_type(t: &wasmparser::GlobalType, types: &[SubType]) -> Result<GlobalType> {
+    Ok(GlobalType { ty: val_type(t.content_type, types)?, mutable: t.mutable })
 }
 
 /// wasmparser reads memory limits as 64-bit LEB128 even for 32-bit memories; the spec
@@ -501,6 +595,8 @@ impl Module {
         Module {
             bytes: Rc::default(),
             types: Vec::new(),
+            sub_types: Vec::new(),
+            rec_groups: Vec::new(),
             imports: Vec::new(),
             funcs: Vec::new(),
             tables: Vec::new(),
@@ -530,12 +626,28 @@ impl Module {
         match payload {
             Payload::TypeSection(r) => {
                 for group in r {
-                    for sub in group?.into_types() {
-                        match &sub.composite_type.inner {
-                            CompositeInnerType::Func(f) => self.types.push(func_type(f)?),
-                            _ => return Err(Error::Unsupported("GC types".into())),
-                        }
+                    let group: Vec<wasmparser::SubType> = group?.into_types().collect();
+                    let start = self.sub_types.len();
+                    // Kinds first (a type may refer to a later one of its group), then each.
+                    for t in &group {
+                        let composite = match &t.composite_type.inner {
+                            CompositeInnerType::Struct(_) => CompositeType::Struct(Vec::new()),
+                            CompositeInnerType::Array(_) => {
+                                CompositeType::Array(FieldType { storage: StorageType::I8, mutable: false })
+                            }
+                            _ => CompositeType::Func(FuncType::default()),
+                        };
+                        self.sub_types.push(SubType { is_final: true, supertype: None, composite });
                     }
+                    for (k, t) in group.iter().enumerate() {
+                        let t = sub_type(t, &self.sub_types)?;
+                        self.types.push(match &t.composite {
+                            CompositeType::Func(f) => f.clone(),
+                            _ => FuncType::default(),
+                        });
+                        self.sub_types[start + k] = t;
+                    }
+                    self.rec_groups.push((start as u32, group.len() as u32));
                 }
             }
             Payload::ImportSection(r) => {
@@ -548,7 +660,7 @@ impl Module {
                             ExternType::Func(self.types[t as usize].clone())
                         }
                         TypeRef::Table(t) => {
-                            let t = table_type(&t)?;
+                            let t = table_type(&t, &self.sub_types)?;
                             self.tables.push(t);
                             self.num_imported_tables += 1;
                             ExternType::Table(t)
@@ -560,7 +672,7 @@ impl Module {
                             ExternType::Memory(t)
                         }
                         TypeRef::Global(t) => {
-                            let t = global_type(&t)?;
+                            let t = global_type(&t, &self.sub_types)?;
                             self.globals.push(t);
                             self.num_imported_globals += 1;
                             ExternType::Global(t)
@@ -593,9 +705,9 @@ impl Module {
                     let t = t?;
                     self.table_inits.push(match &t.init {
                         wasmparser::TableInit::RefNull => None,
-                        wasmparser::TableInit::Expr(e) => Some(const_expr(e)?),
+                        wasmparser::TableInit::Expr(e) => Some(const_expr(e, &self.sub_types)?),
                     });
-                    self.tables.push(table_type(&t.ty)?);
+                    self.tables.push(table_type(&t.ty, &self.sub_types)?);
                 }
             }
             Payload::MemorySection(r) => {
@@ -606,8 +718,8 @@ impl Module {
             Payload::GlobalSection(r) => {
                 for g in r {
                     let g = g?;
-                    self.globals.push(global_type(&g.ty)?);
-                    self.global_inits.push(const_expr(&g.init_expr)?);
+                    self.globals.push(global_type(&g.ty, &self.sub_types)?);
+                    self.global_inits.push(const_expr(&g.init_expr, &self.sub_types)?);
                 }
             }
             Payload::ExportSection(r) => {
@@ -636,9 +748,10 @@ impl Module {
                     let mode = match e.kind {
                         wasmparser::ElementKind::Passive => ElemMode::Passive,
                         wasmparser::ElementKind::Declared => ElemMode::Declared,
-                        wasmparser::ElementKind::Active { table_index, offset_expr } => {
-                            ElemMode::Active { table: table_index.unwrap_or(0), offset: const_expr(&offset_expr)? }
-                        }
+                        wasmparser::ElementKind::Active { table_index, offset_expr } => ElemMode::Active {
+                            table: table_index.unwrap_or(0),
+                            offset: const_expr(&offset_expr, &self.sub_types)?,
+                        },
                     };
                     let (ty, items) = match e.items {
                         wasmparser::ElementItems::Functions(r) => {
@@ -646,8 +759,9 @@ impl Module {
                             (ValType::FuncRef, items)
                         }
                         wasmparser::ElementItems::Expressions(t, r) => {
-                            let items = r.into_iter().map(|x| const_expr(&x?)).collect::<Result<_>>()?;
-                            (ValType::Ref(ref_type(t, |_| None)?), items)
+                            let items =
+                                r.into_iter().map(|x| const_expr(&x?, &self.sub_types)).collect::<Result<_>>()?;
+                            (ValType::Ref(ref_type(t, &self.sub_types, |_| None)?), items)
                         }
                     };
                     self.elems.push(ElemSegment { mode, ty, items });
@@ -658,9 +772,10 @@ impl Module {
                     let d = d?;
                     let mode = match d.kind {
                         wasmparser::DataKind::Passive => DataMode::Passive,
-                        wasmparser::DataKind::Active { memory_index, offset_expr } => {
-                            DataMode::Active { memory: memory_index, offset: const_expr(&offset_expr)? }
-                        }
+                        wasmparser::DataKind::Active { memory_index, offset_expr } => DataMode::Active {
+                            memory: memory_index,
+                            offset: const_expr(&offset_expr, &self.sub_types)?,
+                        },
                     };
                     // The segment's bytes end its entry: keep where they are, not a copy
                     // ([`Decoder::finish`] points them at the module's binary).
@@ -695,6 +810,12 @@ impl Module {
                 Name::Global(m) => self.names.globals = map(m),
                 Name::Memory(m) => self.names.memories = map(m),
                 Name::Tag(m) => self.names.tags = map(m),
+                Name::Type(m) => self.names.types = map(m),
+                Name::Field(m) => {
+                    for n in m.into_iter().map_while(|n| n.ok()) {
+                        self.names.fields.insert(n.index, map(n.names));
+                    }
+                }
                 Name::Local(m) => {
                     for n in m.into_iter().map_while(|n| n.ok()) {
                         self.names.locals.insert(n.index, map(n.names));
@@ -910,6 +1031,12 @@ impl crate::text::Context for Module {
     }
     fn tag_name(&self, index: u32) -> Option<&str> {
         self.names.tags.get(&index).map(|s| s.as_str())
+    }
+    fn type_name(&self, index: u32) -> Option<&str> {
+        self.names.types.get(&index).map(|s| s.as_str())
+    }
+    fn field_name(&self, ty: u32, field: u32) -> Option<&str> {
+        self.names.fields.get(&ty)?.get(&field).map(|s| s.as_str())
     }
 }
 

@@ -41,6 +41,30 @@ pub trait Context {
     fn tag_name(&self, _index: u32) -> Option<&str> {
         None
     }
+    /// The name-section name of type `index` (GC's struct and array types), if it has one.
+    fn type_name(&self, _index: u32) -> Option<&str> {
+        None
+    }
+    /// The name-section name of field `field` of struct type `ty`, if it has one.
+    fn field_name(&self, _ty: u32, _field: u32) -> Option<&str> {
+        None
+    }
+}
+
+/// ` $name` of type `i`, else ` i`.
+fn type_ref<C: Context + ?Sized>(out: &mut String, i: u32, m: &C) -> fmt::Result {
+    match m.type_name(i) {
+        Some(n) => write!(out, " ${n}"),
+        None => write!(out, " {i}"),
+    }
+}
+
+/// ` $name` of field `f` of type `t`, else ` f`.
+fn field_ref<C: Context + ?Sized>(out: &mut String, t: u32, f: u32, m: &C) -> fmt::Result {
+    match m.field_name(t, f) {
+        Some(n) => write!(out, " ${n}"),
+        None => write!(out, " {f}"),
+    }
 }
 
 /// No names, no types: every index is written as a number.
@@ -229,6 +253,39 @@ fn immediates<C: Context + ?Sized>(out: &mut String, op: &Operator<'_>, m: &C) -
             Ok(())
         }
         Operator::TableInit { elem_index, table } => write!(out, " {table} {elem_index}"),
+        // GC: types and fields by their names where the name section gives them.
+        Operator::StructNew { struct_type_index: t } | Operator::StructNewDefault { struct_type_index: t } => {
+            type_ref(out, *t, m)
+        }
+        Operator::StructGet { struct_type_index: t, field_index: f }
+        | Operator::StructGetS { struct_type_index: t, field_index: f }
+        | Operator::StructGetU { struct_type_index: t, field_index: f }
+        | Operator::StructSet { struct_type_index: t, field_index: f } => {
+            type_ref(out, *t, m)?;
+            field_ref(out, *t, *f, m)
+        }
+        Operator::ArrayNew { array_type_index: t }
+        | Operator::ArrayNewDefault { array_type_index: t }
+        | Operator::ArrayGet { array_type_index: t }
+        | Operator::ArrayGetS { array_type_index: t }
+        | Operator::ArrayGetU { array_type_index: t }
+        | Operator::ArraySet { array_type_index: t }
+        | Operator::ArrayFill { array_type_index: t } => type_ref(out, *t, m),
+        Operator::ArrayNewFixed { array_type_index: t, array_size: n } => {
+            type_ref(out, *t, m)?;
+            write!(out, " {n}")
+        }
+        Operator::ArrayNewData { array_type_index: t, array_data_index: i }
+        | Operator::ArrayNewElem { array_type_index: t, array_elem_index: i }
+        | Operator::ArrayInitData { array_type_index: t, array_data_index: i }
+        | Operator::ArrayInitElem { array_type_index: t, array_elem_index: i } => {
+            type_ref(out, *t, m)?;
+            write!(out, " {i}")
+        }
+        Operator::ArrayCopy { array_type_index_dst: d, array_type_index_src: s } => {
+            type_ref(out, *d, m)?;
+            type_ref(out, *s, m)
+        }
         Operator::TypedSelect { ty } => {
             out.push_str(" (result ");
             val_type(out, *ty)?;

@@ -26,6 +26,18 @@ pub enum TrapCode {
     /// An exception no handler caught left the call (exception handling); `Trap::detail`
     /// names the tag and the payload.
     UncaughtException,
+    /// A struct access through a null reference (GC).
+    NullStructReference,
+    /// An array access through a null reference (GC).
+    NullArrayReference,
+    /// `i31.get_s/u` of a null reference (GC).
+    NullI31Reference,
+    /// An array index or range beyond the array's length (GC).
+    ArrayOutOfBounds,
+    /// `ref.cast` of a reference that does not have the type (GC).
+    CastFailure,
+    /// An allocation beyond `Limits::max_heap_bytes` (GC).
+    HeapExhausted,
     /// An atomic access at an address that is not a multiple of its width (threads).
     UnalignedAtomic,
     /// `memory.atomic.wait32/64` on a memory that is not shared.
@@ -59,6 +71,12 @@ impl TrapCode {
             TrapCode::NullFunctionReference => "null function reference",
             TrapCode::NullExceptionReference => "null exception reference",
             TrapCode::UncaughtException => "uncaught exception",
+            TrapCode::NullStructReference => "null structure reference",
+            TrapCode::NullArrayReference => "null array reference",
+            TrapCode::NullI31Reference => "null i31 reference",
+            TrapCode::ArrayOutOfBounds => "out of bounds array access",
+            TrapCode::CastFailure => "cast failure",
+            TrapCode::HeapExhausted => "out of memory: the GC heap limit is reached",
             TrapCode::UnalignedAtomic => "unaligned atomic",
             TrapCode::ExpectedSharedMemory => "expected shared memory",
             TrapCode::OutOfFuel => "out of fuel",

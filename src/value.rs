@@ -11,15 +11,32 @@ use std::fmt;
 pub type Raw = u64;
 
 /// A heap type: what a reference points to. Function references (WebAssembly 3.0) add the
-/// concrete types, and exception handling's `exn`/`noexn`; GC's `any`/`eq`/`i31`/`struct`/
-/// `array`/`none`/`nofunc`/`noextern` would be further variants (decoding refuses modules
-/// that use them).
+/// concrete types; GC adds the abstract types of the `any` hierarchy (`any`, `eq`, `i31`,
+/// `struct`, `array`, `none`) and the bottoms `nofunc`/`noextern`, and concrete struct and
+/// array types; exception handling adds `exn` and its bottom `noexn`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HeapType {
     /// `func`: any function.
     Func,
     /// `extern`: any host reference.
     Extern,
+    /// `any`: the top of the GC hierarchy (i31, structs, arrays, internalized host
+    /// references).
+    Any,
+    /// `eq`: what `ref.eq` compares (i31, structs, arrays).
+    Eq,
+    /// `i31`: an unboxed 31-bit integer.
+    I31,
+    /// `struct`: any struct.
+    Struct,
+    /// `array`: any array.
+    Array,
+    /// `none`: the bottom of the `any` hierarchy (only null has it).
+    None,
+    /// `nofunc`: the bottom of the `func` hierarchy.
+    NoFunc,
+    /// `noextern`: the bottom of the `extern` hierarchy.
+    NoExtern,
     /// A function type, by index. In a module's types (`decode::Module`) the index is the
     /// module's type index; in a store's types and in what the runtime links, it is the
     /// store-wide type id (`runtime::Store::type_id`), so equal indices are equal types.
@@ -28,6 +45,106 @@ pub enum HeapType {
     Exn,
     /// `noexn`: the bottom of the exception hierarchy (only null).
     NoExn,
+    /// A struct type, by index (as [`HeapType::Concrete`]).
+    ConcreteStruct(u32),
+    /// An array type, by index (as [`HeapType::Concrete`]).
+    ConcreteArray(u32),
+}
+
+/// The four type hierarchies of references: a value of one never has a type of another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Top {
+    Func,
+    Extern,
+    Any,
+    Exn,
+}
+
+impl HeapType {
+    /// The hierarchy this type belongs to.
+    pub fn top(self) -> Top {
+        match self {
+            HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_) => Top::Func,
+            HeapType::Extern | HeapType::NoExtern => Top::Extern,
+            HeapType::Exn | HeapType::NoExn => Top::Exn,
+            _ => Top::Any,
+        }
+    }
+
+    /// The index of a concrete type.
+    pub fn index(self) -> Option<u32> {
+        match self {
+            HeapType::Concrete(i) | HeapType::ConcreteStruct(i) | HeapType::ConcreteArray(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The same kind of concrete type with another index (abstract types unchanged).
+    pub fn with_index(self, i: u32) -> HeapType {
+        match self {
+            HeapType::Concrete(_) => HeapType::Concrete(i),
+            HeapType::ConcreteStruct(_) => HeapType::ConcreteStruct(i),
+            HeapType::ConcreteArray(_) => HeapType::ConcreteArray(i),
+            h => h,
+        }
+    }
+
+    /// Is this a bottom type (`none`, `nofunc`, `noextern`, `noexn`)?
+    pub fn is_bottom(self) -> bool {
+        matches!(self, HeapType::None | HeapType::NoFunc | HeapType::NoExtern | HeapType::NoExn)
+    }
+
+    /// Heap subtyping; `concrete(a, b)` decides between two concrete types of one kind
+    /// (declared supertypes: the caller knows them, in the index space the types are in).
+    pub fn is_subtype_of_with(self, of: HeapType, concrete: impl Fn(u32, u32) -> bool) -> bool {
+        use HeapType as H;
+        if self == of {
+            return true;
+        }
+        match (self, of) {
+            (H::None, b) => b.top() == Top::Any,
+            (H::NoFunc, b) => b.top() == Top::Func,
+            (H::NoExtern, b) => b.top() == Top::Extern,
+            (H::NoExn, b) => b.top() == Top::Exn,
+            (H::Concrete(_), H::Func) => true,
+            (H::I31 | H::Struct | H::Array | H::ConcreteStruct(_) | H::ConcreteArray(_), H::Any | H::Eq) => true,
+            (H::Eq, H::Any) => true,
+            (H::ConcreteStruct(_), H::Struct) | (H::ConcreteArray(_), H::Array) => true,
+            (H::Concrete(a), H::Concrete(b))
+            | (H::ConcreteStruct(a), H::ConcreteStruct(b))
+            | (H::ConcreteArray(a), H::ConcreteArray(b)) => concrete(a, b),
+            _ => false,
+        }
+    }
+
+    /// The text name of an abstract type (`any`, `nofunc`); a concrete type's index.
+    fn name(self) -> Option<&'static str> {
+        Some(match self {
+            HeapType::Func => "func",
+            HeapType::Extern => "extern",
+            HeapType::Any => "any",
+            HeapType::Eq => "eq",
+            HeapType::I31 => "i31",
+            HeapType::Struct => "struct",
+            HeapType::Array => "array",
+            HeapType::None => "none",
+            HeapType::NoFunc => "nofunc",
+            HeapType::NoExtern => "noextern",
+            HeapType::Exn => "exn",
+            HeapType::NoExn => "noexn",
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for HeapType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.name(), self.index()) {
+            (Some(n), _) => f.write_str(n),
+            (None, Some(i)) => write!(f, "{i}"),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// A reference type: nullability and a heap type (`(ref null $t)`, `(ref func)`; `funcref`
@@ -45,49 +162,209 @@ impl RefType {
     pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
     /// `exnref`: `(ref null exn)`.
     pub const EXNREF: RefType = RefType { nullable: true, heap: HeapType::Exn };
+    /// `anyref`: `(ref null any)`.
+    pub const ANYREF: RefType = RefType { nullable: true, heap: HeapType::Any };
 
-    /// Is this a reference to a function (`func` or a concrete function type)?
+    /// Is this a reference to a function (`func`, `nofunc` or a concrete function type)?
     pub fn is_func(self) -> bool {
-        matches!(self.heap, HeapType::Func | HeapType::Concrete(_))
+        self.heap.top() == Top::Func
     }
 
     /// Is this a reference to an exception (`exn` or `noexn`)?
     pub fn is_exn(self) -> bool {
-        matches!(self.heap, HeapType::Exn | HeapType::NoExn)
+        self.heap.top() == Top::Exn
     }
 
-    /// Subtyping, for types whose concrete indices are in one index space (a store's type
-    /// ids, or one module's): without GC's declared subtypes, a concrete type is a subtype
-    /// of itself and of `func` only.
+    /// The hierarchy of the heap type.
+    pub fn top(self) -> Top {
+        self.heap.top()
+    }
+
+    /// Subtyping, for types whose concrete indices are in one index space, without declared
+    /// supertypes (a concrete type is a subtype of itself and of the abstract types above
+    /// it): see [`RefType::is_subtype_of_with`] for those.
     pub fn is_subtype_of(self, of: RefType) -> bool {
-        (of.nullable || !self.nullable)
-            && match (self.heap, of.heap) {
-                (a, b) if a == b => true,
-                (HeapType::Concrete(_), HeapType::Func) => true,
-                (HeapType::NoExn, HeapType::Exn) => true,
-                _ => false,
-            }
+        self.is_subtype_of_with(of, |a, b| a == b)
+    }
+
+    /// The type as one number (for `ir`, which imports nothing of the crate): bit 40
+    /// nullable, bits 32-39 the heap type's kind, bits 0-31 a concrete type's index.
+    pub fn to_bits(self) -> u64 {
+        use HeapType as H;
+        let kind: u64 = match self.heap {
+            H::Func => 0,
+            H::Extern => 1,
+            H::Any => 2,
+            H::Eq => 3,
+            H::I31 => 4,
+            H::Struct => 5,
+            H::Array => 6,
+            H::None => 7,
+            H::NoFunc => 8,
+            H::NoExtern => 9,
+            H::Concrete(_) => 10,
+            H::ConcreteStruct(_) => 11,
+            H::ConcreteArray(_) => 12,
+            H::Exn => 13,
+            H::NoExn => 14,
+        };
+        (self.nullable as u64) << 40 | kind << 32 | self.heap.index().unwrap_or(0) as u64
+    }
+
+    /// The type [`RefType::to_bits`] made.
+    pub fn from_bits(bits: u64) -> RefType {
+        use HeapType as H;
+        let i = bits as u32;
+        let heap = match (bits >> 32) as u8 {
+            0 => H::Func,
+            1 => H::Extern,
+            2 => H::Any,
+            3 => H::Eq,
+            4 => H::I31,
+            5 => H::Struct,
+            6 => H::Array,
+            7 => H::None,
+            8 => H::NoFunc,
+            9 => H::NoExtern,
+            10 => H::Concrete(i),
+            11 => H::ConcreteStruct(i),
+            13 => H::Exn,
+            14 => H::NoExn,
+            _ => H::ConcreteArray(i),
+        };
+        RefType { nullable: bits >> 40 & 1 != 0, heap }
+    }
+
+    /// Subtyping, with `concrete` deciding between two concrete types.
+    pub fn is_subtype_of_with(self, of: RefType, concrete: impl Fn(u32, u32) -> bool) -> bool {
+        (of.nullable || !self.nullable) && self.heap.is_subtype_of_with(of.heap, concrete)
     }
 }
 
 impl fmt::Display for RefType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.nullable, self.heap) {
-            (true, HeapType::Func) => f.write_str("funcref"),
-            (true, HeapType::Extern) => f.write_str("externref"),
-            (true, HeapType::Exn) => f.write_str("exnref"),
-            (true, HeapType::NoExn) => f.write_str("nullexnref"),
-            (nullable, heap) => {
-                f.write_str(if nullable { "(ref null " } else { "(ref " })?;
-                match heap {
-                    HeapType::Func => f.write_str("func")?,
-                    HeapType::Extern => f.write_str("extern")?,
-                    HeapType::Concrete(i) => write!(f, "{i}")?,
-                    HeapType::Exn => f.write_str("exn")?,
-                    HeapType::NoExn => f.write_str("noexn")?,
-                }
-                f.write_str(")")
-            }
+        let short = match self.heap {
+            HeapType::Func => "funcref",
+            HeapType::Extern => "externref",
+            HeapType::Any => "anyref",
+            HeapType::Eq => "eqref",
+            HeapType::I31 => "i31ref",
+            HeapType::Struct => "structref",
+            HeapType::Array => "arrayref",
+            HeapType::None => "nullref",
+            HeapType::NoFunc => "nullfuncref",
+            HeapType::NoExtern => "nullexternref",
+            HeapType::Exn => "exnref",
+            HeapType::NoExn => "nullexnref",
+            _ => "",
+        };
+        if self.nullable && !short.is_empty() {
+            return f.write_str(short);
+        }
+        f.write_str(if self.nullable { "(ref null " } else { "(ref " })?;
+        write!(f, "{})", self.heap)
+    }
+}
+
+/// A field's storage: a value type or a packed integer (`i8`, `i16`, read with a sign or
+/// zero extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StorageType {
+    I8,
+    I16,
+    Val(ValType),
+}
+
+impl StorageType {
+    /// The cell a field keeps of an operand: a packed field its low bits.
+    #[inline]
+    pub fn pack(self, v: Raw) -> Raw {
+        match self {
+            StorageType::I8 => v & 0xff,
+            StorageType::I16 => v & 0xffff,
+            StorageType::Val(_) => v,
+        }
+    }
+
+    /// The type a value read from the field has (`i32` for a packed one).
+    pub fn unpacked(self) -> ValType {
+        match self {
+            StorageType::I8 | StorageType::I16 => ValType::I32,
+            StorageType::Val(t) => t,
+        }
+    }
+}
+
+impl fmt::Display for StorageType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StorageType::I8 => f.write_str("i8"),
+            StorageType::I16 => f.write_str("i16"),
+            StorageType::Val(t) => t.fmt(f),
+        }
+    }
+}
+
+/// A struct field or an array's element type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FieldType {
+    pub storage: StorageType,
+    pub mutable: bool,
+}
+
+impl fmt::Display for FieldType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mutable { write!(f, "(mut {})", self.storage) } else { self.storage.fmt(f) }
+    }
+}
+
+/// What a defined type is: a function signature, a struct or an array.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CompositeType {
+    Func(FuncType),
+    Struct(Vec<FieldType>),
+    Array(FieldType),
+}
+
+/// A defined type (`(sub final? $super? (struct ...))`): its composite type, whether it is
+/// final and its declared supertype (by index, as [`HeapType::Concrete`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SubType {
+    pub is_final: bool,
+    pub supertype: Option<u32>,
+    pub composite: CompositeType,
+}
+
+impl SubType {
+    /// A final function type without supertype: what `(type (func ...))` declares.
+    pub fn func(ty: FuncType) -> SubType {
+        SubType { is_final: true, supertype: None, composite: CompositeType::Func(ty) }
+    }
+
+    /// A reference to this type, by index `i`.
+    pub fn heap(&self, i: u32) -> HeapType {
+        match self.composite {
+            CompositeType::Func(_) => HeapType::Concrete(i),
+            CompositeType::Struct(_) => HeapType::ConcreteStruct(i),
+            CompositeType::Array(_) => HeapType::ConcreteArray(i),
+        }
+    }
+
+    /// Every value type the type mentions, mutably (fields' and signatures').
+    pub fn val_types_mut(&mut self) -> Vec<&mut ValType> {
+        match &mut self.composite {
+            CompositeType::Func(f) => f.params.iter_mut().chain(f.results.iter_mut()).collect(),
+            CompositeType::Struct(fs) => fs
+                .iter_mut()
+                .filter_map(|f| match &mut f.storage {
+                    StorageType::Val(t) => Some(t),
+                    _ => None,
+                })
+                .collect(),
+            CompositeType::Array(f) => match &mut f.storage {
+                StorageType::Val(t) => vec![t],
+                _ => vec![],
+            },
         }
     }
 }
@@ -127,9 +404,12 @@ impl ValType {
             ValType::F32 => "f32",
             ValType::F64 => "f64",
             ValType::V128 => "v128",
-            ValType::Ref(r) if r.is_func() => "funcref",
-            ValType::Ref(r) if r.is_exn() => "exnref",
-            ValType::Ref(_) => "externref",
+            ValType::Ref(r) => match r.top() {
+                Top::Func => "funcref",
+                Top::Extern => "externref",
+                Top::Any => "anyref",
+                Top::Exn => "exnref",
+            },
         }
     }
 
@@ -156,7 +436,7 @@ impl ValType {
     /// type of that kind.
     fn fits_name_of(self, ty: ValType) -> bool {
         match (self, ty) {
-            (ValType::Ref(a), ValType::Ref(b)) => a.is_func() == b.is_func() && a.is_exn() == b.is_exn(),
+            (ValType::Ref(a), ValType::Ref(b)) => a.top() == b.top(),
             (a, b) => a == b,
         }
     }
@@ -254,6 +534,55 @@ pub enum Value {
     /// An exception reference (exception handling): `None` is `ref.null exn`, otherwise
     /// the store address of an exception object (tag and payload).
     ExnRef(Option<u32>),
+    /// A reference of the `any` hierarchy (GC): `None` is null, otherwise its cell (see
+    /// [`gc_ref`]: an i31, a heap object, or an internalized host reference).
+    AnyRef(Option<Raw>),
+    /// An external reference to a GC value (`extern.convert_any` of an i31 or a heap
+    /// object): its cell (see [`gc_ref`]).
+    ExternAny(Raw),
+}
+
+/// The cells of references of the `any` and `extern` hierarchies. 0 is null; bits 62-63 are
+/// a tag: `00` a host reference (`number + 1`, as `externref` always was), `01` an i31 (its
+/// 31 bits below), `10` a heap object (its index in the store's heap below). So null checks
+/// stay `== 0`, `any.convert_extern`/`extern.convert_any` do nothing to a cell, and an
+/// i31 is never boxed. Function references are `address + 1`, in their own hierarchy.
+pub mod gc_ref {
+    use super::Raw;
+    /// Tag of an i31.
+    pub const I31: Raw = 1 << 62;
+    /// Tag of a heap object.
+    pub const HEAP: Raw = 1 << 63;
+    const TAGS: Raw = I31 | HEAP;
+
+    /// The cell of `ref.i31 v` (the low 31 bits of `v`).
+    #[inline]
+    pub fn i31(v: u32) -> Raw {
+        I31 | (v & 0x7fff_ffff) as Raw
+    }
+    /// The i31 in a cell, sign-extended or not.
+    #[inline]
+    pub fn i31_get(cell: Raw, signed: bool) -> u32 {
+        let v = cell as u32 & 0x7fff_ffff;
+        if signed { ((v << 1) as i32 >> 1) as u32 } else { v }
+    }
+    pub fn is_i31(cell: Raw) -> bool {
+        cell & TAGS == I31
+    }
+    /// The cell of heap object `index`.
+    #[inline]
+    pub fn heap(index: u32) -> Raw {
+        HEAP | index as Raw
+    }
+    /// The heap object a cell names.
+    #[inline]
+    pub fn heap_index(cell: Raw) -> Option<u32> {
+        (cell & TAGS == HEAP).then_some(cell as u32)
+    }
+    /// Is this a host reference's cell (null included)?
+    pub fn is_host(cell: Raw) -> bool {
+        cell & TAGS == 0
+    }
 }
 
 impl Value {
@@ -278,7 +607,8 @@ impl Value {
             Value::F64(_) => ValType::F64,
             Value::V128(_) => ValType::V128,
             Value::FuncRef(_) => ValType::FuncRef,
-            Value::ExternRef(_) => ValType::ExternRef,
+            Value::ExternRef(_) | Value::ExternAny(_) => ValType::ExternRef,
+            Value::AnyRef(_) => ValType::Ref(RefType::ANYREF),
             Value::ExnRef(_) => ValType::ExnRef,
         }
     }
@@ -298,6 +628,8 @@ impl Value {
             Value::F64(v) => [v.to_bits(), 0],
             Value::V128(v) => v,
             Value::FuncRef(r) | Value::ExternRef(r) | Value::ExnRef(r) => [r.map_or(0, |a| a as u64 + 1), 0],
+            Value::AnyRef(r) => [r.unwrap_or(0), 0],
+            Value::ExternAny(r) => [r, 0],
         }
     }
 
@@ -311,9 +643,13 @@ impl Value {
             ValType::F32 => Value::F32(f32::from_bits(raw as u32)),
             ValType::F64 => Value::F64(f64::from_bits(raw)),
             ValType::V128 => Value::V128([raw, 0]),
-            ValType::Ref(r) if r.is_func() => Value::FuncRef(reference),
-            ValType::Ref(r) if r.is_exn() => Value::ExnRef(reference),
-            ValType::Ref(_) => Value::ExternRef(reference),
+            ValType::Ref(r) => match r.top() {
+                Top::Func => Value::FuncRef(reference),
+                Top::Extern if gc_ref::is_host(raw) => Value::ExternRef(reference),
+                Top::Extern => Value::ExternAny(raw),
+                Top::Any => Value::AnyRef((raw != 0).then_some(raw)),
+                Top::Exn => Value::ExnRef(reference),
+            },
         }
     }
 
@@ -332,9 +668,19 @@ impl Value {
     /// kind, null only where the type is nullable.
     pub fn fits(&self, ty: ValType) -> bool {
         match (*self, ty) {
-            (Value::FuncRef(r), ValType::Ref(t)) => t.is_func() && (r.is_some() || t.nullable),
-            (Value::ExternRef(r), ValType::Ref(t)) => !t.is_func() && !t.is_exn() && (r.is_some() || t.nullable),
-            (Value::ExnRef(r), ValType::Ref(t)) => t.is_exn() && (r.is_some() || t.nullable),
+            (Value::FuncRef(r), ValType::Ref(t)) => {
+                t.is_func() && (r.is_some() || t.nullable) && (r.is_none() || !t.heap.is_bottom())
+            }
+            (Value::ExternRef(r), ValType::Ref(t)) => {
+                t.top() == Top::Extern && (r.is_some() || t.nullable) && (r.is_none() || !t.heap.is_bottom())
+            }
+            (Value::ExternAny(_), ValType::Ref(t)) => t.heap == HeapType::Extern,
+            (Value::AnyRef(r), ValType::Ref(t)) => {
+                t.top() == Top::Any && (r.is_some() || t.nullable) && (r.is_none() || !t.heap.is_bottom())
+            }
+            (Value::ExnRef(r), ValType::Ref(t)) => {
+                t.top() == Top::Exn && (r.is_some() || t.nullable) && (r.is_none() || !t.heap.is_bottom())
+            }
             (v, t) => v.ty() == t,
         }
     }
@@ -459,6 +805,12 @@ impl fmt::Display for Value {
             }
             Value::FuncRef(None) | Value::ExternRef(None) | Value::ExnRef(None) => f.write_str("null"),
             Value::FuncRef(Some(a)) | Value::ExternRef(Some(a)) | Value::ExnRef(Some(a)) => write!(f, "{a}"),
+            Value::AnyRef(None) => f.write_str("null"),
+            Value::AnyRef(Some(c)) | Value::ExternAny(c) => match gc_ref::heap_index(c) {
+                Some(i) => write!(f, "#{i}"),
+                None if gc_ref::is_i31(c) => write!(f, "i31:{}", gc_ref::i31_get(c, true) as i32),
+                None => write!(f, "host:{}", c - 1),
+            },
         }
     }
 }
@@ -498,7 +850,7 @@ pub fn parse_arg(arg: &str, ty: ValType) -> Result<Value, String> {
                 .to_string()
         }
         ValType::Ref(r) if !r.nullable => format!("expected {ty}: a non-null reference cannot be given"),
-        ValType::Ref(r) if r.is_func() || r.is_exn() => format!("expected {ty}: only `null` can be given"),
+        ValType::Ref(r) if r.top() != Top::Extern => format!("expected {ty}: only `null` can be given"),
         ValType::Ref(_) => format!("expected {ty}: `null` or a number"),
     })
 }
@@ -523,9 +875,10 @@ fn parse_value(text: &str, ty: ValType) -> Option<Value> {
         ValType::Ref(r) => {
             let v = match text {
                 "null" if r.is_func() => Value::FuncRef(None),
-                "null" if r.is_exn() => Value::ExnRef(None),
+                "null" if r.top() == Top::Any => Value::AnyRef(None),
+                "null" if r.top() == Top::Exn => Value::ExnRef(None),
                 "null" => Value::ExternRef(None),
-                _ if r.is_func() || r.is_exn() => return None,
+                _ if r.top() != Top::Extern => return None,
                 _ => Value::ExternRef(Some(parse::<u32>(&buf).ok()?)),
             };
             return v.fits(ty).then_some(v);

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::exec::Config;
 use crate::runtime::{Extern, InstanceId, Limits, Store};
 use crate::trap::TrapCode;
-use crate::value::{FuncType, ValType, Value};
+use crate::value::{FuncType, Raw, Top, ValType, Value, gc_ref};
 use std::collections::HashMap;
 use std::rc::Rc;
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
@@ -85,7 +85,8 @@ fn script_features(name: &str) -> Option<wasmparser::WasmFeatures> {
     Some(match set {
         "wasm-v1" | "wasm-v2" => base,
         "multi-memory" => base | F::MULTI_MEMORY,
-        "exceptions" => base | F::EXCEPTIONS | F::TAIL_CALL | F::FUNCTION_REFERENCES,
+        // (tag.wast links tags whose types are in recursion groups: GC's `rec`.)
+        "exceptions" => base | F::EXCEPTIONS | F::TAIL_CALL | F::FUNCTION_REFERENCES | F::GC,
         // (return_call_ref is here, and the script of return_call.)
         "function-references" => base | F::FUNCTION_REFERENCES | F::TAIL_CALL,
         // (memory64 has a SIMD script, simd_address.wast.)
@@ -190,7 +191,8 @@ impl Runner {
             WastDirective::Invoke(inv) => self.invoke(&inv).map(drop).map_err(|e| e.to_string()),
             WastDirective::AssertReturn { exec, results, .. } => {
                 let got = self.execute(exec).map_err(|e| format!("expected results, got error: {e}"))?;
-                check_results(&got, &results)
+                let store = &self.store;
+                check_results(&got, &results, &|c| store.is_struct_cell(c))
             }
             WastDirective::AssertTrap { exec, message, .. } => match self.execute(exec) {
                 Ok(v) => Err(format!("expected trap `{message}`, got {}", show(&v))),
@@ -226,7 +228,18 @@ impl Runner {
 
     fn invoke(&mut self, inv: &WastInvoke<'_>) -> Result<Vec<Value>, Error> {
         let inst = self.instance(inv.module).map_err(Error::BadCall)?;
-        let args = inv.args.iter().map(arg).collect::<Result<Vec<_>, _>>().map_err(Error::BadCall)?;
+        let mut args = inv.args.iter().map(arg).collect::<Result<Vec<_>, _>>().map_err(Error::BadCall)?;
+        // A host reference given for an `anyref` parameter is an internalized one.
+        if let Some(Extern::Func(f)) = self.store.export(inst, inv.name) {
+            let params = self.store.func_type(f).params.clone();
+            for (a, t) in args.iter_mut().zip(params) {
+                if let (Value::ExternRef(Some(n)), ValType::Ref(r)) = (*a, t)
+                    && r.top() == Top::Any
+                {
+                    *a = Value::AnyRef(Some(n as Raw + 1));
+                }
+            }
+        }
         self.config.invoke(&mut self.store, inst, inv.name, &args)
     }
 
@@ -280,11 +293,16 @@ fn show_ret(w: &WastRetCore<'_>) -> String {
     }
 }
 
-fn heap_type(h: &HeapType<'_>) -> Result<ValType, String> {
+/// The hierarchy of a script's heap type (`None` for a concrete type, whose hierarchy the
+/// script does not tell: its nulls match any null).
+fn heap_top(h: &HeapType<'_>) -> Result<Option<Top>, String> {
+    use AbstractHeapType as A;
     match h {
-        HeapType::Abstract { ty: AbstractHeapType::Func, .. } => Ok(ValType::FuncRef),
-        HeapType::Abstract { ty: AbstractHeapType::Extern, .. } => Ok(ValType::ExternRef),
-        HeapType::Abstract { ty: AbstractHeapType::Exn | AbstractHeapType::NoExn, .. } => Ok(ValType::ExnRef),
+        HeapType::Abstract { ty: A::Func | A::NoFunc, .. } => Ok(Some(Top::Func)),
+        HeapType::Abstract { ty: A::Extern | A::NoExtern, .. } => Ok(Some(Top::Extern)),
+        HeapType::Abstract { ty: A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::None, .. } => Ok(Some(Top::Any)),
+        HeapType::Abstract { ty: A::Exn | A::NoExn, .. } => Ok(Some(Top::Exn)),
+        HeapType::Concrete(_) => Ok(None),
         other => Err(format!("unsupported heap type {other:?}")),
     }
 }
@@ -296,24 +314,24 @@ fn arg(a: &WastArg<'_>) -> Result<Value, String> {
         WastArgCore::I64(v) => Value::I64(*v),
         WastArgCore::F32(v) => Value::F32(f32::from_bits(v.bits)),
         WastArgCore::F64(v) => Value::F64(f64::from_bits(v.bits)),
-        WastArgCore::RefNull(h) => match heap_type(h)? {
-            ValType::FuncRef => Value::FuncRef(None),
-            ValType::ExnRef => Value::ExnRef(None),
+        WastArgCore::RefNull(h) => match heap_top(h)? {
+            Some(Top::Func) => Value::FuncRef(None),
+            Some(Top::Any) => Value::AnyRef(None),
+            Some(Top::Exn) => Value::ExnRef(None),
             _ => Value::ExternRef(None),
         },
-        WastArgCore::RefExtern(n) => Value::ExternRef(Some(*n)),
+        WastArgCore::RefExtern(n) | WastArgCore::RefHost(n) => Value::ExternRef(Some(*n)),
         WastArgCore::V128(v) => Value::v128(u128::from_le_bytes(v.to_le_bytes())),
-        other => return Err(format!("unsupported argument {other:?}")),
     })
 }
 
-fn check_results(got: &[Value], want: &[WastRet<'_>]) -> Check {
+fn check_results(got: &[Value], want: &[WastRet<'_>], kind: &dyn Fn(Raw) -> Option<bool>) -> Check {
     if got.len() != want.len() {
         return Err(format!("expected {} results, got {}", want.len(), show(got)));
     }
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
         let WastRet::Core(w) = w else { return Err("component results are not supported".into()) };
-        if !result_matches(g, w) {
+        if !result_matches(g, w, kind) {
             return Err(format!("result {i}: expected {}, got {}", show_ret(w), show(got)));
         }
     }
@@ -336,7 +354,9 @@ fn f64_matches(bits: u64, p: &NanPattern<wast::token::F64>) -> bool {
     }
 }
 
-fn result_matches(g: &Value, w: &WastRetCore<'_>) -> bool {
+/// Does a result match; `kind` tells whether a heap object's cell names a struct (`true`)
+/// or an array (`false`).
+fn result_matches(g: &Value, w: &WastRetCore<'_>, kind: &dyn Fn(Raw) -> Option<bool>) -> bool {
     match (g, w) {
         (Value::I32(a), WastRetCore::I32(b)) => a == b,
         (Value::I64(a), WastRetCore::I64(b)) => a == b,
@@ -355,21 +375,32 @@ fn result_matches(g: &Value, w: &WastRetCore<'_>) -> bool {
                 V128Pattern::F64x2(l) => l.iter().enumerate().all(|(i, p)| f64_matches(lane(i, 8), p)),
             }
         }
-        (Value::FuncRef(r), WastRetCore::RefNull(h)) => {
-            r.is_none() && h.as_ref().is_none_or(|h| heap_type(h) == Ok(ValType::FuncRef))
-        }
-        (Value::ExternRef(r), WastRetCore::RefNull(h)) => {
-            r.is_none() && h.as_ref().is_none_or(|h| heap_type(h) == Ok(ValType::ExternRef))
-        }
-        (Value::ExnRef(r), WastRetCore::RefNull(h)) => {
-            r.is_none() && h.as_ref().is_none_or(|h| heap_type(h) == Ok(ValType::ExnRef))
+        (
+            Value::FuncRef(None) | Value::ExternRef(None) | Value::AnyRef(None) | Value::ExnRef(None),
+            WastRetCore::RefNull(h),
+        ) => {
+            let top = match g {
+                Value::FuncRef(_) => Top::Func,
+                Value::ExternRef(_) => Top::Extern,
+                Value::ExnRef(_) => Top::Exn,
+                _ => Top::Any,
+            };
+            h.as_ref().is_none_or(|h| heap_top(h).is_ok_and(|t| t.is_none_or(|t| t == top)))
         }
         (Value::ExternRef(r), WastRetCore::RefExtern(n)) => match n {
             Some(n) => *r == Some(*n),
             None => r.is_some(),
         },
+        (Value::ExternAny(_), WastRetCore::RefExtern(None)) => true,
+        (Value::ExternRef(r), WastRetCore::RefHost(n)) => *r == Some(*n),
+        (Value::AnyRef(Some(c)), WastRetCore::RefHost(n)) => *c == *n as u64 + 1,
+        (Value::AnyRef(Some(_)), WastRetCore::RefAny) => true,
+        (Value::AnyRef(Some(c)), WastRetCore::RefEq) => !gc_ref::is_host(*c),
+        (Value::AnyRef(Some(c)), WastRetCore::RefI31) => gc_ref::is_i31(*c),
+        (Value::AnyRef(Some(c)), WastRetCore::RefStruct) => kind(*c) == Some(true),
+        (Value::AnyRef(Some(c)), WastRetCore::RefArray) => kind(*c) == Some(false),
         (Value::FuncRef(r), WastRetCore::RefFunc(_)) => r.is_some(),
-        (_, WastRetCore::Either(options)) => options.iter().any(|o| result_matches(g, o)),
+        (_, WastRetCore::Either(options)) => options.iter().any(|o| result_matches(g, o, kind)),
         _ => false,
     }
 }

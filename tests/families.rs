@@ -1,6 +1,7 @@
 //! The instruction families' table: one row for every instruction of SIMD, relaxed SIMD,
-//! threads (atomics), wide arithmetic, tail calls and exception handling (legacy included,
-//! `EXN_ROWS`, each in a body where it runs), and for every memory instruction of
+//! threads (atomics), wide arithmetic, tail calls, exception handling (legacy included,
+//! `EXN_ROWS`, each in a body where it runs) and GC (but the two casting branches,
+//! `WITHOUT_ROW`), and for every memory instruction of
 //! WebAssembly 2.0 (loads, stores, `memory.*`), those run on each of three memories
 //! (multi-memory): a 32-bit one, a shared 64-bit one (memory64, threads) and a 64-bit one
 //! of 1-byte pages (custom page sizes).
@@ -9,7 +10,7 @@
 //! to the instruction and over it. Checked: its disassembly text (the debugger's line at
 //! its offset) starts with the row's mnemonic, the step records one undo entry and leaves
 //! nothing outside the machine un-rewound, the step back restores the exact previous state
-//! (snapshot, floats by their bits, and every memory, whole), and stepping forward again
+//! (snapshot, floats by their bits, every memory, whole, and the GC heap), and stepping forward again
 //! gives the same state as the first time.
 //!
 //! The rows are checked against wasmparser's operator list (`for_each_operator!`): an
@@ -406,12 +407,51 @@ const ROWS: &[Row] = &[
     row("MemoryInit", "memory.init", "aii", "$d", Mem::Each),
     row("MemoryCopy", "memory.copy", "aaa", "", Mem::Each),
     row("MemoryFill", "memory.fill", "aia", "", Mem::Each),
+    // GC: operands `s` a struct, `A` an i32 array, `B` an i8 array, `G` a funcref array,
+    // `e` an i31, `x` an externref, `0`-`2` those i32 constants (see `module`).
+    row("StructNew", "struct.new", "ii", "$s", Mem::No),
+    row("StructNewDefault", "struct.new_default", "", "$s", Mem::No),
+    row("StructGet", "struct.get", "s", "$s 0", Mem::No),
+    row("StructGetS", "struct.get_s", "s", "$s 1", Mem::No),
+    row("StructGetU", "struct.get_u", "s", "$s 1", Mem::No),
+    row("StructSet", "struct.set", "si", "$s 0", Mem::No),
+    row("ArrayNew", "array.new", "i2", "$a", Mem::No),
+    row("ArrayNewDefault", "array.new_default", "2", "$a", Mem::No),
+    row("ArrayNewFixed", "array.new_fixed", "iii", "$a 3", Mem::No),
+    row("ArrayNewData", "array.new_data", "12", "$b $d", Mem::No),
+    row("ArrayNewElem", "array.new_elem", "01", "$fa $e", Mem::No),
+    row("ArrayGet", "array.get", "A1", "$a", Mem::No),
+    row("ArrayGetS", "array.get_s", "B1", "$b", Mem::No),
+    row("ArrayGetU", "array.get_u", "B1", "$b", Mem::No),
+    row("ArraySet", "array.set", "A1i", "$a", Mem::No),
+    row("ArrayLen", "array.len", "A", "", Mem::No),
+    row("ArrayFill", "array.fill", "A1i2", "$a", Mem::No),
+    row("ArrayCopy", "array.copy", "A0A12", "$a $a", Mem::No),
+    row("ArrayInitData", "array.init_data", "B012", "$b $d", Mem::No),
+    row("ArrayInitElem", "array.init_elem", "G001", "$fa $e", Mem::No),
+    row("RefI31", "ref.i31", "i", "", Mem::No),
+    row("I31GetS", "i31.get_s", "e", "", Mem::No),
+    row("I31GetU", "i31.get_u", "e", "", Mem::No),
+    row("RefEq", "ref.eq", "ss", "", Mem::No),
+    row("RefTestNonNull", "ref.test", "s", "(ref $s)", Mem::No),
+    row("RefTestNullable", "ref.test", "s", "(ref null $s)", Mem::No),
+    row("RefCastNonNull", "ref.cast", "s", "(ref $s)", Mem::No),
+    row("RefCastNullable", "ref.cast", "s", "(ref null $s)", Mem::No),
+    row("AnyConvertExtern", "any.convert_extern", "x", "", Mem::No),
+    row("ExternConvertAny", "extern.convert_any", "s", "", Mem::No),
+];
+
+/// Operators of the covered proposals without a row, each with the reason (and where they
+/// are tested instead).
+const WITHOUT_ROW: &[(&str, &str)] = &[
+    ("BrOnCast", "a branch needs a label of the reference's type: tests/gc.rs steps it and back"),
+    ("BrOnCastFail", "a branch needs a label of the reference's type: tests/gc.rs steps it and back"),
 ];
 
 /// The proposals whose every operator has a row, and those of which the operators with a
 /// memory immediate (`memarg`, `mem`, `dst_mem`) have one.
 const WHOLE: &[&str] =
-    &["simd", "relaxed_simd", "threads", "wide_arithmetic", "tail_call", "exceptions", "legacy_exceptions"];
+    &["simd", "relaxed_simd", "threads", "wide_arithmetic", "tail_call", "exceptions", "legacy_exceptions", "gc"];
 const MEMORY_OPS_OF: &[&str] = &["mvp", "bulk_memory"];
 
 /// wasmparser's operators: (proposal, `Operator` variant, immediate names).
@@ -435,7 +475,12 @@ fn covered() -> BTreeSet<&'static str> {
 #[test]
 fn every_operator_has_a_row() {
     let want = covered();
-    let have: BTreeSet<&str> = ROWS.iter().map(|r| r.op).chain(EXN_ROWS.iter().map(|r| r.0)).collect();
+    let have: BTreeSet<&str> = ROWS
+        .iter()
+        .map(|r| r.op)
+        .chain(EXN_ROWS.iter().map(|r| r.0))
+        .chain(WITHOUT_ROW.iter().map(|(op, _)| *op))
+        .collect();
     let missing: Vec<_> = want.difference(&have).collect();
     let unknown: Vec<_> = have.difference(&want).collect();
     assert!(missing.is_empty(), "operators without a row in tests/families.rs: {missing:?}");
@@ -464,6 +509,13 @@ fn operand(t: char, k: usize, addr: &str) -> String {
         ][k.min(2)]
         .into(),
         'a' => format!("{addr}.const {}", [8, 24, 8][k.min(2)]),
+        '0' | '1' | '2' => format!("i32.const {t}"),
+        's' => "global.get $gs".into(),
+        'A' => "global.get $ga".into(),
+        'B' => "global.get $gb".into(),
+        'G' => "global.get $gfa".into(),
+        'e' => "global.get $gi".into(),
+        'x' => "global.get $gx".into(),
         _ => panic!("operand type {t}"),
     }
 }
@@ -485,6 +537,17 @@ fn module(r: &Row, mem: usize) -> String {
     format!(
         r#"(module
   (type $sig (func (param i32 i64)))
+  (type $s (struct (field (mut i32)) (field (mut i8))))
+  (type $a (array (mut i32)))
+  (type $b (array (mut i8)))
+  (type $fa (array (mut funcref)))
+  (global $gs (ref $s) (struct.new $s (i32.const 7) (i32.const -1)))
+  (global $ga (ref $a) (array.new $a (i32.const 5) (i32.const 4)))
+  (global $gb (ref $b) (array.new_fixed $b 4 (i32.const 1) (i32.const -2) (i32.const 3) (i32.const 4)))
+  (global $gfa (ref $fa) (array.new_default $fa (i32.const 3)))
+  (global $gi (ref i31) (ref.i31 (i32.const -5)))
+  (global $gx externref (ref.null extern))
+  (elem $e func $callee $callee)
   (memory $m0 1 16)
   (memory $m1 i64 1 16 shared)
   (memory $m2 i64 64 256 (pagesize 1))
@@ -507,7 +570,9 @@ fn module(r: &Row, mem: usize) -> String {
 
 /// Everything observable: the snapshot (stop reason and last writes normalised, floats as
 /// their bits) and every memory (its view and its bytes).
-fn full_state(s: &mut Session) -> (Snapshot, Vec<(MemoryView, Vec<u8>)>) {
+type Heap = (Vec<Option<(u32, Vec<u64>)>>, Vec<u32>);
+
+fn full_state(s: &mut Session) -> (Snapshot, Vec<(MemoryView, Vec<u8>)>, Heap) {
     let mut snap = s.snapshot();
     snap.stop = StopReason::Step;
     snap.last_writes.clear();
@@ -529,7 +594,7 @@ fn full_state(s: &mut Session) -> (Snapshot, Vec<(MemoryView, Vec<u8>)>) {
             (m, bytes)
         })
         .collect();
-    (snap, memories)
+    (snap, memories, s.store().heap.state())
 }
 
 /// Single-steps row `r` on memory `mem`; an error names what failed.
@@ -590,6 +655,9 @@ fn step_and_back(s: &mut Session) -> Result<(), String> {
     }
     if back.1.len() != before.1.len() {
         return Err("step back: the number of memories differs".into());
+    }
+    if back.2 != before.2 {
+        return Err(format!("step back: the heap differs\n  before {:?}\n  after  {:?}", before.2, back.2));
     }
     s.step_into();
     if full_state(s) != after {

@@ -1,7 +1,7 @@
 //! Typed function references (WebAssembly 3.0, without GC): `call_ref` and
 //! `return_call_ref` stepped and stepped back, `br_on_null`/`br_on_non_null` both ways, null
 //! references trapping, typed globals and tables as the debugger shows them, linking by
-//! subtyping, and modules that need GC refused (exceptions: tests/exceptions.rs).
+//! subtyping (GC: tests/gc.rs; exceptions: tests/exceptions.rs).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::rc::Rc;
@@ -259,18 +259,5 @@ fn imports_link_by_subtyping() {
             Err(Error::Link(m)) => assert!(m.contains("incompatible import type"), "{m}"),
             other => panic!("{bad}: expected a link error, got {other:?}"),
         }
-    }
-}
-
-#[test]
-fn gc_is_refused_clearly() {
-    for (wat, words) in [
-        ("(module (type (struct (field i32))))", "gc"),
-        ("(module (rec (type (func)) (type (func))))", "gc"),
-        ("(module (func (result anyref) (ref.null any)))", "gc"),
-    ] {
-        let e = Module::new(wat.as_bytes()).err().unwrap_or_else(|| panic!("{wat} loaded"));
-        let text = e.to_string().to_lowercase();
-        assert!(text.contains(words), "{wat}: {text}");
     }
 }

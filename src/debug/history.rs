@@ -4,7 +4,7 @@
 //! is writing those old values back. No copies of whole memories.
 
 use crate::exec::{Frame, Machine, State};
-use crate::ir::{Atomic, Bulk, Exn, Instr, Mem, RETURN_PC, Simd, StoreOp, Wide, for_each_plain};
+use crate::ir::{Atomic, Bulk, Exn, Gc, Instr, Mem, RETURN_PC, Simd, StoreOp, Wide, for_each_plain};
 use crate::runtime::Store;
 use crate::value::{Raw, ValType};
 use std::collections::VecDeque;
@@ -51,6 +51,17 @@ pub(crate) enum Effect {
         seg: u32,
         old: crate::decode::SharedBytes,
     },
+    /// Cells of heap object `obj` from `at` (GC: `struct.set`, `array.set/fill/copy/init_*`).
+    Heap {
+        obj: u32,
+        at: u32,
+        old: Vec<Raw>,
+    },
+    /// An allocation (GC), in the slot the heap said it would take.
+    Alloc {
+        obj: u32,
+        slot: crate::runtime::heap::Slot,
+    },
     /// A value-stack cell beyond `Record::local` (the second cell of a v128 local).
     Cell {
         at: usize,
@@ -69,7 +80,7 @@ impl Effect {
     fn bytes(&self) -> usize {
         match self {
             Effect::Memory { old, .. } => old.len(),
-            Effect::Table { old, .. } => old.len() * 8,
+            Effect::Table { old, .. } | Effect::Heap { old, .. } => old.len() * 8,
             Effect::Frames(f) => f.len() * std::mem::size_of::<Frame>(),
             _ => 16,
         }
@@ -242,6 +253,12 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
         Instr::BrOnNull(t) | Instr::BrOnNonNull(t) => {
             start = start.min(sp.saturating_sub(1 + (t.dk.drop + t.dk.keep) as usize))
         }
+        Instr::BrOnCast(i) => match frame.code.br_casts.get(i as usize) {
+            Some(b) if b.target.pc == RETURN_PC => returns = true,
+            Some(b) => start = start.min(sp.saturating_sub(1 + (b.target.dk.drop + b.target.dk.keep) as usize)),
+            None => {}
+        },
+        Instr::Gc(g) => gc_effects(g, store, inst, &top, sp, &mut start, &mut effects),
         // As `call_indirect`: the callee's type from the module (a host callee overwrites its
         // arguments, and the reference below them, with its results).
         Instr::CallRef(ty) => {
@@ -418,6 +435,104 @@ pub(crate) fn record(m: &Machine, store: &Store) -> Option<Record> {
     })
 }
 
+/// What a `Gc` instruction can change: the cells it pops (below `start`), an object's cells,
+/// an allocation.
+fn gc_effects(
+    g: Gc,
+    store: &Store,
+    inst: &crate::runtime::Instance,
+    top: &dyn Fn(usize) -> Raw,
+    sp: usize,
+    start: &mut usize,
+    effects: &mut Vec<Effect>,
+) {
+    use crate::exec::gc::elem;
+    use crate::value::gc_ref;
+    let st = |t: u32| inst.types[t as usize];
+    let cells_of = |t: u32| elem(store, st(t)).storage.unpacked().cells();
+    let struct_cells = |t: u32| match &store.sub_types[st(t) as usize].composite {
+        crate::value::CompositeType::Struct(fs) => fs.iter().map(|f| f.storage.unpacked().cells()).sum(),
+        _ => 0,
+    };
+    let mut pops = |n: usize| *start = (*start).min(sp.saturating_sub(n));
+    // Cells `[at, at + len)` of the object `r` names (clipped to the object).
+    let save = |r: Raw, at: usize, len: usize, effects: &mut Vec<Effect>| {
+        if let Some(i) = gc_ref::heap_index(r)
+            && let Some(o) = store.heap.get(i)
+            && at < o.cells.len()
+            && len > 0
+        {
+            let end = (at + len).min(o.cells.len());
+            effects.push(Effect::Heap { obj: i, at: at as u32, old: o.cells[at..end].to_vec() });
+        }
+    };
+    let alloc = |effects: &mut Vec<Effect>| {
+        let (obj, slot) = store.heap.next_slot();
+        effects.push(Effect::Alloc { obj, slot });
+    };
+    match g {
+        Gc::StructNew(t) => {
+            pops(struct_cells(t));
+            alloc(effects)
+        }
+        Gc::ArrayNewFixed { ty, n } => {
+            pops(n as usize * cells_of(ty));
+            alloc(effects)
+        }
+        Gc::ArrayNew(t) => {
+            pops(1 + cells_of(t));
+            alloc(effects)
+        }
+        Gc::StructNewDefault(_) | Gc::ArrayNewDefault(_) | Gc::ArrayNewData { .. } | Gc::ArrayNewElem { .. } => {
+            alloc(effects)
+        }
+        Gc::StructSet { ty, field } => {
+            let at = store.field_cells[st(ty) as usize][field as usize] as usize;
+            let c = match &store.sub_types[st(ty) as usize].composite {
+                crate::value::CompositeType::Struct(fs) => fs[field as usize].storage.unpacked().cells(),
+                _ => 1,
+            };
+            save(top(c), at, c, effects)
+        }
+        Gc::ArraySet(t) => {
+            let c = cells_of(t);
+            pops(2 + c);
+            save(top(c + 1), top(c) as u32 as usize * c, c, effects)
+        }
+        Gc::ArrayFill(t) => {
+            let c = cells_of(t);
+            pops(3 + c);
+            save(top(2 + c), top(1 + c) as u32 as usize * c, top(0) as u32 as usize * c, effects)
+        }
+        Gc::ArrayCopy { dst, .. } => {
+            let c = cells_of(dst);
+            pops(5);
+            save(top(4), top(3) as u32 as usize * c, top(0) as u32 as usize * c, effects)
+        }
+        Gc::ArrayInitData { ty, .. } | Gc::ArrayInitElem { ty, .. } => {
+            let c = cells_of(ty);
+            pops(4);
+            save(top(3), top(2) as u32 as usize * c, top(0) as u32 as usize * c, effects)
+        }
+        // They pop at most two cells and push at most two, and change nothing else.
+        Gc::StructGet { .. }
+        | Gc::StructGetS { .. }
+        | Gc::StructGetU { .. }
+        | Gc::ArrayGet(_)
+        | Gc::ArrayGetS(_)
+        | Gc::ArrayGetU(_)
+        | Gc::ArrayLen
+        | Gc::RefI31
+        | Gc::I31GetS
+        | Gc::I31GetU
+        | Gc::RefEq
+        | Gc::RefTest(_)
+        | Gc::RefCast(_)
+        | Gc::AnyConvertExtern
+        | Gc::ExternConvertAny => {}
+    }
+}
+
 /// Puts the machine and store back to how they were before the recorded step.
 pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
     // Cells and frames go back after the stack and the frames are reset below.
@@ -440,6 +555,12 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
             Effect::Elem { instance, seg, old } => store.instances[instance as usize].elems[seg as usize] = old,
             Effect::Data { instance, seg, old } => store.instances[instance as usize].datas[seg as usize] = old,
             Effect::Exceptions(n) => store.exceptions.truncate(n),
+            Effect::Heap { obj, at, old } => {
+                if let Some(o) = store.heap.get_mut(obj) {
+                    o.cells[at as usize..at as usize + old.len()].copy_from_slice(&old);
+                }
+            }
+            Effect::Alloc { obj, slot } => store.heap.unalloc(obj, slot),
             Effect::Outside(_) => {}
         }
     }

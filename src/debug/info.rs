@@ -4,7 +4,7 @@
 //! instruction (value types and the heights where blocks begin), which is how a paused
 //! machine's untyped cells are shown as typed values.
 
-use crate::decode::{Module, body_validator, val_type};
+use crate::decode::{Module, body_validator};
 use crate::error::Result;
 use crate::text::op_text;
 use crate::value::ValType;
@@ -58,7 +58,7 @@ impl FuncInfo {
             let offset = locals.original_position();
             let (count, t) = locals.read()?;
             v.define_locals(offset, count, t)?;
-            let t = val_type(t)?;
+            let t = module.val_type(t)?;
             local_types.extend(std::iter::repeat_n(t, count as usize));
         }
         let names = module.names.locals.get(&index);

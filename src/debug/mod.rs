@@ -210,7 +210,10 @@ pub struct Session {
 
 impl Session {
     /// A session over `instance`, which lives in `store`.
-    pub fn new(store: Store, instance: InstanceId, config: Config) -> Session {
+    pub fn new(mut store: Store, instance: InstanceId, config: Config) -> Session {
+        // No GC collections under a debugger: step back may restore any object it saw
+        // (runtime/heap.rs); the heap limit still holds.
+        store.heap.no_collect = true;
         let machine = Machine::new(store.limits);
         Session {
             store,

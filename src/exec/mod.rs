@@ -105,6 +105,7 @@ macro_rules! family_stack {
 // The families that use `family_stack!`, `by_load_op!` and `by_store_op!` (declared after them).
 mod atomic;
 mod bulk;
+pub(crate) mod gc;
 mod mem;
 mod simd;
 
@@ -349,7 +350,7 @@ impl Machine {
                 && self.frames.last().is_some_and(|f| {
                     matches!(
                         f.code.instrs.get(f.pc as usize),
-                        Some(Instr::Simd(_) | Instr::Bulk(_) | Instr::Mem(_) | Instr::Atomic(_))
+                        Some(Instr::Simd(_) | Instr::Bulk(_) | Instr::Mem(_) | Instr::Atomic(_) | Instr::Gc(_))
                     )
                 })
             {
@@ -408,6 +409,7 @@ impl Machine {
             Some(&Instr::Bulk(b)) => bulk::exec(b, store, inst_id, cells, at),
             Some(&Instr::Mem(m)) => mem::exec(m, code, store, inst_id, cells, at),
             Some(&Instr::Atomic(a)) => atomic::exec(a, code, store, inst_id, cells, at),
+            Some(&Instr::Gc(g)) => gc::exec(g, code, store, inst_id, cells, at),
             _ => return Err(Trap::host("no family instruction to run")),
         };
         self.stack.sp = sp;
@@ -887,6 +889,14 @@ impl Machine {
                                        branch!(t)
                                    }
                                }
+                               Instr::BrOnCast(i) => {
+                                   if let Some(t) = gc::br_on_cast(code, store, inst_id, i, cell!(sp - 1)) {
+                                       if t.pc == RETURN_PC {
+                                           return_!()
+                                       }
+                                       branch!(t)
+                                   }
+                               }
                                Instr::BrOnNonNull(t) => {
                                    if cell!(sp - 1) == 0 {
                                        sp -= 1;
@@ -927,7 +937,7 @@ impl Machine {
                                // `run` to run it (`run_simd`; it tells this exit from a real trap by the
                                // instruction): any SIMD arm here slows V8's code for the loop.
                                #[cfg(target_arch = "wasm32")]
-                               Instr::Simd(_) | Instr::Bulk(_) | Instr::Mem(_) | Instr::Atomic(_) | Instr::Exn(_) => {
+                               Instr::Simd(_) | Instr::Bulk(_) | Instr::Mem(_) | Instr::Atomic(_) | Instr::Exn(_) | Instr::Gc(_) => {
                         trap!(TrapCode::Unreachable)
                     }
                     // Exceptions (`exn.rs`): out of line and cold; the frame on top after a
@@ -962,6 +972,12 @@ impl Machine {
                                #[cfg(not(target_arch = "wasm32"))]
                                Instr::Atomic(a) => {
                                    let (at, r) = atomic::exec(a, code, store, inst_id, stack, sp);
+                                   sp = at;
+                                   tri!(r)
+                               }
+                               #[cfg(not(target_arch = "wasm32"))]
+                               Instr::Gc(g) => {
+                                   let (at, r) = gc::exec(g, code, store, inst_id, stack, sp);
                                    sp = at;
                                    tri!(r)
                                }
@@ -1267,7 +1283,7 @@ fn indirect_callee(store: &Store, inst_id: usize, ty: u32, table: u32, i: u64) -
         return Err(TrapCode::UninitializedElement);
     }
     let func = (r - 1) as u32;
-    if store.funcs.get(func as usize).is_none_or(|f| f.ty != inst.types[ty as usize]) {
+    if store.funcs.get(func as usize).is_none_or(|f| !store.is_sub_id(f.ty, inst.types[ty as usize])) {
         return Err(TrapCode::IndirectCallTypeMismatch);
     }
     Ok(func)

@@ -84,6 +84,9 @@ macro_rules! for_each_instr {
                 /// `br_on_non_null`: when the top reference is not null, branches with it
                 /// ([`RETURN_PC`]: returns); else pops it.
                 BrOnNonNull(Target);
+                /// `br_on_cast`/`br_on_cast_fail` (GC): `Code::br_casts[i]` holds the target,
+                /// the type and which outcome branches; the reference stays on the stack.
+                BrOnCast(u32);
                 // Parametric.
                 Drop;
                 Select;
@@ -228,6 +231,39 @@ macro_rules! for_each_instr {
                     Wait32(u32);
                     Wait64(u32);
                     Fence;
+                }
+                /// GC (`exec/gc.rs`): structs and arrays in the store's heap, i31, `ref.eq`,
+                /// casts. Type indices are the module's; `RefTest`/`RefCast` index
+                /// `Code::casts`.
+                Gc {
+                    StructNew(u32);
+                    StructNewDefault(u32);
+                    StructGet { ty: u32, field: u32 };
+                    StructGetS { ty: u32, field: u32 };
+                    StructGetU { ty: u32, field: u32 };
+                    StructSet { ty: u32, field: u32 };
+                    ArrayNew(u32);
+                    ArrayNewDefault(u32);
+                    ArrayNewFixed { ty: u32, n: u32 };
+                    ArrayNewData { ty: u32, data: u32 };
+                    ArrayNewElem { ty: u32, elem: u32 };
+                    ArrayGet(u32);
+                    ArrayGetS(u32);
+                    ArrayGetU(u32);
+                    ArraySet(u32);
+                    ArrayLen;
+                    ArrayFill(u32);
+                    ArrayCopy { dst: u32, src: u32 };
+                    ArrayInitData { ty: u32, data: u32 };
+                    ArrayInitElem { ty: u32, elem: u32 };
+                    RefI31;
+                    I31GetS;
+                    I31GetU;
+                    RefEq;
+                    RefTest(u32);
+                    RefCast(u32);
+                    AnyConvertExtern;
+                    ExternConvertAny;
                 }
                 /// v128 values (two cells each, low half first; `exec/simd.rs`): SIMD and
                 /// relaxed SIMD. Locals are cell offsets; the lane operations are grouped by

@@ -149,7 +149,8 @@ macro_rules! define {
             }
 
             /// The pc a branch-like instruction may jump to (branches, `br_table` entries, `if`,
-            /// `else`, fused forms ending in `br_if`; not `FSkip`, whose `to` is made after fusion).
+            /// `else`, fused forms ending in `br_if`; not `FSkip`, whose `to` is made after fusion,
+            /// nor `BrOnCast`, whose target is in `Code::br_casts`).
             pub fn target_mut(&mut self) -> Option<&mut u32> {
                 match self {
                     Instr::Br(t)
@@ -464,6 +465,11 @@ pub struct Code {
     /// Its exception handlers (`try_table`, legacy `try`), innermost first: an exception
     /// thrown at a pc lands at the first one that covers it and catches it.
     pub handlers: Vec<Handler>,
+    /// The target types of `ref.test`/`ref.cast` (`Gc::RefTest(i)`): each a `value::RefType`
+    /// (module type indices) as its `RefType::to_bits`.
+    pub casts: Vec<u64>,
+    /// `br_on_cast`/`br_on_cast_fail`'s operands (`Instr::BrOnCast(i)`).
+    pub br_casts: Vec<BrCast>,
 }
 
 /// An exception handler: the body of a `try_table` or of a legacy `try` (the instructions
@@ -502,6 +508,16 @@ pub struct CatchClause {
     /// A legacy `catch`: the hidden local cell (from the frame's first) that keeps the
     /// exception for `rethrow`.
     pub local: Option<u32>,
+}
+
+/// A `br_on_cast` (`fail: false`) or `br_on_cast_fail` (`fail: true`): branch to `target`
+/// when the reference on top has type `to` (a `value::RefType` as its `to_bits`, module type
+/// indices), or has not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BrCast {
+    pub target: Target,
+    pub to: u64,
+    pub fail: bool,
 }
 
 const _: () = assert!(std::mem::size_of::<Instr>() <= 16);

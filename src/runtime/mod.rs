@@ -3,13 +3,14 @@
 //! start function ([`Store::link`]). Running code, the start function included, is the
 //! exec layer's (`exec::Call`, `exec::Config`): nothing here runs guest code.
 
+pub mod heap;
 pub mod memory;
 pub mod table;
 
 use crate::decode::{ConstOp, DataMode, ElemMode, ExternKind, ExternType, GlobalType, Module};
 use crate::error::{Error, Result};
 use crate::trap::{Trap, TrapCode};
-use crate::value::{FuncType, HeapType, Raw, RefType, ValType, Value};
+use crate::value::{CompositeType, FuncType, HeapType, Raw, RefType, SubType, ValType, Value};
 pub use memory::Memory;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -28,6 +29,9 @@ pub struct Limits {
     pub max_table_elems: u32,
     /// Instructions a call may execute before the trap `out of fuel` (`None`: unlimited).
     pub fuel: Option<u64>,
+    /// Most bytes of live GC objects (structs and arrays); an allocation beyond it traps
+    /// "out of memory: the GC heap limit is reached".
+    pub max_heap_bytes: usize,
 }
 
 impl Default for Limits {
@@ -38,6 +42,7 @@ impl Default for Limits {
             max_memory_pages: memory::MAX_PAGES,
             max_table_elems: 10_000_000,
             fuel: None,
+            max_heap_bytes: 1 << 30,
         }
     }
 }
@@ -223,8 +228,20 @@ pub struct Store {
     /// global, table slot or handler names it).
     pub(crate) exceptions: Vec<Exception>,
     pub(crate) instances: Vec<Instance>,
+    /// The signature of every store type id (empty for a struct or array type).
     pub(crate) types: Vec<FuncType>,
-    type_ids: HashMap<FuncType, u32>,
+    /// Every store type as defined, its concrete references (fields', signatures' and the
+    /// supertype) by store type id.
+    pub(crate) sub_types: Vec<SubType>,
+    /// Canonical recursion groups: a group's types with references inside the group as
+    /// `REC | k` and others as store ids, to the id of its first type. Equal keys are
+    /// equal groups (iso-recursive type equality), in any module.
+    rec_ids: HashMap<Vec<SubType>, u32>,
+    /// The first cell of each field of every store type that is a struct (empty for
+    /// others): a v128 field takes two cells.
+    pub(crate) field_cells: Vec<Box<[u32]>>,
+    /// The structs and arrays (GC).
+    pub heap: heap::Heap,
     registry: HashMap<(String, String), Extern>,
     pub limits: Limits,
 }
@@ -244,31 +261,191 @@ impl Store {
     }
 
     /// The store-wide id of a function type whose concrete reference types name store ids
-    /// (host function types do, and every type [`Store::module_type_ids`] made).
+    /// (host function types do): a final type in a group of its own.
     pub(crate) fn type_id(&mut self, ty: &FuncType) -> u32 {
-        if let Some(&id) = self.type_ids.get(ty) {
-            return id;
-        }
-        let id = self.types.len() as u32;
-        self.types.push(ty.clone());
-        self.type_ids.insert(ty.clone(), id);
-        id
+        self.rec_group_id(vec![SubType::func(ty.clone())])
     }
 
-    /// The store-wide ids of a module's types, in order: each type's concrete references
-    /// (which name earlier types only: without GC a type cannot refer to itself) are
-    /// replaced by those types' ids, so structurally equal ids are equal types across
-    /// modules.
-    fn module_type_ids(&mut self, types: &[FuncType]) -> Vec<u32> {
-        let mut ids = Vec::with_capacity(types.len());
-        for t in types {
-            let t = FuncType {
-                params: t.params.iter().map(|&v| canonical(v, &ids)).collect(),
-                results: t.results.iter().map(|&v| canonical(v, &ids)).collect(),
+    /// The id of the first type of a canonical recursion group (see `rec_ids`), made if new.
+    fn rec_group_id(&mut self, key: Vec<SubType>) -> u32 {
+        if let Some(&id) = self.rec_ids.get(&key) {
+            return id;
+        }
+        let base = self.sub_types.len() as u32;
+        for t in &key {
+            let mut t = t.clone();
+            let resolve = |i: u32| if i & REC != 0 { base + (i & !REC) } else { i };
+            for v in t.val_types_mut() {
+                if let ValType::Ref(r) = v
+                    && let Some(i) = r.heap.index()
+                {
+                    r.heap = r.heap.with_index(resolve(i));
+                }
+            }
+            t.supertype = t.supertype.map(resolve);
+            self.types.push(match &t.composite {
+                CompositeType::Func(f) => f.clone(),
+                _ => FuncType::default(),
+            });
+            self.field_cells.push(match &t.composite {
+                CompositeType::Struct(fs) => fs
+                    .iter()
+                    .scan(0u32, |at, f| {
+                        let first = *at;
+                        *at += f.storage.unpacked().cells() as u32;
+                        Some(first)
+                    })
+                    .collect(),
+                _ => Box::new([]),
+            });
+            self.sub_types.push(t);
+        }
+        self.rec_ids.insert(key, base);
+        base
+    }
+
+    /// The store-wide ids of a module's types, in order, group by group: a group's
+    /// references to earlier groups name those groups' ids, its references inside itself
+    /// are relative (`REC | k`), so equal groups of any modules get the same ids.
+    fn module_type_ids(&mut self, module: &Module) -> Vec<u32> {
+        let mut ids: Vec<u32> = Vec::with_capacity(module.sub_types.len());
+        for &(start, len) in &module.rec_groups {
+            let map = |i: u32| {
+                if (start..start + len).contains(&i) {
+                    REC | (i - start)
+                } else {
+                    ids.get(i as usize).copied().unwrap_or(u32::MAX)
+                }
             };
-            ids.push(self.type_id(&t));
+            let key: Vec<SubType> = module.sub_types[start as usize..(start + len) as usize]
+                .iter()
+                .map(|t| {
+                    let mut t = t.clone();
+                    for v in t.val_types_mut() {
+                        if let ValType::Ref(r) = v
+                            && let Some(i) = r.heap.index()
+                        {
+                            r.heap = r.heap.with_index(map(i));
+                        }
+                    }
+                    t.supertype = t.supertype.map(map);
+                    t
+                })
+                .collect();
+            let base = self.rec_group_id(key);
+            ids.extend(base..base + len);
         }
         ids
+    }
+
+    /// Is store type `a` a subtype of store type `b` (`b` is `a` or one of its declared
+    /// supertypes)?
+    pub(crate) fn is_sub_id(&self, mut a: u32, b: u32) -> bool {
+        loop {
+            if a == b {
+                return true;
+            }
+            match self.sub_types.get(a as usize).and_then(|t| t.supertype) {
+                Some(s) => a = s,
+                None => return false,
+            }
+        }
+    }
+
+    /// Whether a heap object's cell names a struct (`true`) or an array (`false`).
+    pub fn is_struct_cell(&self, cell: Raw) -> Option<bool> {
+        let o = self.heap.get(crate::value::gc_ref::heap_index(cell)?)?;
+        Some(matches!(self.sub_types.get(o.ty as usize)?.composite, CompositeType::Struct(_)))
+    }
+
+    /// Does the reference in `cell` (of `t`'s hierarchy) have type `t` (store type ids)?
+    /// What `ref.test`, `ref.cast` and `br_on_cast` ask.
+    pub(crate) fn ref_test(&self, cell: Raw, t: RefType) -> bool {
+        use crate::value::{Top, gc_ref};
+        if cell == 0 {
+            return t.nullable;
+        }
+        match t.heap {
+            HeapType::Func | HeapType::Extern | HeapType::Any => true,
+            HeapType::None | HeapType::NoFunc | HeapType::NoExtern => false,
+            HeapType::Concrete(ty) => self.funcs.get((cell - 1) as usize).is_some_and(|f| self.is_sub_id(f.ty, ty)),
+            h => {
+                debug_assert_eq!(h.top(), Top::Any);
+                if gc_ref::is_i31(cell) {
+                    return matches!(h, HeapType::Eq | HeapType::I31);
+                }
+                let Some(o) = gc_ref::heap_index(cell).and_then(|i| self.heap.get(i)) else { return false };
+                let is_struct = matches!(self.sub_types[o.ty as usize].composite, CompositeType::Struct(_));
+                match h {
+                    HeapType::Eq => true,
+                    HeapType::Struct => is_struct,
+                    HeapType::Array => !is_struct,
+                    HeapType::ConcreteStruct(ty) | HeapType::ConcreteArray(ty) => self.is_sub_id(o.ty, ty),
+                    _ => false,
+                }
+            }
+        }
+    }
+
+    /// Collects the heap (see `heap.rs`): `stacks` are the running machine's value stack up
+    /// to its height (and cells about to be stored), scanned conservatively, as exception
+    /// payloads are; globals, tables and objects by their types, element segments and held
+    /// references by their cells.
+    pub(crate) fn collect(&mut self, stacks: &[&[Raw]]) -> u64 {
+        use crate::value::{StorageType, Top, gc_ref};
+        let gc_top = |t: ValType| matches!(t, ValType::Ref(r) if matches!(r.top(), Top::Any | Top::Extern));
+        let globals = self.globals.iter().filter(|g| gc_top(g.ty.ty)).map(|g| g.value);
+        let tables = self.tables.iter().filter(|t| gc_top(t.ty)).flat_map(|t| t.elems.iter().copied());
+        let elems = self.instances.iter().flat_map(|i| i.elems.iter().flat_map(|e| e.iter().copied()));
+        let stack = stacks.iter().flat_map(|s| s.iter().copied());
+        // Exception payloads (exception handling) may hold GC references (a tag with an
+        // `anyref` parameter): every payload cell of every exception the store keeps is a
+        // root, conservatively, as the value stack is (exceptions are not collected, and
+        // which are still reachable is not tracked), so a collection never frees an object
+        // only a live exception's payload refers to.
+        let payloads = self.exceptions.iter().flat_map(|e| e.payload.iter().copied());
+        let mut roots = stack.chain(globals).chain(tables).chain(elems).chain(payloads);
+        let (sub_types, field_cells) = (&self.sub_types, &self.field_cells);
+        // The reference cells of an object, by its type.
+        let refs = |ty: u32, cells: &[Raw], out: &mut Vec<u32>| {
+            let is_ref = |s: StorageType| matches!(s, StorageType::Val(t) if gc_top(t));
+            let mut push = |c: Raw| {
+                if let Some(i) = gc_ref::heap_index(c) {
+                    out.push(i)
+                }
+            };
+            match &sub_types[ty as usize].composite {
+                CompositeType::Struct(fs) => {
+                    for (k, f) in fs.iter().enumerate() {
+                        if is_ref(f.storage) {
+                            push(cells[field_cells[ty as usize][k] as usize]);
+                        }
+                    }
+                }
+                CompositeType::Array(f) if is_ref(f.storage) => cells.iter().for_each(|&c| push(c)),
+                _ => {}
+            }
+        };
+        self.heap.collect(&mut roots, &refs)
+    }
+
+    /// Allocates a struct or array of store type `ty` with these cells: its reference.
+    pub(crate) fn alloc_object(&mut self, ty: u32, cells: Box<[Raw]>) -> std::result::Result<Raw, TrapCode> {
+        let (i, _) = self.heap.alloc(ty, cells, self.limits.max_heap_bytes)?;
+        Ok(crate::value::gc_ref::heap(i))
+    }
+
+    /// Subtyping of reference types in store type ids.
+    pub(crate) fn ref_subtype(&self, a: RefType, b: RefType) -> bool {
+        a.is_subtype_of_with(b, |x, y| self.is_sub_id(x, y))
+    }
+
+    /// Subtyping of value types in store type ids.
+    pub(crate) fn val_subtype(&self, a: ValType, b: ValType) -> bool {
+        match (a, b) {
+            (ValType::Ref(a), ValType::Ref(b)) => self.ref_subtype(a, b),
+            (a, b) => a == b,
+        }
     }
 
     /// Can `v` be a value of type `ty` (store type ids in its concrete types): it fits the
@@ -279,7 +456,7 @@ impl Store {
         }
         match (v, ty) {
             (Value::FuncRef(Some(f)), ValType::Ref(RefType { heap: HeapType::Concrete(t), .. })) => {
-                self.funcs.get(*f as usize).is_some_and(|f| f.ty == t)
+                self.funcs.get(*f as usize).is_some_and(|f| self.is_sub_id(f.ty, t))
             }
             _ => true,
         }
@@ -488,6 +665,11 @@ impl Store {
         match v {
             Value::FuncRef(Some(f)) => (*f as usize) < self.funcs.len(),
             Value::ExnRef(Some(e)) => (*e as usize) < self.exceptions.len(),
+            // A GC reference names a live object of this store's heap (or is an i31 or a
+            // host reference).
+            Value::AnyRef(Some(c)) | Value::ExternAny(c) => {
+                crate::value::gc_ref::heap_index(*c).is_none_or(|i| self.heap.get(i).is_some())
+            }
             _ => true,
         }
     }
@@ -529,7 +711,7 @@ impl Store {
         let id = self.instances.len() as u32;
         let mut inst = Instance {
             module: module.clone(),
-            types: self.module_type_ids(&module.types),
+            types: self.module_type_ids(&module),
             funcs: Vec::new(),
             tables: Vec::new(),
             memories: Vec::new(),
@@ -539,6 +721,8 @@ impl Store {
             datas: Vec::new(),
         };
         // 1. Check and bind imports.
+        let mut func_imports = 0;
+        let mut tag_imports = 0;
         for (imp, &x) in module.imports.iter().zip(imports) {
             let Some(actual) = self.extern_type(x) else {
                 return Err(Error::Link(format!(
@@ -546,7 +730,25 @@ impl Store {
                     imp.module, imp.name
                 )));
             };
-            if !import_matches(&canonical_extern(&imp.ty, &inst.types), &actual) {
+            // A function matches by type id: its type or one of its declared supertypes.
+            let ok = match (&imp.ty, x) {
+                (ExternType::Func(_), Extern::Func(f)) => {
+                    let want = inst.types[module.funcs[func_imports] as usize];
+                    self.is_sub_id(self.funcs[f as usize].ty, want)
+                }
+                // A tag by type id too, and only its own: a tag's type is used both ways
+                // (thrown and caught), so it must be equivalent (GC: the same rec group type).
+                (ExternType::Tag(_), Extern::Tag(t)) => {
+                    self.tags[t as usize].ty == inst.types[module.tags[tag_imports] as usize]
+                }
+                _ => self.import_matches(&canonical_extern(&imp.ty, &inst.types), &actual),
+            };
+            match imp.ty {
+                ExternType::Func(_) => func_imports += 1,
+                ExternType::Tag(_) => tag_imports += 1,
+                _ => {}
+            }
+            if !ok {
                 return Err(Error::Link(format!(
                     "incompatible import type for {}.{}: expected {}, found {}",
                     imp.module, imp.name, imp.ty, actual
@@ -560,7 +762,7 @@ impl Store {
                 Extern::Tag(a) => inst.tags.push(a),
             }
         }
-        // 2. Allocate functions, tables, memories, globals.
+        // 2. Allocate functions, tags, tables, memories, globals.
         for def in 0..module.bodies.len() as u32 {
             let ty = inst.types[module.funcs[(module.num_imported_funcs + def) as usize] as usize];
             self.funcs.push(FuncInst {
@@ -611,6 +813,20 @@ impl Store {
             let items = seg.items.iter().map(|e| self.eval_const(&inst, e)).collect::<Result<Vec<_>>>()?;
             inst.elems.push(items.into());
         }
+        // Offsets of active segments, while the instance is at hand (constant expressions:
+        // they read globals only).
+        let mut offsets = Vec::new();
+        for seg in &module.elems {
+            if let ElemMode::Active { offset, .. } = &seg.mode {
+                offsets.push(self.eval_const(&inst, offset)?);
+            }
+        }
+        for seg in &module.datas {
+            if let DataMode::Active { offset, .. } = &seg.mode {
+                offsets.push(self.eval_const(&inst, offset)?);
+            }
+        }
+        let mut offsets = offsets.into_iter();
         inst.datas = module.datas.iter().map(|d| d.data.clone()).collect();
         self.instances.push(inst);
         let instance = InstanceId(id);
@@ -624,7 +840,8 @@ impl Store {
                 ElemMode::Active { table, offset } => {
                     let inst = &self.instances[id as usize];
                     let table = inst.tables[*table as usize];
-                    let offset = self.eval_const(inst, offset)?;
+                    let _ = offset;
+                    let offset = offsets.next().unwrap_or(0);
                     let items = inst.elems[i].clone();
                     self.tables[table as usize].init(offset, &items).map_err(trap)?;
                     self.instances[id as usize].elems[i] = Rc::new([]);
@@ -635,7 +852,8 @@ impl Store {
             if let DataMode::Active { memory, offset } = &seg.mode {
                 let inst = &self.instances[id as usize];
                 // An i32 offset is zero-extended in its cell; an i64 one (memory64) is whole.
-                let offset = self.eval_const(inst, offset)?;
+                let _ = offset;
+                let offset = offsets.next().unwrap_or(0);
                 let mem = inst.memories[*memory as usize];
                 self.memories[mem as usize].write(offset, &seg.data).map_err(trap)?;
                 self.instances[id as usize].datas[i] = Default::default();
@@ -646,7 +864,7 @@ impl Store {
         Ok(Linked { instance, start })
     }
 
-    fn eval_const(&self, inst: &Instance, expr: &[ConstOp]) -> Result<Raw> {
+    fn eval_const(&mut self, inst: &Instance, expr: &[ConstOp]) -> Result<Raw> {
         let mut stack: Vec<Raw> = Vec::with_capacity(2);
         let bad = || Error::Decode { message: "malformed constant expression".into(), offset: None };
         for op in expr {
@@ -661,6 +879,47 @@ impl Store {
                 ConstOp::RefNull(_) => 0,
                 ConstOp::RefFunc(f) => *inst.funcs.get(f as usize).ok_or_else(bad)? as u64 + 1,
                 ConstOp::GlobalGet(g) => self.globals[*inst.globals.get(g as usize).ok_or_else(bad)? as usize].value,
+                ConstOp::RefI31 => crate::value::gc_ref::i31(stack.pop().ok_or_else(bad)? as u32),
+                ConstOp::AnyConvertExtern | ConstOp::ExternConvertAny => stack.pop().ok_or_else(bad)?,
+                ConstOp::StructNew(t) | ConstOp::StructNewDefault(t) => {
+                    let st = *inst.types.get(t as usize).ok_or_else(bad)?;
+                    let CompositeType::Struct(fs) = &self.sub_types[st as usize].composite else { return Err(bad()) };
+                    let fs = fs.clone();
+                    let n: usize = fs.iter().map(|f| f.storage.unpacked().cells()).sum();
+                    let mut cells = vec![0; n];
+                    if let ConstOp::StructNew(_) = op {
+                        // (Fields are popped last first; a v128 field's init would be one
+                        // cell here: v128 fields in constant structs are read as their low
+                        // half.)
+                        for (k, f) in fs.iter().enumerate().rev() {
+                            let at = self.field_cells[st as usize][k] as usize;
+                            cells[at] = f.storage.pack(stack.pop().ok_or_else(bad)?);
+                        }
+                    }
+                    self.alloc_object(st, cells.into()).map_err(trap)?
+                }
+                ConstOp::ArrayNew(t) | ConstOp::ArrayNewDefault(t) | ConstOp::ArrayNewFixed(t, _) => {
+                    let st = *inst.types.get(t as usize).ok_or_else(bad)?;
+                    let CompositeType::Array(f) = self.sub_types[st as usize].composite else { return Err(bad()) };
+                    let c = f.storage.unpacked().cells();
+                    let cells: Vec<Raw> = match *op {
+                        ConstOp::ArrayNewFixed(_, n) => {
+                            let at = stack.len().checked_sub(n as usize).ok_or_else(bad)?;
+                            let items: Vec<Raw> = stack.drain(at..).collect();
+                            items.iter().flat_map(|&v| [f.storage.pack(v), 0][..c].to_vec()).collect()
+                        }
+                        _ => {
+                            let n = stack.pop().ok_or_else(bad)? as u32 as usize;
+                            let v = if let ConstOp::ArrayNew(_) = op { stack.pop().ok_or_else(bad)? } else { 0 };
+                            if n.saturating_mul(c * 8) > self.limits.max_heap_bytes {
+                                return Err(trap(TrapCode::HeapExhausted));
+                            }
+                            let v = [f.storage.pack(v), 0];
+                            v[..c].repeat(n)
+                        }
+                    };
+                    self.alloc_object(st, cells.into()).map_err(trap)?
+                }
                 ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                     let (b, a) = (stack.pop().ok_or_else(bad)? as u32, stack.pop().ok_or_else(bad)? as u32);
                     (match *op {
@@ -684,6 +943,9 @@ impl Store {
     }
 }
 
+/// The mark of a reference inside its own recursion group, in a canonical group's key.
+const REC: u32 = 1 << 31;
+
 fn trap(code: TrapCode) -> Error {
     Error::Trap(Trap::new(code))
 }
@@ -701,8 +963,9 @@ fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>
 /// [`Store::module_type_ids`], or those made so far).
 fn canonical(t: ValType, ids: &[u32]) -> ValType {
     match t {
-        ValType::Ref(RefType { nullable, heap: HeapType::Concrete(i) }) => {
-            let heap = HeapType::Concrete(ids.get(i as usize).copied().unwrap_or(u32::MAX));
+        ValType::Ref(RefType { nullable, heap }) if heap.index().is_some() => {
+            let i = heap.index().unwrap_or(0);
+            let heap = heap.with_index(ids.get(i as usize).copied().unwrap_or(u32::MAX));
             ValType::Ref(RefType { nullable, heap })
         }
         t => t,
@@ -726,26 +989,27 @@ fn canonical_extern(t: &ExternType, ids: &[u32]) -> ExternType {
     }
 }
 
-/// Import subtyping (spec "Import Matching"), of types in the store's type ids. Without
-/// GC's declared subtypes a function type matches only itself; a table's element type is
-/// invariant (tables are mutable), as a mutable global's type is; an immutable global's is
-/// covariant.
-fn import_matches(want: &ExternType, have: &ExternType) -> bool {
-    match (want, have) {
-        (ExternType::Func(a), ExternType::Func(b)) => a == b,
-        // A tag's type must be equal (it is used both ways: thrown and caught).
-        (ExternType::Tag(a), ExternType::Tag(b)) => a == b,
-        (ExternType::Global(a), ExternType::Global(b)) if !a.mutable => !b.mutable && b.ty.is_subtype_of(a.ty),
-        (ExternType::Table(a), ExternType::Table(b)) => {
-            a.elem == b.elem && a.table64 == b.table64 && limits_match(b.min, b.max, a.min, a.max)
+impl Store {
+    /// Import subtyping (spec "Import Matching"), of types in the store's type ids (functions
+    /// are matched by type id in `link_with`); a table's element type is invariant (tables are
+    /// mutable), as a mutable global's type is; an immutable global's is covariant.
+    fn import_matches(&self, want: &ExternType, have: &ExternType) -> bool {
+        match (want, have) {
+            (ExternType::Func(a), ExternType::Func(b)) => a == b,
+            // A tag's type must be equal (it is used both ways: thrown and caught).
+            (ExternType::Tag(a), ExternType::Tag(b)) => a == b,
+            (ExternType::Global(a), ExternType::Global(b)) if !a.mutable => !b.mutable && self.val_subtype(b.ty, a.ty),
+            (ExternType::Table(a), ExternType::Table(b)) => {
+                a.elem == b.elem && a.table64 == b.table64 && limits_match(b.min, b.max, a.min, a.max)
+            }
+            (ExternType::Memory(a), ExternType::Memory(b)) => {
+                a.memory64 == b.memory64
+                    && a.shared == b.shared
+                    && a.page_size_log2 == b.page_size_log2
+                    && limits_match(b.min, b.max, a.min, a.max)
+            }
+            (ExternType::Global(a), ExternType::Global(b)) => a == b,
+            _ => false,
         }
-        (ExternType::Memory(a), ExternType::Memory(b)) => {
-            a.memory64 == b.memory64
-                && a.shared == b.shared
-                && a.page_size_log2 == b.page_size_log2
-                && limits_match(b.min, b.max, a.min, a.max)
-        }
-        (ExternType::Global(a), ExternType::Global(b)) => a == b,
-        _ => false,
     }
 }

@@ -256,6 +256,10 @@ pub fn fuse(code: &mut Code) {
             }
         }
     }
+    // `br_on_cast`'s targets are in a side table.
+    for b in &mut code.br_casts {
+        remap(&mut b.target.pc);
+    }
     code.instrs = instrs;
     code.offsets = offsets;
 }

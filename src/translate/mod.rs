@@ -12,10 +12,11 @@ mod fuse;
 use crate::decode::{Module, body_validator};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Atomic, Bulk, Code, DropKeep, Exn, Handler, Instr, LoadOp, Mem, MemArg, RETURN_PC, RmwOp, Simd, SimdBin,
-    SimdExtract, SimdLane, SimdLoad, SimdReplace, SimdShift, SimdSplat, SimdTern, SimdTest, SimdUn, StoreOp, Target,
-    Wide, for_each_plain, for_each_simd,
+    Atomic, BrCast, Bulk, Code, DropKeep, Exn, Gc, Handler, Instr, LoadOp, Mem, MemArg, RETURN_PC, RmwOp, Simd,
+    SimdBin, SimdExtract, SimdLane, SimdLoad, SimdReplace, SimdShift, SimdSplat, SimdTern, SimdTest, SimdUn, StoreOp,
+    Target, Wide, for_each_plain, for_each_simd,
 };
+use crate::value::ValType;
 use wasmparser::{BlockType, Operator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +91,12 @@ struct Translator<'m> {
     locals_end: u32,
     /// Hidden local cells so far (one per legacy `try`).
     hidden: u32,
+    /// `Code::casts` and `Code::br_casts`.
+    casts: Vec<u64>,
+    br_casts: Vec<BrCast>,
+    /// Has the module a struct or array type with a v128 field (a `Gc` instruction may push
+    /// one)?
+    gc_wide: bool,
 }
 
 type Validator = wasmparser::FuncValidator<wasmparser::ValidatorResources>;
@@ -180,6 +187,13 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         handlers: Vec::new(),
         locals_end: num_params + num_locals,
         hidden: 0,
+        casts: Vec::new(),
+        br_casts: Vec::new(),
+        gc_wide: module.sub_types.iter().any(|t| match &t.composite {
+            crate::value::CompositeType::Struct(fs) => fs.iter().any(|f| f.storage.unpacked() == ValType::V128),
+            crate::value::CompositeType::Array(f) => f.storage.unpacked() == ValType::V128,
+            crate::value::CompositeType::Func(_) => false,
+        }),
     };
     let mut max_height = 0;
     let mut ops = body.get_operators_reader()?;
@@ -208,6 +222,8 @@ pub fn translate(module: &Module, def: u32) -> Result<Code> {
         v128s: t.v128s,
         memargs: t.memargs,
         handlers: t.handlers,
+        casts: t.casts,
+        br_casts: t.br_casts,
     };
     fuse::fuse(&mut code);
     Ok(code)
@@ -219,6 +235,7 @@ impl Translator<'_> {
             |f: Option<&crate::value::FuncType>| f.is_some_and(|t| t.results.contains(&crate::value::ValType::V128));
         self.wide |= match i {
             Instr::Simd(_) => true,
+            Instr::Gc(_) => self.gc_wide,
             Instr::Call(f) => returns_v128(self.module.func_type(f)),
             Instr::CallIndirect { ty, .. } | Instr::CallRef(ty) => returns_v128(self.module.types.get(ty as usize)),
             _ => false,
@@ -311,6 +328,39 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// Puts a cast's target type in `Code::casts`: its index there.
+    fn cast(&mut self, nullable: bool, hty: wasmparser::HeapType) -> Result<u32> {
+        let r = wasmparser::RefType::new(nullable, hty).ok_or_else(|| internal("reference type"))?;
+        let ValType::Ref(r) = self.module.val_type(wasmparser::ValType::Ref(r))? else {
+            return Err(internal("reference type"));
+        };
+        self.casts.push(r.to_bits());
+        Ok(self.casts.len() as u32 - 1)
+    }
+
+    /// Emits `br_on_cast` (`fail: false`) or `br_on_cast_fail`: the reference stays on the
+    /// stack, the branch keeps it; a branch to the function's label returns.
+    fn br_on_cast(&mut self, v: &Validator, depth: u32, to: wasmparser::RefType, fail: bool) -> Result<()> {
+        let ValType::Ref(r) = self.module.val_type(wasmparser::ValType::Ref(to))? else {
+            return Err(internal("reference type"));
+        };
+        let target = match self.target(v, depth, 0)? {
+            None => Target { pc: RETURN_PC, dk: DropKeep::default() },
+            Some((i, dk)) => {
+                let pc = self.pc() as usize;
+                let c = &mut self.ctrl[i];
+                let target = if c.kind == Kind::Loop { c.loop_pc } else { u32::MAX };
+                if c.kind != Kind::Loop {
+                    c.exits.push(pc);
+                }
+                Target { pc: target, dk }
+            }
+        };
+        self.br_casts.push(BrCast { target, to: r.to_bits(), fail });
+        self.emit(Instr::BrOnCast(self.br_casts.len() as u32 - 1));
+        Ok(())
+    }
+
     fn global_is_v128(&self, g: u32) -> bool {
         self.module.globals.get(g as usize).is_some_and(|t| t.ty == crate::value::ValType::V128)
     }
@@ -327,7 +377,10 @@ impl Translator<'_> {
     }
 
     fn patch(&mut self, at: usize, pc: u32) {
-        if let Some(target) = self.instrs[at].target_mut() {
+        if let Instr::BrOnCast(i) = self.instrs[at] {
+            // (Its target is in the side table.)
+            self.br_casts[i as usize].target.pc = pc;
+        } else if let Some(target) = self.instrs[at].target_mut() {
             *target = pc;
         }
     }
@@ -650,6 +703,53 @@ impl Translator<'_> {
             O::F32Const { value } => Instr::F32Const(value.bits()),
             O::F64Const { value } => Instr::F64Const(value.bits()),
             O::RefNull { .. } => Instr::RefNull,
+            // GC.
+            O::StructNew { struct_type_index: t } => Instr::Gc(Gc::StructNew(t)),
+            O::StructNewDefault { struct_type_index: t } => Instr::Gc(Gc::StructNewDefault(t)),
+            O::StructGet { struct_type_index: ty, field_index: field } => Instr::Gc(Gc::StructGet { ty, field }),
+            O::StructGetS { struct_type_index: ty, field_index: field } => Instr::Gc(Gc::StructGetS { ty, field }),
+            O::StructGetU { struct_type_index: ty, field_index: field } => Instr::Gc(Gc::StructGetU { ty, field }),
+            O::StructSet { struct_type_index: ty, field_index: field } => Instr::Gc(Gc::StructSet { ty, field }),
+            O::ArrayNew { array_type_index: t } => Instr::Gc(Gc::ArrayNew(t)),
+            O::ArrayNewDefault { array_type_index: t } => Instr::Gc(Gc::ArrayNewDefault(t)),
+            O::ArrayNewFixed { array_type_index: ty, array_size: n } => Instr::Gc(Gc::ArrayNewFixed { ty, n }),
+            O::ArrayNewData { array_type_index: ty, array_data_index: data } => {
+                Instr::Gc(Gc::ArrayNewData { ty, data })
+            }
+            O::ArrayNewElem { array_type_index: ty, array_elem_index: elem } => {
+                Instr::Gc(Gc::ArrayNewElem { ty, elem })
+            }
+            O::ArrayGet { array_type_index: t } => Instr::Gc(Gc::ArrayGet(t)),
+            O::ArrayGetS { array_type_index: t } => Instr::Gc(Gc::ArrayGetS(t)),
+            O::ArrayGetU { array_type_index: t } => Instr::Gc(Gc::ArrayGetU(t)),
+            O::ArraySet { array_type_index: t } => Instr::Gc(Gc::ArraySet(t)),
+            O::ArrayLen => Instr::Gc(Gc::ArrayLen),
+            O::ArrayFill { array_type_index: t } => Instr::Gc(Gc::ArrayFill(t)),
+            O::ArrayCopy { array_type_index_dst: dst, array_type_index_src: src } => {
+                Instr::Gc(Gc::ArrayCopy { dst, src })
+            }
+            O::ArrayInitData { array_type_index: ty, array_data_index: data } => {
+                Instr::Gc(Gc::ArrayInitData { ty, data })
+            }
+            O::ArrayInitElem { array_type_index: ty, array_elem_index: elem } => {
+                Instr::Gc(Gc::ArrayInitElem { ty, elem })
+            }
+            O::RefI31 => Instr::Gc(Gc::RefI31),
+            O::I31GetS => Instr::Gc(Gc::I31GetS),
+            O::I31GetU => Instr::Gc(Gc::I31GetU),
+            O::RefEq => Instr::Gc(Gc::RefEq),
+            O::AnyConvertExtern => Instr::Gc(Gc::AnyConvertExtern),
+            O::ExternConvertAny => Instr::Gc(Gc::ExternConvertAny),
+            O::RefTestNonNull { hty } => Instr::Gc(Gc::RefTest(self.cast(false, hty)?)),
+            O::RefTestNullable { hty } => Instr::Gc(Gc::RefTest(self.cast(true, hty)?)),
+            O::RefCastNonNull { hty } => Instr::Gc(Gc::RefCast(self.cast(false, hty)?)),
+            O::RefCastNullable { hty } => Instr::Gc(Gc::RefCast(self.cast(true, hty)?)),
+            O::BrOnCast { relative_depth, to_ref_type, .. } => {
+                return self.br_on_cast(v, relative_depth, to_ref_type, false);
+            }
+            O::BrOnCastFail { relative_depth, to_ref_type, .. } => {
+                return self.br_on_cast(v, relative_depth, to_ref_type, true);
+            }
             O::RefFunc { function_index } => Instr::RefFunc(function_index),
             ref other => match plain_memarg(other) {
                 // Memory 0 of 32 bits: the hot arms, with the offset as immediate.
