@@ -27,6 +27,8 @@ pub fn limits() -> Limits {
         max_memory_pages: MAX_PAGES,
         max_table_elems: MAX_TABLE,
         fuel: Some(FUEL),
+        // Generated modules allocate no GC objects (wasmi has no GC); the default limit.
+        ..Limits::default()
     }
 }
 
@@ -284,6 +286,9 @@ pub enum V {
     ExternRef(Option<u32>),
     /// An exception reference (the generated modules have none; wasmi has no exceptions).
     ExnRef(bool),
+    /// A GC reference, or an externalized one (the generated modules have none; wasmi has
+    /// no GC): non-null or not.
+    AnyRef(bool),
     V128([u64; 2]),
 }
 
@@ -305,6 +310,8 @@ impl V {
             Value::FuncRef(r) => V::FuncRef(r.is_some()),
             Value::ExternRef(r) => V::ExternRef(r),
             Value::ExnRef(r) => V::ExnRef(r.is_some()),
+            Value::AnyRef(r) => V::AnyRef(r.is_some()),
+            Value::ExternAny(_) => V::AnyRef(true),
             Value::V128(x) => V::V128(x),
         }
     }
