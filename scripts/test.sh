@@ -115,6 +115,9 @@ section_browser() {
     if ! compgen -G 'tests/*.rs' >/dev/null || ! grep -lq 'wasm_bindgen_test' tests/*.rs; then
         echo "note: no wasm_bindgen_test in tests/*.rs yet: this runs only the library's own wasm tests"
     fi
+    # The runner gives the whole suite 20 s by default (WASM_BINDGEN_TEST_TIMEOUT): a debug
+    # build in Firefox takes longer than that on a loaded 2-core machine.
+    export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
     run_logged browser wasm-pack test --headless --firefox
 }
 
