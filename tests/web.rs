@@ -467,3 +467,89 @@ fn last_writes_name_their_memory() {
     assert!(s.contains(r#""lastWrites":[{"addr":8,"len":4,"memory":1}]"#), "{s}");
     assert_eq!(p.read_memory_in(1, 8.0, 4), vec![7, 0, 0, 0]);
 }
+
+/// In wasm32 builds GC and exceptions leave the loop to run out of line (`Machine::run_family`,
+/// `Machine::exn`), and `br_on_cast` has its own arm in the loop: each of them here, at full
+/// speed and single-stepped, must give what the native build gives (tests/gc.rs and
+/// tests/exceptions.rs check those semantics natively).
+const GC_EXN: &str = r#"(module
+  (type $pt (struct (field $x i32) (field $y i32)))
+  (type $arr (array (mut i32)))
+  (tag $e (param i32))
+  ;; A struct made, read, cast: br_on_cast to an inner label drops the values under it.
+  (func (export "cast_inner") (param $v i32) (result i32)
+    (block $l (result (ref $pt))
+      (i32.const 100) (i32.const 200) (drop) (drop)
+      (i32.const 7)
+      (struct.new $pt (local.get $v) (i32.const 5))
+      (br_on_cast $l anyref (ref $pt))
+      (drop) (drop) (return (i32.const -1)))
+    (struct.get $pt $x))
+  ;; br_on_cast to the function's own label returns.
+  (func $ret (param $r anyref) (result anyref)
+    (local.get $r)
+    (br_on_cast 0 anyref (ref $pt))
+    (drop) (ref.null any))
+  (func (export "cast_return") (param $v i32) (result i32)
+    (struct.get $pt $y (ref.cast (ref $pt) (call $ret (struct.new $pt (i32.const 1) (local.get $v))))))
+  ;; br_on_cast_fail: an i31 is not a $pt, so the branch is taken.
+  (func (export "cast_fail") (param $v i32) (result i32)
+    (block $l (result anyref)
+      (br_on_cast_fail $l anyref (ref $pt) (ref.i31 (local.get $v)))
+      (return (i32.const -1)))
+    (i31.get_s (ref.cast (ref i31))))
+  ;; An array filled and summed.
+  (func (export "array_sum") (param $n i32) (result i32) (local $a (ref null $arr)) (local $i i32) (local $s i32)
+    (local.set $a (array.new $arr (i32.const 3) (local.get $n)))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (array.get $arr (local.get $a) (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $s))
+  ;; A throw two frames down, caught here.
+  (func $thrower (param i32) (throw $e (local.get 0)))
+  (func $middle (param i32) (call $thrower (local.get 0)))
+  (func (export "catch") (param $v i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $middle (local.get $v)))
+      (i32.const -1))
+    (i32.const 1) (i32.add))
+  (func (export "uncaught") (param $v i32) (call $thrower (local.get $v))))"#;
+
+#[wasm_bindgen_test]
+fn gc_exceptions_and_br_on_cast_run_out_of_line_at_full_speed_and_stepped() {
+    let cases = [
+        ("cast_inner", "42", "42"),
+        ("cast_return", "9", "9"),
+        ("cast_fail", "-5", "-5"),
+        ("array_sum", "10", "30"),
+        ("catch", "41", "42"),
+    ];
+    for (func, arg, want) in cases {
+        let result = format!(r#""results":[{{"type":"i32","value":"{want}"}}]"#);
+        // Full speed (the page's Run).
+        let mut p = load(GC_EXN);
+        ok(p.start(func, vec![arg.into()]));
+        let s = ok(p.run(1e9));
+        assert!(s.contains(r#""status":"finished""#) && s.contains(&result), "{func} run: {s}");
+        // Single-stepped (with history), then stepped all the way back and run again.
+        let mut p = load(GC_EXN);
+        ok(p.start(func, vec![arg.into()]));
+        let mut steps = 0;
+        let mut s = String::new();
+        while steps < 10_000 {
+            s = ok(p.step_into());
+            steps += 1;
+            if !s.contains(r#""status":"paused""#) {
+                break;
+            }
+        }
+        assert!(s.contains(r#""status":"finished""#) && s.contains(&result), "{func} stepped: {s}");
+        let s = ok(p.resume(1e9));
+        assert!(s.contains(&result), "{func}: {s}");
+    }
+    let mut p = load(GC_EXN);
+    ok(p.start("uncaught", vec!["3".into()]));
+    let s = ok(p.run(1e9));
+    assert!(s.contains(r#""status":"trapped""#) && s.contains("uncaught exception"), "{s}");
+}
