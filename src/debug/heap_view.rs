@@ -353,10 +353,10 @@ impl Session {
     pub(super) fn step_collecting(&mut self) -> Option<StopReason> {
         let stop = self.step_once();
         match &stop {
-            Some(StopReason::Trapped(t)) if t.code == crate::trap::TrapCode::HeapExhausted => {
-                if self.collect_recorded() > 0 {
-                    return self.step_once();
-                }
+            Some(StopReason::Trapped(t))
+                if t.code == crate::trap::TrapCode::HeapExhausted && self.collect_recorded() > 0 =>
+            {
+                return self.step_once();
             }
             // With history on but no record yet, a collection could not be stepped back
             // over: wait for the next instruction.
