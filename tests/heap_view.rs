@@ -254,7 +254,7 @@ fn a_session_collects_when_due_and_steps_back_over_it() {
 #[test]
 fn an_allocation_at_the_heap_limit_is_retried_after_a_collection() {
     let limits = Limits { max_heap_bytes: 64 << 10, ..Limits::default() };
-    let mut s = Session::load(WAT.as_bytes(), limits.clone(), Config::default()).unwrap();
+    let mut s = Session::load(WAT.as_bytes(), limits, Config::default()).unwrap();
     // 10,000 nodes (320 KB) in a 64 KiB heap: fine, most are garbage.
     assert_eq!(call(&mut s, "churn", &[Value::I32(10_000)]), [Value::I32(10_000)]);
     assert!(s.heap_stats().collections >= 4);
