@@ -214,6 +214,66 @@ fn a_collection_in_a_session_is_stepped_back_over_exactly() {
     assert_eq!(s.resume(u64::MAX), StopReason::Finished(vec![Value::I32(30)]));
 }
 
+/// Random single steps, steps back and collections over a program that makes garbage and
+/// keeps objects: every state after a step back is the state recorded on the way forward (a
+/// collection replaces the state it was made in), the heap and its counters included.
+#[test]
+fn random_steps_back_and_collections_keep_every_state_exact() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut collections, mut finishes) = (0, 0);
+    for round in 0..12 {
+        let mut s = session();
+        s.start("mix", &[Value::I32(6)]).unwrap();
+        let mut states = vec![state(&mut s)];
+        let mut finished = false;
+        for k in 0..1500 {
+            match next() % 10 {
+                0..=5 if !finished => match s.step_into() {
+                    StopReason::Step => states.push(state(&mut s)),
+                    StopReason::Finished(v) => {
+                        // (The list of 6 and 3, whose $val was set to 4 and 5 after.)
+                        assert_eq!(v, [Value::I32(11)], "round {round}");
+                        finished = true;
+                        finishes += 1;
+                        states.push(state(&mut s));
+                    }
+                    other => panic!("round {round}, command {k}: {other:?}"),
+                },
+                0..=7 => {
+                    if states.len() > 1 {
+                        assert_eq!(s.step_back(), StopReason::Step, "round {round}, command {k}");
+                        states.pop();
+                        finished = false;
+                        assert!(
+                            state(&mut s) == *states.last().unwrap(),
+                            "round {round}, command {k}: not the state before"
+                        );
+                    } else {
+                        assert_eq!(s.step_back(), StopReason::HistoryStart);
+                    }
+                }
+                _ => {
+                    s.collect_garbage();
+                    collections += 1;
+                    *states.last_mut().unwrap() = state(&mut s);
+                }
+            }
+        }
+        while states.len() > 1 {
+            assert_eq!(s.step_back(), StopReason::Step);
+            states.pop();
+            assert!(state(&mut s) == *states.last().unwrap(), "round {round}: back to the start");
+        }
+    }
+    assert!(collections > 100 && finishes > 0, "{collections} collections, {finishes} calls finished");
+}
+
 /// Steps `churn(n)` until the session's first automatic collection; the step count.
 fn steps_to_first_collection(n: i32) -> usize {
     let mut s = session();

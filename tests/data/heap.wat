@@ -19,7 +19,7 @@
     (local.get $head))
 
   ;; The sum of a list's values.
-  (func (export "sum") (param $l (ref null $node)) (result i32)
+  (func $sum (export "sum") (param $l (ref null $node)) (result i32)
     (local $s i32)
     (block $done
       (loop $more
@@ -66,6 +66,23 @@
         (local.set $keep (struct.new $node (local.get $i) (ref.null $node)))
         (br $more)))
     (struct.get $node $val (ref.as_non_null (local.get $keep))))
+
+  ;; Garbage and live objects mixed: an array per round (dropped), every third round a node
+  ;; pushed on $root's list, whose head's $val is set every round. Returns the list's sum.
+  (func (export "mix") (param $n i32) (result i32)
+    (local $i i32) (local $a (ref null $bytes))
+    (block $done
+      (loop $more
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $a (array.new $bytes (local.get $i) (i32.const 3)))
+        (array.set $bytes (local.get $a) (i32.const 1) (i32.const 9))
+        (if (i32.eqz (i32.rem_u (local.get $i) (i32.const 3)))
+          (then (global.set $root (struct.new $node (local.get $i) (global.get $root)))))
+        (if (i32.eqz (ref.is_null (global.get $root)))
+          (then (struct.set $node $val (ref.as_non_null (global.get $root)) (local.get $i))))
+        (br $more)))
+    (call $sum (global.get $root)))
 
   ;; Keeps a list of n nodes in $root (live: the collector must keep them).
   (func (export "keep") (param $n i32) (global.set $root (call $list (local.get $n))))
