@@ -140,9 +140,10 @@ function argProblem(text, type) {
   if (t === '') return `enter a ${type}`;
   const re = PATTERN[type];
   if (re && !re.test(t)) return `not a valid ${type}`;
+  // A GC reference: null or a handle (`#17`, `(ref $node) #17`); `start` checks its type.
+  if (!re && type === 'anyref' && argError(text, type)) return 'not a valid anyref: null or a handle, e.g. #17';
   // A v128 as the CLI reads it (the interpreter's own parser); the box says it briefly, the
   // Console in full (argFullProblem).
-  if (!re && type === 'anyref' && argError(text, type)) return 'not a valid anyref: null or a handle, e.g. #17';
   if (!re && argError(text, type)) return `not a valid ${type}: e.g. i32x4:1,2,3,4 or 0x…`;
   return '';
 }
