@@ -383,7 +383,11 @@ impl Session {
         let t = t.strip_prefix("anyref:").unwrap_or(t).trim();
         let cell = match parse_handle(t) {
             Some(c) => c,
-            None => return crate::value::parse_arg(text, ty),
+            None if t == "null" && !r.nullable => {
+                return Err(format!("expected {ty}: not null, a handle such as `#17`"));
+            }
+            None if t == "null" => return crate::value::parse_arg(text, ty),
+            None => return Err(format!("expected {ty}: `null` or a handle such as `#17` or `(ref $node) #17`")),
         };
         if let Some(i) = gc_ref::heap_index(cell)
             && self.store.heap.get(i).is_none()
