@@ -19,7 +19,8 @@
 //! `runtime/heap.rs`); the session collects between instructions ([`Session::step_collecting`]:
 //! when the allocation volume is due, or to retry an allocation that hit the heap limit) and
 //! on request ([`Session::collect_garbage`]), recording each collection in the undo record of
-//! the instruction before it, so step back puts the freed objects back. A full-speed run
+//! the instruction before it (one on request in a paused call: in a record of its own, of no
+//! instruction), so step back puts the freed objects back. A full-speed run
 //! (`run_unrecorded`, which keeps no history) lets the machine collect as a plain call does.
 
 use super::Session;
@@ -326,9 +327,16 @@ impl Session {
     }
 
     /// Collects the heap now (the page's "Collect garbage"): roots are the paused call's
-    /// stack, a finished call's results, and what the store and host hold. Undone by the
-    /// next step back with the instruction before it. Returns the objects and bytes freed.
+    /// stack, a finished call's results, and what the store and host hold. In a paused call
+    /// it is a step of its own, which step back undoes (and nothing else); after a call, the
+    /// step back over its last instruction undoes it too. Returns the objects and bytes freed.
     pub fn collect_garbage(&mut self) -> (u64, u64) {
+        if self.is_running()
+            && self.history.max_steps > 0
+            && let Some(r) = super::history::noop(&self.machine)
+        {
+            self.history.push(r);
+        }
         self.collect_recorded();
         let (n, b) = self.store.heap.last_freed();
         (n, b as u64)

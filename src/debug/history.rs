@@ -537,6 +537,24 @@ fn gc_effects(
     }
 }
 
+/// A record of no instruction, at the paused machine's position (for what the session does
+/// between instructions: a collection on request); `None` without a frame.
+pub(crate) fn noop(m: &Machine) -> Option<Record> {
+    let frame = m.frames.last()?;
+    let sp = m.stack.sp as u32;
+    Some(Record {
+        executed: m.executed,
+        sp,
+        frames: m.frames.len() as u32,
+        pc: frame.pc,
+        popped: None,
+        cells_start: sp,
+        cells: Saved::new(&[]),
+        local: None,
+        effects: Vec::new(),
+    })
+}
+
 /// Puts the machine and store back to how they were before the recorded step.
 pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
     // Cells and frames go back after the stack and the frames are reset below.

@@ -29,9 +29,10 @@
 //! conservatively, and the call's results while it is finished). Such a collection is
 //! **recorded** ([`Heap::record_collection`]): the objects it frees are moved, not dropped,
 //! into a [`Collected`] with the free list and counters as they were, and the session adds
-//! it to the undo record of the instruction before, whose step back then first puts every
-//! freed object back in its slot and the free list, byte counts and counters back as they
-//! were ([`Heap::restore`]) and then undoes the instruction. So step back stays exact, and an
+//! it to the undo record of the instruction before (one asked for in a paused call gets a
+//! record of its own, of no instruction), whose step back then first puts every freed object
+//! back in its slot and the free list, byte counts and counters back as they were
+//! ([`Heap::restore`]) and then undoes the instruction. So step back stays exact, and an
 //! undone allocation (whose slot the record says) finds the free list it was made from. The
 //! freed objects count towards the undo log's byte limit; when the log drops a record, the
 //! objects it kept are gone for good, as the step itself is.

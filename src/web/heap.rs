@@ -138,7 +138,7 @@ impl Playground {
         })
     }
 
-    /// Collects garbage now (undone by the next step back, with the instruction before it);
+    /// Collects garbage now (in a paused call the next step back undoes just that);
     /// returns the state.
     #[wasm_bindgen(js_name = collectGarbage)]
     pub fn collect_garbage(&mut self) -> Result<JsValue, JsError> {
