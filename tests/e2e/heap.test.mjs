@@ -188,6 +188,23 @@ test('Collect garbage frees what nothing holds; a held result goes back in as an
     await page.getByLabel('$l: anyref').fill('#40');
     await button(page, 'Run').click();
     await expectConsole(page, /argument 1: expected \(ref null 0\): no live object #40/);
+    // In a paused call, a collection is a step of its own: Step back undoes it.
+    await page.getByLabel('Function').selectOption('churn');
+    await page.getByLabel('$n: i32').fill('5');
+    await button(page, 'Step into').click();
+    for (let i = 0; i < 45; i++) await button(page, 'Step into').click();
+    const summary = () => heap.locator('.heap-summary').textContent();
+    const before = await summary();
+    const where = await page.locator('#status').textContent();
+    await button(page, 'Collect garbage').click();
+    await eventually(async () => assert.notEqual(await summary(), before));
+    assert.match(await summary(), /· 2 collections; the last freed [1-9]/);
+    await button(page, 'Step back').click();
+    await eventually(async () => assert.equal(await summary(), before));
+    assert.equal(await page.locator('#status').textContent(), where, 'at the same instruction');
+    await button(page, 'Reset').click();
+    await page.getByLabel('Function').selectOption('sum');
+
     // The box says what it takes (on change).
     await page.getByLabel('$l: anyref').fill('nonsense');
     await page.getByLabel('$l: anyref').press('Tab');
