@@ -358,17 +358,17 @@ fn handles_are_given_back_as_arguments_and_held_ones_survive_collections() {
     }
     assert_eq!(sum(&s, "null"), Ok(Value::AnyRef(None)));
     // The wrong type, no such object, an i31 where a node is wanted.
-    assert_eq!(sum(&s, "#5"), Err("expected (ref null 0), found (ref $pair) #5".into()));
-    assert_eq!(sum(&s, "#77"), Err("expected (ref null 0): no live object #77".into()));
+    assert_eq!(sum(&s, "#5"), Err("expected (ref null $node), found (ref $pair) #5".into()));
+    assert_eq!(sum(&s, "#77"), Err("expected (ref null $node): no live object #77".into()));
     assert!(sum(&s, "(ref i31) 3").is_err());
     assert_eq!(
         sum(&s, "#x"),
-        Err("expected (ref null 0): `null` or a handle such as `#17` or `(ref $node) #17`".into())
+        Err("expected (ref null $node): `null` or a handle such as `#17` or `(ref $node) #17`".into())
     );
     // A collection frees the pair and its node (no longer results), not the held list.
     s.start("sum", &[Value::AnyRef(None)]).unwrap();
     assert_eq!(s.collect_garbage(), (2, 80));
-    assert_eq!(sum(&s, "#5"), Err("expected (ref null 0): no live object #5".into()));
+    assert_eq!(sum(&s, "#5"), Err("expected (ref null $node): no live object #5".into()));
     let v = sum(&s, "#3").unwrap();
     assert_eq!(call(&mut s, "sum", &[v]), [Value::I32(10)]);
     // Released, it goes at the next collection.

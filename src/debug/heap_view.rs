@@ -389,12 +389,14 @@ impl Session {
         }
         let t = text.trim();
         let t = t.strip_prefix("anyref:").unwrap_or(t).trim();
+        // The type as the handles name it: `(ref null $node)`.
+        let ty = val_type_text(self.module(), ty);
         let cell = match parse_handle(t) {
             Some(c) => c,
             None if t == "null" && !r.nullable => {
                 return Err(format!("expected {ty}: not null, a handle such as `#17`"));
             }
-            None if t == "null" => return crate::value::parse_arg(text, ty),
+            None if t == "null" => return Ok(Value::AnyRef(None)),
             None => return Err(format!("expected {ty}: `null` or a handle such as `#17` or `(ref $node) #17`")),
         };
         if let Some(i) = gc_ref::heap_index(cell)

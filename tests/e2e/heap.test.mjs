@@ -184,10 +184,10 @@ test('Collect garbage frees what nothing holds; a held result goes back in as an
     await page.getByLabel('Function').selectOption('sum');
     await page.getByLabel('$l: anyref').fill('#51');
     await button(page, 'Run').click();
-    await expectConsole(page, /argument 1: expected \(ref null 0\), found \(ref \$pair\) #51/);
+    await expectConsole(page, /argument 1: expected \(ref null \$node\), found \(ref \$pair\) #51/);
     await page.getByLabel('$l: anyref').fill('#40');
     await button(page, 'Run').click();
-    await expectConsole(page, /argument 1: expected \(ref null 0\): no live object #40/);
+    await expectConsole(page, /argument 1: expected \(ref null \$node\): no live object #40/);
     // In a paused call, a collection is a step of its own: Step back undoes it.
     await page.getByLabel('Function').selectOption('churn');
     await page.getByLabel('$n: i32').fill('5');
