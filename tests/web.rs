@@ -483,9 +483,9 @@ fn gc_results_are_handles_held_across_collections_and_taken_back_as_arguments() 
             && o.contains(r#"{"name":"$val","declared":"mut i32","type":"i32","value":"3"}"#),
         "{o}"
     );
-    // 60,000 garbage nodes (1.9 MB): the run collects; then a collection on request.
-    ok(pg.start("churn", vec!["60000".into()]));
-    assert!(ok(pg.run(1e9)).contains(r#""value":"60000""#));
+    // 40,000 garbage nodes (1.3 MB): the run collects; then a collection on request.
+    ok(pg.start("churn", vec!["40000".into()]));
+    assert!(ok(pg.run(1e9)).contains(r#""value":"40000""#));
     let st = ok(pg.heap_stats());
     assert!(!st.contains(r#""collections":0"#), "{st}");
     ok(pg.collect_garbage());
