@@ -359,7 +359,7 @@ fn trace_call(store: Store, instance: crate::runtime::InstanceId, name: &str, va
         if let Some(at) = &at
             && !matches!(stop, StopReason::Trapped(_))
         {
-            let stack: Vec<String> = stack.iter().map(|v| v.to_string()).collect();
+            let stack: Vec<String> = stack.iter().map(|v| session.typed_text(v)).collect();
             let _ =
                 writeln!(err, "{depth:>3} {}@{:#06x}  {:<28} [{}]", at.func_name, at.offset, at.text, stack.join(", "));
         }
@@ -391,7 +391,7 @@ fn trace_call(store: Store, instance: crate::runtime::InstanceId, name: &str, va
             StopReason::Finished(results) => {
                 let _ = err.flush();
                 for r in results {
-                    out(r);
+                    out(session.typed_text(&r));
                 }
                 return EXIT_OK;
             }

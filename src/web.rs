@@ -15,6 +15,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
+mod heap;
+
 /// The page's limits: memories up to 1 GiB.
 fn page_limits() -> Limits {
     Limits { max_memory_pages: 16384, ..Limits::default() }
@@ -62,6 +64,21 @@ struct TypedValue {
     value: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     bits: Option<String>,
+    /// A GC reference to a heap object: its slot, to expand it (`Playground.object`); its
+    /// `value` is then the handle form, `(ref $node) #17` (`debug::heap_view`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    handle: Option<u32>,
+}
+
+/// A value as [`TypedValue`], GC references in the handle form (`(ref $node) #17`,
+/// `(ref i31) 42`) with their heap slot.
+fn typed(s: &Session, v: &Value) -> TypedValue {
+    let mut t = TypedValue::from(v);
+    if matches!(v, Value::AnyRef(_) | Value::ExternAny(_)) {
+        t.value = s.value_text(v);
+        t.handle = s.handle_of(v);
+    }
+    t
 }
 
 impl From<&Value> for TypedValue {
@@ -69,7 +86,7 @@ impl From<&Value> for TypedValue {
         let text = v.to_string();
         let value = text.split_once(':').map_or(text.clone(), |(_, v)| v.to_string());
         let bits = v.as_u128().and_then(|b| crate::value::v128_text(b, "hex"));
-        TypedValue { ty: v.ty().name(), value, bits }
+        TypedValue { ty: v.ty().name(), value, bits, handle: None }
     }
 }
 
@@ -90,6 +107,16 @@ pub fn arg_error(text: &str, ty: &str) -> Option<String> {
     use crate::value::ValType;
     let types =
         [ValType::I32, ValType::I64, ValType::F32, ValType::F64, ValType::V128, ValType::FuncRef, ValType::ExternRef];
+    if ty == "anyref" {
+        // `null` or a handle (`(ref $node) #17`, `#17`, `(ref i31) 42`); `start` checks that
+        // the object lives and has the parameter's type.
+        let t = text.trim();
+        let t = t.strip_prefix("anyref:").unwrap_or(t);
+        return match t.trim() == "null" || crate::debug::parse_handle(t).is_some() {
+            true => None,
+            false => Some("expected anyref: `null` or a handle such as `#17` or `(ref $node) #17`".into()),
+        };
+    }
     let Some(t) = types.into_iter().find(|t| t.name() == ty) else {
         return Some(format!("unknown type `{ty}`"));
     };
@@ -271,17 +298,17 @@ impl From<crate::debug::Position> for Position {
     }
 }
 
-impl From<FrameView> for Frame {
-    fn from(f: FrameView) -> Self {
+impl Frame {
+    fn new(s: &Session, f: FrameView) -> Self {
         Frame {
             position: f.position.into(),
             elided: false,
             locals: f
                 .locals
                 .iter()
-                .map(|l| Local { index: l.index, name: l.name.clone(), value: (&l.value).into() })
+                .map(|l| Local { index: l.index, name: l.name.clone(), value: typed(s, &l.value) })
                 .collect(),
-            operands: f.operands.iter().map(|o| Operand { block: o.block, value: (&o.value).into() }).collect(),
+            operands: f.operands.iter().map(|o| Operand { block: o.block, value: typed(s, &o.value) }).collect(),
         }
     }
 }
@@ -413,7 +440,7 @@ fn frames(s: &mut Session) -> Vec<Frame> {
     (0..n)
         .filter_map(|k| {
             if k < 3 || k + DETAILED >= n {
-                s.frame(k).map(Frame::from)
+                s.frame(k).map(|f| Frame::new(s, f))
             } else {
                 s.frame_position(k).map(|p| Frame {
                     position: p.into(),
@@ -439,6 +466,8 @@ pub struct Playground {
     /// The running instance's WASI state (its preopens are replaced by `useFiles`).
     wasi_ctx: Rc<RefCell<Wasi>>,
     sleep: Rc<SleepState>,
+    /// GC references the page was given (results), held in the store (`web::heap`).
+    held: Vec<u64>,
 }
 
 /// How the program's sleeps (`poll_oneoff` waiting on clocks only) go: skipped (the
@@ -537,7 +566,7 @@ impl Playground {
         let sleep = Rc::new(SleepState::default());
         let setup = Setup { stub_imports, output: &output, settings: &wasi, files: None, sleep: &sleep };
         let (session, wasi_ctx) = instantiate(&module, &setup)?;
-        Ok(Playground { module, session, stub_imports, output, wasi, files: None, wasi_ctx, sleep })
+        Ok(Playground { module, session, stub_imports, output, wasi, files: None, wasi_ctx, sleep, held: Vec::new() })
     }
 
     /// Gives the program `files`' tree with its preopens (`Files.setPreopens`), shared: what
@@ -673,7 +702,9 @@ impl Playground {
             .iter()
             .zip(&ty.params)
             .enumerate()
-            .map(|(i, (a, &t))| parse_arg(a.trim(), t).map_err(|m| err(format!("argument {}: {m}", i + 1))))
+            .map(|(i, (a, &t))| {
+                self.session.parse_arg(a.trim(), t).map_err(|m| err(format!("argument {}: {m}", i + 1)))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         self.sleep.requested.set(None);
         self.session.start(name, &values).map_err(err)?;
@@ -698,6 +729,7 @@ impl Playground {
         for w in self.session.watchpoints().to_vec() {
             let _ = fresh.add_watchpoint_in(w.memory, w.addr, w.len);
         }
+        heap::release_all(&mut self.held, &mut self.session);
         self.session = fresh;
         self.wasi_ctx = ctx;
         self.state()
@@ -784,6 +816,10 @@ impl Playground {
         if matches!(stop, StopReason::HostPause) {
             stop_view.sleep_ms = self.sleep.requested.get().map(|ns| ns as f64 / 1e6);
         }
+        if let StopReason::Finished(v) = &stop {
+            heap::hold_results(&mut self.held, s, v);
+            stop_view.results = Some(v.iter().map(|v| typed(s, v)).collect());
+        }
         let state = State {
             status,
             stop: stop_view,
@@ -796,7 +832,7 @@ impl Playground {
                     name: g.name.clone(),
                     mutable: g.mutable,
                     declared: g.ty.to_string(),
-                    value: (&g.value).into(),
+                    value: typed(s, &g.value),
                 })
                 .collect(),
             memory_pages: s.memory_pages().map(|p| p as f64),
@@ -810,7 +846,12 @@ impl Playground {
             tables: s
                 .tables()
                 .iter()
-                .map(|t| Table { index: t.index, elem: t.elem.to_string(), size: t.size, entries: values(&t.entries) })
+                .map(|t| Table {
+                    index: t.index,
+                    elem: t.elem.to_string(),
+                    size: t.size,
+                    entries: t.entries.iter().map(|v| typed(s, v)).collect(),
+                })
                 .collect(),
             executed: s.executed() as f64,
             depth: s.depth(),
@@ -838,7 +879,7 @@ impl Playground {
     /// Frame `k` (0 is the outermost) with its locals and operands.
     pub fn frame(&mut self, k: usize) -> Result<JsValue, JsError> {
         let f = self.session.frame(k).ok_or_else(|| err(format!("no frame {k}")))?;
-        to_js(&Frame::from(f))
+        to_js(&Frame::new(&self.session, f))
     }
 
     /// The instructions of function `func` (module index): offset, nesting depth, text.

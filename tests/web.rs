@@ -552,4 +552,37 @@ fn gc_exceptions_and_br_on_cast_run_out_of_line_at_full_speed_and_stepped() {
     ok(p.start("uncaught", vec!["3".into()]));
     let s = ok(p.run(1e9));
     assert!(s.contains(r#""status":"trapped""#) && s.contains("uncaught exception"), "{s}");
+
+/// The heap inspector through the JS API: a result's handle (`(ref $node) #2`), held by the
+/// page across collections (at full speed and on request), expanded with `object`, counted
+/// by `heapStats`, and given back as an argument; a reset releases it.
+#[wasm_bindgen_test]
+fn gc_results_are_handles_held_across_collections_and_taken_back_as_arguments() {
+    let mut pg = load(include_str!("data/heap.wat"));
+    ok(pg.start("list", vec!["3".into()]));
+    let s = ok(pg.run(1e9));
+    assert!(s.contains(r#""results":[{"type":"anyref","value":"(ref $node) #2","handle":2}]"#), "{s}");
+    let o = ok(pg.object(2));
+    assert!(
+        o.contains(r#""text":"(ref $node) #2""#)
+            && o.contains(r#"{"name":"$val","declared":"mut i32","type":"i32","value":"3"}"#),
+        "{o}"
+    );
+    // 40,000 garbage nodes (1.3 MB): the run collects; then a collection on request.
+    ok(pg.start("churn", vec!["40000".into()]));
+    assert!(ok(pg.run(1e9)).contains(r#""value":"40000""#));
+    let st = ok(pg.heap_stats());
+    assert!(!st.contains(r#""collections":0"#), "{st}");
+    ok(pg.collect_garbage());
+    let st = ok(pg.heap_stats());
+    assert!(st.contains(r#""objects":3,"#), "only the held list lives: {st}");
+    // The held list, given back.
+    ok(pg.start("sum", vec!["(ref $node) #2".into()]));
+    assert!(ok(pg.run(1e9)).contains(r#""results":[{"type":"i32","value":"6"}]"#));
+    assert!(pg.start("sum", vec!["#77".into()]).is_err());
+    assert_eq!(arg_error("(ref $node) #2", "anyref"), None);
+    assert!(arg_error("nonsense", "anyref").is_some());
+    // A reset: a fresh store, nothing held.
+    ok(pg.reset());
+    assert!(pg.object(2).is_err());
 }

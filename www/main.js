@@ -7,6 +7,7 @@ import { filesPanel } from './files.js';
 import { decodeLink, isLink, makeLink } from './permalink.js';
 import { newMemView, readMemoryView, showAddress, wireLanes, wireMemory } from './panels.js';
 import { hex, positionText, render, renderExamples, renderLive, renderLoading, renderWasi, typed } from './render.js';
+import { wireHeap } from './heap.js';
 
 const STORAGE_KEY = 'wasmscope.editor';
 // The largest file the page loads (the one place it is set: the refusal and the drop zone's
@@ -139,6 +140,8 @@ function argProblem(text, type) {
   if (t === '') return `enter a ${type}`;
   const re = PATTERN[type];
   if (re && !re.test(t)) return `not a valid ${type}`;
+  // A GC reference: null or a handle (`#17`, `(ref $node) #17`); `start` checks its type.
+  if (!re && type === 'anyref' && argError(text, type)) return 'not a valid anyref: null or a handle, e.g. #17';
   // A v128 as the CLI reads it (the interpreter's own parser); the box says it briefly, the
   // Console in full (argFullProblem).
   if (!re && argError(text, type)) return `not a valid ${type}: e.g. i32x4:1,2,3,4 or 0x…`;
@@ -152,7 +155,7 @@ function argFullProblem(text, type) {
 
 function defaultArg(type) {
   if (type === 'v128') return 'i32x4:0,0,0,0';
-  return type === 'funcref' || type === 'externref' ? 'null' : '0';
+  return type === 'funcref' || type === 'externref' || type === 'anyref' ? 'null' : '0';
 }
 
 // ---- derived view data (read from the interpreter before each render) ---------------
@@ -1042,6 +1045,20 @@ async function openLink() {
 // ---- wiring -----------------------------------------------------------------------------
 
 function wire() {
+  wireHeap(app, {
+    refresh,
+    collect: () => {
+      if (!app.pg || app.running) return;
+      try {
+        app.state = app.pg.collectGarbage();
+        const s = app.pg.heapStats();
+        log('info', `garbage collected: ${s.lastFreedObjects} objects (${s.lastFreedBytes} bytes) freed, ${s.objects} live`);
+      } catch (e) {
+        log('error', errorMessage(e));
+      }
+      refresh();
+    },
+  });
   const click = (id, fn) => $(id).addEventListener('click', () => fn());
   click('run', actions.run);
   click('continue', actions.continue);

@@ -6,6 +6,7 @@
 
 import { v128Text } from './pkg/wasmscope.js';
 import { MEM_WINDOW, ROW, V128_SHAPES, memoryName, shownMemory } from './panels.js';
+import { expands, refCell, renderHeap } from './heap.js';
 
 export { MEM_WINDOW };
 
@@ -50,7 +51,8 @@ function fill(el, ...children) {
 }
 
 export const hex = (n, width = 4) => '0x' + n.toString(16).padStart(width, '0');
-export const typed = (v) => `${v.type}:${v.value}`;
+/** `i32:42`; a GC reference in its handle form alone, `(ref $node) #17`. */
+export const typed = (v) => (v.value.startsWith('(ref ') ? v.value : `${v.type}:${v.value}`);
 const plural = (n, word) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 /** The frame the panels show: the selected one, or the innermost. */
@@ -476,8 +478,12 @@ export function valueText(app, v) {
   return v128Text(v.bits, shape) ?? v.value;
 }
 
-/** A value's cell: its text, and for a v128 its 128 bits as a tooltip. */
-function valueSpan(app, v, cls, tag = 'span') {
+/**
+ * A value's cell: its text, and for a v128 its 128 bits as a tooltip; a GC reference to a
+ * heap object a disclosure of its fields (heap.js), `path` naming where it is.
+ */
+function valueSpan(app, v, cls, tag = 'span', path = null) {
+  if (path && expands(app, v)) return refCell(app, v, cls, tag, path);
   const text = valueText(app, v);
   if (v.type !== 'v128') return h(tag, { class: cls }, text);
   // Lanes wrap as wholes: "i16x8:[1, 0, 2, 0, ...]" with each "lane," kept on one line.
@@ -492,8 +498,8 @@ function valueSpan(app, v, cls, tag = 'span') {
   );
 }
 
-function valueCells(app, v, changed) {
-  return [h('span', { class: `ty ty-${v.type}` }, v.type), ' ', valueSpan(app, v, 'val' + (changed ? ' changed' : ''))];
+function valueCells(app, v, changed, path = null) {
+  return [h('span', { class: `ty ty-${v.type}` }, v.type), ' ', valueSpan(app, v, 'val' + (changed ? ' changed' : ''), 'span', path)];
 }
 
 /** Does the module or the state have a v128 (then the "v128 lanes" pickers show)? */
@@ -544,7 +550,7 @@ function renderValueStack(app) {
     if (!groups.length || groups.at(-1).block !== op.block) groups.push({ block: op.block, items: [] });
     const changed = prev === 'unknown' ? false : prev ? !sameValue(prev.operands[i], op) : app.prev != null;
     groups.at(-1).items.push(
-      h('li', { class: changed ? 'changed' : null, dataset: { slot: i } }, ...valueCells(app, op, changed)),
+      h('li', { class: changed ? 'changed' : null, dataset: { slot: i } }, ...valueCells(app, op, changed, `stack:${index}:${i}`)),
     );
   }
   fill(box,
@@ -648,7 +654,7 @@ function renderLocals(app) {
             { class: changed ? 'changed' : null },
             h('th', { scope: 'row' }, h('span', { class: 'name' }, l.name ? `$${l.name}` : `$${l.index}`)),
             h('td', { class: `ty ty-${l.type}` }, l.type),
-            valueSpan(app, l, 'val', 'td'),
+            valueSpan(app, l, 'val', 'td', `local:${index}:${l.index}`),
           );
         }),
       ),
@@ -680,7 +686,7 @@ function renderGlobals(app) {
             { class: changed ? 'changed' : null },
             h('th', { scope: 'row' }, h('span', { class: 'name' }, g.name ? `$${g.name}` : `$${g.index}`)),
             h('td', { class: `ty ty-${g.type}` }, (g.mutable ? 'mut ' : '') + g.type),
-            valueSpan(app, g, 'val', 'td'),
+            valueSpan(app, g, 'val', 'td', `global:${g.index}`),
           );
         }),
       ),
@@ -978,6 +984,7 @@ export function render(app) {
   renderLocals(app);
   renderGlobals(app);
   renderMemory(app);
+  renderHeap(app);
   renderConsole(app);
   app.scrollCode = false;
 }

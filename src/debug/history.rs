@@ -74,6 +74,9 @@ pub(crate) enum Effect {
     Frames(Vec<Frame>),
     /// How many exception objects the store had (a `throw` makes one).
     Exceptions(usize),
+    /// A collection the session ran after the step (`heap_view`): the objects it freed and
+    /// the heap's bookkeeping before it (`Heap::restore`).
+    Collected(Box<crate::runtime::heap::Collected>),
 }
 
 impl Effect {
@@ -82,6 +85,7 @@ impl Effect {
             Effect::Memory { old, .. } => old.len(),
             Effect::Table { old, .. } | Effect::Heap { old, .. } => old.len() * 8,
             Effect::Frames(f) => f.len() * std::mem::size_of::<Frame>(),
+            Effect::Collected(c) => c.bytes(),
             _ => 16,
         }
     }
@@ -533,6 +537,24 @@ fn gc_effects(
     }
 }
 
+/// A record of no instruction, at the paused machine's position (for what the session does
+/// between instructions: a collection on request); `None` without a frame.
+pub(crate) fn noop(m: &Machine) -> Option<Record> {
+    let frame = m.frames.last()?;
+    let sp = m.stack.sp as u32;
+    Some(Record {
+        executed: m.executed,
+        sp,
+        frames: m.frames.len() as u32,
+        pc: frame.pc,
+        popped: None,
+        cells_start: sp,
+        cells: Saved::new(&[]),
+        local: None,
+        effects: Vec::new(),
+    })
+}
+
 /// Puts the machine and store back to how they were before the recorded step.
 pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
     // Cells and frames go back after the stack and the frames are reset below.
@@ -561,6 +583,7 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
                 }
             }
             Effect::Alloc { obj, slot } => store.heap.unalloc(obj, slot),
+            Effect::Collected(c) => store.heap.restore(*c),
             Effect::Outside(_) => {}
         }
     }
@@ -638,6 +661,20 @@ impl History {
                 self.bytes -= old.bytes();
             }
         }
+    }
+
+    /// Adds an effect to the newest record (what the session did after its step: a
+    /// collection); `false` when there is none.
+    pub fn amend_last(&mut self, e: Effect) -> bool {
+        let Some(r) = self.records.back_mut() else { return false };
+        self.bytes += e.bytes();
+        r.effects.push(e);
+        while self.bytes > self.max_bytes && self.records.len() > 1 {
+            if let Some(old) = self.records.pop_front() {
+                self.bytes -= old.bytes();
+            }
+        }
+        true
     }
 
     pub fn pop(&mut self) -> Option<Record> {

@@ -5,6 +5,7 @@
 //! **API boundary:** [`Snapshot`] and the types it contains are what the page and the CLI
 //! see; nothing outside this module reads the machine's raw cells.
 
+mod heap_view;
 mod history;
 mod info;
 
@@ -15,6 +16,7 @@ use crate::ir::Instr;
 use crate::runtime::{Extern, FuncKind, HostEffect, InstanceId, Store};
 use crate::trap::Trap;
 use crate::value::{ValType, Value};
+pub use heap_view::{FieldView, HeapStats, ObjectKind, ObjectView, PAGE, TypeStats, parse_handle};
 use history::{Effect, History};
 pub use info::{FuncInfo, Line};
 use std::collections::HashMap;
@@ -350,7 +352,11 @@ impl Session {
         self.history.clear();
         self.last_writes_in.clear();
         self.not_rewound.clear();
-        self.stop = match self.machine.run(&mut self.store, budget) {
+        // No history to step back over: the machine collects as in a plain call (heap_view).
+        self.store.heap.no_collect = false;
+        let outcome = self.machine.run(&mut self.store, budget);
+        self.store.heap.no_collect = true;
+        self.stop = match outcome {
             crate::exec::Outcome::Finished(v) => StopReason::Finished(v),
             crate::exec::Outcome::Trapped(t) => match t.exit_code() {
                 Some(status) => StopReason::Exited(status),
@@ -380,7 +386,7 @@ impl Session {
                 break StopReason::Budget;
             }
             left -= 1;
-            if let Some(stop) = self.step_once() {
+            if let Some(stop) = self.step_collecting() {
                 break stop;
             }
             let depth = self.depth();

@@ -18,8 +18,24 @@
 //! one more cycle, never frees one; precise stack maps would need the per-instruction operand
 //! types, which the translator does not keep. Precise (by type): globals, tables, objects'
 //! fields; element segments and host-held references ([`Heap::hold`]) are marked by their
-//! cells. A collection never runs while a debugger records (`Heap::collecting` is off in a
-//! `Session`): step back must be able to restore any object it saw.
+//! cells.
+//!
+//! **Under a debugger** (`debug::Session`) the machine never collects ([`Heap::no_collect`]):
+//! an instruction's undo record is made before it runs and cannot say what a collection in
+//! the middle of it freed. The session collects instead *between* instructions, as a step of
+//! its own kind: after an instruction once the allocation volume is due ([`Heap::due`], the
+//! same threshold), before retrying an allocation that hit the heap limit, and when asked
+//! (the page's "Collect garbage"). Roots are the same (the stack up to its height,
+//! conservatively, and the call's results while it is finished). Such a collection is
+//! **recorded** ([`Heap::record_collection`]): the objects it frees are moved, not dropped,
+//! into a [`Collected`] with the free list and counters as they were, and the session adds
+//! it to the undo record of the instruction before (one asked for in a paused call gets a
+//! record of its own, of no instruction), whose step back then first puts every freed object
+//! back in its slot and the free list, byte counts and counters back as they were
+//! ([`Heap::restore`]) and then undoes the instruction. So step back stays exact, and an
+//! undone allocation (whose slot the record says) finds the free list it was made from. The
+//! freed objects count towards the undo log's byte limit; when the log drops a record, the
+//! objects it kept are gone for good, as the step itself is.
 
 use crate::trap::TrapCode;
 use crate::value::Raw;
@@ -54,6 +70,37 @@ pub struct Heap {
     pub(crate) no_collect: bool,
     /// References the host holds ([`Heap::hold`]): cell → count.
     held: std::collections::HashMap<Raw, u32>,
+    /// The last collection's freed objects and bytes.
+    pub(crate) last_freed: (u64, usize),
+    /// While a collection is recorded ([`Heap::record_collection`]): what it frees.
+    recording: Option<Collected>,
+}
+
+/// What a recorded collection changed ([`Heap::record_collection`]), to undo it
+/// ([`Heap::restore`]): the objects it freed, in their slots, and the heap's bookkeeping as it
+/// was before.
+#[derive(Debug, Clone)]
+pub struct Collected {
+    pub(crate) objects: Vec<(u32, Object)>,
+    free: Vec<u32>,
+    bytes: usize,
+    since_gc: usize,
+    threshold: usize,
+    collections: u64,
+    freed: u64,
+    last_freed: (u64, usize),
+}
+
+impl Collected {
+    /// How many objects the collection freed.
+    pub fn objects(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// Bytes the undo log keeps for it.
+    pub fn bytes(&self) -> usize {
+        64 + self.free.len() * 4 + self.objects.iter().map(|(_, o)| 8 + object_bytes(o.cells.len())).sum::<usize>()
+    }
 }
 
 /// `(ty, cells, out)`: pushes to `out` the objects that an object of store type `ty` with
@@ -115,6 +162,67 @@ impl Heap {
             && (self.since_gc >= self.threshold.max(MIN_THRESHOLD) || self.bytes.saturating_add(bytes) > limit)
     }
 
+    /// Is a collection due by allocation volume (as [`Heap::wants_collection`] says, but
+    /// whether or not the machine may collect: what a debugger asks between instructions)?
+    pub(crate) fn due(&self) -> bool {
+        self.since_gc >= self.threshold.max(MIN_THRESHOLD)
+    }
+
+    /// Makes the next collection recorded: the objects it frees are kept, with the state
+    /// before it, for [`Heap::take_recorded`] and [`Heap::restore`].
+    pub(crate) fn record_collection(&mut self) {
+        self.recording = Some(Collected {
+            objects: Vec::new(),
+            free: self.free.clone(),
+            bytes: self.bytes,
+            since_gc: self.since_gc,
+            threshold: self.threshold,
+            collections: self.collections,
+            freed: self.freed,
+            last_freed: self.last_freed,
+        });
+    }
+
+    /// What the recorded collection changed (ends recording).
+    pub(crate) fn take_recorded(&mut self) -> Option<Collected> {
+        self.recording.take()
+    }
+
+    /// Undoes a recorded collection: its objects back in their slots (each was freed by it,
+    /// so its slot is free or holds an allocation made since, which the undo log has taken
+    /// back or takes back next), the free list and the counters as they were.
+    pub(crate) fn restore(&mut self, c: Collected) {
+        for (i, o) in c.objects {
+            let i = i as usize;
+            if self.objects.len() <= i {
+                self.objects.resize_with(i + 1, || None);
+            }
+            self.objects[i] = Some(o);
+        }
+        self.free = c.free;
+        self.bytes = c.bytes;
+        self.since_gc = c.since_gc;
+        self.threshold = c.threshold;
+        self.collections = c.collections;
+        self.freed = c.freed;
+        self.last_freed = c.last_freed;
+    }
+
+    /// The last collection's freed objects and bytes (`(0, 0)` before any).
+    pub fn last_freed(&self) -> (u64, usize) {
+        self.last_freed
+    }
+
+    /// Every live object with its slot index, in slot order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Object)> {
+        self.objects.iter().enumerate().filter_map(|(i, o)| Some((i as u32, o.as_ref()?)))
+    }
+
+    /// Is `cell` held by the host ([`Heap::hold`])?
+    pub fn is_held(&self, cell: Raw) -> bool {
+        self.held.contains_key(&cell)
+    }
+
     /// Keeps the object (or any reference) in `cell` alive across collections until as many
     /// [`Heap::release`]s: for references the host holds between calls.
     pub fn hold(&mut self, cell: Raw) {
@@ -163,12 +271,23 @@ impl Heap {
             }
         }
         let mut freed = 0;
+        let bytes_before = self.bytes;
         for (i, m) in marked.iter().enumerate() {
             if !m && self.objects[i].is_some() {
-                self.free(i as u32);
+                match &mut self.recording {
+                    Some(r) => {
+                        if let Some(o) = self.objects[i].take() {
+                            self.bytes -= object_bytes(o.cells.len());
+                            self.free.push(i as u32);
+                            r.objects.push((i as u32, o));
+                        }
+                    }
+                    None => self.free(i as u32),
+                }
                 freed += 1;
             }
         }
+        self.last_freed = (freed, bytes_before - self.bytes);
         self.since_gc = 0;
         self.threshold = self.bytes.saturating_mul(2);
         self.collections += 1;
