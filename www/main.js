@@ -7,6 +7,7 @@ import { filesPanel } from './files.js';
 import { decodeLink, isLink, makeLink } from './permalink.js';
 import { newMemView, readMemoryView, showAddress, wireLanes, wireMemory } from './panels.js';
 import { hex, positionText, render, renderExamples, renderLive, renderLoading, renderWasi, typed } from './render.js';
+import { applyExceptionPause, exceptionStatus, wireExceptionPause } from './exceptions.js';
 
 const STORAGE_KEY = 'wasmscope.editor';
 // The largest file the page loads (the one place it is set: the refusal and the drop zone's
@@ -647,6 +648,7 @@ function ensureStarted() {
       app.pg.reset();
       drainOutput();
     }
+    applyExceptionPause(app, $);
     setState(app.pg.start(app.funcName, args), prev);
     app.stackMore = 0;
   } catch (e) {
@@ -729,6 +731,9 @@ function report(s, extra = '') {
     }
     case 'history-start':
       log('info', 'reached the oldest recorded step');
+      break;
+    case 'exception':
+      log('info', `${exceptionStatus(s.stop)} (${s.stop.exception.instr} at ${top ? positionText(top) : '?'})${extra}`);
       break;
     case 'host-pause': // Pause during a WASI sleep, or a step over one (a step into says nothing)
       if (extra) log('info', `paused at ${top ? positionText(top) : '?'}${extra}`);
@@ -1180,6 +1185,7 @@ function wire() {
     reload();
   });
 
+  wireExceptionPause(app, $, refresh);
   wireMemory(app, $, { refresh, log });
   wireLanes(app, $, ['lanes-stack', 'lanes-locals', 'lanes-globals'], refresh);
 

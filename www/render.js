@@ -6,6 +6,7 @@
 
 import { v128Text } from './pkg/wasmscope.js';
 import { MEM_WINDOW, ROW, V128_SHAPES, memoryName, shownMemory } from './panels.js';
+import { exceptionStatus, unwindingText } from './exceptions.js';
 
 export { MEM_WINDOW };
 
@@ -109,6 +110,7 @@ export function statusText(app) {
     case 'trapped':
       return `trapped: ${s.stop.trap}`;
     default: {
+      if (s.stop.kind === 'exception' && s.stop.exception) return exceptionStatus(s.stop);
       const why = {
         breakpoint: ` (breakpoint ${s.stop.breakpoint})`,
         watchpoint: ` (watchpoint ${s.stop.watch?.watchpoint})`,
@@ -594,10 +596,11 @@ function renderCallStack(app) {
     }
     const f = frames[i];
     const selected = i === shown.index;
+    const unwinding = unwindingText(f, app.state.stop);
     items.push(
       h(
         'li',
-        { class: selected ? 'selected' : null },
+        { class: [selected ? 'selected' : '', f.unwinding ? `unwinding-${f.unwinding}` : ''].join(' ').trim() || null },
         h(
           'button',
           {
@@ -612,6 +615,7 @@ function renderCallStack(app) {
           h('span', { class: 'ins' }, f.text),
           n > 9 ? h('span', { class: 'depth' }, `#${i + 1}`) : null,
         ),
+        unwinding ? h('span', { class: 'unwind' }, unwinding) : null,
       ),
     );
   }

@@ -5,6 +5,7 @@
 //! **API boundary:** [`Snapshot`] and the types it contains are what the page and the CLI
 //! see; nothing outside this module reads the machine's raw cells.
 
+mod exceptions;
 mod history;
 mod info;
 
@@ -15,6 +16,7 @@ use crate::ir::Instr;
 use crate::runtime::{Extern, FuncKind, HostEffect, InstanceId, Store};
 use crate::trap::Trap;
 use crate::value::{ValType, Value};
+pub use exceptions::{ExceptionStop, HandlerView, PauseOnExceptions, ThrowKind, Unwinding};
 use history::{Effect, History};
 pub use info::{FuncInfo, Line};
 use std::collections::HashMap;
@@ -70,6 +72,9 @@ pub enum StopReason {
     HostPause,
     /// Stepping back reached the oldest recorded step.
     HistoryStart,
+    /// The next instruction throws, and [`PauseOnExceptions`] pauses there: nothing is
+    /// unwound yet (see `exceptions.rs`). Stepping performs the throw.
+    Exception(Box<ExceptionStop>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +156,8 @@ pub struct FrameView {
     pub locals: Vec<LocalView>,
     /// Operands of this frame, bottom first.
     pub operands: Vec<OperandView>,
+    /// While paused on a throw: whether this frame is unwound or catches it.
+    pub unwinding: Option<Unwinding>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -206,6 +213,7 @@ pub struct Session {
     not_rewound: Vec<String>,
     stop: StopReason,
     goal: Goal,
+    pause_on_exceptions: PauseOnExceptions,
 }
 
 impl Session {
@@ -228,6 +236,7 @@ impl Session {
             not_rewound: Vec::new(),
             stop: StopReason::Ready,
             goal: Goal::Into,
+            pause_on_exceptions: PauseOnExceptions::None,
         }
     }
 
@@ -271,6 +280,7 @@ impl Session {
                 | StopReason::Budget
                 | StopReason::HostPause
                 | StopReason::HistoryStart
+                | StopReason::Exception(_)
         )
     }
 
@@ -374,6 +384,14 @@ impl Session {
         }
         self.goal = goal;
         self.not_rewound.clear();
+        // At a throw not yet paused on (a call just started, a breakpoint there, a step
+        // back): pause on it first, without executing anything.
+        if !matches!(self.stop, StopReason::Exception(_))
+            && let Some(stop) = self.exception_pause()
+        {
+            self.stop = stop.clone();
+            return stop;
+        }
         let mut left = budget.max(1);
         let stop = loop {
             if left == 0 {
@@ -392,10 +410,13 @@ impl Session {
                 Goal::RunTo(f, o) => self.location() == Some((f, o)),
             };
             if reached {
-                break StopReason::Step;
+                break self.exception_pause().unwrap_or(StopReason::Step);
             }
             if let Some(id) = self.count_breakpoint_hit() {
                 break StopReason::Breakpoint(id);
+            }
+            if let Some(stop) = self.exception_pause() {
+                break stop;
             }
         };
         self.stop = stop.clone();
@@ -543,7 +564,8 @@ impl Session {
             Some(r) => {
                 self.note_not_rewound(&r);
                 history::undo(r, &mut self.machine, &mut self.store);
-                StopReason::Step
+                // Back at a throw (from its landing): paused on it again.
+                self.exception_pause().unwrap_or(StopReason::Step)
             }
             None => StopReason::HistoryStart,
         };
@@ -786,6 +808,7 @@ impl Session {
             },
             locals,
             operands,
+            unwinding: self.unwinding(k),
         })
     }
 
