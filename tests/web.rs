@@ -467,3 +467,39 @@ fn last_writes_name_their_memory() {
     assert!(s.contains(r#""lastWrites":[{"addr":8,"len":4,"memory":1}]"#), "{s}");
     assert_eq!(p.read_memory_in(1, 8.0, 4), vec![7, 0, 0, 0]);
 }
+
+#[wasm_bindgen_test]
+fn pause_on_exceptions_reports_the_throw_and_marks_the_frames() {
+    let wat = r#"(module
+      (tag $e (param i32))
+      (func $thrower (param i32) (throw $e (local.get 0)))
+      (func $f (export "f") (param i32) (result i32)
+        (block $h (result i32)
+          (try_table (catch $e $h) (call $thrower (local.get 0)))
+          (i32.const -1)))
+      (func (export "g") (param i32) (call $thrower (local.get 0))))"#;
+    let mut p = load(wat);
+    // Off by default: the caught throw does not stop Continue.
+    ok(p.start("f", vec!["5".into()]));
+    let s = ok(p.resume(1000.0));
+    assert!(s.contains(r#""status":"finished""#), "{s}");
+    p.set_pause_on_exceptions(false, true);
+    ok(p.start("f", vec!["5".into()]));
+    let s = ok(p.resume(1000.0));
+    assert!(s.contains(r#""kind":"exception""#) && s.contains(r#""status":"paused""#), "{s}");
+    assert!(s.contains(r#""tagName":"$e""#) && s.contains(r#""payload":[{"type":"i32","value":"5"}]"#), "{s}");
+    assert!(s.contains(r#""caught":true"#) && s.contains(r#""clause":"catch $e""#), "{s}");
+    assert!(s.contains(r#""unwinding":"catches""#) && s.contains(r#""unwinding":"unwound""#), "{s}");
+    // Kept across reset; caught only: the uncaught throw of g is not paused on.
+    ok(p.reset());
+    ok(p.start("g", vec!["6".into()]));
+    let s = ok(p.resume(1000.0));
+    assert!(s.contains(r#""status":"trapped""#), "{s}");
+    p.set_pause_on_exceptions(true, false);
+    ok(p.start("g", vec!["6".into()]));
+    let s = ok(p.resume(1000.0));
+    assert!(s.contains(r#""caught":false"#) && s.contains(r#""handler":null"#), "{s}");
+    assert!(!s.contains(r#""unwinding":"catches""#), "{s}");
+    let s = ok(p.resume(1000.0));
+    assert!(s.contains("uncaught exception: tag 0 ($e) with payload [i32:6]"), "{s}");
+}
