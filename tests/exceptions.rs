@@ -425,7 +425,7 @@ fn session(wat: &str, pause: PauseOnExceptions) -> Session {
 
 fn paused(stop: StopReason) -> ExceptionStop {
     match stop {
-        StopReason::Exception(e) => *e,
+        StopReason::Exception(e) => Rc::unwrap_or_clone(e),
         other => panic!("not paused on an exception: {other:?}"),
     }
 }

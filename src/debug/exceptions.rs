@@ -137,7 +137,7 @@ impl Session {
     #[inline(never)]
     fn exception_pause_at_throw(&mut self) -> Option<StopReason> {
         let e = self.pending_exception()?;
-        self.pause_on_exceptions.pauses(e.caught).then(|| StopReason::Exception(Box::new(e)))
+        self.pause_on_exceptions.pauses(e.caught).then(|| StopReason::Exception(std::rc::Rc::new(e)))
     }
 
     /// The exception the next instruction throws, if it is a `throw`, `throw_ref` or

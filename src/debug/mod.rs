@@ -73,8 +73,9 @@ pub enum StopReason {
     /// Stepping back reached the oldest recorded step.
     HistoryStart,
     /// The next instruction throws, and [`PauseOnExceptions`] pauses there: nothing is
-    /// unwound yet (see `exceptions.rs`). Stepping performs the throw.
-    Exception(Box<ExceptionStop>),
+    /// unwound yet (see `exceptions.rs`). Stepping performs the throw. (An `Rc`: its drop
+    /// glue stays small, and `StopReason`'s is on every step's path.)
+    Exception(Rc<ExceptionStop>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -386,40 +387,50 @@ impl Session {
         self.not_rewound.clear();
         // At a throw not yet paused on (a call just started, a breakpoint there, a step
         // back): pause on it first, without executing anything.
-        if !matches!(self.stop, StopReason::Exception(_))
-            && let Some(stop) = self.exception_pause()
-        {
-            self.stop = stop.clone();
-            return stop;
-        }
-        let mut left = budget.max(1);
-        let stop = loop {
-            if left == 0 {
-                break StopReason::Budget;
+        let stop = 'run: {
+            if !matches!(self.stop, StopReason::Exception(_))
+                && let Some(stop) = self.exception_pause()
+            {
+                break 'run stop;
             }
-            left -= 1;
-            if let Some(stop) = self.step_once() {
-                break stop;
-            }
-            let depth = self.depth();
-            let reached = match goal {
-                Goal::Into => true,
-                Goal::Over(d) => depth <= d,
-                Goal::Out(d) => depth < d,
-                Goal::Continue => false,
-                Goal::RunTo(f, o) => self.location() == Some((f, o)),
-            };
-            if reached {
-                break self.exception_pause().unwrap_or(StopReason::Step);
-            }
-            if let Some(id) = self.count_breakpoint_hit() {
-                break StopReason::Breakpoint(id);
-            }
-            if let Some(stop) = self.exception_pause() {
-                break stop;
+            let mut left = budget.max(1);
+            // In a local: the loop then tests a register, not the session.
+            let exceptions = self.pause_on_exceptions != PauseOnExceptions::None;
+            loop {
+                if left == 0 {
+                    break StopReason::Budget;
+                }
+                left -= 1;
+                if let Some(stop) = self.step_once() {
+                    break stop;
+                }
+                let depth = self.depth();
+                let reached = match goal {
+                    Goal::Into => true,
+                    Goal::Over(d) => depth <= d,
+                    Goal::Out(d) => depth < d,
+                    Goal::Continue => false,
+                    Goal::RunTo(f, o) => self.location() == Some((f, o)),
+                };
+                if reached {
+                    if exceptions && let Some(stop) = self.exception_pause() {
+                        break stop;
+                    }
+                    break StopReason::Step;
+                }
+                if let Some(id) = self.count_breakpoint_hit() {
+                    break StopReason::Breakpoint(id);
+                }
+                if exceptions && let Some(stop) = self.exception_pause() {
+                    break stop;
+                }
             }
         };
-        self.stop = stop.clone();
+        // A step after a step (most single steps) needs neither the clone nor the old
+        // reason's drop (both calls since `Exception` joined the enum).
+        if !matches!((&stop, &self.stop), (StopReason::Step, StopReason::Step)) {
+            self.stop = stop.clone();
+        }
         stop
     }
 
@@ -565,7 +576,10 @@ impl Session {
                 self.note_not_rewound(&r);
                 history::undo(r, &mut self.machine, &mut self.store);
                 // Back at a throw (from its landing): paused on it again.
-                self.exception_pause().unwrap_or(StopReason::Step)
+                match self.exception_pause() {
+                    Some(stop) => stop,
+                    None => StopReason::Step,
+                }
             }
             None => StopReason::HistoryStart,
         };
