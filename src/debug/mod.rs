@@ -387,47 +387,46 @@ impl Session {
         self.not_rewound.clear();
         // At a throw not yet paused on (a call just started, a breakpoint there, a step
         // back): pause on it first, without executing anything.
-        let stop = 'run: {
-            if !matches!(self.stop, StopReason::Exception(_))
-                && let Some(stop) = self.exception_pause()
-            {
-                break 'run stop;
+        if !matches!(self.stop, StopReason::Exception(_))
+            && let Some(stop) = self.exception_pause()
+        {
+            self.stop = stop.clone();
+            return stop;
+        }
+        let mut left = budget.max(1);
+        // In a local: the loop then tests a register, not the session.
+        let exceptions = self.pause_on_exceptions != PauseOnExceptions::None;
+        let stop = loop {
+            if left == 0 {
+                break StopReason::Budget;
             }
-            let mut left = budget.max(1);
-            // In a local: the loop then tests a register, not the session.
-            let exceptions = self.pause_on_exceptions != PauseOnExceptions::None;
-            loop {
-                if left == 0 {
-                    break StopReason::Budget;
-                }
-                left -= 1;
-                if let Some(stop) = self.step_once() {
-                    break stop;
-                }
-                let depth = self.depth();
-                let reached = match goal {
-                    Goal::Into => true,
-                    Goal::Over(d) => depth <= d,
-                    Goal::Out(d) => depth < d,
-                    Goal::Continue => false,
-                    Goal::RunTo(f, o) => self.location() == Some((f, o)),
-                };
-                if reached {
-                    if exceptions && let Some(stop) = self.exception_pause() {
-                        break stop;
-                    }
-                    break StopReason::Step;
-                }
-                if let Some(id) = self.count_breakpoint_hit() {
-                    break StopReason::Breakpoint(id);
-                }
+            left -= 1;
+            if let Some(stop) = self.step_once() {
+                break stop;
+            }
+            let depth = self.depth();
+            let reached = match goal {
+                Goal::Into => true,
+                Goal::Over(d) => depth <= d,
+                Goal::Out(d) => depth < d,
+                Goal::Continue => false,
+                Goal::RunTo(f, o) => self.location() == Some((f, o)),
+            };
+            if reached {
                 if exceptions && let Some(stop) = self.exception_pause() {
                     break stop;
                 }
+                break StopReason::Step;
+            }
+            if let Some(id) = self.count_breakpoint_hit() {
+                break StopReason::Breakpoint(id);
+            }
+            if exceptions && let Some(stop) = self.exception_pause() {
+                break stop;
             }
         };
-        // A step after a step (most single steps) needs neither the clone nor the old
-        // reason's drop (both calls since `Exception` joined the enum).
+        // A step after a step (most single steps) needs neither the clone nor the drop of
+        // the old reason (each a call).
         if !matches!((&stop, &self.stop), (StopReason::Step, StopReason::Step)) {
             self.stop = stop.clone();
         }
