@@ -431,6 +431,17 @@ function renderDisassembly(app) {
       ? `Breakpoint ${b.id}${b.hitCount ? ` (from hit ${b.hitCount})` : ''}, ${b.hits} hits: click to remove`
       : `Toggle breakpoint at ${button.getAttribute('aria-label').slice(14)}`;
   }
+  // While paused on a throw: the line where its handler lands, in the catching function.
+  const lands = app.state?.stop?.exception?.handler;
+  for (const li of box.querySelectorAll('li.handler')) {
+    li.classList.remove('handler');
+    li.querySelector('.handler-note')?.remove();
+  }
+  const landing = lands?.func === code.index && box.querySelector(`li[data-offset="${lands.offset}"]`);
+  if (landing) {
+    landing.classList.add('handler');
+    landing.append(h('span', { class: 'handler-note' }, lands.returns ? `← ${lands.clause}: returns` : `← ${lands.clause} lands here`));
+  }
   // Current line (of the shown frame) or the trapping instruction.
   let current = null;
   let cls = 'current';

@@ -1205,6 +1205,13 @@ test('pause on exceptions: caught and uncaught throws stop at the throw; the Cal
     const landing = (await statusText(page)).match(/at (0x[0-9a-f]{4})$/)[1];
     assert.ok(marked[2].endsWith(landing), `${marked[2]} lands at ${landing}`);
     await page.screenshot({ path: join(RESULTS, 'exception-pause-caught.png') });
+    // The catching frame's disassembly marks where the handler lands.
+    await region(page, 'Call stack').locator('li').nth(2).getByRole('button').click();
+    const handler = region(page, 'Disassembly').locator('li.handler');
+    await eventually(async () => assert.match(await handler.textContent(), /← catch \$bad lands here$/));
+    assert.equal(Number(await handler.getAttribute('data-offset')), Number(landing));
+    await page.screenshot({ path: join(RESULTS, 'exception-pause-handler.png') });
+    await region(page, 'Call stack').locator('li').nth(0).getByRole('button').click();
 
     // Step into throws: the handler, with the payload on the stack; no frame is marked.
     await button(page, 'Step into').click();
