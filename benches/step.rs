@@ -6,7 +6,7 @@
 //! Prints a table; it asserts nothing about time.
 
 use std::time::{Duration, Instant};
-use wasmscope::debug::{Config, Session, StopReason};
+use wasmscope::debug::{Config, PauseOnExceptions, Session, StopReason};
 use wasmscope::{Call, Limits, Value};
 
 const WAT: &str = r#"(module (memory 1)
@@ -79,6 +79,12 @@ fn main() {
         rows.push((format!("{func}: step into, no history"), rate(budget, || steps(&mut s, func, arg, |_| {}))));
         let mut s = session(100_000);
         rows.push((format!("{func}: step into, with history"), rate(budget, || steps(&mut s, func, arg, |_| {}))));
+        let mut s = session(100_000);
+        s.set_pause_on_exceptions(PauseOnExceptions::All);
+        rows.push((
+            format!("{func}: step into, history, pause on exns"),
+            rate(budget, || steps(&mut s, func, arg, |_| {})),
+        ));
         let mut s = session(100_000);
         rows.push((
             format!("{func}: step into + position + top frame"),

@@ -347,6 +347,8 @@ fn trace_call(store: Store, instance: crate::runtime::InstanceId, name: &str, va
         }
         let depth = session.depth();
         let at = session.position();
+        // A throw's tag, payload and handler, before it runs.
+        let thrown = session_throw(&at).and_then(|_| session.pending_exception());
         let stop = session.step_into();
         let stack = match &stop {
             StopReason::Finished(v) => v.clone(),
@@ -365,16 +367,22 @@ fn trace_call(store: Store, instance: crate::runtime::InstanceId, name: &str, va
         }
         // A throw: where it lands (the handler's position), or that nothing catches it.
         if let Some(at) = session_throw(&at) {
+            let what = thrown.as_ref().map_or(String::new(), |e| {
+                let payload: Vec<String> = e.payload.iter().map(|v| v.to_string()).collect();
+                let by = e.handler.as_ref().map_or(String::new(), |h| format!(", by {} in {}", h.clause, h.func_name));
+                format!("; exception {} with payload [{}]{by}", e.tag_name, payload.join(", "))
+            });
             match &stop {
                 StopReason::Trapped(t) if t.code == crate::trap::TrapCode::UncaughtException => {
-                    let _ = writeln!(err, "    {} thrown at {}@{:#06x}: uncaught", at.text, at.func_name, at.offset);
+                    let _ =
+                        writeln!(err, "    {} thrown at {}@{:#06x}: uncaught{what}", at.text, at.func_name, at.offset);
                 }
                 StopReason::Trapped(_) => {}
                 _ => match session.position() {
                     Some(to) => {
                         let _ = writeln!(
                             err,
-                            "    caught: lands at {}@{:#06x} (depth {}), {}",
+                            "    caught: lands at {}@{:#06x} (depth {}), {}{what}",
                             to.func_name,
                             to.offset,
                             session.depth(),
@@ -382,7 +390,7 @@ fn trace_call(store: Store, instance: crate::runtime::InstanceId, name: &str, va
                         );
                     }
                     None => {
-                        let _ = writeln!(err, "    caught: the call returns");
+                        let _ = writeln!(err, "    caught: the call returns{what}");
                     }
                 },
             }

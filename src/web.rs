@@ -2,7 +2,7 @@
 //! This is the only place that knows about JS: it turns [`Snapshot`]-like data into plain
 //! objects (via serde) and every error into a JS `Error` carrying the CLI's message.
 
-use crate::debug::{Config, FrameView, Session, StopReason};
+use crate::debug::{Config, FrameView, PauseOnExceptions, Session, StopReason, Unwinding};
 use crate::decode::{ExternKind, Module};
 use crate::exec::Call;
 use crate::runtime::{Limits, Store};
@@ -199,6 +199,36 @@ struct Stop {
     /// For `host-pause` in a WASI sleep (`poll_oneoff`): how long the program asked to
     /// sleep, in milliseconds. The page waits that long, then goes on.
     sleep_ms: Option<f64>,
+    /// For `exception` (paused on a throw, `setPauseOnExceptions`): what is thrown and
+    /// where it lands.
+    exception: Option<ExceptionInfo>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExceptionInfo {
+    /// `throw`, `throw_ref` or `rethrow`.
+    instr: &'static str,
+    tag: u32,
+    /// `$e`, `export "e"`, or `tag 0`.
+    tag_name: String,
+    payload: Vec<TypedValue>,
+    caught: bool,
+    handler: Option<HandlerInfo>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HandlerInfo {
+    /// The catching frame's index in `frames` (0 the outermost).
+    frame: usize,
+    func: u32,
+    func_name: String,
+    /// Byte offset where the handler lands (the function's `end` when `returns`).
+    offset: u32,
+    returns: bool,
+    /// `catch $e`, `catch_ref $e`, `catch_all`, `catch_all_ref`.
+    clause: String,
 }
 
 impl From<&StopReason> for Stop {
@@ -212,6 +242,7 @@ impl From<&StopReason> for Stop {
             trap: None,
             trap_offset: None,
             sleep_ms: None,
+            exception: None,
         };
         match s {
             StopReason::Ready => stop.kind = "ready",
@@ -248,6 +279,24 @@ impl From<&StopReason> for Stop {
             StopReason::Budget => stop.kind = "budget",
             StopReason::HostPause => stop.kind = "host-pause",
             StopReason::HistoryStart => stop.kind = "history-start",
+            StopReason::Exception(e) => {
+                stop.kind = "exception";
+                stop.exception = Some(ExceptionInfo {
+                    instr: e.kind.text(),
+                    tag: e.tag,
+                    tag_name: e.tag_name.clone(),
+                    payload: values(&e.payload),
+                    caught: e.caught,
+                    handler: e.handler.as_ref().map(|h| HandlerInfo {
+                        frame: h.frame,
+                        func: h.func,
+                        func_name: h.func_name.clone(),
+                        offset: h.offset,
+                        returns: h.returns,
+                        clause: h.clause.clone(),
+                    }),
+                });
+            }
         }
         stop
     }
@@ -290,6 +339,17 @@ struct Frame {
     elided: bool,
     locals: Vec<Local>,
     operands: Vec<Operand>,
+    /// While paused on a throw: `unwound` (the throw pops this frame) or `catches` (its
+    /// handler catches); otherwise absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unwinding: Option<&'static str>,
+}
+
+fn unwinding_text(u: Option<Unwinding>) -> Option<&'static str> {
+    u.map(|u| match u {
+        Unwinding::Unwound => "unwound",
+        Unwinding::Catches => "catches",
+    })
 }
 
 impl From<crate::debug::Position> for Position {
@@ -309,6 +369,7 @@ impl Frame {
                 .map(|l| Local { index: l.index, name: l.name.clone(), value: typed(s, &l.value) })
                 .collect(),
             operands: f.operands.iter().map(|o| Operand { block: o.block, value: typed(s, &o.value) }).collect(),
+            unwinding: unwinding_text(f.unwinding),
         }
     }
 }
@@ -447,6 +508,7 @@ fn frames(s: &mut Session) -> Vec<Frame> {
                     elided: true,
                     locals: Vec::new(),
                     operands: Vec::new(),
+                    unwinding: unwinding_text(s.unwinding(k)),
                 })
             }
         })
@@ -591,6 +653,15 @@ impl Playground {
         self.sleep.pause.set(pause);
     }
 
+    /// Pause on exceptions, as DevTools has: commands (not `run`) stop before a `throw`,
+    /// `throw_ref` or `rethrow` that no handler catches (`uncaught`) or that one catches
+    /// (`caught`), with `stop.kind` "exception" and `stop.exception` (tag, payload, the
+    /// handler); the frames say `unwinding`. Kept across `reset`.
+    #[wasm_bindgen(js_name = setPauseOnExceptions)]
+    pub fn set_pause_on_exceptions(&mut self, uncaught: bool, caught: bool) {
+        self.session.set_pause_on_exceptions(PauseOnExceptions::from_flags(uncaught, caught));
+    }
+
     /// WASI program arguments (after the program name), environment (`KEY=VALUE` strings)
     /// and stdin; `seed` (a number) makes `random_get` and the clocks reproducible. Takes
     /// effect at the next `reset`.
@@ -730,6 +801,7 @@ impl Playground {
             let _ = fresh.add_watchpoint_in(w.memory, w.addr, w.len);
         }
         heap::release_all(&mut self.held, &mut self.session);
+        fresh.set_pause_on_exceptions(self.session.pause_on_exceptions());
         self.session = fresh;
         self.wasi_ctx = ctx;
         self.state()

@@ -386,10 +386,246 @@ fn cli_exits_134_on_an_uncaught_exception_and_traces_throws() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("caught: lands at"), "{err}");
+    // The throw's tag and payload, and the clause that catches it.
+    assert!(err.contains("; exception $e with payload [i32:1], by catch $e in ten"), "{err}");
     let out =
         std::process::Command::new(bin).args(["run", "--trace"]).arg(&file).args(["uncaught", "1"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(134), "{err}");
-    assert!(err.contains("throw $e thrown at") && err.contains(": uncaught"), "{err}");
+    assert!(
+        err.contains("throw $e thrown at") && err.contains(": uncaught; exception $e with payload [i32:1]"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---- pause on exceptions ----
+
+use wasmscope::debug::{ExceptionStop, PauseOnExceptions, ThrowKind, Unwinding};
+
+const THREE: &str = r#"(module
+  (tag $e (param i32))
+  (func $thrower (param i32) (throw $e (local.get 0)))
+  (func $middle (param i32) (call $thrower (local.get 0)))
+  ;; Catches $e thrown two frames down: the payload + 1.
+  (func $f (export "f") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $middle (local.get 0)))
+      (i32.const -1))
+    (i32.const 1)
+    (i32.add))
+  (func (export "uncaught") (param i32) (call $middle (local.get 0)))
+)"#;
+
+fn session(wat: &str, pause: PauseOnExceptions) -> Session {
+    let mut s = Session::load(wat.as_bytes(), Limits::default(), Config::default()).unwrap();
+    s.set_pause_on_exceptions(pause);
+    s
+}
+
+fn paused(stop: StopReason) -> ExceptionStop {
+    match stop {
+        StopReason::Exception(e) => Rc::unwrap_or_clone(e),
+        other => panic!("not paused on an exception: {other:?}"),
+    }
+}
+
+/// The text of the instruction at `offset` of function `func`.
+fn text_at(s: &mut Session, func: u32, offset: u32) -> String {
+    let info = s.func_info(func).unwrap();
+    info.lines[info.line_at(offset).expect("an instruction there")].text.clone()
+}
+
+fn unwinding(s: &mut Session) -> Vec<Option<Unwinding>> {
+    s.frames().iter().map(|f| f.unwinding).collect()
+}
+
+#[test]
+fn pause_on_a_caught_throw_across_three_frames_reports_its_handler() {
+    let mut s = session(THREE, PauseOnExceptions::All);
+    s.start("f", &i32s(&[42])).unwrap();
+    // Continue stops at the throw, before anything is popped.
+    let e = paused(s.resume(1000));
+    assert_eq!(s.depth(), 3);
+    assert_eq!(s.position().unwrap().text, "throw $e");
+    assert_eq!((e.kind, e.tag, e.tag_name.as_str(), e.payload.clone()), (ThrowKind::Throw, 0, "$e", i32s(&[42])));
+    assert!(e.caught);
+    let h = e.handler.clone().expect("a handler");
+    assert_eq!((h.frame, h.func, h.func_name.as_str(), h.clause.as_str(), h.returns), (0, 2, "f", "catch $e", false));
+    // It lands after the block $h: at `i32.const 1`.
+    assert_eq!(text_at(&mut s, 2, h.offset), "i32.const 1");
+    assert_eq!(unwinding(&mut s), [Some(Unwinding::Catches), Some(Unwinding::Unwound), Some(Unwinding::Unwound)]);
+    let at_throw = state(&mut s);
+    // Step into performs the throw and lands at the handler with the payload pushed.
+    assert_eq!(s.step_into(), StopReason::Step);
+    assert_eq!(s.depth(), 1);
+    let p = s.position().unwrap();
+    assert_eq!((p.func, p.offset), (2, h.offset));
+    assert_eq!(s.frame(0).unwrap().operands.last().map(|o| o.value), Some(Value::I32(42)));
+    assert_eq!(unwinding(&mut s), [None]);
+    // Step back returns to the throw exactly, paused on it again.
+    assert_eq!(paused(s.step_back()), e);
+    assert!(state(&mut s) == at_throw, "step back from the landing is not the throw's state");
+    assert_eq!(unwinding(&mut s)[0], Some(Unwinding::Catches));
+    // Continue from the pause throws (no second pause there) and finishes.
+    assert_eq!(s.resume(1000), StopReason::Finished(i32s(&[43])));
+}
+
+#[test]
+fn stepping_onto_a_throw_pauses_on_it_and_the_next_step_throws() {
+    let mut s = session(THREE, PauseOnExceptions::Caught);
+    s.start("f", &i32s(&[1])).unwrap();
+    let mut steps = 0;
+    let e = loop {
+        match s.step_into() {
+            StopReason::Step => steps += 1,
+            other => break paused(other),
+        }
+    };
+    assert!(steps > 3 && e.caught, "{steps} {e:?}");
+    assert_eq!(s.position().unwrap().text, "throw $e");
+    assert_eq!(s.step_into(), StopReason::Step);
+    assert_eq!(s.depth(), 1);
+    // A breakpoint on the throw stops there first; Continue then pauses on the exception
+    // without executing anything, and Continue again throws.
+    let mut s = session(THREE, PauseOnExceptions::All);
+    let throw = s.func_info(0).unwrap().lines.iter().find(|l| l.text == "throw $e").unwrap().offset;
+    let bp = s.add_breakpoint(0, throw, None).unwrap();
+    s.start("f", &i32s(&[1])).unwrap();
+    assert_eq!(s.resume(1000), StopReason::Breakpoint(bp));
+    let executed = s.executed();
+    assert!(paused(s.resume(1000)).caught);
+    assert_eq!(s.executed(), executed);
+    assert_eq!(s.resume(1000), StopReason::Finished(i32s(&[2])));
+}
+
+#[test]
+fn pause_on_uncaught_only_and_caught_only() {
+    // Uncaught: every frame is unwound, there is no handler; continuing ends the call with
+    // the uncaught message.
+    let mut s = session(THREE, PauseOnExceptions::Uncaught);
+    s.start("uncaught", &i32s(&[7])).unwrap();
+    let e = paused(s.resume(1000));
+    assert_eq!((e.caught, e.handler.clone(), e.payload.clone()), (false, None, i32s(&[7])));
+    assert_eq!(unwinding(&mut s), [Some(Unwinding::Unwound); 3]);
+    let unmarked = |s: &mut Session| {
+        let mut snap = state(s);
+        snap.frames.iter_mut().for_each(|f| f.unwinding = None);
+        snap
+    };
+    let before = unmarked(&mut s);
+    let StopReason::Trapped(t) = s.step_into() else { panic!("not a trap") };
+    assert_eq!(t.to_string(), "uncaught exception: tag 0 ($e) with payload [i32:7]");
+    assert!(unmarked(&mut s) == before, "an uncaught throw moved the state");
+    assert_eq!(unwinding(&mut s), [None; 3]);
+    assert!(!s.is_running());
+    // A caught throw does not pause with Uncaught.
+    s.start("f", &i32s(&[7])).unwrap();
+    assert_eq!(s.resume(1000), StopReason::Finished(i32s(&[8])));
+    // Caught only: the uncaught one does not pause.
+    let mut s = session(THREE, PauseOnExceptions::Caught);
+    s.start("uncaught", &i32s(&[7])).unwrap();
+    assert!(matches!(s.resume(1000), StopReason::Trapped(_)));
+    assert_eq!(PauseOnExceptions::from_flags(true, true), PauseOnExceptions::All);
+}
+
+#[test]
+fn pause_on_exceptions_none_never_pauses() {
+    for (func, arg) in [("f", 3), ("uncaught", 3)] {
+        let mut s = session(THREE, PauseOnExceptions::None);
+        s.start(func, &i32s(&[arg])).unwrap();
+        loop {
+            match s.step_into() {
+                StopReason::Step => assert!(s.frames().iter().all(|f| f.unwinding.is_none())),
+                StopReason::Finished(v) => break assert_eq!(v, i32s(&[4])),
+                StopReason::Trapped(t) => break assert_eq!(t.code, wasmscope::TrapCode::UncaughtException),
+                other => panic!("{other:?}"),
+            }
+        }
+        // Continue does not pause either.
+        s.start(func, &i32s(&[arg])).unwrap();
+        assert_eq!(s.resume(1000) == StopReason::Finished(i32s(&[4])), func == "f");
+    }
+    // What the next throw would throw can still be asked for.
+    let mut s = session(THREE, PauseOnExceptions::None);
+    s.start("f", &i32s(&[5])).unwrap();
+    while s.position().unwrap().text != "throw $e" {
+        s.step_into();
+    }
+    let e = s.pending_exception().expect("a throw is next");
+    assert_eq!((e.payload, e.caught), (i32s(&[5]), true));
+}
+
+#[test]
+fn pause_on_legacy_catch_delegate_and_rethrow() {
+    let mut s = session(LEGACY, PauseOnExceptions::All);
+    let func = |s: &Session, name: &str| match s.module().exports.iter().find(|e| e.name == name) {
+        Some(e) => e.index,
+        None => panic!("no {name}"),
+    };
+    // try/catch: lands at the catch $e body.
+    s.start("catch", &i32s(&[21])).unwrap();
+    let e = paused(s.resume(1000));
+    let h = e.handler.unwrap();
+    assert_eq!((h.frame, h.func, h.clause.as_str()), (0, func(&s, "catch"), "catch $e"));
+    assert_eq!(text_at(&mut s, h.func, h.offset), "i32.const 2");
+    assert_eq!(s.resume(1000), StopReason::Finished(i32s(&[42])));
+    // delegate $outer: the outer try's catch, not the one around the delegate.
+    s.start("delegate", &i32s(&[4])).unwrap();
+    let h = paused(s.resume(1000)).handler.unwrap();
+    assert_eq!(text_at(&mut s, h.func, h.offset), "i32.const 1000");
+    assert_eq!(unwinding(&mut s), [Some(Unwinding::Catches), Some(Unwinding::Unwound)]);
+    assert_eq!(s.step_into(), StopReason::Step);
+    assert_eq!(s.position().unwrap().offset, h.offset);
+    assert!(paused(s.step_back()).caught);
+    assert_eq!(s.resume(1000), StopReason::Finished(i32s(&[1004])));
+    // delegate 0: to the caller's handler, two frames down.
+    s.start("delegate_caller", &i32s(&[3])).unwrap();
+    let h = paused(s.resume(1000)).handler.unwrap();
+    assert_eq!((h.frame, h.func), (0, func(&s, "delegate_caller")));
+    assert_eq!(text_at(&mut s, h.func, h.offset), "i32.const 77");
+    assert_eq!(unwinding(&mut s), [Some(Unwinding::Catches), Some(Unwinding::Unwound), Some(Unwinding::Unwound)]);
+    assert_eq!(s.resume(1000), StopReason::Finished(i32s(&[80])));
+    // rethrow: first the throw (caught by the inner catch), then the rethrow (the outer).
+    s.start("rethrow", &i32s(&[6])).unwrap();
+    let first = paused(s.resume(1000));
+    assert_eq!((first.kind, first.handler.unwrap().frame), (ThrowKind::Throw, 0));
+    let again = paused(s.resume(1000));
+    assert_eq!((again.kind, again.payload.clone(), again.tag_name.as_str()), (ThrowKind::Rethrow, i32s(&[6]), "$e"));
+    let h = again.handler.unwrap();
+    assert_eq!(text_at(&mut s, h.func, h.offset), "i32.const 3");
+    assert_eq!(s.resume(1000), StopReason::Finished(i32s(&[9])));
+    // rethrow out of every frame: caught by catch_all first, then uncaught.
+    s.start("rethrow_uncaught", &[]).unwrap();
+    assert_eq!(paused(s.resume(1000)).handler.unwrap().clause, "catch_all");
+    let e = paused(s.resume(1000));
+    assert_eq!((e.kind, e.caught, e.tag_name.as_str()), (ThrowKind::Rethrow, false, "$g"));
+    assert!(matches!(s.resume(1000), StopReason::Trapped(_)));
+}
+
+#[test]
+fn pause_on_throw_ref_and_catch_ref_and_a_clause_that_returns() {
+    let mut s = session(EXN, PauseOnExceptions::All);
+    s.start("rethrow_ref", &i32s(&[5])).unwrap();
+    let first = paused(s.resume(10_000));
+    assert_eq!(first.handler.unwrap().clause, "catch_ref $e");
+    let again = paused(s.resume(10_000));
+    assert_eq!((again.kind, again.payload.clone()), (ThrowKind::ThrowRef, i32s(&[5])));
+    assert_eq!(again.handler.unwrap().clause, "catch $e");
+    assert_eq!(s.resume(10_000), StopReason::Finished(i32s(&[1005])));
+    // A clause to the function's label: the catching frame returns.
+    s.start("to_label", &[]).unwrap();
+    let h = paused(s.resume(10_000)).handler.unwrap();
+    assert!(h.returns && h.frame == 1, "{h:?}");
+    assert_eq!(s.resume(10_000), StopReason::Finished(i32s(&[34])));
+    // A null throw_ref is a trap, not an exception: no pause.
+    s.start("null_ref", &[]).unwrap();
+    assert!(
+        matches!(s.resume(10_000), StopReason::Trapped(t) if t.code == wasmscope::TrapCode::NullExceptionReference)
+    );
+    // Two payload values of two types.
+    s.start("uncaught_f", &[]).unwrap();
+    let e = paused(s.resume(10_000));
+    assert_eq!(e.payload, [Value::I64(-3), Value::F64(0.5)]);
+    assert_eq!(e.tag_name, "$f");
 }

@@ -552,6 +552,7 @@ fn gc_exceptions_and_br_on_cast_run_out_of_line_at_full_speed_and_stepped() {
     ok(p.start("uncaught", vec!["3".into()]));
     let s = ok(p.run(1e9));
     assert!(s.contains(r#""status":"trapped""#) && s.contains("uncaught exception"), "{s}");
+}
 
 /// The heap inspector through the JS API: a result's handle (`(ref $node) #2`), held by the
 /// page across collections (at full speed and on request), expanded with `object`, counted
@@ -585,4 +586,40 @@ fn gc_results_are_handles_held_across_collections_and_taken_back_as_arguments() 
     // A reset: a fresh store, nothing held.
     ok(pg.reset());
     assert!(pg.object(2).is_err());
+}
+
+#[wasm_bindgen_test]
+fn pause_on_exceptions_reports_the_throw_and_marks_the_frames() {
+    let wat = r#"(module
+      (tag $e (param i32))
+      (func $thrower (param i32) (throw $e (local.get 0)))
+      (func $f (export "f") (param i32) (result i32)
+        (block $h (result i32)
+          (try_table (catch $e $h) (call $thrower (local.get 0)))
+          (i32.const -1)))
+      (func (export "g") (param i32) (call $thrower (local.get 0))))"#;
+    let mut p = load(wat);
+    // Off by default: the caught throw does not stop Continue.
+    ok(p.start("f", vec!["5".into()]));
+    let s = ok(p.resume(1000.0));
+    assert!(s.contains(r#""status":"finished""#), "{s}");
+    p.set_pause_on_exceptions(false, true);
+    ok(p.start("f", vec!["5".into()]));
+    let s = ok(p.resume(1000.0));
+    assert!(s.contains(r#""kind":"exception""#) && s.contains(r#""status":"paused""#), "{s}");
+    assert!(s.contains(r#""tagName":"$e""#) && s.contains(r#""payload":[{"type":"i32","value":"5"}]"#), "{s}");
+    assert!(s.contains(r#""caught":true"#) && s.contains(r#""clause":"catch $e""#), "{s}");
+    assert!(s.contains(r#""unwinding":"catches""#) && s.contains(r#""unwinding":"unwound""#), "{s}");
+    // Kept across reset; caught only: the uncaught throw of g is not paused on.
+    ok(p.reset());
+    ok(p.start("g", vec!["6".into()]));
+    let s = ok(p.resume(1000.0));
+    assert!(s.contains(r#""status":"trapped""#), "{s}");
+    p.set_pause_on_exceptions(true, false);
+    ok(p.start("g", vec!["6".into()]));
+    let s = ok(p.resume(1000.0));
+    assert!(s.contains(r#""caught":false"#) && s.contains(r#""handler":null"#), "{s}");
+    assert!(!s.contains(r#""unwinding":"catches""#), "{s}");
+    let s = ok(p.resume(1000.0));
+    assert!(s.contains("uncaught exception: tag 0 ($e) with payload [i32:6]"), "{s}");
 }

@@ -160,4 +160,28 @@ export const examples = [
       (br $forever))))
 `,
   },
+  {
+    name: 'Exceptions across frames',
+    func: 'parse',
+    args: ['42'],
+    wat: `;; $check throws $bad two frames down; parse's try_table catches it and returns -n.
+;; Tick "Pause on caught exceptions" and Continue: the run stops at the throw, and the
+;; Call stack shows the frames it unwinds and the one that catches. "fail" is not caught.
+(module
+  (tag $bad (param i32))
+  (func $check (param $n i32)
+    (if (i32.gt_s (local.get $n) (i32.const 9)) (then (throw $bad (local.get $n)))))
+  (func $digit (param $n i32) (result i32)
+    (call $check (local.get $n))
+    (local.get $n))
+  (func $parse (export "parse") (param $n i32) (result i32)
+    (block $caught (result i32)
+      (try_table (result i32) (catch $bad $caught)
+        (call $digit (local.get $n)))
+      (return))
+    (i32.mul (i32.const -1)))
+  (func $fail (export "fail") (param $n i32) (result i32)
+    (call $digit (local.get $n))))
+`,
+  },
 ];

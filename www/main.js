@@ -8,6 +8,7 @@ import { decodeLink, isLink, makeLink } from './permalink.js';
 import { newMemView, readMemoryView, showAddress, wireLanes, wireMemory } from './panels.js';
 import { hex, positionText, render, renderExamples, renderLive, renderLoading, renderWasi, typed } from './render.js';
 import { wireHeap } from './heap.js';
+import { applyExceptionPause, exceptionStatus, wireExceptionPause } from './exceptions.js';
 
 const STORAGE_KEY = 'wasmscope.editor';
 // The largest file the page loads (the one place it is set: the refusal and the drop zone's
@@ -650,6 +651,7 @@ function ensureStarted() {
       app.pg.reset();
       drainOutput();
     }
+    applyExceptionPause(app, $);
     setState(app.pg.start(app.funcName, args), prev);
     app.stackMore = 0;
   } catch (e) {
@@ -732,6 +734,9 @@ function report(s, extra = '') {
     }
     case 'history-start':
       log('info', 'reached the oldest recorded step');
+      break;
+    case 'exception':
+      log('info', `${exceptionStatus(s.stop)} (${s.stop.exception.instr} at ${top ? positionText(top) : '?'})${extra}`);
       break;
     case 'host-pause': // Pause during a WASI sleep, or a step over one (a step into says nothing)
       if (extra) log('info', `paused at ${top ? positionText(top) : '?'}${extra}`);
@@ -1197,6 +1202,7 @@ function wire() {
     reload();
   });
 
+  wireExceptionPause(app, $, refresh);
   wireMemory(app, $, { refresh, log });
   wireLanes(app, $, ['lanes-stack', 'lanes-locals', 'lanes-globals'], refresh);
 

@@ -7,6 +7,7 @@
 import { v128Text } from './pkg/wasmscope.js';
 import { MEM_WINDOW, ROW, V128_SHAPES, memoryName, shownMemory } from './panels.js';
 import { expands, refCell, renderHeap } from './heap.js';
+import { exceptionStatus, unwindingText } from './exceptions.js';
 
 export { MEM_WINDOW };
 
@@ -111,6 +112,7 @@ export function statusText(app) {
     case 'trapped':
       return `trapped: ${s.stop.trap}`;
     default: {
+      if (s.stop.kind === 'exception' && s.stop.exception) return exceptionStatus(s.stop);
       const why = {
         breakpoint: ` (breakpoint ${s.stop.breakpoint})`,
         watchpoint: ` (watchpoint ${s.stop.watch?.watchpoint})`,
@@ -431,6 +433,17 @@ function renderDisassembly(app) {
       ? `Breakpoint ${b.id}${b.hitCount ? ` (from hit ${b.hitCount})` : ''}, ${b.hits} hits: click to remove`
       : `Toggle breakpoint at ${button.getAttribute('aria-label').slice(14)}`;
   }
+  // While paused on a throw: the line where its handler lands, in the catching function.
+  const lands = app.state?.stop?.exception?.handler;
+  for (const li of box.querySelectorAll('li.handler')) {
+    li.classList.remove('handler');
+    li.querySelector('.handler-note')?.remove();
+  }
+  const landing = lands?.func === code.index && box.querySelector(`li[data-offset="${lands.offset}"]`);
+  if (landing) {
+    landing.classList.add('handler');
+    landing.append(h('span', { class: 'handler-note' }, lands.returns ? `← ${lands.clause}: returns` : `← ${lands.clause} lands here`));
+  }
   // Current line (of the shown frame) or the trapping instruction.
   let current = null;
   let cls = 'current';
@@ -600,10 +613,11 @@ function renderCallStack(app) {
     }
     const f = frames[i];
     const selected = i === shown.index;
+    const unwinding = unwindingText(f, app.state.stop);
     items.push(
       h(
         'li',
-        { class: selected ? 'selected' : null },
+        { class: [selected ? 'selected' : '', f.unwinding ? `unwinding-${f.unwinding}` : ''].join(' ').trim() || null },
         h(
           'button',
           {
@@ -618,6 +632,7 @@ function renderCallStack(app) {
           h('span', { class: 'ins' }, f.text),
           n > 9 ? h('span', { class: 'depth' }, `#${i + 1}`) : null,
         ),
+        unwinding ? h('span', { class: 'unwind' }, unwinding) : null,
       ),
     );
   }

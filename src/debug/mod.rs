@@ -6,6 +6,7 @@
 //! see; nothing outside this module reads the machine's raw cells.
 
 mod heap_view;
+mod exceptions;
 mod history;
 mod info;
 
@@ -17,6 +18,7 @@ use crate::runtime::{Extern, FuncKind, HostEffect, InstanceId, Store};
 use crate::trap::Trap;
 use crate::value::{ValType, Value};
 pub use heap_view::{FieldView, HeapStats, ObjectKind, ObjectView, PAGE, TypeStats, parse_handle};
+pub use exceptions::{ExceptionStop, HandlerView, PauseOnExceptions, ThrowKind, Unwinding};
 use history::{Effect, History};
 pub use info::{FuncInfo, Line};
 use std::collections::HashMap;
@@ -72,6 +74,10 @@ pub enum StopReason {
     HostPause,
     /// Stepping back reached the oldest recorded step.
     HistoryStart,
+    /// The next instruction throws, and [`PauseOnExceptions`] pauses there: nothing is
+    /// unwound yet (see `exceptions.rs`). Stepping performs the throw. (An `Rc`: its drop
+    /// glue stays small, and `StopReason`'s is on every step's path.)
+    Exception(Rc<ExceptionStop>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +159,8 @@ pub struct FrameView {
     pub locals: Vec<LocalView>,
     /// Operands of this frame, bottom first.
     pub operands: Vec<OperandView>,
+    /// While paused on a throw: whether this frame is unwound or catches it.
+    pub unwinding: Option<Unwinding>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -208,6 +216,7 @@ pub struct Session {
     not_rewound: Vec<String>,
     stop: StopReason,
     goal: Goal,
+    pause_on_exceptions: PauseOnExceptions,
 }
 
 impl Session {
@@ -230,6 +239,7 @@ impl Session {
             not_rewound: Vec::new(),
             stop: StopReason::Ready,
             goal: Goal::Into,
+            pause_on_exceptions: PauseOnExceptions::None,
         }
     }
 
@@ -273,6 +283,7 @@ impl Session {
                 | StopReason::Budget
                 | StopReason::HostPause
                 | StopReason::HistoryStart
+                | StopReason::Exception(_)
         )
     }
 
@@ -380,7 +391,17 @@ impl Session {
         }
         self.goal = goal;
         self.not_rewound.clear();
+        // At a throw not yet paused on (a call just started, a breakpoint there, a step
+        // back): pause on it first, without executing anything.
+        if !matches!(self.stop, StopReason::Exception(_))
+            && let Some(stop) = self.exception_pause()
+        {
+            self.stop = stop.clone();
+            return stop;
+        }
         let mut left = budget.max(1);
+        // In a local: the loop then tests a register, not the session.
+        let exceptions = self.pause_on_exceptions != PauseOnExceptions::None;
         let stop = loop {
             if left == 0 {
                 break StopReason::Budget;
@@ -398,13 +419,23 @@ impl Session {
                 Goal::RunTo(f, o) => self.location() == Some((f, o)),
             };
             if reached {
+                if exceptions && let Some(stop) = self.exception_pause() {
+                    break stop;
+                }
                 break StopReason::Step;
             }
             if let Some(id) = self.count_breakpoint_hit() {
                 break StopReason::Breakpoint(id);
             }
+            if exceptions && let Some(stop) = self.exception_pause() {
+                break stop;
+            }
         };
-        self.stop = stop.clone();
+        // A step after a step (most single steps) needs neither the clone nor the drop of
+        // the old reason (each a call).
+        if !matches!((&stop, &self.stop), (StopReason::Step, StopReason::Step)) {
+            self.stop = stop.clone();
+        }
         stop
     }
 
@@ -549,7 +580,11 @@ impl Session {
             Some(r) => {
                 self.note_not_rewound(&r);
                 history::undo(r, &mut self.machine, &mut self.store);
-                StopReason::Step
+                // Back at a throw (from its landing): paused on it again.
+                match self.exception_pause() {
+                    Some(stop) => stop,
+                    None => StopReason::Step,
+                }
             }
             None => StopReason::HistoryStart,
         };
@@ -792,6 +827,7 @@ impl Session {
             },
             locals,
             operands,
+            unwinding: self.unwinding(k),
         })
     }
 

@@ -164,10 +164,22 @@ impl Machine {
 /// instance that has it) and its name (name section, export or import), and the payload.
 pub(crate) fn describe(store: &Store, inst: usize, exn: u32) -> String {
     let Some((tag, payload)) = store.exception(exn) else { return format!("exception {exn}") };
+    let what = match tag_label(store, inst, tag) {
+        Some((k, Some(n))) => format!("tag {k} ({n})"),
+        Some((k, None)) => format!("tag {k}"),
+        None => format!("tag at store address {tag}"),
+    };
+    let values: Vec<String> = payload.iter().map(|v| v.to_string()).collect();
+    format!("{what} with payload [{}]", values.join(", "))
+}
+
+/// Tag `tag` (a store address) by its index in instance `inst` (or the first other instance
+/// that has it) and its name there (`$e` from the name section, else `export "e"` or
+/// `import "m" "e"`), if any instance has it.
+pub(crate) fn tag_label(store: &Store, inst: usize, tag: u32) -> Option<(u32, Option<String>)> {
     let order = std::iter::once(inst).chain((0..store.instances.len()).filter(|&i| i != inst));
-    let mut what = format!("tag at store address {tag}");
     for i in order {
-        let instance = &store.instances[i];
+        let Some(instance) = store.instances.get(i) else { continue };
         let Some(k) = instance.tags.iter().position(|&t| t == tag) else { continue };
         let m = &instance.module;
         let name = m.names.tags.get(&(k as u32)).map(|n| format!("${n}")).or_else(|| {
@@ -183,12 +195,7 @@ pub(crate) fn describe(store: &Store, inst: usize, exn: u32) -> String {
                         .map(|i| format!("import \"{}\" \"{}\"", i.module, i.name))
                 })
         });
-        what = match name {
-            Some(n) => format!("tag {k} ({n})"),
-            None => format!("tag {k}"),
-        };
-        break;
+        return Some((k as u32, name));
     }
-    let values: Vec<String> = payload.iter().map(|v| v.to_string()).collect();
-    format!("{what} with payload [{}]", values.join(", "))
+    None
 }

@@ -1175,3 +1175,74 @@ test('a sleep in WAT: Run and Step over wait it out and stop after the call; Ste
     await button(page, 'Pause').click();
     await expectStatus(page, /\(after a sleep\)$/);
   }));
+
+test('pause on exceptions: caught and uncaught throws stop at the throw; the Call stack marks unwound frames and the catcher', () =>
+  withPage('exception-pause', async (page) => {
+    const caught = page.getByRole('checkbox', { name: 'Pause on caught exceptions', exact: true });
+    const uncaught = page.getByRole('checkbox', { name: 'Pause on uncaught exceptions', exact: true });
+    assert.equal(await caught.isChecked(), false);
+    assert.equal(await uncaught.isChecked(), false);
+    await pickExample(page, 'Exceptions across frames');
+    const frames = () =>
+      region(page, 'Call stack')
+        .locator('li')
+        .evaluateAll((lis) => lis.map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
+
+    // Unticked: Continue runs through the caught throw.
+    await button(page, 'Continue').click();
+    await expectStatus(page, /^finished: i32:-42$/);
+
+    await caught.check();
+    await button(page, 'Continue').click();
+    await expectStatus(page, /^paused on exception \$bad \(i32 42\): caught by \$?parse at 0x[0-9a-f]{4}$/);
+    await expectConsole(page, /paused on exception \$bad \(i32 42\): caught by .*\(throw at \$?check @/);
+    assert.equal((await page.locator('#depth').textContent()).trim(), 'depth 3');
+    const marked = await frames();
+    assert.equal(marked.length, 3, marked.join(' | '));
+    assert.match(marked[0], /^\$?check.*throw \$bad.*unwound$/);
+    assert.match(marked[1], /^\$?digit.*call \$check.*unwound$/);
+    assert.match(marked[2], /^\$?parse.*call \$digit.*catches: catch \$bad → 0x[0-9a-f]{4}$/);
+    const landing = (await statusText(page)).match(/at (0x[0-9a-f]{4})$/)[1];
+    assert.ok(marked[2].endsWith(landing), `${marked[2]} lands at ${landing}`);
+    await page.screenshot({ path: join(RESULTS, 'exception-pause-caught.png') });
+    // The catching frame's disassembly marks where the handler lands.
+    await region(page, 'Call stack').locator('li').nth(2).getByRole('button').click();
+    const handler = region(page, 'Disassembly').locator('li.handler');
+    await eventually(async () => assert.match(await handler.textContent(), /← catch \$bad lands here$/));
+    assert.equal(Number(await handler.getAttribute('data-offset')), Number(landing));
+    await page.screenshot({ path: join(RESULTS, 'exception-pause-handler.png') });
+    await region(page, 'Call stack').locator('li').nth(0).getByRole('button').click();
+
+    // Step into throws: the handler, with the payload on the stack; no frame is marked.
+    await button(page, 'Step into').click();
+    await expectStatus(page, new RegExp(`^paused at \\$?parse @ ${landing}$`));
+    assert.equal((await page.locator('#depth').textContent()).trim(), 'depth 1');
+    assert.deepEqual(await stackValues(page), ['i32 42']);
+    assert.doesNotMatch((await frames()).join(' '), /unwound|catches/);
+    // Step back: at the throw again, paused on it.
+    await button(page, 'Step back').click();
+    await expectStatus(page, /^paused on exception \$bad \(i32 42\): caught by/);
+    assert.equal((await page.locator('#depth').textContent()).trim(), 'depth 3');
+    await button(page, 'Continue').click();
+    await expectStatus(page, /^finished: i32:-42$/);
+
+    // Uncaught only: "fail" has no handler; every frame is unwound; Continue ends the call.
+    await caught.uncheck();
+    await uncaught.check();
+    await page.getByLabel('Function').selectOption('fail');
+    await page.getByLabel('$n: i32').fill('10');
+    await button(page, 'Continue').click();
+    await expectStatus(page, /^paused on exception \$bad \(i32 10\): uncaught$/);
+    const all = await frames();
+    assert.equal(all.length, 3);
+    assert.ok(all.every((f) => f.endsWith('unwound')), all.join(' | '));
+    await page.screenshot({ path: join(RESULTS, 'exception-pause-uncaught.png') });
+    await button(page, 'Continue').click();
+    await expectStatus(page, /^trapped: uncaught exception: tag 0 \(\$bad\) with payload \[i32:10\]$/);
+
+    // The setting is kept across a reload.
+    await page.reload();
+    await waitReady(page);
+    assert.equal(await uncaught.isChecked(), true);
+    assert.equal(await caught.isChecked(), false);
+  }));
