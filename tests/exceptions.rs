@@ -393,3 +393,47 @@ fn cli_exits_134_on_an_uncaught_exception_and_traces_throws() {
     assert!(err.contains("throw $e thrown at") && err.contains(": uncaught"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An `anyref` in an exception's payload: a two-struct chain made, thrown three frames
+/// down, caught with `catch_ref` (so only the `exnref` in a local, that is the exception's
+/// payload, refers to the chain), a million garbage structs of the same type allocated
+/// (collections run and reuse freed slots), then rethrown and caught with its payload.
+const PAYLOAD_GC: &str = r#"(module
+  (type $pair (struct (field i32) (field (ref null $pair))))
+  (tag $t (param anyref))
+  (func $deep (param $n i32) (param $r anyref)
+    (if (i32.eqz (local.get $n)) (then (throw $t (local.get $r))))
+    (call $deep (i32.sub (local.get $n) (i32.const 1)) (local.get $r)))
+  (func $churn (param $n i32)
+    (loop $l
+      (drop (struct.new $pair (i32.const -1) (struct.new $pair (i32.const -2) (ref.null $pair))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  ;; The chain's two fields (7, 9), read after the collections.
+  (func (export "payload") (param $garbage i32) (result i32 i32)
+    (local $x exnref) (local $p (ref $pair))
+    (block $caught (result anyref exnref)
+      (try_table (catch_ref $t $caught)
+        (call $deep (i32.const 3)
+          (struct.new $pair (i32.const 7) (struct.new $pair (i32.const 9) (ref.null $pair)))))
+      (unreachable))
+    (local.set $x)
+    (drop)
+    (call $churn (local.get $garbage))
+    (local.set $p (ref.cast (ref $pair)
+      (block $again (result anyref)
+        (try_table (catch $t $again) (throw_ref (local.get $x)))
+        (unreachable))))
+    (struct.get $pair 0 (local.get $p))
+    (struct.get $pair 0 (ref.as_non_null (struct.get $pair 1 (local.get $p))))))
+"#;
+
+#[test]
+fn an_anyref_in_an_exception_payload_survives_collections() {
+    let (mut store, id) = instance(PAYLOAD_GC);
+    let got = store.invoke(id, "payload", &i32s(&[1_000_000])).unwrap();
+    assert_eq!(got, i32s(&[7, 9]));
+    let (collections, freed) = store.heap.collections();
+    assert!(collections >= 10 && freed >= 1_000_000, "{collections} collections freed {freed}");
+    // Again, with the first call's exception still in the store.
+    assert_eq!(store.invoke(id, "payload", &i32s(&[100_000])).unwrap(), i32s(&[7, 9]));
+}

@@ -46,6 +46,8 @@ const GC: &str = r#"(module
   (func (export "null_struct") (result i32) (struct.get $point $x (global.get $p)))
   (func (export "null_struct_set") (struct.set $point $y (global.get $p) (i32.const 1)))
   (func (export "null_array") (result i32) (array.len (ref.null $ints)))
+  (func (export "null_array_get") (result i32) (array.get $ints (ref.null $ints) (i32.const 0)))
+  (func (export "null_array_set") (array.set $bytes (ref.null $bytes) (i32.const 0) (i32.const 1)))
   (func (export "bounds") (param i32) (result i32)
     (array.get $ints (array.new_default $ints (i32.const 3)) (local.get 0)))
   (func (export "fill_bounds")
@@ -101,6 +103,9 @@ const GC: &str = r#"(module
   (func (export "y") (param anyref) (result i32) (struct.get $point $y (ref.cast (ref $point) (local.get 0))))
   (func (export "back") (param externref) (result i32)
     (struct.get $point $y (ref.cast (ref $point) (any.convert_extern (local.get 0)))))
+  (type $thunk (func (result i32)))
+  (global $no_fn (mut (ref null $thunk)) (ref.null $thunk))
+  (func (export "null_call_ref") (result i32) (call_ref $thunk (global.get $no_fn)))
 )"#;
 
 fn instance(limits: Limits) -> (Store, wasmscope::InstanceId) {
@@ -135,6 +140,9 @@ fn traps_have_the_spec_messages() {
     assert_eq!(trap(&mut store, id, "null_struct", &[]), "null structure reference");
     assert_eq!(trap(&mut store, id, "null_struct_set", &[]), "null structure reference");
     assert_eq!(trap(&mut store, id, "null_array", &[]), "null array reference");
+    assert_eq!(trap(&mut store, id, "null_array_get", &[]), "null array reference");
+    assert_eq!(trap(&mut store, id, "null_array_set", &[]), "null array reference");
+    assert_eq!(trap(&mut store, id, "null_call_ref", &[]), "null function reference");
     assert_eq!(trap(&mut store, id, "bounds", &[Value::I32(3)]), "out of bounds array access");
     assert_eq!(trap(&mut store, id, "bounds", &[Value::I32(-1)]), "out of bounds array access");
     assert_eq!(store.invoke(id, "bounds", &[Value::I32(2)]).unwrap(), [Value::I32(0)]);
