@@ -66,6 +66,10 @@ struct RunArgs {
     /// heap limit is reached`. Default: 1G.
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
     heap_limit: Option<usize>,
+    /// When the call ends, print the GC's work to stderr: collections, objects freed, and
+    /// the objects (and bytes) still live.
+    #[arg(long)]
+    gc_stats: bool,
     /// Print every executed instruction to stderr: call depth, function, byte offset,
     /// instruction, and the value stack after it.
     #[arg(long)]
@@ -346,7 +350,16 @@ fn run(args: &RunArgs) -> i32 {
     if args.trace {
         return trace_call(store, instance, name, &values);
     }
-    match store.invoke(instance, name, &values) {
+    let result = store.invoke(instance, name, &values);
+    if args.gc_stats {
+        let (collections, freed) = store.heap.collections();
+        let (live, bytes) = (store.heap.live(), store.heap.bytes());
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "gc: {collections} collections, {freed} objects freed; {live} objects ({bytes} bytes) live"
+        );
+    }
+    match result {
         Ok(results) => {
             for r in results {
                 out(r);

@@ -311,3 +311,23 @@ fn ten_million_short_lived_structs_run_in_bounded_memory() {
     let e = trap(&mut store, id, "list", &[Value::I32(100_000)]);
     assert!(e.starts_with("out of memory"), "{e}");
 }
+
+#[test]
+fn a_debugger_collects_only_when_it_runs_unrecorded() {
+    // Recording (step back needs every object it saw): no collection; the page's Run,
+    // which keeps no history: collections, and the heap stays small.
+    let limits = Limits { max_heap_bytes: 8 << 20, ..Limits::default() };
+    let mut s = Session::load(GC.as_bytes(), limits, Config::default()).unwrap();
+    s.start("churn", &[Value::I32(50_000)]).unwrap();
+    assert_eq!(s.resume(u64::MAX), StopReason::Finished(vec![Value::I32(0)]));
+    assert_eq!(s.store().heap.collections().0, 0);
+    s.start("churn", &[Value::I32(3_000_000)]).unwrap();
+    assert_eq!(s.run_unrecorded(u64::MAX), StopReason::Finished(vec![Value::I32(3_000_000)]));
+    let (collections, freed) = s.store().heap.collections();
+    assert!(collections > 10 && freed > 2_000_000, "{collections} collections freed {freed}");
+    assert!(s.store().heap.bytes() <= 8 << 20, "{} bytes live", s.store().heap.bytes());
+    // Recording again after it: no more collections.
+    s.start("churn", &[Value::I32(10_000)]).unwrap();
+    assert_eq!(s.resume(u64::MAX), StopReason::Finished(vec![Value::I32(0)]));
+    assert_eq!(s.store().heap.collections().0, collections);
+}

@@ -212,7 +212,8 @@ impl Session {
     /// A session over `instance`, which lives in `store`.
     pub fn new(mut store: Store, instance: InstanceId, config: Config) -> Session {
         // No GC collections under a debugger: step back may restore any object it saw
-        // (runtime/heap.rs); the heap limit still holds.
+        // (runtime/heap.rs); the heap limit still holds. `run_unrecorded`, which keeps no
+        // history, is the exception.
         store.heap.no_collect = true;
         let machine = Machine::new(store.limits);
         Session {
@@ -350,7 +351,12 @@ impl Session {
         self.history.clear();
         self.last_writes_in.clear();
         self.not_rewound.clear();
-        self.stop = match self.machine.run(&mut self.store, budget) {
+        // Nothing is recorded, so no step back needs a freed object: the collector may run
+        // (a long Run in the page stays in bounded memory), and only here.
+        self.store.heap.no_collect = false;
+        let outcome = self.machine.run(&mut self.store, budget);
+        self.store.heap.no_collect = true;
+        self.stop = match outcome {
             crate::exec::Outcome::Finished(v) => StopReason::Finished(v),
             crate::exec::Outcome::Trapped(t) => match t.exit_code() {
                 Some(status) => StopReason::Exited(status),

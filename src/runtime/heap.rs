@@ -18,8 +18,9 @@
 //! one more cycle, never frees one; precise stack maps would need the per-instruction operand
 //! types, which the translator does not keep. Precise (by type): globals, tables, objects'
 //! fields; element segments and host-held references ([`Heap::hold`]) are marked by their
-//! cells. A collection never runs while a debugger records (`Heap::collecting` is off in a
-//! `Session`): step back must be able to restore any object it saw.
+//! cells. A collection never runs while a debugger records (`Heap::no_collect` is on in a
+//! `Session`, off only for its `run_unrecorded`): step back must be able to restore any
+//! object it saw.
 
 use crate::trap::TrapCode;
 use crate::value::Raw;
