@@ -22,8 +22,8 @@
 //!
 //! The WebAssembly 3.0 kernels (benches/kernels/kernels3.txt: GC and exceptions, which
 //! wasmi does not run) come last, with wasmscope alone (`--no-v3` skips them; a filter
-//! selects them by name too). Each call gets a fresh instance (instantiation not timed):
-//! the store never frees exception objects, so a store reused for every call would grow.
+//! selects them by name too). Each call gets a fresh instance (instantiation not timed), so
+//! that each call's collections are counted alone.
 //!
 //! Prints tables; it asserts nothing about time.
 

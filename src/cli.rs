@@ -66,8 +66,8 @@ struct RunArgs {
     /// heap limit is reached`. Default: 1G.
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
     heap_limit: Option<usize>,
-    /// When the call ends, print the GC's work to stderr: collections, objects freed, and
-    /// the objects (and bytes) still live.
+    /// When the call ends, print the GC's work to stderr: collections, objects freed, the
+    /// objects (and bytes) still live, and the exception objects live.
     #[arg(long)]
     gc_stats: bool,
     /// Print every executed instruction to stderr: call depth, function, byte offset,
@@ -354,9 +354,11 @@ fn run(args: &RunArgs) -> i32 {
     if args.gc_stats {
         let (collections, freed) = store.heap.collections();
         let (live, bytes) = (store.heap.live(), store.heap.bytes());
+        let (exns, slots) = store.exception_count();
         let _ = writeln!(
             std::io::stderr().lock(),
-            "gc: {collections} collections, {freed} objects freed; {live} objects ({bytes} bytes) live"
+            "gc: {collections} collections, {freed} objects freed; {live} objects ({bytes} bytes) live; \
+             {exns} exceptions live (in {slots} slots)"
         );
     }
     match result {

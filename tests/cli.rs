@@ -572,7 +572,7 @@ fn heap_limit_bounds_the_gc_heap() {
     // `--gc-stats`: 100000 cells live in a 4M heap, so collections ran and freed nothing.
     let o = wasmscope(&["run", "--gc-stats", "--heap-limit", "4M", &list, "list", "100000"]);
     assert_eq!((o.code, o.stdout.as_str()), (0, "i32:100000\n"), "{}", o.stderr);
-    let want = " collections, 0 objects freed; 100000 objects (3200000 bytes) live\n";
+    let want = " collections, 0 objects freed; 100000 objects (3200000 bytes) live; 0 exceptions live (in 0 slots)\n";
     assert!(o.stderr.starts_with("gc: ") && o.stderr.ends_with(want), "{}", o.stderr);
     assert!(!o.stderr.starts_with("gc: 0 collections"), "{}", o.stderr);
     // Malformed values are usage errors.

@@ -437,3 +437,75 @@ fn an_anyref_in_an_exception_payload_survives_collections() {
     // Again, with the first call's exception still in the store.
     assert_eq!(store.invoke(id, "payload", &i32s(&[100_000])).unwrap(), i32s(&[7, 9]));
 }
+
+/// Exception objects are collected: an `exnref` kept in a local, a global, a struct's field
+/// and another exception's payload survives many throws whose exceptions are dropped.
+const KEPT: &str = r#"(module
+  (tag $e (param i32))
+  (tag $x (param exnref))
+  (type $box (struct (field (mut exnref))))
+  (global $g (mut exnref) (ref.null exn))
+  (global $b (mut (ref null $box)) (ref.null $box))
+  ;; Throws $e (v) and catches it with catch_ref: its exnref.
+  (func $make (param $v i32) (result exnref)
+    (local $r exnref)
+    (block $h (result i32 exnref)
+      (try_table (catch_ref $e $h) (throw $e (local.get $v)))
+      (unreachable))
+    (local.set $r)
+    (drop)
+    (local.get $r))
+  ;; The payload of $r's exception, rethrown and caught.
+  (func $value (param $r exnref) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (throw_ref (local.get $r)))
+      (unreachable)))
+  ;; $n throws with the payloads 0, 1, .., each exception dropped (an i32 payload that
+  ;; reads as the previous exception's exnref cell must not keep it).
+  (func (export "up") (param $n i32)
+    (local $i i32)
+    (loop $l
+      (drop (call $make (local.get $i)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "kept") (param $n i32) (result i32 i32 i32 i32)
+    (local $l exnref) (local $w exnref)
+    (local.set $l (call $make (i32.const 1)))
+    (global.set $g (call $make (i32.const 2)))
+    (global.set $b (struct.new $box (call $make (i32.const 3))))
+    ;; $w: an exception of tag $x, its payload the exnref of $e (4).
+    (block $h (result exnref exnref)
+      (try_table (catch_ref $x $h) (throw $x (call $make (i32.const 4))))
+      (unreachable))
+    (local.set $w)
+    (drop)
+    ;; $n throws, each exception dropped.
+    (loop $spin
+      (drop (call $make (i32.add (local.get $n) (i32.const 1000))))
+      (br_if $spin (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (call $value (local.get $l))
+    (call $value (global.get $g))
+    (call $value (struct.get $box 0 (global.get $b)))
+    (call $value
+      (block $h2 (result exnref)
+        (try_table (catch $x $h2) (throw_ref (local.get $w)))
+        (unreachable)))))
+"#;
+
+#[test]
+fn exceptions_are_collected_and_kept_ones_survive() {
+    let (mut store, id) = instance(KEPT);
+    assert_eq!(store.invoke(id, "kept", &i32s(&[200_000])).unwrap(), i32s(&[1, 2, 3, 4]));
+    // 200005 thrown; collections kept the slots to a few times MIN_EXCEPTIONS.
+    let (live, slots) = store.exception_count();
+    assert!(slots <= 4 * wasmscope::runtime::MIN_EXCEPTIONS, "{live} live in {slots} slots");
+    assert_eq!(store.invoke(id, "kept", &i32s(&[50_000])).unwrap(), i32s(&[1, 2, 3, 4]));
+    let (mut store, id) = instance(KEPT);
+    store.invoke(id, "up", &i32s(&[200_000])).unwrap();
+    let (live, slots) = store.exception_count();
+    assert!(slots <= 4 * wasmscope::runtime::MIN_EXCEPTIONS, "{live} live in {slots} slots");
+    // Under a debugger that records, nothing is collected (step back restores exceptions).
+    let mut s = Session::load(KEPT.as_bytes(), Limits::default(), Config::default()).unwrap();
+    s.start("kept", &i32s(&[10_000])).unwrap();
+    assert_eq!(s.resume(u64::MAX), StopReason::Finished(i32s(&[1, 2, 3, 4])));
+    assert_eq!(s.store().exception_count(), (10_005, 10_005));
+}

@@ -2,7 +2,8 @@
 # Bounded memory: `wasmscope run` of bench/gc/churn.wat (n short-lived 32-byte structs,
 # every 10^6th kept) for n = 10^6, 10^7, 10^8, with its peak RSS and the GC's collections
 # (`--gc-stats`). The peak RSS must not grow with n. Then the exception loop
-# benches/kernels/exn_throw.wasm (n / 10 throws, each caught), with its peak RSS.
+# benches/kernels/exn_throw.wasm (n throws, each caught; exception objects are collected
+# too), with its peak RSS.
 #
 #   bench/gc/rss.sh                 # builds the release binary first
 #   NO_BUILD=1 bench/gc/rss.sh      # uses target/release/wasmscope as it is
@@ -57,7 +58,7 @@ for n in "${ns[@]}"; do
     printf '| churn | %s | %s | %.1f | %s | %s | %s |\n' "$n" "$out" "$(awk "BEGIN {print $peak / 1024}")" "$colls" "$freed" "$secs"
 done
 for n in "${ns[@]}"; do
-    n=$((n / 10)) # a tenth: exception objects are not collected yet, keep the runs small
-    measure "$bin" run "$root/benches/kernels/exn_throw.wasm" run "$n"
-    printf '| exn_throw | %s | %s | %.1f | — | — | %s |\n' "$n" "$out" "$(awk "BEGIN {print $peak / 1024}")" "$secs"
+    measure "$bin" run --gc-stats "$root/benches/kernels/exn_throw.wasm" run "$n"
+    slots="$(grep -o 'in [0-9]* slots' <<<"$err" || echo 'in ? slots')"
+    printf '| exn_throw | %s | %s | %.1f | — | %s | %s |\n' "$n" "$out" "$(awk "BEGIN {print $peak / 1024}")" "exception ${slots}" "$secs"
 done

@@ -7,9 +7,8 @@
 //
 //   node bench/node/v3.mjs [--quick] [--reps N] [kernel-filter...]
 //
-// Best of N wall times of the call alone; every call gets a fresh instance (wasmscope never
-// frees exception objects, so one instance reused would grow); every checksum must match
-// kernels3.txt.
+// Best of N wall times of the call alone; every call gets a fresh instance; every checksum
+// must match kernels3.txt.
 
 import fs from 'node:fs';
 import os from 'node:os';
