@@ -1,7 +1,9 @@
 //! Exception handling: `throw`/`try_table` across ten frames, `catch_ref` + `throw_ref`,
 //! `catch_all`, the uncaught message (tag and payload), tags across instances, the legacy
-//! `try`/`catch`/`catch_all`/`delegate`/`rethrow`, the CLI's exit code and `--trace`, and
-//! step back across a throw that unwinds frames, restoring the exact state.
+//! `try`/`catch`/`catch_all`/`delegate`/`rethrow`, the CLI's exit code and `--trace`,
+//! step back across a throw that unwinds frames, restoring the exact state, an `anyref` in a
+//! payload surviving GC collections, and exception objects collected (those still referred
+//! to kept).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::rc::Rc;

@@ -1,6 +1,7 @@
 //! GC (WebAssembly 3.0): structs, arrays (packed fields included), i31, casts, and the
 //! conversions, run and single-stepped; every trap with the spec's message (casts to wrong
-//! types, null structs, arrays and i31s, array bounds, the heap limit); step back across
+//! types, null structs, arrays, i31s and `call_ref`s, array bounds, the heap limit);
+//! collections (bounded memory; under a debugger only while it runs unrecorded); step back across
 //! `struct.set`, `array.fill`, `array.copy`, allocation and `br_on_cast`, each state exact
 //! (the heap included); type and field names in the disassembly; rec groups linking
 //! across modules.
