@@ -469,6 +469,13 @@ const KEPT: &str = r#"(module
     (loop $l
       (drop (call $make (local.get $i)))
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  ;; $n throws, every exception kept in a table: how many are kept.
+  (table $all 0 exnref)
+  (func (export "hoard") (param $n i32) (result i32)
+    (loop $l
+      (drop (table.grow $all (call $make (local.get $n)) (i32.const 1)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (table.size $all))
   (func (export "kept") (param $n i32) (result i32 i32 i32 i32)
     (local $l exnref) (local $w exnref)
     (local.set $l (call $make (i32.const 1)))
@@ -505,6 +512,19 @@ fn exceptions_are_collected_and_kept_ones_survive() {
     store.invoke(id, "up", &i32s(&[200_000])).unwrap();
     let (live, slots) = store.exception_count();
     assert!(slots <= 4 * wasmscope::runtime::MIN_EXCEPTIONS, "{live} live in {slots} slots");
+    // Exceptions count against the heap limit (24 bytes each here): 100000 kept in a table
+    // pass 1 MiB, a clean trap; dropped, they never do.
+    let mut store = Store::new(Limits { max_heap_bytes: 1 << 20, ..Limits::default() });
+    let id = store.instantiate(Rc::new(Module::new(KEPT.as_bytes()).unwrap())).unwrap();
+    assert_eq!(store.invoke(id, "hoard", &i32s(&[10_000])).unwrap(), i32s(&[10_000]));
+    let err = store.invoke(id, "hoard", &i32s(&[100_000])).unwrap_err();
+    assert_eq!(err.to_string(), "out of memory: the GC heap limit is reached", "{err:?}");
+    // The table still holds them: the next throw traps too; a fresh store throws freely.
+    let err = store.invoke(id, "up", &i32s(&[1])).unwrap_err();
+    assert_eq!(err.to_string(), "out of memory: the GC heap limit is reached", "{err:?}");
+    let mut store = Store::new(Limits { max_heap_bytes: 1 << 20, ..Limits::default() });
+    let id = store.instantiate(Rc::new(Module::new(KEPT.as_bytes()).unwrap())).unwrap();
+    store.invoke(id, "up", &i32s(&[300_000])).unwrap();
     // Under a debugger that records, nothing is collected (step back restores exceptions).
     let mut s = Session::load(KEPT.as_bytes(), Limits::default(), Config::default()).unwrap();
     s.start("kept", &i32s(&[10_000])).unwrap();

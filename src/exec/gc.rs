@@ -114,7 +114,7 @@ pub(super) fn exec(
         ($st:expr, $cells:expr) => {{
             let cells: Box<[Raw]> = $cells;
             let bytes = crate::runtime::heap::object_bytes(cells.len());
-            if store.heap.wants_collection(bytes, store.limits.max_heap_bytes) {
+            if store.heap.wants_collection(bytes, store.heap_room()) {
                 store.collect(&[&stack[..sp], &cells]);
             }
             tri!(store.alloc_object($st, cells))

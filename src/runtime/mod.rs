@@ -235,6 +235,9 @@ pub struct Store {
     /// throw.
     pub(crate) exceptions: Vec<Exception>,
     exception_free: Vec<u32>,
+    /// Bytes of the live exceptions (`heap::object_bytes` of their payloads), which count
+    /// against `Limits::max_heap_bytes` with the heap's objects.
+    exception_bytes: usize,
     /// Live exceptions after the last collection of exceptions, twice (the next runs when
     /// as many are live, and at least [`MIN_EXCEPTIONS`]).
     exception_threshold: usize,
@@ -404,6 +407,8 @@ impl Store {
     /// references by their cells.
     pub(crate) fn collect(&mut self, stacks: &[&[Raw]]) -> u64 {
         use crate::value::{StorageType, Top, gc_ref};
+        // Exceptions first: they share the limit, and a freed one's payload roots nothing.
+        self.collect_exceptions(stacks);
         let gc_top = |t: ValType| matches!(t, ValType::Ref(r) if matches!(r.top(), Top::Any | Top::Extern));
         let globals = self.globals.iter().filter(|g| gc_top(g.ty.ty)).map(|g| g.value);
         let tables = self.tables.iter().filter(|t| gc_top(t.ty)).flat_map(|t| t.elems.iter().copied());
@@ -448,19 +453,40 @@ impl Store {
     /// the heap's structs and arrays, the cells the host holds ([`heap::Heap::hold`]), and
     /// the exception cells of the payloads of the exceptions so kept (by their tags' types).
     /// A freed slot is reused only then too.
-    pub(crate) fn alloc_exception(&mut self, e: Exception, stack: &[Raw]) -> u32 {
+    pub(crate) fn alloc_exception(&mut self, e: Exception, stack: &[Raw]) -> std::result::Result<u32, TrapCode> {
+        let bytes = heap::object_bytes(e.payload.len());
+        let over = |s: &Store| {
+            s.heap.bytes().saturating_add(s.exception_bytes).saturating_add(bytes) > s.limits.max_heap_bytes
+        };
         if !self.heap.no_collect {
             let live = self.exceptions.len() - self.exception_free.len();
-            if live >= self.exception_threshold.max(MIN_EXCEPTIONS) {
+            if live >= self.exception_threshold.max(MIN_EXCEPTIONS) || over(self) {
                 self.collect_exceptions(&[stack, &e.payload[..]]);
             }
-            if let Some(i) = self.exception_free.pop() {
-                self.exceptions[i as usize] = e;
-                return i;
-            }
+        }
+        if over(self) {
+            return Err(TrapCode::HeapExhausted);
+        }
+        self.exception_bytes += bytes;
+        if !self.heap.no_collect
+            && let Some(i) = self.exception_free.pop()
+        {
+            self.exceptions[i as usize] = e;
+            return Ok(i);
         }
         self.exceptions.push(e);
-        self.exceptions.len() as u32 - 1
+        Ok(self.exceptions.len() as u32 - 1)
+    }
+
+    /// Takes back the exceptions from address `n` on (the debugger's step back over throws).
+    pub(crate) fn truncate_exceptions(&mut self, n: usize) {
+        for e in self.exceptions.get(n..).unwrap_or(&[]) {
+            if e.tag != FREED_EXCEPTION {
+                self.exception_bytes -= heap::object_bytes(e.payload.len());
+            }
+        }
+        self.exceptions.truncate(n);
+        self.exception_free.retain(|&a| (a as usize) < n);
     }
 
     /// Frees the exceptions nothing refers to (see [`Store::alloc_exception`]): how many.
@@ -524,6 +550,7 @@ impl Store {
         let mut freed = 0;
         for (a, e) in self.exceptions.iter_mut().enumerate() {
             if !marked[a] && e.tag != FREED_EXCEPTION {
+                self.exception_bytes -= heap::object_bytes(e.payload.len());
                 *e = Exception { tag: FREED_EXCEPTION, payload: Box::new([]) };
                 self.exception_free.push(a as u32);
                 freed += 1;
@@ -538,9 +565,14 @@ impl Store {
         (self.exceptions.len() - self.exception_free.len(), self.exceptions.len())
     }
 
+    /// The most bytes the heap's objects may take now: the limit less the live exceptions'.
+    pub(crate) fn heap_room(&self) -> usize {
+        self.limits.max_heap_bytes.saturating_sub(self.exception_bytes)
+    }
+
     /// Allocates a struct or array of store type `ty` with these cells: its reference.
     pub(crate) fn alloc_object(&mut self, ty: u32, cells: Box<[Raw]>) -> std::result::Result<Raw, TrapCode> {
-        let (i, _) = self.heap.alloc(ty, cells, self.limits.max_heap_bytes)?;
+        let (i, _) = self.heap.alloc(ty, cells, self.heap_room())?;
         Ok(crate::value::gc_ref::heap(i))
     }
 
