@@ -416,9 +416,9 @@ impl Store {
         let stack = stacks.iter().flat_map(|s| s.iter().copied());
         // Exception payloads (exception handling) may hold GC references (a tag with an
         // `anyref` parameter): every payload cell of every exception the store keeps is a
-        // root, conservatively, as the value stack is (exceptions are collected apart, on
-        // throws: `alloc_exception`; a freed one's payload is empty), so a collection never
-        // frees an object only a live exception's payload refers to.
+        // root, conservatively, as the value stack is (the exceptions were collected just
+        // above, and a freed one's payload is empty), so a collection never frees an object
+        // only a live exception's payload refers to.
         let payloads = self.exceptions.iter().flat_map(|e| e.payload.iter().copied());
         let mut roots = stack.chain(globals).chain(tables).chain(elems).chain(payloads);
         let (sub_types, field_cells) = (&self.sub_types, &self.field_cells);
