@@ -20,6 +20,11 @@
 //! config, for the `_simd` kernels (v128 instructions; see kernels.txt). Their geomean is
 //! printed apart from the scalar kernels'.
 //!
+//! The WebAssembly 3.0 kernels (benches/kernels/kernels3.txt: GC and exceptions, which
+//! wasmi does not run) come last, with wasmscope alone (`--no-v3` skips them; a filter
+//! selects them by name too). Each call gets a fresh instance (instantiation not timed), so
+//! that each call's collections are counted alone.
+//!
 //! Prints tables; it asserts nothing about time.
 
 use std::rc::Rc;
@@ -27,6 +32,15 @@ use std::time::{Duration, Instant};
 use wasmscope::Call;
 
 const MANIFEST: &str = include_str!("kernels/kernels.txt");
+const MANIFEST3: &str = include_str!("kernels/kernels3.txt");
+
+/// The WebAssembly 3.0 kernels (GC, exceptions): wasmscope alone.
+const WASM3: &[(&str, &[u8])] = &[
+    ("gc_trees", include_bytes!("kernels/gc_trees.wasm")),
+    ("exn_throw", include_bytes!("kernels/exn_throw.wasm")),
+    ("exn_deep", include_bytes!("kernels/exn_deep.wasm")),
+    ("exn_legacy", include_bytes!("kernels/exn_legacy.wasm")),
+];
 
 /// The committed kernel binaries, by name.
 const WASM: &[(&str, &[u8])] = &[
@@ -58,14 +72,18 @@ struct Kernel {
 }
 
 fn kernels() -> Vec<Kernel> {
-    MANIFEST
+    parse(MANIFEST, WASM)
+}
+
+fn parse(manifest: &str, binaries: &[(&str, &'static [u8])]) -> Vec<Kernel> {
+    manifest
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
             assert!(f.len() == 5, "kernels.txt: bad line `{l}`");
-            let wasm = WASM.iter().find(|(n, _)| *n == f[0]).unwrap_or_else(|| panic!("no wasm for {}", f[0])).1;
+            let wasm = binaries.iter().find(|(n, _)| *n == f[0]).unwrap_or_else(|| panic!("no wasm for {}", f[0])).1;
             Kernel {
                 name: f[0].to_string(),
                 n: f[1].parse().expect("native_n"),
@@ -176,6 +194,74 @@ fn bench_kernel(k: &Kernel, reps: usize) -> Row {
 
 fn geomean(xs: &[f64]) -> f64 {
     (xs.iter().map(|x| x.ln()).sum::<f64>() / xs.len() as f64).exp()
+}
+
+// ---- the WebAssembly 3.0 kernels: wasmscope alone ----
+
+/// What one call of a v3 kernel does, counted: (how many, of what).
+fn units(name: &str, n: u32) -> (f64, &'static str) {
+    match name {
+        // Every node of every tree (gc_trees.wat): the stretch tree (depth n+1), the
+        // long-lived one (depth n), 2^(n-d+4) trees of depth d for d = 4, 6, .., n.
+        "gc_trees" => {
+            let tree = |d: u32| (1u64 << (d + 1)) as f64 - 1.0;
+            let short: f64 = (4..=n).step_by(2).map(|d| (1u64 << (n - d + 4)) as f64 * tree(d)).sum();
+            (tree(n + 1) + tree(n) + short, "node")
+        }
+        _ => (n as f64, "throw"),
+    }
+}
+
+struct Row3 {
+    name: String,
+    n: u32,
+    best: Duration,
+    collections: u64,
+    freed: u64,
+    load: String,
+}
+
+fn bench_v3(k: &Kernel, reps: usize) -> Row3 {
+    let mut best = Duration::MAX;
+    let (mut collections, mut freed) = (0, 0);
+    let load_before = load();
+    for _ in 0..reps {
+        let mut scope = Scope::new(k.wasm);
+        let (v, t) = timed(|| scope.run(k.n));
+        best = best.min(t);
+        (collections, freed) = scope.store.heap.collections();
+        match k.checksum {
+            Some(c) => assert_eq!(v, c, "{}: checksum {v}, kernels3.txt says {c}", k.name),
+            None => eprintln!("  {}: checksum {v} (not recorded in kernels3.txt)", k.name),
+        }
+    }
+    Row3 { name: k.name.clone(), n: k.n, best, collections, freed, load: format!("{load_before}→{}", load()) }
+}
+
+fn print_v3(rows: &[Row3]) {
+    println!(
+        "
+WebAssembly 3.0 kernels (GC, exceptions), wasmscope alone (wasmi runs none of them):
+"
+    );
+    println!(
+        "| {:<10} | {:>8} | {:>12} | {:>14} | {:>11} | {:>13} | {:>12} |",
+        "kernel", "n", "wasmscope ms", "ns per unit", "collections", "objects freed", "load (1 min)"
+    );
+    println!("|{:-<12}|{:->10}|{:->14}|{:->16}|{:->13}|{:->15}|{:->14}|", "", ":", ":", ":", ":", ":", ":");
+    for r in rows {
+        let (count, unit) = units(&r.name, r.n);
+        println!(
+            "| {:<10} | {:>8} | {:>12.1} | {:>14} | {:>11} | {:>13} | {:>12} |",
+            r.name,
+            r.n,
+            ms(r.best),
+            format!("{:.1} / {unit}", r.best.as_secs_f64() * 1e9 / count),
+            r.collections,
+            r.freed,
+            r.load
+        );
+    }
 }
 
 // ---- the large module ----
@@ -320,7 +406,7 @@ fn main() {
     let quick = args.iter().any(|a| a == "--quick");
     let mut reps = if quick { 1 } else { 3 };
     let mut filters = Vec::new();
-    let (mut kernels_on, mut large_on, mut no_simd) = (true, true, false);
+    let (mut kernels_on, mut large_on, mut no_simd, mut v3_on) = (true, true, false, true);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -329,6 +415,7 @@ fn main() {
             "--no-large" => large_on = false,
             "--large-only" => kernels_on = false,
             "--no-simd" => no_simd = true,
+            "--no-v3" => v3_on = false,
             f if f.starts_with("--") => panic!("unknown option {f}"),
             f => filters.push(f.to_string()),
         }
@@ -400,6 +487,21 @@ fn main() {
                     ""
                 );
             }
+        }
+    }
+
+    if kernels_on && v3_on {
+        let mut rows = Vec::new();
+        for k in parse(MANIFEST3, WASM3) {
+            if !filters.is_empty() && !filters.iter().any(|f| k.name.contains(f.as_str())) {
+                continue;
+            }
+            let row = bench_v3(&k, reps);
+            eprintln!("  {:<13} n={:<10} wasmscope {:>9.1} ms  (load {})", row.name, k.n, ms(row.best), row.load);
+            rows.push(row);
+        }
+        if !rows.is_empty() {
+            print_v3(&rows);
         }
     }
 

@@ -60,6 +60,16 @@ struct RunArgs {
     /// returns -1). Default: 65536, the wasm32 maximum.
     #[arg(long, value_name = "N")]
     max_pages: Option<u32>,
+    /// Most bytes of live GC objects (structs and arrays, each counted as 16 bytes plus 8 a
+    /// field or element): a number, optionally with a K, M or G suffix (powers of 1024:
+    /// `64M`). An allocation beyond it, after a collection, traps `out of memory: the GC
+    /// heap limit is reached`. Default: 1G.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    heap_limit: Option<usize>,
+    /// When the call ends, print the GC's work to stderr: collections, objects freed, the
+    /// objects (and bytes) still live, and the exception objects live.
+    #[arg(long)]
+    gc_stats: bool,
     /// Print every executed instruction to stderr: call depth, function, byte offset,
     /// instruction, and the value stack after it.
     #[arg(long)]
@@ -264,6 +274,23 @@ fn load(path: &Path) -> Result<Module, i32> {
         .map_err(|e| error(format_args!("cannot load {}: {e}", path.display())))
 }
 
+/// `--heap-limit`'s value: a byte count, optionally with a K, M or G suffix (powers of 1024).
+fn parse_bytes(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => match c.to_ascii_uppercase() {
+            'K' => (&t[..i], 1usize << 10),
+            'M' => (&t[..i], 1 << 20),
+            'G' => (&t[..i], 1 << 30),
+            _ => return Err(format!("`{text}`: the suffix must be K, M or G")),
+        },
+        _ => (t, 1),
+    };
+    let n: usize =
+        digits.parse().map_err(|_| format!("`{text}` is not a byte count (such as 1048576, 512K, 64M, 2G)"))?;
+    n.checked_mul(unit).ok_or_else(|| format!("`{text}` is too large"))
+}
+
 // ---- run ----
 
 fn run(args: &RunArgs) -> i32 {
@@ -280,6 +307,9 @@ fn run(args: &RunArgs) -> i32 {
     }
     if let Some(pages) = args.max_pages {
         limits.max_memory_pages = pages;
+    }
+    if let Some(bytes) = args.heap_limit {
+        limits.max_heap_bytes = bytes;
     }
 
     // Everything that can be checked without running anything is checked first, so a
@@ -320,7 +350,18 @@ fn run(args: &RunArgs) -> i32 {
     if args.trace {
         return trace_call(store, instance, name, &values);
     }
-    match store.invoke(instance, name, &values) {
+    let result = store.invoke(instance, name, &values);
+    if args.gc_stats {
+        let (collections, freed) = store.heap.collections();
+        let (live, bytes) = (store.heap.live(), store.heap.bytes());
+        let (exns, slots) = store.exception_count();
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "gc: {collections} collections, {freed} objects freed; {live} objects ({bytes} bytes) live; \
+             {exns} exceptions live (in {slots} slots)"
+        );
+    }
+    match result {
         Ok(results) => {
             for r in results {
                 out(r);

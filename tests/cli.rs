@@ -532,3 +532,52 @@ fn max_pages_limits_memory() {
     let err = fails(1, &["run", "--max-pages", "4", &big]);
     assert!(err.contains("exceeds the limit of 4 pages"), "{err}");
 }
+
+#[test]
+fn heap_limit_bounds_the_gc_heap() {
+    let dir = TempDir::new();
+    // A list of n live structs (each 16 + 2 * 8 = 32 bytes): its length.
+    let list = dir.file(
+        "list.wat",
+        r#"(module
+          (type $cell (struct (field i32) (field (ref null $cell))))
+          (type $i64s (array i64))
+          (func (export "list") (param $n i32) (result i32)
+            (local $l (ref null $cell)) (local $len i32)
+            (loop $x
+              (local.set $l (struct.new $cell (local.get $n) (local.get $l)))
+              (br_if $x (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+            (block $done
+              (loop $walk
+                (br_if $done (ref.is_null (local.get $l)))
+                (local.set $len (i32.add (local.get $len) (i32.const 1)))
+                (local.set $l (struct.get $cell 1 (local.get $l)))
+                (br $walk)))
+            (local.get $len))
+          (func (export "big") (param i32) (result i32)
+            (array.len (array.new_default $i64s (local.get 0)))))"#,
+    );
+    // 100000 cells: 3.2 MB live, within the default limit and within 4M, not within 1M.
+    assert_eq!(ok(&["run", &list, "list", "100000"]), "i32:100000\n");
+    assert_eq!(ok(&["run", "--heap-limit", "4M", &list, "list", "100000"]), "i32:100000\n");
+    let err = fails(134, &["run", "--heap-limit", "1M", &list, "list", "100000"]);
+    assert_eq!(err, "trap: out of memory: the GC heap limit is reached\n");
+    // Plain bytes and lower-case suffixes; an array beyond the limit traps before it is made.
+    assert_eq!(ok(&["run", "--heap-limit", "1048576", &list, "list", "10000"]), "i32:10000\n");
+    assert_eq!(ok(&["run", "--heap-limit", "64k", &list, "big", "1000"]), "i32:1000\n");
+    let err = fails(134, &["run", "--heap-limit", "64K", &list, "big", "10000"]);
+    assert!(err.contains("out of memory: the GC heap limit is reached"), "{err}");
+    let err = fails(134, &["run", &list, "big", "-1"]);
+    assert!(err.contains("out of memory"), "{err}");
+    // `--gc-stats`: 100000 cells live in a 4M heap, so collections ran and freed nothing.
+    let o = wasmscope(&["run", "--gc-stats", "--heap-limit", "4M", &list, "list", "100000"]);
+    assert_eq!((o.code, o.stdout.as_str()), (0, "i32:100000\n"), "{}", o.stderr);
+    let want = " collections, 0 objects freed; 100000 objects (3200000 bytes) live; 0 exceptions live (in 0 slots)\n";
+    assert!(o.stderr.starts_with("gc: ") && o.stderr.ends_with(want), "{}", o.stderr);
+    assert!(!o.stderr.starts_with("gc: 0 collections"), "{}", o.stderr);
+    // Malformed values are usage errors.
+    for bad in ["", "12X", "M", "-1", "1.5G", "99999999999999999999G"] {
+        let err = fails(2, &["run", &format!("--heap-limit={bad}"), &list, "list", "1"]);
+        assert!(err.contains("--heap-limit"), "{bad}: {err}");
+    }
+}

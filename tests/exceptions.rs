@@ -1,7 +1,9 @@
 //! Exception handling: `throw`/`try_table` across ten frames, `catch_ref` + `throw_ref`,
 //! `catch_all`, the uncaught message (tag and payload), tags across instances, the legacy
-//! `try`/`catch`/`catch_all`/`delegate`/`rethrow`, the CLI's exit code and `--trace`, and
-//! step back across a throw that unwinds frames, restoring the exact state.
+//! `try`/`catch`/`catch_all`/`delegate`/`rethrow`, the CLI's exit code and `--trace`,
+//! step back across a throw that unwinds frames, restoring the exact state, an `anyref` in a
+//! payload surviving GC collections, and exception objects collected (those still referred
+//! to kept).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::rc::Rc;
@@ -628,4 +630,140 @@ fn pause_on_throw_ref_and_catch_ref_and_a_clause_that_returns() {
     let e = paused(s.resume(10_000));
     assert_eq!(e.payload, [Value::I64(-3), Value::F64(0.5)]);
     assert_eq!(e.tag_name, "$f");
+}
+
+/// An `anyref` in an exception's payload: a two-struct chain made, thrown three frames
+/// down, caught with `catch_ref` (so only the `exnref` in a local, that is the exception's
+/// payload, refers to the chain), a million garbage structs of the same type allocated
+/// (collections run and reuse freed slots), then rethrown and caught with its payload.
+const PAYLOAD_GC: &str = r#"(module
+  (type $pair (struct (field i32) (field (ref null $pair))))
+  (tag $t (param anyref))
+  (func $deep (param $n i32) (param $r anyref)
+    (if (i32.eqz (local.get $n)) (then (throw $t (local.get $r))))
+    (call $deep (i32.sub (local.get $n) (i32.const 1)) (local.get $r)))
+  (func $churn (param $n i32)
+    (loop $l
+      (drop (struct.new $pair (i32.const -1) (struct.new $pair (i32.const -2) (ref.null $pair))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  ;; The chain's two fields (7, 9), read after the collections.
+  (func (export "payload") (param $garbage i32) (result i32 i32)
+    (local $x exnref) (local $p (ref $pair))
+    (block $caught (result anyref exnref)
+      (try_table (catch_ref $t $caught)
+        (call $deep (i32.const 3)
+          (struct.new $pair (i32.const 7) (struct.new $pair (i32.const 9) (ref.null $pair)))))
+      (unreachable))
+    (local.set $x)
+    (drop)
+    (call $churn (local.get $garbage))
+    (local.set $p (ref.cast (ref $pair)
+      (block $again (result anyref)
+        (try_table (catch $t $again) (throw_ref (local.get $x)))
+        (unreachable))))
+    (struct.get $pair 0 (local.get $p))
+    (struct.get $pair 0 (ref.as_non_null (struct.get $pair 1 (local.get $p))))))
+"#;
+
+#[test]
+fn an_anyref_in_an_exception_payload_survives_collections() {
+    let (mut store, id) = instance(PAYLOAD_GC);
+    let got = store.invoke(id, "payload", &i32s(&[1_000_000])).unwrap();
+    assert_eq!(got, i32s(&[7, 9]));
+    let (collections, freed) = store.heap.collections();
+    assert!(collections >= 10 && freed >= 1_000_000, "{collections} collections freed {freed}");
+    // Again, with the first call's exception still in the store.
+    assert_eq!(store.invoke(id, "payload", &i32s(&[100_000])).unwrap(), i32s(&[7, 9]));
+}
+
+/// Exception objects are collected: an `exnref` kept in a local, a global, a struct's field
+/// and another exception's payload survives many throws whose exceptions are dropped.
+const KEPT: &str = r#"(module
+  (tag $e (param i32))
+  (tag $x (param exnref))
+  (type $box (struct (field (mut exnref))))
+  (global $g (mut exnref) (ref.null exn))
+  (global $b (mut (ref null $box)) (ref.null $box))
+  ;; Throws $e (v) and catches it with catch_ref: its exnref.
+  (func $make (param $v i32) (result exnref)
+    (local $r exnref)
+    (block $h (result i32 exnref)
+      (try_table (catch_ref $e $h) (throw $e (local.get $v)))
+      (unreachable))
+    (local.set $r)
+    (drop)
+    (local.get $r))
+  ;; The payload of $r's exception, rethrown and caught.
+  (func $value (param $r exnref) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (throw_ref (local.get $r)))
+      (unreachable)))
+  ;; $n throws with the payloads 0, 1, .., each exception dropped (an i32 payload that
+  ;; reads as the previous exception's exnref cell must not keep it).
+  (func (export "up") (param $n i32)
+    (local $i i32)
+    (loop $l
+      (drop (call $make (local.get $i)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  ;; $n throws, every exception kept in a table: how many are kept.
+  (table $all 0 exnref)
+  (func (export "hoard") (param $n i32) (result i32)
+    (loop $l
+      (drop (table.grow $all (call $make (local.get $n)) (i32.const 1)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (table.size $all))
+  (func (export "kept") (param $n i32) (result i32 i32 i32 i32)
+    (local $l exnref) (local $w exnref)
+    (local.set $l (call $make (i32.const 1)))
+    (global.set $g (call $make (i32.const 2)))
+    (global.set $b (struct.new $box (call $make (i32.const 3))))
+    ;; $w: an exception of tag $x, its payload the exnref of $e (4).
+    (block $h (result exnref exnref)
+      (try_table (catch_ref $x $h) (throw $x (call $make (i32.const 4))))
+      (unreachable))
+    (local.set $w)
+    (drop)
+    ;; $n throws, each exception dropped.
+    (loop $spin
+      (drop (call $make (i32.add (local.get $n) (i32.const 1000))))
+      (br_if $spin (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (call $value (local.get $l))
+    (call $value (global.get $g))
+    (call $value (struct.get $box 0 (global.get $b)))
+    (call $value
+      (block $h2 (result exnref)
+        (try_table (catch $x $h2) (throw_ref (local.get $w)))
+        (unreachable)))))
+"#;
+
+#[test]
+fn exceptions_are_collected_and_kept_ones_survive() {
+    let (mut store, id) = instance(KEPT);
+    assert_eq!(store.invoke(id, "kept", &i32s(&[200_000])).unwrap(), i32s(&[1, 2, 3, 4]));
+    // 200005 thrown; collections kept the slots to a few times MIN_EXCEPTIONS.
+    let (live, slots) = store.exception_count();
+    assert!(slots <= 4 * wasmscope::runtime::MIN_EXCEPTIONS, "{live} live in {slots} slots");
+    assert_eq!(store.invoke(id, "kept", &i32s(&[50_000])).unwrap(), i32s(&[1, 2, 3, 4]));
+    let (mut store, id) = instance(KEPT);
+    store.invoke(id, "up", &i32s(&[200_000])).unwrap();
+    let (live, slots) = store.exception_count();
+    assert!(slots <= 4 * wasmscope::runtime::MIN_EXCEPTIONS, "{live} live in {slots} slots");
+    // Exceptions count against the heap limit (24 bytes each here): 100000 kept in a table
+    // pass 1 MiB, a clean trap; dropped, they never do.
+    let mut store = Store::new(Limits { max_heap_bytes: 1 << 20, ..Limits::default() });
+    let id = store.instantiate(Rc::new(Module::new(KEPT.as_bytes()).unwrap())).unwrap();
+    assert_eq!(store.invoke(id, "hoard", &i32s(&[10_000])).unwrap(), i32s(&[10_000]));
+    let err = store.invoke(id, "hoard", &i32s(&[100_000])).unwrap_err();
+    assert_eq!(err.to_string(), "out of memory: the GC heap limit is reached", "{err:?}");
+    // The table still holds them: the next throw traps too; a fresh store throws freely.
+    let err = store.invoke(id, "up", &i32s(&[1])).unwrap_err();
+    assert_eq!(err.to_string(), "out of memory: the GC heap limit is reached", "{err:?}");
+    let mut store = Store::new(Limits { max_heap_bytes: 1 << 20, ..Limits::default() });
+    let id = store.instantiate(Rc::new(Module::new(KEPT.as_bytes()).unwrap())).unwrap();
+    store.invoke(id, "up", &i32s(&[300_000])).unwrap();
+    // Under a debugger that records, nothing is collected (step back restores exceptions).
+    let mut s = Session::load(KEPT.as_bytes(), Limits::default(), Config::default()).unwrap();
+    s.start("kept", &i32s(&[10_000])).unwrap();
+    assert_eq!(s.resume(u64::MAX), StopReason::Finished(i32s(&[1, 2, 3, 4])));
+    assert_eq!(s.store().exception_count(), (10_005, 10_005));
 }

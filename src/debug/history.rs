@@ -576,7 +576,7 @@ pub(crate) fn undo(r: Record, m: &mut Machine, store: &mut Store) {
             Effect::TableSize { table, size } => store.tables[table as usize].shrink_to(size),
             Effect::Elem { instance, seg, old } => store.instances[instance as usize].elems[seg as usize] = old,
             Effect::Data { instance, seg, old } => store.instances[instance as usize].datas[seg as usize] = old,
-            Effect::Exceptions(n) => store.exceptions.truncate(n),
+            Effect::Exceptions(n) => store.truncate_exceptions(n),
             Effect::Heap { obj, at, old } => {
                 if let Some(o) = store.heap.get_mut(obj) {
                     o.cells[at as usize..at as usize + old.len()].copy_from_slice(&old);

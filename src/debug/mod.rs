@@ -223,7 +223,8 @@ impl Session {
     /// A session over `instance`, which lives in `store`.
     pub fn new(mut store: Store, instance: InstanceId, config: Config) -> Session {
         // No GC collections under a debugger: step back may restore any object it saw
-        // (runtime/heap.rs); the heap limit still holds.
+        // (runtime/heap.rs); the heap limit still holds. `run_unrecorded`, which keeps no
+        // history, is the exception.
         store.heap.no_collect = true;
         let machine = Machine::new(store.limits);
         Session {

@@ -40,8 +40,10 @@ impl Machine {
                 let n = ValType::cells_of(&store.types[store.tags[addr as usize].ty as usize].params);
                 let payload = self.stack.cells[sp - n..sp].into();
                 self.stack.sp = sp - n;
-                store.exceptions.push(Exception { tag: addr, payload });
-                store.exceptions.len() as u32 - 1
+                match store.alloc_exception(Exception { tag: addr, payload }, &self.stack.cells[..sp - n]) {
+                    Ok(a) => a,
+                    Err(code) => return Err(Trap { code, func: Some(func), offset, detail: None }),
+                }
             }
             Exn::ThrowRef => {
                 self.stack.sp = sp - 1;

@@ -114,7 +114,7 @@ pub(super) fn exec(
         ($st:expr, $cells:expr) => {{
             let cells: Box<[Raw]> = $cells;
             let bytes = crate::runtime::heap::object_bytes(cells.len());
-            if store.heap.wants_collection(bytes, store.limits.max_heap_bytes) {
+            if store.heap.wants_collection(bytes, store.heap_room()) {
                 store.collect(&[&stack[..sp], &cells]);
             }
             tri!(store.alloc_object($st, cells))
@@ -302,13 +302,7 @@ pub(super) fn exec(
         Gc::ArrayInitData { ty, data } => {
             let f = elem(store, store_ty(store, inst_id, ty));
             let c = f.storage.unpacked().cells();
-            let n = pop!() as u32 as u64;
-            let s = pop!() as u32 as u64;
-            let d = pop!() as u32 as usize;
-            let i = object!(pop!(), TrapCode::NullArrayReference);
-            if d as u64 + n > array_len(store, i) as u64 {
-                trap!(TrapCode::ArrayOutOfBounds);
-            }
+            let (i, d, s, n) = tri!(init_operands(store, stack, &mut sp));
             let seg = store.instances[inst_id].datas[data as usize].clone();
             let end = s + n * byte_size(f.storage) as u64;
             if end > seg.len() as u64 {
@@ -318,13 +312,7 @@ pub(super) fn exec(
             cells!(i)[d * c..d * c + from.len()].copy_from_slice(&from);
         }
         Gc::ArrayInitElem { elem: e, .. } => {
-            let n = pop!() as u32 as u64;
-            let s = pop!() as u32 as u64;
-            let d = pop!() as u32 as usize;
-            let i = object!(pop!(), TrapCode::NullArrayReference);
-            if d as u64 + n > array_len(store, i) as u64 {
-                trap!(TrapCode::ArrayOutOfBounds);
-            }
+            let (i, d, s, n) = tri!(init_operands(store, stack, &mut sp));
             let seg = store.instances[inst_id].elems[e as usize].clone();
             if s + n > seg.len() as u64 {
                 trap!(TrapCode::TableOutOfBounds);
@@ -361,6 +349,24 @@ pub(super) fn exec(
         Gc::AnyConvertExtern | Gc::ExternConvertAny => {}
     }
     (sp, Ok(()))
+}
+
+/// The operands `array.init_data` and `array.init_elem` share: pops the count `n`, the
+/// segment offset `s`, the array offset `d` and the array, and checks that `d + n` is
+/// within the array: `(array object, d, s, n)`. On a trap (a null array, or out of
+/// bounds) all four are popped, as on success.
+fn init_operands(store: &Store, stack: &[Raw], sp: &mut usize) -> Result<(u32, usize, u64, u64), TrapCode> {
+    let [r, d, s, n] = [stack[*sp - 4], stack[*sp - 3], stack[*sp - 2], stack[*sp - 1]];
+    *sp -= 4;
+    let (d, s, n) = (d as u32 as usize, s as u32 as u64, n as u32 as u64);
+    let i = match gc_ref::heap_index(r) {
+        Some(i) if store.heap.get(i).is_some() => i,
+        _ => return Err(TrapCode::NullArrayReference),
+    };
+    if d as u64 + n > array_len(store, i) as u64 {
+        return Err(TrapCode::ArrayOutOfBounds);
+    }
+    Ok((i, d, s, n))
 }
 
 /// The length of array object `i`.

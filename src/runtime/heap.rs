@@ -229,6 +229,11 @@ impl Heap {
         *self.held.entry(cell).or_insert(0) += 1;
     }
 
+    /// The cells the host holds ([`Heap::hold`]).
+    pub(crate) fn held_cells(&self) -> impl Iterator<Item = Raw> + '_ {
+        self.held.keys().copied()
+    }
+
     /// Undoes one [`Heap::hold`].
     pub fn release(&mut self, cell: Raw) {
         if let Some(n) = self.held.get_mut(&cell) {

@@ -215,6 +215,12 @@ pub(crate) struct Instance {
     pub datas: Vec<crate::decode::SharedBytes>,
 }
 
+/// The tag of a freed exception object.
+pub(crate) const FREED_EXCEPTION: u32 = u32::MAX;
+
+/// The least number of live exceptions that triggers a collection of exceptions.
+pub const MIN_EXCEPTIONS: usize = 4096;
+
 /// Owns all runtime state. Everything else refers into it by address.
 #[derive(Default)]
 pub struct Store {
@@ -223,10 +229,18 @@ pub struct Store {
     pub(crate) memories: Vec<Memory>,
     pub(crate) globals: Vec<Global>,
     pub(crate) tags: Vec<TagInst>,
-    /// Every exception object thrown so far (exception handling), by address. Nothing frees
-    /// them yet: a garbage collector should (an exception is live while an `exnref` cell,
-    /// global, table slot or handler names it).
+    /// The exception objects (exception handling), by address; an `exnref` cell is an
+    /// address plus one. Collected ([`Store::alloc_exception`]) like the heap's objects:
+    /// a freed one's tag is [`FREED_EXCEPTION`], its slot on `exception_free` for the next
+    /// throw.
     pub(crate) exceptions: Vec<Exception>,
+    exception_free: Vec<u32>,
+    /// Bytes of the live exceptions (`heap::object_bytes` of their payloads), which count
+    /// against `Limits::max_heap_bytes` with the heap's objects.
+    exception_bytes: usize,
+    /// Live exceptions after the last collection of exceptions, twice (the next runs when
+    /// as many are live, and at least [`MIN_EXCEPTIONS`]).
+    exception_threshold: usize,
     pub(crate) instances: Vec<Instance>,
     /// The signature of every store type id (empty for a struct or array type).
     pub(crate) types: Vec<FuncType>,
@@ -393,6 +407,13 @@ impl Store {
     /// references by their cells.
     pub(crate) fn collect(&mut self, stacks: &[&[Raw]]) -> u64 {
         use crate::value::{StorageType, Top, gc_ref};
+        // Exceptions first: they share the limit, and a freed one's payload roots nothing.
+        // Not in a debugger's recorded collection (`heap_view`, between instructions while
+        // `no_collect` is on): its undo (`Heap::restore`) gives back heap objects only, and
+        // step back over a throw takes exceptions back by address (`truncate_exceptions`).
+        if !self.heap.no_collect {
+            self.collect_exceptions(stacks);
+        }
         let gc_top = |t: ValType| matches!(t, ValType::Ref(r) if matches!(r.top(), Top::Any | Top::Extern));
         let globals = self.globals.iter().filter(|g| gc_top(g.ty.ty)).map(|g| g.value);
         let tables = self.tables.iter().filter(|t| gc_top(t.ty)).flat_map(|t| t.elems.iter().copied());
@@ -400,8 +421,8 @@ impl Store {
         let stack = stacks.iter().flat_map(|s| s.iter().copied());
         // Exception payloads (exception handling) may hold GC references (a tag with an
         // `anyref` parameter): every payload cell of every exception the store keeps is a
-        // root, conservatively, as the value stack is (exceptions are not collected, and
-        // which are still reachable is not tracked), so a collection never frees an object
+        // root, conservatively, as the value stack is (the exceptions were collected just
+        // above, and a freed one's payload is empty), so a collection never frees an object
         // only a live exception's payload refers to.
         let payloads = self.exceptions.iter().flat_map(|e| e.payload.iter().copied());
         let mut roots = stack.chain(globals).chain(tables).chain(elems).chain(payloads);
@@ -429,9 +450,134 @@ impl Store {
         self.heap.collect(&mut roots, &refs)
     }
 
+    /// Makes exception object `e` (a throw): its address. Before that, when no debugger
+    /// records (`Heap::no_collect`, which keeps the undo log's `truncate` exact) and enough
+    /// exceptions are live, collects them: roots are `stack` (the running machine's cells
+    /// up to its height) and `e`'s payload, conservatively (any cell `a + 1` keeps
+    /// exception `a`), the globals and tables of exception type, the exception fields of
+    /// the heap's structs and arrays, the cells the host holds ([`heap::Heap::hold`]), and
+    /// the exception cells of the payloads of the exceptions so kept (by their tags' types).
+    /// A freed slot is reused only then too.
+    pub(crate) fn alloc_exception(&mut self, e: Exception, stack: &[Raw]) -> std::result::Result<u32, TrapCode> {
+        let bytes = heap::object_bytes(e.payload.len());
+        let over = |s: &Store| {
+            s.heap.bytes().saturating_add(s.exception_bytes).saturating_add(bytes) > s.limits.max_heap_bytes
+        };
+        if !self.heap.no_collect {
+            let live = self.exceptions.len() - self.exception_free.len();
+            if live >= self.exception_threshold.max(MIN_EXCEPTIONS) || over(self) {
+                self.collect_exceptions(&[stack, &e.payload[..]]);
+            }
+        }
+        if over(self) {
+            return Err(TrapCode::HeapExhausted);
+        }
+        self.exception_bytes += bytes;
+        if !self.heap.no_collect
+            && let Some(i) = self.exception_free.pop()
+        {
+            self.exceptions[i as usize] = e;
+            return Ok(i);
+        }
+        self.exceptions.push(e);
+        Ok(self.exceptions.len() as u32 - 1)
+    }
+
+    /// Takes back the exceptions from address `n` on (the debugger's step back over throws).
+    pub(crate) fn truncate_exceptions(&mut self, n: usize) {
+        for e in self.exceptions.get(n..).unwrap_or(&[]) {
+            if e.tag != FREED_EXCEPTION {
+                self.exception_bytes -= heap::object_bytes(e.payload.len());
+            }
+        }
+        self.exceptions.truncate(n);
+        self.exception_free.retain(|&a| (a as usize) < n);
+    }
+
+    /// Frees the exceptions nothing refers to (see [`Store::alloc_exception`]): how many.
+    pub(crate) fn collect_exceptions(&mut self, stacks: &[&[Raw]]) -> usize {
+        use crate::value::{StorageType, Top};
+        let n = self.exceptions.len();
+        let is_exn = |t: ValType| matches!(t, ValType::Ref(r) if r.top() == Top::Exn);
+        let mut marked = vec![false; n];
+        let mut work: Vec<u32> = Vec::new();
+        let mark = |c: Raw, marked: &mut [bool], work: &mut Vec<u32>| {
+            if let Some(a) = c.checked_sub(1)
+                && (a as usize) < n
+                && !marked[a as usize]
+            {
+                marked[a as usize] = true;
+                work.push(a as u32);
+            }
+        };
+        let globals = self.globals.iter().filter(|g| is_exn(g.ty.ty)).map(|g| g.value);
+        let tables = self.tables.iter().filter(|t| is_exn(t.ty)).flat_map(|t| t.elems.iter().copied());
+        let stack = stacks.iter().flat_map(|s| s.iter().copied());
+        for c in stack.chain(globals).chain(tables).chain(self.heap.held_cells()) {
+            mark(c, &mut marked, &mut work);
+        }
+        // The heap's exception fields, by type (none in most programs: then no object is
+        // looked at).
+        let exn_cells: Vec<Vec<usize>> = (0..self.sub_types.len())
+            .map(|t| match &self.sub_types[t].composite {
+                CompositeType::Struct(fs) => (fs.iter().enumerate())
+                    .filter(|(_, f)| matches!(f.storage, StorageType::Val(v) if is_exn(v)))
+                    .map(|(k, _)| self.field_cells[t][k] as usize)
+                    .collect(),
+                CompositeType::Array(f) if matches!(f.storage, StorageType::Val(v) if is_exn(v)) => vec![usize::MAX],
+                _ => Vec::new(),
+            })
+            .collect();
+        if exn_cells.iter().any(|c| !c.is_empty()) {
+            for o in self.heap.objects.iter().flatten() {
+                match exn_cells.get(o.ty as usize).map(Vec::as_slice) {
+                    Some([usize::MAX]) => o.cells.iter().for_each(|&c| mark(c, &mut marked, &mut work)),
+                    Some(at) => at.iter().for_each(|&k| mark(o.cells[k], &mut marked, &mut work)),
+                    None => {}
+                }
+            }
+        }
+        // The payloads' exception cells, by the tag's type (an i32 payload read as a
+        // reference would keep a chain of exceptions alive).
+        while let Some(a) = work.pop() {
+            let e = &self.exceptions[a as usize];
+            let Some(tag) = self.tags.get(e.tag as usize) else { continue };
+            let mut at = 0;
+            for &t in self.types[tag.ty as usize].params.iter() {
+                if is_exn(t)
+                    && let Some(&c) = e.payload.get(at)
+                {
+                    mark(c, &mut marked, &mut work);
+                }
+                at += t.cells();
+            }
+        }
+        let mut freed = 0;
+        for (a, e) in self.exceptions.iter_mut().enumerate() {
+            if !marked[a] && e.tag != FREED_EXCEPTION {
+                self.exception_bytes -= heap::object_bytes(e.payload.len());
+                *e = Exception { tag: FREED_EXCEPTION, payload: Box::new([]) };
+                self.exception_free.push(a as u32);
+                freed += 1;
+            }
+        }
+        self.exception_threshold = (n - self.exception_free.len()).saturating_mul(2);
+        freed
+    }
+
+    /// Exception objects: how many are live, and how many slots there are (live or freed).
+    pub fn exception_count(&self) -> (usize, usize) {
+        (self.exceptions.len() - self.exception_free.len(), self.exceptions.len())
+    }
+
+    /// The most bytes the heap's objects may take now: the limit less the live exceptions'.
+    pub(crate) fn heap_room(&self) -> usize {
+        self.limits.max_heap_bytes.saturating_sub(self.exception_bytes)
+    }
+
     /// Allocates a struct or array of store type `ty` with these cells: its reference.
     pub(crate) fn alloc_object(&mut self, ty: u32, cells: Box<[Raw]>) -> std::result::Result<Raw, TrapCode> {
-        let (i, _) = self.heap.alloc(ty, cells, self.limits.max_heap_bytes)?;
+        let (i, _) = self.heap.alloc(ty, cells, self.heap_room())?;
         Ok(crate::value::gc_ref::heap(i))
     }
 
@@ -504,7 +650,7 @@ impl Store {
     /// The tag and payload of exception `exn` (a store exception address), the payload
     /// typed by the tag's type.
     pub fn exception(&self, exn: u32) -> Option<(u32, Vec<Value>)> {
-        let e = self.exceptions.get(exn as usize)?;
+        let e = self.exceptions.get(exn as usize).filter(|e| e.tag != FREED_EXCEPTION)?;
         let ty = &self.types[self.tags[e.tag as usize].ty as usize];
         let mut at = 0;
         let values = ty
@@ -664,7 +810,7 @@ impl Store {
     pub(crate) fn valid_value(&self, v: &Value) -> bool {
         match v {
             Value::FuncRef(Some(f)) => (*f as usize) < self.funcs.len(),
-            Value::ExnRef(Some(e)) => (*e as usize) < self.exceptions.len(),
+            Value::ExnRef(Some(e)) => self.exceptions.get(*e as usize).is_some_and(|x| x.tag != FREED_EXCEPTION),
             // A GC reference names a live object of this store's heap (or is an i31 or a
             // host reference).
             Value::AnyRef(Some(c)) | Value::ExternAny(c) => {
