@@ -5,8 +5,8 @@
 //! **API boundary:** [`Snapshot`] and the types it contains are what the page and the CLI
 //! see; nothing outside this module reads the machine's raw cells.
 
-mod heap_view;
 mod exceptions;
+mod heap_view;
 mod history;
 mod info;
 
@@ -17,8 +17,8 @@ use crate::ir::Instr;
 use crate::runtime::{Extern, FuncKind, HostEffect, InstanceId, Store};
 use crate::trap::Trap;
 use crate::value::{ValType, Value};
-pub use heap_view::{FieldView, HeapStats, ObjectKind, ObjectView, PAGE, TypeStats, parse_handle};
 pub use exceptions::{ExceptionStop, HandlerView, PauseOnExceptions, ThrowKind, Unwinding};
+pub use heap_view::{FieldView, HeapStats, ObjectKind, ObjectView, PAGE, TypeStats, parse_handle};
 use history::{Effect, History};
 pub use info::{FuncInfo, Line};
 use std::collections::HashMap;
