@@ -80,6 +80,7 @@ pub(crate) enum Effect {
 }
 
 impl Effect {
+    #[inline]
     fn bytes(&self) -> usize {
         match self {
             Effect::Memory { old, .. } => old.len(),
@@ -112,6 +113,7 @@ pub(crate) struct Record {
 }
 
 impl Record {
+    #[inline]
     fn bytes(&self) -> usize {
         64 + self.cells.len() * 8 + self.effects.iter().map(Effect::bytes).sum::<usize>()
     }

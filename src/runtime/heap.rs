@@ -89,6 +89,9 @@ pub struct Collected {
     collections: u64,
     freed: u64,
     last_freed: (u64, usize),
+    /// [`Collected::bytes`], counted once when the collection ends (the undo log asks for it
+    /// on every step it records or drops).
+    kept: usize,
 }
 
 impl Collected {
@@ -99,7 +102,7 @@ impl Collected {
 
     /// Bytes the undo log keeps for it.
     pub fn bytes(&self) -> usize {
-        64 + self.free.len() * 4 + self.objects.iter().map(|(_, o)| 8 + object_bytes(o.cells.len())).sum::<usize>()
+        self.kept
     }
 }
 
@@ -180,12 +183,15 @@ impl Heap {
             collections: self.collections,
             freed: self.freed,
             last_freed: self.last_freed,
+            kept: 0,
         });
     }
 
     /// What the recorded collection changed (ends recording).
     pub(crate) fn take_recorded(&mut self) -> Option<Collected> {
-        self.recording.take()
+        let mut c = self.recording.take()?;
+        c.kept = 64 + c.free.len() * 4 + c.objects.iter().map(|(_, o)| 8 + object_bytes(o.cells.len())).sum::<usize>();
+        Some(c)
     }
 
     /// Undoes a recorded collection: its objects back in their slots (each was freed by it,
