@@ -5,7 +5,8 @@
 //!
 //! * the result or trap equals a plain `Call::invoke` of the same call on a second
 //!   instance that went through the same calls (and the exported state agrees after it);
-//! * N step-intos followed by N step-backs restore an identical snapshot and memory.
+//! * N step-intos followed by N step-backs restore an identical snapshot, every memory,
+//!   every table and the GC heap.
 //!
 //! Fuel: the plain run has `FUEL` instructions per call; a call finishes within it iff the
 //! session's count of executed instructions at its end is at most `FUEL`.
@@ -14,6 +15,7 @@
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use wasmscope::debug::{Config, MemoryView, Session, Snapshot, StopReason};
+use wasmscope::runtime::heap::HeapState;
 use wasmscope::value::gc_ref;
 use wasmscope::{Error, Extern, TrapCode, Value};
 use wasmscope_fuzz::{
@@ -54,12 +56,13 @@ fn same_value(a: &Value, b: &Value) -> bool {
 }
 
 /// What the snapshot leaves out: every memory (its view: size in pages and bytes, page
-/// size, ...; and its bytes), and every table's entries past the snapshot's first 64, as
-/// raw cells.
+/// size, ...; and its bytes), every table's entries past the snapshot's first 64, as
+/// raw cells, and the GC heap (every slot's object, type and cells, and the free list).
 #[derive(PartialEq)]
 struct Rest {
     memories: Vec<(MemoryView, Vec<u8>)>,
     tables: Vec<Vec<u64>>,
+    heap: HeapState,
 }
 
 fn rest(session: &Session) -> Rest {
@@ -84,7 +87,7 @@ fn rest(session: &Session) -> Rest {
             _ => None,
         })
         .collect();
-    Rest { memories, tables }
+    Rest { memories, tables, heap: store.heap.state() }
 }
 
 /// Random commands while the call runs.
@@ -157,7 +160,10 @@ fn drive(u: &mut Unstructured<'_>, session: &mut Session, defined: &[u32]) -> ar
                 if recorded == steps {
                     let after = comparable(session.snapshot());
                     assert_eq!(before, after, "snapshot after {steps} step-intos and as many step-backs");
-                    assert!(mem == rest(session), "memories or tables after {steps} step-intos and as many step-backs");
+                    assert!(
+                        mem == rest(session),
+                        "memories, tables or the GC heap after {steps} step-intos and as many step-backs"
+                    );
                 }
             }
             11 => {

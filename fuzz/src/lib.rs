@@ -259,7 +259,7 @@ fn op_kind(name: &str) -> &'static str {
         "simd"
     } else if name.contains("Atomic") {
         "atomic"
-    } else if name.ends_with("128") {
+    } else if name.ends_with("128") || name.starts_with("I64MulWide") {
         "wide"
     } else if name.starts_with("Ref") || name.starts_with("Table") {
         "ref"
