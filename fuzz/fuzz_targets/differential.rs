@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use wasmscope_fuzz::peer::{Peer, ended_of};
 use wasmscope_fuzz::{
-    Ended, Ours, Target, args, dump_line, ended_of_ours, exported_funcs, generate, limits, state_diff,
+    Ended, Ours, Target, args, callees, dump_line, ended_of_ours, exported_funcs, generate, limits, state_diff,
 };
 
 fn run(u: &mut arbitrary::Unstructured<'_>) -> arbitrary::Result<()> {
@@ -48,10 +48,11 @@ fn run(u: &mut arbitrary::Unstructured<'_>) -> arbitrary::Result<()> {
         panic!("after instantiation: {d}");
     }
     let funcs = exported_funcs(&ours.module);
-    let names: Vec<String> = funcs.iter().map(|(n, _)| n.clone()).collect();
+    let callees = callees(&ours.module);
     for _ in 0..u.int_in_range(1..=2)? {
         for (name, params) in &funcs {
-            let a = args(u, params, &names)?;
+            // Without GC every parameter type has a value the host can make.
+            let Some(a) = args(u, &ours.module, params, &callees)? else { continue };
             let x = ended_of_ours(&ours.call(name, &a));
             let y = peer.call(name, &a);
             dump_line(format!("{name} {a:?}\n  wasmscope: {x:?}\n  wasmi:     {y:?}"));

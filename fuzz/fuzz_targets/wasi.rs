@@ -18,8 +18,29 @@ const PATHS: u32 = 0x100; // NUL-free path strings, 32 bytes apart
 const IOVECS: u32 = 0x1000; // up to 8 iovecs
 const BUFFERS: u32 = 0x2000; // what the iovecs point to, and result pointers
 const PATH_STRINGS: &[&str] = &[
-    "a", "a/b", "dir", "dir/", "dir/f", "..", "../x", "/", "/etc/passwd", ".", "./a", "link", "loop",
-    "dir/../a", "new", "new/", "", "a\0b", "dir/sub/deep", "tmp", "x/y/z", "link/..", "abs",
+    "a",
+    "a/b",
+    "dir",
+    "dir/",
+    "dir/f",
+    "..",
+    "../x",
+    "/",
+    "/etc/passwd",
+    ".",
+    "./a",
+    "link",
+    "loop",
+    "dir/../a",
+    "new",
+    "new/",
+    "",
+    "a\0b",
+    "dir/sub/deep",
+    "tmp",
+    "x/y/z",
+    "link/..",
+    "abs",
 ];
 
 fn module() -> String {
@@ -29,7 +50,8 @@ fn module() -> String {
         let ty = wasi::signature(name).unwrap();
         let t = |v: &[ValType]| v.iter().map(|t| t.name()).collect::<Vec<_>>().join(" ");
         let (params, results) = (t(&ty.params), t(&ty.results));
-        wat += &format!("  (import \"{}\" \"{name}\" (func ${name} (param {params}) (result {results})))\n", wasi::MODULE);
+        wat +=
+            &format!("  (import \"{}\" \"{name}\" (func ${name} (param {params}) (result {results})))\n", wasi::MODULE);
         let gets: String = (0..ty.params.len()).map(|i| format!("local.get {i} ")).collect();
         exports += &format!("  (func (export \"{name}\") (param {params}) (result {results}) {gets} call ${name})\n");
     }
@@ -93,9 +115,9 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         let mut args = Vec::new();
         for (i, t) in ty.params.iter().enumerate() {
             let v: u64 = match u.int_in_range(0..=9u8)? {
-                0..=2 => u.int_in_range(0..=8u64)?,                                   // fds, small flags
+                0..=2 => u.int_in_range(0..=8u64)?, // fds, small flags
                 3 => (PATHS + 32 * u.int_in_range(0..=PATH_STRINGS.len() as u32 - 1)?) as u64, // a path
-                4 => u.int_in_range(0..=40u64)?,                                      // a length
+                4 => u.int_in_range(0..=40u64)?,    // a length
                 5 => IOVECS as u64,
                 6 => (BUFFERS + u.int_in_range(0..=0x8000u32)?) as u64, // a result pointer
                 7 => u.arbitrary::<u32>()? as u64,

@@ -8,7 +8,7 @@
 
 use arbitrary::{Result, Unstructured};
 use std::rc::Rc;
-use wasmscope::{Call, Extern, InstanceId, Limits, Module, Store, TrapCode, ValType, Value};
+use wasmscope::{Call, Extern, HeapType, InstanceId, Limits, Module, Store, TrapCode, ValType, Value};
 
 /// Instructions a call may execute (wasmscope's `Limits::fuel`).
 pub const FUEL: u64 = 50_000;
@@ -18,6 +18,11 @@ pub const MAX_PAGES: u32 = 10;
 pub const MAX_TABLE: u32 = 1_000;
 /// Deepest call nesting in wasmscope (its default 10 000 makes deep recursion slow).
 pub const MAX_DEPTH: u32 = 500;
+/// Most bytes of live GC objects (wasmscope's `Limits::max_heap_bytes`): one `array.new`
+/// may ask for 2^32 elements, which must trap cheaply instead of taking the fuzzer's memory.
+/// (Under a debugger `Session` nothing is collected, so the step target's debugged run may
+/// reach it where the plain one collects: see `step.rs`.)
+pub const MAX_HEAP: usize = 16 << 20;
 
 /// The wasmscope limits every target runs with.
 pub fn limits() -> Limits {
@@ -27,8 +32,7 @@ pub fn limits() -> Limits {
         max_memory_pages: MAX_PAGES,
         max_table_elems: MAX_TABLE,
         fuel: Some(FUEL),
-        // Generated modules allocate no GC objects (wasmi has no GC); the default limit.
-        ..Limits::default()
+        max_heap_bytes: MAX_HEAP,
     }
 }
 
@@ -61,11 +65,16 @@ pub enum Target {
 /// wasm-smith configured for what wasmscope runs: WebAssembly 2.0 (SIMD, multi-value, bulk
 /// memory, reference types, sign extension, saturating conversions) and, of 3.0, relaxed
 /// SIMD, tail calls, extended constants, wide arithmetic, multi-memory (up to 3 memories),
-/// memory64 and table64, custom page sizes and threads (shared memories and atomics), with
-/// small modules, memories of at most [`MAX_PAGES`] 64 KiB pages, every item exported, and
-/// (when `imports`) the spectest host module as the only thing to import from.
+/// memory64 and table64, custom page sizes, threads (shared memories and atomics), GC with
+/// typed function references (wasm-smith has one switch, `gc_enabled`, for both) and
+/// exception handling (`try_table`, `throw`, `throw_ref`, `exnref`; wasm-smith 0.263
+/// generates none of the legacy `try`/`catch`/`rethrow`/`delegate`), with small modules,
+/// memories of at most [`MAX_PAGES`] 64 KiB pages, every item exported, and (when
+/// `imports`) the spectest host module as the only thing to import from.
 ///
-/// For [`Target::Differential`], two features are left out:
+/// For [`Target::Differential`], four features are left out:
+/// * GC (and with it typed function references) and exception handling: wasmi 2.0 has
+///   neither proposal;
 /// * threads: wasmi 2.0 has no threads proposal (no shared memories, no atomics);
 /// * relaxed SIMD: wasmi computes `f32x4/f64x2.relaxed_madd/nmadd` fused (`mul_add`, one
 ///   rounding) where wasmscope's documented choice (README, "Relaxed SIMD") is an unfused
@@ -88,8 +97,10 @@ pub fn config(u: &mut Unstructured<'_>, imports: bool, target: Target) -> Result
     c.threads_enabled = ours;
     c.shared_everything_threads_enabled = false;
     c.tail_call_enabled = true;
-    c.gc_enabled = false;
-    c.exceptions_enabled = false;
+    // GC also turns on typed function references (`call_ref`, `br_on_null`, `(ref $t)`).
+    c.gc_enabled = ours;
+    c.exceptions_enabled = ours;
+    c.max_tags = if ours { u.int_in_range(0..=4)? } else { 0 };
     // memory64 also gives table64 tables (wasm-smith has no separate switch).
     c.memory64_enabled = true;
     c.custom_page_sizes_enabled = true;
@@ -162,6 +173,7 @@ pub fn generate(u: &mut Unstructured<'_>, target: Target) -> Result<Generated> {
     let m = wasm_smith::Module::new(config, u)?;
     let bytes = m.to_bytes();
     dump_module(&bytes);
+    stats_module(&bytes);
     Ok(Generated { bytes, imports })
 }
 
@@ -188,6 +200,95 @@ pub fn dump_line(line: impl AsRef<str>) {
     }
 }
 
+/// With `WASMSCOPE_FUZZ_STATS=FILE`, what the inputs generate and run is appended to FILE:
+/// per module a `module` line with its operators counted by kind, per call made through
+/// [`Ours::call`] (`execute`, and `step`'s plain run) a `call` line with the instructions executed and how it ended, and a `skip` line
+/// for an export not called (a parameter type the host cannot make a value of). `fuzz/stats.py` sums them.
+pub fn stats_enabled() -> bool {
+    std::env::var_os("WASMSCOPE_FUZZ_STATS").is_some()
+}
+
+fn stats_line(line: String) {
+    if let Some(path) = std::env::var_os("WASMSCOPE_FUZZ_STATS") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            let _ = writeln!(f, "{line}");
+        }
+    }
+}
+
+/// How a call ended, for the statistics: `ok`, or the trap's code.
+fn outcome(r: &wasmscope::Result<Vec<Value>>) -> String {
+    match r {
+        Ok(_) => "ok".into(),
+        Err(wasmscope::Error::Trap(t)) => format!("{:?}", t.code),
+        Err(_) => "error".into(),
+    }
+}
+
+/// The kind of an operator, for the statistics (by wasmparser's operator name).
+fn op_kind(name: &str) -> &'static str {
+    const GC: [&str; 10] = [
+        "Struct",
+        "Array",
+        "RefI31",
+        "I31Get",
+        "RefTest",
+        "RefCast",
+        "BrOnCast",
+        "AnyConvert",
+        "ExternConvert",
+        "RefEq",
+    ];
+    if GC.iter().any(|p| name.starts_with(p)) {
+        "gc"
+    } else if ["CallRef", "ReturnCallRef", "BrOnNull", "BrOnNonNull", "RefAsNonNull"].contains(&name) {
+        "funcref"
+    } else if ["TryTable", "Throw", "ThrowRef", "Try", "Catch", "CatchAll", "Rethrow", "Delegate"].contains(&name) {
+        "exn"
+    } else if name.starts_with("ReturnCall") {
+        "tail"
+    } else if name.starts_with("V128")
+        || name.starts_with("I8x16")
+        || name.starts_with("I16x8")
+        || name.starts_with("I32x4")
+        || name.starts_with("I64x2")
+        || name.starts_with("F32x4")
+        || name.starts_with("F64x2")
+    {
+        "simd"
+    } else if name.contains("Atomic") {
+        "atomic"
+    } else if name.ends_with("128") || name.starts_with("I64MulWide") {
+        "wide"
+    } else if name.starts_with("Ref") || name.starts_with("Table") {
+        "ref"
+    } else {
+        "other"
+    }
+}
+
+/// With `WASMSCOPE_FUZZ_STATS`, a `module` line: the operators of every body by kind.
+fn stats_module(bytes: &[u8]) {
+    if !stats_enabled() {
+        return;
+    }
+    let mut counts = std::collections::BTreeMap::<&str, u32>::new();
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload
+            && let Ok(mut ops) = body.get_operators_reader()
+        {
+            while let Ok(op) = ops.read() {
+                let name = format!("{op:?}");
+                let name = name.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+                *counts.entry(op_kind(name)).or_default() += 1;
+            }
+        }
+    }
+    let kinds: Vec<String> = counts.iter().map(|(k, n)| format!("{k}={n}")).collect();
+    stats_line(format!("module {}", kinds.join(" ")));
+}
+
 /// An argument value, engine-neutral: function references are named by export.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
@@ -195,8 +296,15 @@ pub enum Arg {
     I64(i64),
     F32(u32),
     F64(u64),
+    /// Any function reference, typed ones included (of an export whose type matches).
     FuncRef(Option<String>),
+    /// Any reference of the extern hierarchy: null or a host reference.
     ExternRef(Option<u32>),
+    /// A reference of the any hierarchy (GC: `anyref`, `eqref`, `i31ref`, struct and array
+    /// types): null or an i31 (the host makes no heap objects).
+    AnyRef(Option<u32>),
+    /// A null exception reference (only a throw makes a non-null one).
+    ExnNull,
     V128(u128),
 }
 
@@ -246,29 +354,92 @@ fn interesting_v128(u: &mut Unstructured<'_>) -> Result<u128> {
     })
 }
 
-/// Arguments for a function with these parameters. `funcs` are the exported function
-/// names a `funcref` argument may name.
-pub fn args(u: &mut Unstructured<'_>, params: &[ValType], funcs: &[String]) -> Result<Vec<Arg>> {
-    params
+/// The module's exported functions that a `funcref` argument may name: export name and
+/// module type index, in export order.
+pub fn callees(module: &Module) -> Vec<(String, u32)> {
+    module
+        .exports
         .iter()
-        .map(|t| {
-            Ok(match *t {
-                ValType::I32 => Arg::I32(interesting_u64(u)? as i32),
-                ValType::I64 => Arg::I64(interesting_u64(u)? as i64),
-                ValType::F32 => {
-                    Arg::F32(if u.arbitrary()? { (interesting_f64(u)? as f32).to_bits() } else { u.arbitrary()? })
-                }
-                ValType::F64 => Arg::F64(interesting_f64(u)?.to_bits()),
-                ValType::FuncRef => {
-                    Arg::FuncRef(if funcs.is_empty() || u.arbitrary()? { None } else { Some(u.choose(funcs)?.clone()) })
-                }
-                ValType::ExternRef => Arg::ExternRef(if u.arbitrary()? { None } else { Some(u.int_in_range(0..=9)?) }),
-                ValType::V128 => Arg::V128(interesting_v128(u)?),
-                // The generated modules have no typed function references.
-                ValType::Ref(_) => return Err(arbitrary::Error::IncorrectFormat),
-            })
-        })
+        .filter(|e| e.kind == wasmscope::ExternKind::Func)
+        .filter_map(|e| Some((e.name.clone(), *module.funcs.get(e.index as usize)?)))
         .collect()
+}
+
+/// Is module type `a` type `t` or a declared subtype of it (GC)?
+fn is_subtype(module: &Module, mut a: u32, t: u32) -> bool {
+    // Supertypes come earlier in the module (a chain is at most as long as the types).
+    for _ in 0..=module.sub_types.len() {
+        if a == t {
+            return true;
+        }
+        match module.sub_types.get(a as usize).and_then(|s| s.supertype) {
+            Some(s) => a = s,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Arguments for a function with these parameters, or `None` if the host cannot make one
+/// of them: a non-null reference to a struct, an array, an exception or a bottom type, or
+/// to a function type no export has. Reference parameters get null half the time;
+/// a non-null `funcref` (typed or not) names an export of a matching type, an `anyref`,
+/// `eqref` or `i31ref` an i31. `funcs` are [`callees`].
+pub fn args(
+    u: &mut Unstructured<'_>,
+    module: &Module,
+    params: &[ValType],
+    funcs: &[(String, u32)],
+) -> Result<Option<Vec<Arg>>> {
+    let mut out = Vec::with_capacity(params.len());
+    for t in params {
+        out.push(match *t {
+            ValType::I32 => Arg::I32(interesting_u64(u)? as i32),
+            ValType::I64 => Arg::I64(interesting_u64(u)? as i64),
+            ValType::F32 => {
+                Arg::F32(if u.arbitrary()? { (interesting_f64(u)? as f32).to_bits() } else { u.arbitrary()? })
+            }
+            ValType::F64 => Arg::F64(interesting_f64(u)?.to_bits()),
+            ValType::V128 => Arg::V128(interesting_v128(u)?),
+            ValType::Ref(r) => {
+                let null = r.nullable && u.arbitrary()?;
+                match r.heap {
+                    HeapType::Func | HeapType::Concrete(_) => {
+                        let fits: Vec<&String> = funcs
+                            .iter()
+                            .filter(|(_, ty)| r.heap.index().is_none_or(|t| is_subtype(module, *ty, t)))
+                            .map(|(n, _)| n)
+                            .collect();
+                        if null || (fits.is_empty() && r.nullable) {
+                            Arg::FuncRef(None)
+                        } else if fits.is_empty() {
+                            stats_line(format!("skip {t}"));
+                            return Ok(None);
+                        } else {
+                            Arg::FuncRef(Some(u.choose(&fits)?.to_string()))
+                        }
+                    }
+                    HeapType::Extern => Arg::ExternRef(if null { None } else { Some(u.int_in_range(0..=9)?) }),
+                    HeapType::Any | HeapType::Eq | HeapType::I31 => {
+                        Arg::AnyRef(if null { None } else { Some(interesting_u64(u)? as u32) })
+                    }
+                    _ if !r.nullable => {
+                        stats_line(format!("skip {t}"));
+                        return Ok(None);
+                    }
+                    HeapType::NoFunc => Arg::FuncRef(None),
+                    HeapType::NoExtern => Arg::ExternRef(None),
+                    HeapType::Exn | HeapType::NoExn => Arg::ExnNull,
+                    HeapType::Struct
+                    | HeapType::Array
+                    | HeapType::None
+                    | HeapType::ConcreteStruct(_)
+                    | HeapType::ConcreteArray(_) => Arg::AnyRef(None),
+                }
+            }
+        });
+    }
+    Ok(Some(out))
 }
 
 /// A result value, engine-neutral: scalar NaNs canonicalised, function references compared
@@ -284,10 +455,10 @@ pub enum V {
     F64(u64),
     FuncRef(bool),
     ExternRef(Option<u32>),
-    /// An exception reference (the generated modules have none; wasmi has no exceptions).
+    /// An exception reference (wasmi has no exceptions: `execute` and `step` only).
     ExnRef(bool),
-    /// A GC reference, or an externalized one (the generated modules have none; wasmi has
-    /// no GC): non-null or not.
+    /// A GC reference, or an externalized one (wasmi has no GC: `execute` and `step`
+    /// only): non-null or not.
     AnyRef(bool),
     V128([u64; 2]),
 }
@@ -409,12 +580,29 @@ impl Ours {
                 _ => Value::FuncRef(None),
             },
             Arg::ExternRef(r) => Value::ExternRef(*r),
+            Arg::AnyRef(r) => Value::AnyRef(r.map(wasmscope::value::gc_ref::i31)),
+            Arg::ExnNull => Value::ExnRef(None),
             Arg::V128(x) => Value::v128(*x),
         }
     }
 
     pub fn call(&mut self, name: &str, args: &[Arg]) -> wasmscope::Result<Vec<Value>> {
         let values: Vec<Value> = args.iter().map(|a| self.value(a)).collect();
+        if stats_enabled()
+            && let Some(Extern::Func(f)) = self.store.export(self.instance, name)
+        {
+            // The same call on a machine of its own, to learn how many instructions ran.
+            let mut m = wasmscope::Machine::new(self.store.limits);
+            m.start(&mut self.store, f, &values)?;
+            let fuel = self.store.limits.fuel.unwrap_or(u64::MAX);
+            let r = match m.run(&mut self.store, fuel) {
+                wasmscope::Outcome::Finished(v) => Ok(v),
+                wasmscope::Outcome::Trapped(t) => Err(wasmscope::Error::Trap(t)),
+                wasmscope::Outcome::Paused(_) => Err(wasmscope::Error::from(TrapCode::OutOfFuel)),
+            };
+            stats_line(format!("call executed={} {}", m.executed, outcome(&r)));
+            return r;
+        }
         self.store.invoke(self.instance, name, &values)
     }
 
