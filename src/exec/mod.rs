@@ -443,11 +443,12 @@ impl Machine {
         // outer head and spilled them on every instruction (BENCHMARKS.md, 2026-12-03).
         let mut code: &Code;
         let mut fp: usize;
-        let mut inst_id: usize;
+        // (No instance yet: the first `enter!` looks its memory up.)
+        let mut inst_id: usize = usize::MAX;
         #[cfg(not(target_arch = "wasm32"))]
         let mut func: u32;
         let mut pc: usize;
-        let mut mem: usize;
+        let mut mem: usize = usize::MAX;
         let mut sp: usize;
         let mut stack: &mut [Raw];
         let mut instrs: &[Instr];
@@ -468,13 +469,16 @@ impl Machine {
                 // trip per call and return.
                 code = unsafe { &*Rc::as_ptr(&frame.code) };
                 fp = frame.fp as usize;
-                inst_id = frame.instance as usize;
                 pc = frame.pc as usize;
                 #[cfg(not(target_arch = "wasm32"))]
                 {
                     func = frame.func;
                 }
-                mem = store.instances[inst_id].memories.first().copied().unwrap_or(u32::MAX) as usize;
+                // Most calls and returns stay in one instance, whose memory is known.
+                if frame.instance as usize != inst_id {
+                    inst_id = frame.instance as usize;
+                    mem = store.instances[inst_id].memories.first().copied().unwrap_or(u32::MAX) as usize;
+                }
                 sp = self.stack.sp;
                 stack = &mut self.stack.cells[..];
                 instrs = &code.instrs[..];
@@ -1241,6 +1245,20 @@ impl Machine {
     /// Performs a call from the current frame (whose state is saved): pushes a frame for a
     /// wasm callee, or runs a host callee to completion.
     fn call(&mut self, store: &mut Store, func: u32, caller_instance: usize) -> std::result::Result<(), Trap> {
+        // The common case first: a wasm function already translated.
+        if let FuncKind::Wasm { instance, code, .. } = &store.funcs[func as usize].kind
+            && let Some(Ok(code)) = code.get()
+        {
+            let (code, instance) = (code.clone(), *instance);
+            return self.push_frame(code, func, instance).map_err(Trap::new);
+        }
+        self.call_slow(store, func, caller_instance)
+    }
+
+    /// The rest of [`Machine::call`]: a function's first call (it is translated) and host
+    /// functions.
+    #[inline(never)]
+    fn call_slow(&mut self, store: &mut Store, func: u32, caller_instance: usize) -> std::result::Result<(), Trap> {
         match &store.funcs[func as usize].kind {
             FuncKind::Wasm { instance, .. } => {
                 let instance = *instance;
