@@ -362,21 +362,30 @@ impl Session {
     /// allocation that hit the heap limit is retried once after a collection that freed
     /// something.
     pub(super) fn step_collecting(&mut self) -> Option<StopReason> {
-        let stop = self.step_once();
-        match &stop {
-            Some(StopReason::Trapped(t))
-                if t.code == crate::trap::TrapCode::HeapExhausted && self.collect_recorded() > 0 =>
-            {
-                return self.step_once();
-            }
+        // (The common case, no stop, decides without moving a stop reason around: on every
+        // recorded step.)
+        let Some(stop) = self.step_once() else {
             // With history on but no record yet, a collection could not be stepped back
             // over: wait for the next instruction.
-            None if self.store.heap.due() && (self.history.max_steps == 0 || !self.history.is_empty()) => {
+            if self.store.heap.due() && (self.history.max_steps == 0 || !self.history.is_empty()) {
                 self.collect_recorded();
             }
-            _ => {}
+            return None;
+        };
+        self.retry_after_collection(stop)
+    }
+
+    /// A step that stopped: an allocation that hit the heap limit is retried once after a
+    /// collection that freed something.
+    #[cold]
+    fn retry_after_collection(&mut self, stop: StopReason) -> Option<StopReason> {
+        if let StopReason::Trapped(t) = &stop
+            && t.code == crate::trap::TrapCode::HeapExhausted
+            && self.collect_recorded() > 0
+        {
+            return self.step_once();
         }
-        stop
+        Some(stop)
     }
 
     /// Parses a call argument as [`crate::value::parse_arg`] does, and for a parameter of

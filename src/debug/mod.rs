@@ -577,7 +577,7 @@ impl Session {
             return self.stop.clone();
         }
         self.not_rewound.clear();
-        self.stop = match self.history.pop() {
+        let stop = match self.history.pop() {
             Some(r) => {
                 self.note_not_rewound(&r);
                 history::undo(r, &mut self.machine, &mut self.store);
@@ -590,6 +590,12 @@ impl Session {
             None => StopReason::HistoryStart,
         };
         self.last_writes_in.clear();
+        // (A step, the common case, without cloning a stop reason.)
+        if let StopReason::Step = stop {
+            self.stop = StopReason::Step;
+            return StopReason::Step;
+        }
+        self.stop = stop;
         self.stop.clone()
     }
 
