@@ -86,7 +86,7 @@ impl Effect {
             Effect::Memory { old, .. } => old.len(),
             Effect::Table { old, .. } | Effect::Heap { old, .. } => old.len() * 8,
             Effect::Frames(f) => f.len() * std::mem::size_of::<Frame>(),
-            Effect::Collected(c) => c.bytes(),
+            Effect::Collected(c) => c.undo_bytes(),
             _ => 16,
         }
     }

@@ -89,7 +89,7 @@ pub struct Collected {
     collections: u64,
     freed: u64,
     last_freed: (u64, usize),
-    /// [`Collected::bytes`], counted once when the collection ends (the undo log asks for it
+    /// [`Collected::undo_bytes`], counted once when the collection ends (the undo log asks for it
     /// on every step it records or drops).
     kept: usize,
 }
@@ -101,7 +101,7 @@ impl Collected {
     }
 
     /// Bytes the undo log keeps for it.
-    pub fn bytes(&self) -> usize {
+    pub fn undo_bytes(&self) -> usize {
         self.kept
     }
 }
