@@ -13,9 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { kernelsDir, readKernels, u64 } from './kernels.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const kernelsDir = path.resolve(here, '../../benches/kernels');
 const require = createRequire(import.meta.url);
 
 const argv = process.argv.slice(2);
@@ -35,19 +35,9 @@ if (builds.length < 2) {
   process.exit(2);
 }
 
-const kernels = fs
-  .readFileSync(path.join(kernelsDir, 'kernels.txt'), 'utf8')
-  .split('\n')
-  .map((l) => l.trim())
-  .filter((l) => l && !l.startsWith('#'))
-  .map((l) => {
-    const [name, , , n, checksum] = l.split(/\s+/);
-    return { name, n: Number(n), checksum: checksum === '-' ? null : BigInt(checksum) };
-  })
-  .filter((k) => filters.length === 0 || filters.some((f) => k.name.includes(f)))
+const kernels = readKernels('kernels.txt', filters)
   .filter((k) => !(noSimd && k.name.endsWith('_simd')));
 
-const u64 = (v) => BigInt.asUintN(64, BigInt(v));
 const engines = builds.map((dir) => {
   const { Playground } = require(path.join(dir, 'wasmscope.js'));
   return {

@@ -18,10 +18,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { kernelsDir, readKernels, u64 } from './kernels.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const kernelsDir = path.join(root, 'benches/kernels');
 const require = createRequire(import.meta.url);
 
 // ---- arguments ----
@@ -39,20 +39,10 @@ for (let i = 0; i < argv.length; i++) {
 }
 
 // ---- kernels ----
-const kernels = fs
-  .readFileSync(path.join(kernelsDir, 'kernels.txt'), 'utf8')
-  .split('\n')
-  .map((l) => l.trim())
-  .filter((l) => l && !l.startsWith('#'))
-  .map((l) => {
-    const [name, , , n, checksum] = l.split(/\s+/);
-    return { name, n: Number(n), checksum: checksum === '-' ? null : BigInt(checksum) };
-  })
-  .filter((k) => filters.length === 0 || filters.some((f) => k.name.includes(f)))
+const kernels = readKernels('kernels.txt', filters)
   .filter((k) => !(noSimd && k.name.endsWith('_simd')));
 
 const load = () => os.loadavg()[0].toFixed(2);
-const u64 = (v) => BigInt.asUintN(64, BigInt(v));
 
 // ---- engines: each returns { run(n) -> BigInt } for a kernel's bytes ----
 

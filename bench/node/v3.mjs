@@ -15,9 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { kernelsDir, readKernels, u64 } from './kernels.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const kernelsDir = path.resolve(here, '../../benches/kernels');
 const require = createRequire(import.meta.url);
 
 const argv = process.argv.slice(2);
@@ -30,18 +30,8 @@ for (let i = 0; i < argv.length; i++) {
   else filters.push(argv[i]);
 }
 
-const kernels = fs
-  .readFileSync(path.join(kernelsDir, 'kernels3.txt'), 'utf8')
-  .split('\n')
-  .map((l) => l.trim())
-  .filter((l) => l && !l.startsWith('#'))
-  .map((l) => {
-    const [name, , , n, checksum] = l.split(/\s+/);
-    return { name, n: Number(n), checksum: checksum === '-' ? null : BigInt(checksum) };
-  })
-  .filter((k) => filters.length === 0 || filters.some((f) => k.name.includes(f)));
+const kernels = readKernels('kernels3.txt', filters);
 
-const u64 = (v) => BigInt.asUintN(64, BigInt(v));
 const load = () => os.loadavg()[0].toFixed(2);
 const { Playground } = require(path.join(here, 'pkg-wasmscope/wasmscope.js'));
 
