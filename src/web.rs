@@ -719,13 +719,13 @@ impl Playground {
             module: i.module.clone(),
             name: i.name.clone(),
             kind: i.ty.kind(),
-            ty: i.ty.to_string(),
+            ty: crate::debug::extern_type_text(m, &i.ty),
         }))?;
         let exports = json_array(m.exports.iter().map(|e| ExportSummary {
             name: e.name.clone(),
             kind: kind(e.kind),
             index: e.index,
-            ty: m.export_type(e).map(|t| t.to_string()).unwrap_or_default(),
+            ty: m.export_type(e).map(|t| crate::debug::extern_type_text(m, &t)).unwrap_or_default(),
         }))?;
         let functions = json_array((0..m.funcs.len() as u32).filter_map(|i| {
             let ty = m.func_type(i)?;
@@ -741,7 +741,7 @@ impl Playground {
                     .map(|p| m.names.locals.get(&i).and_then(|n| n.get(&p)).cloned())
                     .collect(),
                 results: ty.results.iter().map(|t| t.name()).collect(),
-                signature: ty.to_string(),
+                signature: crate::debug::func_type_text(m, ty),
                 imported: i < m.num_imported_funcs,
                 exported: exported.map(str::to_string),
             })

@@ -391,3 +391,22 @@ fn trace_prints_references_as_typed_handles() {
     assert!(stderr.contains("struct.new $node") && stderr.contains("[(ref $node) #0]"), "{stderr}");
     assert!(stderr.contains("[(ref $node) #0, i32:-1, i32:4660, i64:-5]"), "{stderr}");
 }
+
+#[test]
+fn signatures_name_their_types() {
+    use wasmscope::debug::{extern_type_text, func_type_text};
+    let m = Module::new(WAT.as_bytes()).unwrap();
+    let sig = |name: &str| {
+        let e = m.exports.iter().find(|e| e.name == name).unwrap();
+        extern_type_text(&m, &m.export_type(e).unwrap())
+    };
+    assert_eq!(sig("pair"), "func (result (ref $pair))");
+    assert_eq!(sig("twice"), "func (result (ref $node) (ref $node))");
+    assert_eq!(sig("bytes"), "func (param i32) (result (ref $bytes))");
+    // No name: the index; no reference: as before.
+    assert_eq!(sig("anon"), "func (result (ref 4))");
+    assert_eq!(sig("small"), "func (param i32) (result (ref i31))");
+    assert_eq!(sig("none"), "func (result anyref)");
+    let e = m.exports.iter().find(|e| e.name == "churn").unwrap();
+    assert_eq!(func_type_text(&m, m.func_type(e.index).unwrap()), "(param i32) (result i32)");
+}

@@ -125,6 +125,31 @@ fn val_type_text(module: &crate::decode::Module, t: ValType) -> String {
     }
 }
 
+/// A function type with the module's type names: `(param (ref null $node)) (result i32)`
+/// (what `FuncType`'s Display writes, `(ref null 0)`, with names where the name section has
+/// them).
+pub fn func_type_text(module: &crate::decode::Module, ty: &crate::value::FuncType) -> String {
+    let mut parts = Vec::new();
+    for (word, list) in [("param", &ty.params), ("result", &ty.results)] {
+        if !list.is_empty() {
+            let types: Vec<String> = list.iter().map(|&t| val_type_text(module, t)).collect();
+            parts.push(format!("({word} {})", types.join(" ")));
+        }
+    }
+    parts.join(" ")
+}
+
+/// An import's or export's type with the module's type names (functions and tags; the rest
+/// as `ExternType`'s Display writes them).
+pub fn extern_type_text(module: &crate::decode::Module, ty: &crate::decode::ExternType) -> String {
+    use crate::decode::ExternType;
+    match ty {
+        ExternType::Func(t) => format!("func {}", func_type_text(module, t)).trim_end().to_string(),
+        ExternType::Tag(t) => format!("tag {}", func_type_text(module, t)).trim_end().to_string(),
+        other => other.to_string(),
+    }
+}
+
 fn field_type_text(module: &crate::decode::Module, f: &FieldType) -> String {
     let s = match f.storage {
         StorageType::I8 => "i8".to_string(),

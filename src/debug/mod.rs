@@ -18,7 +18,9 @@ use crate::runtime::{Extern, FuncKind, HostEffect, InstanceId, Store};
 use crate::trap::Trap;
 use crate::value::{ValType, Value};
 pub use exceptions::{ExceptionStop, HandlerView, PauseOnExceptions, ThrowKind, Unwinding};
-pub use heap_view::{FieldView, HeapStats, ObjectKind, ObjectView, PAGE, TypeStats, parse_handle};
+pub use heap_view::{
+    FieldView, HeapStats, ObjectKind, ObjectView, PAGE, TypeStats, extern_type_text, func_type_text, parse_handle,
+};
 use history::{Effect, History};
 pub use info::{FuncInfo, Line};
 use std::collections::HashMap;
