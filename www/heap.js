@@ -159,13 +159,15 @@ export function renderHeap(app) {
 }
 
 /**
- * Makes the disclosures work in the page: `refresh` renders again, `collect` runs "Collect
- * garbage" (main.js: it owns the state and the Console).
+ * Makes the disclosures work in the page or in a `<wasm-playground>` element: `refresh`
+ * renders again, `collect` runs "Collect garbage" (main.js: it owns the state and the
+ * Console; the element has no Heap panel), `root` is where the panels are (the document,
+ * or the element's shadow root).
  */
-export function wireHeap(app, { refresh, collect }) {
+export function wireHeap(app, { refresh, collect, root = document }) {
   app.heapWired = true;
-  document.getElementById('heap-collect')?.addEventListener('click', () => collect());
-  document.addEventListener('click', (e) => {
+  if (collect) root.getElementById('heap-collect')?.addEventListener('click', () => collect());
+  root.addEventListener('click', (e) => {
     const b = e.target instanceof Element ? e.target.closest('button[data-ref-path], button[data-ref-page]') : null;
     if (!b) return;
     const u = ui(app);
@@ -183,7 +185,7 @@ export function wireHeap(app, { refresh, collect }) {
     }
     refresh();
     // The panels were drawn again: keep the focus on the same control.
-    const again = [...document.querySelectorAll('button[data-ref-path], button[data-ref-page]')].find(selector);
+    const again = [...root.querySelectorAll('button[data-ref-path], button[data-ref-page]')].find(selector);
     again?.focus();
   });
 }

@@ -31,6 +31,7 @@ import { load, ready } from './wasmscope.js';
 import { newMemView, readMemoryView, showAddress, wireLanes, wireMemory } from './panels.js';
 import { hex, positionText, renderLive, renderPanels, typed } from './render.js';
 import { makeLink } from './permalink.js';
+import { wireHeap } from './heap.js';
 
 const PANELS = ['stack', 'locals', 'calls', 'globals', 'memory', 'console'];
 const SIDE = ['stack', 'locals', 'calls', 'globals']; // beside the code; memory and console go below
@@ -227,6 +228,23 @@ h2 .lanes select { font-size: 11px; padding: 0 2px; }
 #console .exit { font-weight: 600; }
 #console .stdout, #console .stderr { background: var(--out-bg); border-bottom: 0; border-left: 3px solid var(--stdout-edge); padding-left: 6px; min-height: 1.4em; }
 #console .stderr { color: var(--stderr); background: var(--stderr-bg); border-left-color: var(--stderr); }
+/* GC references: disclosures into their fields (heap.js; as the page's style.css). */
+.ty-anyref { color: var(--ty-ref); }
+.ref-toggle { font: inherit; background: none; border: none; padding: 0; color: inherit; cursor: pointer; text-align: left; }
+.ref-toggle::before { content: '▸'; display: inline-block; width: 1.1em; color: var(--muted); }
+.ref-toggle[aria-expanded='true']::before { content: '▾'; }
+.ref-toggle:hover, .ref-toggle:focus-visible { text-decoration: underline; }
+ul.fields { list-style: none; margin: 0 0 0 0.5em; padding: 0 0 0 6px; border-left: 1px solid var(--border); }
+ul.fields li { display: block; white-space: normal; overflow-wrap: anywhere; padding: 0; }
+.val.ref { min-width: 0; flex: 1 1 auto; }
+.ref > ul.fields, .ref > .array, .ref > .fields.empty { background: var(--panel); color: var(--fg); font-weight: 400; margin-top: 1px; }
+.ref .fields .val, .ref .fields .fname { color: inherit; }
+.fields .fname { font-weight: 600; }
+.fields .ty { margin: 0 2px; }
+.array { margin-left: 0.5em; padding-left: 6px; border-left: 1px solid var(--border); }
+.array ul.fields { border-left: none; padding-left: 0; margin-left: 0; }
+.array-head { font-size: 11px; }
+.ref-error { color: var(--error); margin-left: 0.5em; }
 `;
 
 // Dark colours: the reader's preference (unless theme="light"), or theme="dark".
@@ -1024,6 +1042,8 @@ export class WasmPlayground extends HTMLElement {
 
   _wire() {
     const app = this.app;
+    // GC references expand into their fields here too (no Heap panel in the element).
+    wireHeap(app, { refresh: () => this._refresh(), root: this._shadow });
     const on = (id, type, fn) => this._$(id).addEventListener(type, fn);
     const click = (id, fn) => on(id, 'click', () => fn());
     click('run', () => this.run());

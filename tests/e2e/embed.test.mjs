@@ -612,3 +612,42 @@ test('bytes the element adds on top of the interpreter', (t) => {
   t.diagnostic(`interpreter: pkg/wasmscope_bg.wasm ${statSync(join(pkg, 'wasmscope_bg.wasm')).size} bytes, pkg/wasmscope.js ${statSync(join(pkg, 'wasmscope.js')).size} bytes`);
   assert.ok(gz < 40_000, `the element stays small (${gz} bytes gzipped)`);
 });
+
+test('GC references in an element: a struct on the stack expands into its named fields', () =>
+  withPage('embed-gc-ref', async (page) => {
+    await openDocs(page);
+    await page.evaluate(() => {
+      const el = document.createElement('wasm-playground');
+      el.id = 'gc';
+      el.setAttribute('function', 'make');
+      el.setAttribute('panels', 'stack,locals');
+      el.setAttribute('label', 'Example: a struct');
+      const script = document.createElement('script');
+      script.type = 'text/wat';
+      script.textContent = `(module
+        (type $point (struct (field $x i32) (field $y (mut i32))))
+        (func (export "make") (result (ref $point))
+          (struct.new $point (i32.const 3) (i32.const 4))))`;
+      el.append(script);
+      document.querySelector('article').append(el);
+    });
+    const el = page.locator('#gc');
+    await eventually(async () => assert.equal(await el.getByLabel('Function').inputValue(), 'make'));
+    // The first step starts the call; three more run the constants and struct.new.
+    for (let i = 0; i < 4; i++) await button(el, 'Step into').click();
+    const stack = region(el, 'Value stack');
+    const ref = stack.getByRole('button', { name: /^\(ref \$point\) #\d+$/ });
+    await eventually(async () => assert.equal(await ref.count(), 1));
+    assert.equal(await ref.getAttribute('aria-expanded'), 'false');
+    await ref.click();
+    await eventually(async () => assert.equal(await stack.getByRole('button', { name: /^\(ref \$point\)/ }).getAttribute('aria-expanded'), 'true'));
+    const fields = stack.getByRole('group', { name: /^fields of \(ref \$point\)/ });
+    await eventually(async () => {
+      const text = (await fields.innerText()).replace(/\s+/g, ' ');
+      assert.match(text, /\$x i32 3/);
+      assert.match(text, /\$y mut i32 4/);
+    });
+    // Closed again by a second click; the focus stays on the control.
+    await stack.getByRole('button', { name: /^\(ref \$point\)/ }).click();
+    await eventually(async () => assert.equal(await fields.count(), 0));
+  }));
