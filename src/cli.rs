@@ -364,7 +364,7 @@ fn run(args: &RunArgs) -> i32 {
     match result {
         Ok(results) => {
             for r in results {
-                out(r);
+                out(crate::debug::typed_text_in(&store, instance, &r));
             }
             EXIT_OK
         }

@@ -581,3 +581,19 @@ fn heap_limit_bounds_the_gc_heap() {
         assert!(err.contains("--heap-limit"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn run_prints_gc_results_as_typed_handles() {
+    let dir = TempDir::new();
+    let m = dir.file(
+        "pair.wat",
+        r#"(module
+          (type $pair (struct (field $a i32)))
+          (func (export "p") (result (ref $pair)) (struct.new $pair (i32.const 1)))
+          (func (export "i") (result i32 anyref) (i32.const 5) (ref.i31 (i32.const -7)))
+          (func (export "n") (result anyref) (ref.null any)))"#,
+    );
+    assert_eq!(ok(&["run", &m, "p"]), "(ref $pair) #0\n");
+    assert_eq!(ok(&["run", &m, "i"]), "i32:5\n(ref i31) -7\n");
+    assert_eq!(ok(&["run", &m, "n"]), "anyref:null\n");
+}

@@ -159,12 +159,21 @@ fn field_type_text(module: &crate::decode::Module, f: &FieldType) -> String {
     if f.mutable { format!("mut {s}") } else { s }
 }
 
-impl Session {
+/// What names a store's values as the debugger shows them (the session's, or a plain
+/// store's for `wasmscope run`): store types by the module that defines them, looked up
+/// first in `instance`.
+struct Names<'a> {
+    store: &'a crate::runtime::Store,
+    instance: usize,
+}
+
+impl<'a> Names<'a> {
     /// The module (an instance's, this session's first) defining store type `ty`, and its
     /// index there.
-    fn type_home(&self, ty: u32) -> Option<(&crate::decode::Module, u32)> {
-        let own = &self.store.instances[self.instance.0 as usize];
-        std::iter::once(own).chain(self.store.instances.iter()).find_map(|inst| {
+    fn type_home(&self, ty: u32) -> Option<(&'a crate::decode::Module, u32)> {
+        let store = self.store;
+        let own = &store.instances[self.instance];
+        std::iter::once(own).chain(store.instances.iter()).find_map(|inst| {
             let k = inst.types.iter().position(|&id| id == ty)?;
             Some((&*inst.module, k as u32))
         })
@@ -186,7 +195,7 @@ impl Session {
     }
 
     /// The heap slot a value names, if it is a live heap object.
-    pub fn handle_of(&self, v: &Value) -> Option<u32> {
+    fn handle_of(&self, v: &Value) -> Option<u32> {
         match *v {
             Value::AnyRef(Some(c)) | Value::ExternAny(c) => {
                 gc_ref::heap_index(c).filter(|&i| self.store.heap.get(i).is_some())
@@ -198,7 +207,7 @@ impl Session {
     /// A value's text without its type (the page's value column): the handle form for a GC
     /// reference (`(ref $node) #17`, `(ref i31) 42`, `null`), else `Value`'s text after
     /// `type:` (`42`, `nan`, `i32x4:[1, 2, 3, 4]`).
-    pub fn value_text(&self, v: &Value) -> String {
+    fn value_text(&self, v: &Value) -> String {
         match *v {
             Value::AnyRef(Some(c)) | Value::ExternAny(c) => {
                 if let Some(i) = gc_ref::heap_index(c) {
@@ -220,11 +229,54 @@ impl Session {
     /// A value's text with its type, as `--trace` prints it: the handle form for a GC
     /// reference other than null (`(ref $node) #17`), else `Value`'s text (`i32:42`,
     /// `anyref:null`).
-    pub fn typed_text(&self, v: &Value) -> String {
+    fn typed_text(&self, v: &Value) -> String {
         match *v {
             Value::AnyRef(Some(c)) | Value::ExternAny(c) if !gc_ref::is_host(c) => self.value_text(v),
             _ => v.to_string(),
         }
+    }
+}
+
+/// A value as `--trace` and the debugger print it (`(ref $node) #17`), for a store without
+/// a session (`wasmscope run`'s results).
+pub fn typed_text_in(store: &crate::runtime::Store, instance: crate::runtime::InstanceId, v: &Value) -> String {
+    Names { store, instance: instance.0 as usize }.typed_text(v)
+}
+
+impl Session {
+    fn names(&self) -> Names<'_> {
+        Names { store: &self.store, instance: self.instance.0 as usize }
+    }
+
+    fn type_home(&self, ty: u32) -> Option<(&crate::decode::Module, u32)> {
+        self.names().type_home(ty)
+    }
+
+    fn kind_of(&self, ty: u32) -> ObjectKind {
+        self.names().kind_of(ty)
+    }
+
+    fn type_text(&self, ty: u32) -> String {
+        self.names().type_text(ty)
+    }
+
+    /// The heap slot a value names, if it is a live heap object.
+    pub fn handle_of(&self, v: &Value) -> Option<u32> {
+        self.names().handle_of(v)
+    }
+
+    /// A value's text without its type (the page's value column): the handle form for a GC
+    /// reference (`(ref $node) #17`, `(ref i31) 42`, `null`), else `Value`'s text after
+    /// `type:` (`42`, `nan`, `i32x4:[1, 2, 3, 4]`).
+    pub fn value_text(&self, v: &Value) -> String {
+        self.names().value_text(v)
+    }
+
+    /// A value's text with its type, as `--trace` prints it: the handle form for a GC
+    /// reference other than null (`(ref $node) #17`), else `Value`'s text (`i32:42`,
+    /// `anyref:null`).
+    pub fn typed_text(&self, v: &Value) -> String {
+        self.names().typed_text(v)
     }
 
     fn object_at(&self, handle: u32) -> Result<&Object> {

@@ -20,6 +20,7 @@ use crate::value::{ValType, Value};
 pub use exceptions::{ExceptionStop, HandlerView, PauseOnExceptions, ThrowKind, Unwinding};
 pub use heap_view::{
     FieldView, HeapStats, ObjectKind, ObjectView, PAGE, TypeStats, extern_type_text, func_type_text, parse_handle,
+    typed_text_in,
 };
 use history::{Effect, History};
 pub use info::{FuncInfo, Line};
