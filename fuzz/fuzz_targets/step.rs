@@ -152,7 +152,8 @@ fn drive(u: &mut Unstructured<'_>, session: &mut Session, defined: &[u32]) -> ar
                         steps += 1;
                     }
                 }
-                let recorded = session.history_len() - h;
+                // (A collection recorded into the log can make it drop old records: shorter.)
+                let recorded = session.history_len().saturating_sub(h);
                 for _ in 0..recorded {
                     session.step_back();
                 }
