@@ -197,9 +197,7 @@ impl<'a> Names<'a> {
     /// The heap slot a value names, if it is a live heap object.
     fn handle_of(&self, v: &Value) -> Option<u32> {
         match *v {
-            Value::AnyRef(Some(c)) | Value::ExternAny(c) => {
-                gc_ref::heap_index(c).filter(|&i| self.store.heap.get(i).is_some())
-            }
+            Value::AnyRef(Some(c)) | Value::ExternAny(c) => self.store.heap.live_index(c),
             _ => None,
         }
     }

@@ -435,8 +435,14 @@ impl Session {
                 break stop;
             }
         };
-        // A step after a step (most single steps) needs neither the clone nor the drop of
-        // the old reason (each a call).
+        self.settle(stop)
+    }
+
+    /// Keeps `stop` as the session's stop reason and returns it. A step (most commands)
+    /// neither clones it nor, after a step, drops the old one: each is a call, on every
+    /// single step's path.
+    #[inline(always)]
+    fn settle(&mut self, stop: StopReason) -> StopReason {
         if !matches!((&stop, &self.stop), (StopReason::Step, StopReason::Step)) {
             self.stop = stop.clone();
         }
@@ -593,13 +599,7 @@ impl Session {
             None => StopReason::HistoryStart,
         };
         self.last_writes_in.clear();
-        // (A step, the common case, without cloning a stop reason.)
-        if let StopReason::Step = stop {
-            self.stop = StopReason::Step;
-            return StopReason::Step;
-        }
-        self.stop = stop;
-        self.stop.clone()
+        self.settle(stop)
     }
 
     /// What the last step back or reverse continue went back over but could not undo,

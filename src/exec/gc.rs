@@ -96,10 +96,9 @@ pub(super) fn exec(
     // The object a reference names (`null`: the trap for a null one).
     macro_rules! object {
         ($r:expr, $null:expr) => {{
-            let r: Raw = $r;
-            match gc_ref::heap_index(r) {
-                Some(i) if store.heap.get(i).is_some() => i,
-                _ => trap!($null),
+            match store.heap.live_index($r) {
+                Some(i) => i,
+                None => trap!($null),
             }
         }};
     }
@@ -359,10 +358,7 @@ fn init_operands(store: &Store, stack: &[Raw], sp: &mut usize) -> Result<(u32, u
     let [r, d, s, n] = [stack[*sp - 4], stack[*sp - 3], stack[*sp - 2], stack[*sp - 1]];
     *sp -= 4;
     let (d, s, n) = (d as u32 as usize, s as u32 as u64, n as u32 as u64);
-    let i = match gc_ref::heap_index(r) {
-        Some(i) if store.heap.get(i).is_some() => i,
-        _ => return Err(TrapCode::NullArrayReference),
-    };
+    let i = store.heap.live_index(r).ok_or(TrapCode::NullArrayReference)?;
     if d as u64 + n > array_len(store, i) as u64 {
         return Err(TrapCode::ArrayOutOfBounds);
     }

@@ -344,6 +344,13 @@ impl Heap {
         }
     }
 
+    /// The slot of the live object a reference cell names (none for null, an i31, a host
+    /// reference or a freed object).
+    #[inline(always)]
+    pub fn live_index(&self, cell: Raw) -> Option<u32> {
+        crate::value::gc_ref::heap_index(cell).filter(|&i| self.get(i).is_some())
+    }
+
     /// The object at index `i`, if live.
     pub fn get(&self, i: u32) -> Option<&Object> {
         self.objects.get(i as usize)?.as_ref()
