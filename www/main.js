@@ -400,9 +400,11 @@ function selectFunction(name, args) {
   const exp = app.summary?.exports.find((e) => e.kind === 'func' && e.name === name);
   const f = exp ? app.summary.functions.find((x) => x.index === exp.index) : null;
   const names = f?.paramNames ?? [];
+  const before = app.params;
   app.params = (f?.params ?? []).map((type, i) => ({ name: names[i] ? `$${names[i]}` : `$${i}`, type }));
+  // What was typed stays for a parameter of the same type (not `5` for an anyref).
   const keep = app.args.length === app.params.length && !args ? app.args : null;
-  app.args = app.params.map((p, i) => args?.[i] ?? keep?.[i] ?? defaultArg(p.type));
+  app.args = app.params.map((p, i) => args?.[i] ?? (before[i]?.type === p.type ? keep?.[i] : undefined) ?? defaultArg(p.type));
   app.argErrors = app.params.map(() => '');
 }
 

@@ -213,3 +213,14 @@ test('Collect garbage frees what nothing holds; a held result goes back in as an
     await page.getByLabel('$l: anyref').press('Tab');
     await eventually(async () => assert.equal(await page.locator('#arg-0-error').textContent(), ''));
   }));
+
+test('switching functions keeps an argument only for a parameter of the same type', () =>
+  withPage('heap-args-switch', async (page) => {
+    // list takes an i32; sum takes a reference: the 5 typed for list is not sum's argument.
+    await page.getByLabel('Function').selectOption('list');
+    await page.getByLabel('$n: i32').fill('5');
+    await page.getByLabel('Function').selectOption('sum');
+    assert.equal(await page.getByLabel('$l: anyref').inputValue(), 'null');
+    await page.getByLabel('Function').selectOption('list');
+    assert.equal(await page.getByLabel('$n: i32').inputValue(), '0');
+  }));
