@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { kernelsDir, readKernels, u64 } from './kernels.mjs';
+import { kernelsDir, printTable, readKernels, u64 } from './kernels.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -142,10 +142,5 @@ for (const r of rows) {
 for (const g of groups) {
   if (g.wasmi.length) lines.push([g.label, '', '', '', '', geomean(g.wasmi).toFixed(2), geomean(g.v8).toFixed(1), '']);
 }
-const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-const fmt = (cells) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
-console.log();
-console.log(fmt(header));
-console.log('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
-for (const l of lines) console.log(fmt(l));
+printTable(header, lines);
 console.log(`\nload average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);

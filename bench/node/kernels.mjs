@@ -24,3 +24,13 @@ export function readKernels(file, filters = []) {
 
 /** A result as the u64 checksum the lists hold. */
 export const u64 = (v) => BigInt.asUintN(64, BigInt(v));
+
+/** Prints a Markdown table, the first column left-aligned and the others right-aligned. */
+export function printTable(header, lines) {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
+  console.log();
+  console.log(fmt(header));
+  console.log('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
+  for (const l of lines) console.log(fmt(l));
+}

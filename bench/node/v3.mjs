@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { kernelsDir, readKernels, u64 } from './kernels.mjs';
+import { kernelsDir, printTable, readKernels, u64 } from './kernels.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -95,11 +95,6 @@ const lines = rows.map((r) => [
   r.v8Error ? '—' : (r.best.wasmscope / r.best.V8).toFixed(2),
   r.load,
 ]);
-const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-const fmt = (cells) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
-console.log();
-console.log(fmt(header));
-console.log('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
-for (const l of lines) console.log(fmt(l));
+printTable(header, lines);
 for (const r of rows) if (r.v8Error) console.log(`\n${r.name}: V8 ${process.versions.v8}: ${r.v8Error}`);
 console.log(`\nload average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
