@@ -465,12 +465,19 @@ impl Session {
         self.machine.host_journal = Some(Vec::new());
         let outcome = self.machine.run(&mut self.store, 1);
         let host_writes = self.machine.host_journal.take().unwrap_or_default();
+        // A host function that called back into wasm changed what no record holds: the
+        // history ends here (step back cannot go past the call).
+        let reentered = host_writes.iter().any(|e| matches!(e, HostEffect::Reentered(_)));
+        if reentered {
+            self.history.clear();
+            record = None;
+        }
         if let Some(r) = &mut record {
             for e in host_writes {
                 r.effects.push(match e {
                     HostEffect::Write { mem, addr, old } => Effect::Memory { mem, addr: addr as u64, old },
                     HostEffect::Grow { mem, pages } => Effect::MemorySize { mem, pages },
-                    HostEffect::Outside(what) => Effect::Outside(what),
+                    HostEffect::Outside(what) | HostEffect::Reentered(what) => Effect::Outside(what),
                 });
             }
         }

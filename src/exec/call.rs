@@ -9,9 +9,9 @@
 use super::{Machine, Outcome, PauseReason};
 use crate::decode::Module;
 use crate::error::{Error, Result};
-use crate::runtime::{Extern, InstanceId, Linked, Store};
+use crate::runtime::{Extern, InstanceId, Linked, Reenter, Store};
 use crate::trap::{Trap, TrapCode};
-use crate::value::Value;
+use crate::value::{Raw, Value};
 use std::rc::Rc;
 
 /// How the engine runs guest code. Results never depend on it: the tests run the same code
@@ -39,6 +39,11 @@ impl Config {
     /// `store.limits.fuel`.
     pub fn call(&self, store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Value>> {
         let mut machine = Machine::with_config(store.limits, *self);
+        self.call_on(&mut machine, store, func, args)
+    }
+
+    /// [`Config::call`] on `machine`.
+    fn call_on(&self, machine: &mut Machine, store: &mut Store, func: u32, args: &[Value]) -> Result<Vec<Value>> {
         machine.start(store, func, args)?;
         let mut fuel = store.limits.fuel.unwrap_or(u64::MAX);
         loop {
@@ -121,5 +126,54 @@ impl Call for Store {
 
     fn instantiate_with(&mut self, module: Rc<Module>, imports: &[Extern]) -> Result<InstanceId> {
         Config::default().instantiate_with(self, module, imports)
+    }
+}
+
+/// Host functions that call back into wasm nest at most this deep (each nesting is Rust
+/// recursion, the one place where a wasm call is); deeper is `call stack exhausted`.
+pub(crate) const MAX_HOST_NESTING: usize = 100;
+
+/// ... and use at most this much Rust stack for it (a nesting takes about 1.7 KB in a
+/// release build, 110 KB in a debug build; the page's wasm32 stack is 1 MiB).
+const MAX_NESTING_STACK: usize = 512 << 10;
+
+/// A host function's way back into wasm ([`crate::Caller::call`]): the callee runs to
+/// completion on a machine of its own, with the engine settings of the machine below, what
+/// is left of its call depth, and the store's fuel; the cells of the machine below stay
+/// roots of the collector while it runs.
+pub(crate) struct Nested<'m> {
+    pub cells: &'m [Raw],
+    pub config: Config,
+    /// Frames of the machine below (the callee's depth limit is what they leave).
+    pub depth: u32,
+}
+
+impl Reenter for Nested<'_> {
+    fn call(
+        &mut self,
+        store: &mut Store,
+        func: u32,
+        args: &[Value],
+    ) -> (std::result::Result<Vec<Value>, Trap>, Option<u32>) {
+        // Where this nesting's Rust stack is (a local's address; the first one is the base).
+        let probe = 0u8;
+        let here = std::hint::black_box(&probe) as *const u8 as usize;
+        if store.parked.is_empty() {
+            store.nest_base = here;
+        }
+        if store.parked.len() >= MAX_HOST_NESTING || store.nest_base.abs_diff(here) > MAX_NESTING_STACK {
+            return (Err(Trap::new(TrapCode::CallStackExhausted)), None);
+        }
+        let mut limits = store.limits;
+        limits.max_call_depth = limits.max_call_depth.saturating_sub(self.depth);
+        let mut machine = Machine::with_config(limits, self.config);
+        store.parked.push(self.cells.to_vec());
+        let r = self.config.call_on(&mut machine, store, func, args);
+        store.parked.pop();
+        let r = r.map_err(|e| match e {
+            Error::Trap(t) => t,
+            e => Trap::host(e.to_string()),
+        });
+        (r, machine.uncaught)
     }
 }

@@ -75,12 +75,32 @@ impl Machine {
                 if let Some(f) = self.frames.last_mut() {
                     f.pc -= 1;
                 }
+                self.uncaught = Some(exn);
                 Err(Trap {
                     code: TrapCode::UncaughtException,
                     func: Some(func),
                     offset,
                     detail: Some(describe(store, inst, exn)),
                 })
+            }
+        }
+    }
+
+    /// Throws on exception `exn`, which a host function called from instance `inst` let
+    /// escape, at the call (the top frame is past it): `Ok` when a handler caught it (the
+    /// machine goes on in the frame on top), else an `uncaught exception` trap.
+    pub(crate) fn throw_from_host(&mut self, store: &mut Store, exn: u32, inst: usize) -> Result<(), Trap> {
+        let tag = store.exceptions[exn as usize].tag;
+        let landing = self.frames.last().and_then(|f| self.handler_for(store, tag, f.pc.wrapping_sub(1)));
+        match landing {
+            Some(l) => {
+                self.land(store, l, exn);
+                Ok(())
+            }
+            None => {
+                self.uncaught = Some(exn);
+                let detail = Some(describe(store, inst, exn));
+                Err(Trap { code: TrapCode::UncaughtException, func: None, offset: None, detail })
             }
         }
     }

@@ -159,6 +159,9 @@ pub struct Machine {
     pub(crate) state: State,
     /// Results of a call that finished without running wasm (a host function).
     early: Option<Vec<Value>>,
+    /// The exception that escaped the call, when it ended with an `uncaught exception` trap
+    /// (a host function that called this machine's function throws it on).
+    pub(crate) uncaught: Option<u32>,
     /// Instructions executed so far.
     pub executed: u64,
     /// When set, host functions record the old bytes of what they write to memory here
@@ -198,6 +201,7 @@ impl Machine {
             early: None,
             executed: 0,
             host_journal: None,
+            uncaught: None,
             #[cfg(not(target_arch = "wasm32"))]
             slots: Default::default(),
         }
@@ -231,12 +235,16 @@ impl Machine {
         self.executed = 0;
         self.results = ty.results.clone();
         self.early = None;
+        self.uncaught = None;
         self.state = State::Running;
         match &store.funcs[func as usize].kind {
             FuncKind::Host(h) => {
                 let h = h.clone();
-                let mut caller = Caller::new(None, None);
-                match h(&mut caller, args).and_then(|v| check_host_results(store, &ty.results, v)) {
+                let mut nested = call::Nested { cells: &[], config: self.config, depth: 0 };
+                let mut caller = Caller::new(store, None, None, Some(&mut nested));
+                let out = h(&mut caller, args);
+                self.uncaught = out.as_ref().err().and_then(|t| caller.thrown(t));
+                match out.and_then(|v| check_host_results(store, &ty.results, v)) {
                     Ok(v) => self.early = Some(v),
                     Err(t) => {
                         self.state = State::Done;
@@ -1218,17 +1226,21 @@ impl Machine {
             }
             FuncKind::Host(_) => {
                 let n = frame.code.num_results as usize;
-                let r = self.call(store, func, caller_instance);
+                let r = self.call_host(store, func, caller_instance, true);
                 // A pause after a host call (`Yield`) comes after a complete call.
-                if let Err(t) = r {
-                    if t.code != TrapCode::Yield {
-                        return Err(self.locate(t, pc));
+                match r {
+                    // An exception the host let escape was caught below (its frame is gone).
+                    Ok(true) => Ok(()),
+                    Ok(false) => {
+                        self.tail_return(fp, n);
+                        Ok(())
                     }
-                    self.tail_return(fp, n);
-                    return Err(t);
+                    Err(t) if t.code == TrapCode::Yield => {
+                        self.tail_return(fp, n);
+                        Err(t)
+                    }
+                    Err(t) => Err(self.locate(t, pc)),
                 }
-                self.tail_return(fp, n);
-                Ok(())
             }
         }
     }
@@ -1265,29 +1277,53 @@ impl Machine {
                 let code = code_of(store, func)?;
                 Ok(self.push_frame(code, func, instance)?)
             }
-            FuncKind::Host(h) => {
-                let h = h.clone();
-                let ty = &store.types[store.funcs[func as usize].ty as usize];
-                let base = self.stack.len() - ValType::cells_of(&ty.params);
-                let args = read_values(&ty.params, &self.stack.as_slice()[base..]);
-                let results = ty.results.clone();
-                self.stack.truncate(base);
-                let mem = store.instances[caller_instance].memories.first().copied();
-                let (out, pause) = {
-                    let memory = mem.map(|m| (m, &mut store.memories[m as usize]));
-                    let mut caller = Caller::new(memory, self.host_journal.as_mut());
-                    let out = h(&mut caller, &args)?;
-                    (out, caller.pause_requested())
-                };
-                let out = check_host_results(store, &results, out)?;
-                for v in out {
-                    self.push_value(v)?;
-                }
-                // The call is complete (the caller's pc was saved past it): `run` reports a
-                // pause and the next `run` goes on after the call.
-                if pause { Err(Trap::new(TrapCode::Yield)) } else { Ok(()) }
-            }
+            FuncKind::Host(_) => self.call_host(store, func, caller_instance, false).map(|_| ()),
         }
+    }
+
+    /// Runs host function `func`, called from instance `caller_instance` (the caller's pc saved
+    /// past the call), to completion: pops its arguments and pushes its results. The host
+    /// may call back into wasm ([`Caller::call`]) on machines of their own, this machine's
+    /// cells kept as roots. An exception it lets escape is thrown on from the call (for a
+    /// `tail` call, from the frame below, the calling one being gone): `Ok(true)` when a
+    /// handler caught it and the machine goes on in the frame on top.
+    #[inline(never)]
+    fn call_host(
+        &mut self,
+        store: &mut Store,
+        func: u32,
+        caller_instance: usize,
+        tail: bool,
+    ) -> std::result::Result<bool, Trap> {
+        let FuncKind::Host(h) = &store.funcs[func as usize].kind else { return Ok(false) };
+        let h = h.clone();
+        let ty = &store.types[store.funcs[func as usize].ty as usize];
+        let base = self.stack.len() - ValType::cells_of(&ty.params);
+        let args = read_values(&ty.params, &self.stack.as_slice()[base..]);
+        let results = ty.results.clone();
+        self.stack.truncate(base);
+        let (out, pause, thrown) = {
+            let depth = self.frames.len() as u32;
+            let mut nested = call::Nested { cells: self.stack.as_slice(), config: self.config, depth };
+            let mut caller =
+                Caller::new(store, Some(caller_instance as u32), self.host_journal.as_mut(), Some(&mut nested));
+            let out = h(&mut caller, &args);
+            let thrown = out.as_ref().err().and_then(|t| caller.thrown(t));
+            (out, caller.pause_requested(), thrown)
+        };
+        if let Some(exn) = thrown {
+            if tail && let Some(f) = self.frames.pop() {
+                self.stack.truncate(f.fp as usize);
+            }
+            return self.throw_from_host(store, exn, caller_instance).map(|()| true);
+        }
+        let out = check_host_results(store, &results, out?)?;
+        for v in out {
+            self.push_value(v)?;
+        }
+        // The call is complete (the caller's pc was saved past it): `run` reports a
+        // pause and the next `run` goes on after the call.
+        if pause { Err(Trap::new(TrapCode::Yield)) } else { Ok(false) }
     }
 }
 

@@ -79,19 +79,45 @@ pub(crate) enum HostEffect {
     /// Something outside the machine that undoing the call cannot take back (output printed,
     /// a file written), described for the user.
     Outside(String),
+    /// The host function called back into wasm ([`Caller::call`]), which changed what the
+    /// undo log cannot see: stepping back cannot go past this call.
+    Reentered(String),
 }
 
-/// What a host function sees of its caller: its memory 0, read freely and written through
-/// methods (so that a debugger can undo the writes).
+/// How a host function calls back into wasm: implemented by `exec` (the layer that runs
+/// code), handed to the host inside its [`Caller`].
+pub(crate) trait Reenter {
+    /// Calls the function at store address `func` to completion on a machine of its own,
+    /// while the machines below wait (their cells are roots of the collector meanwhile):
+    /// the results, or the trap, and the address of the exception that escaped, if any.
+    fn call(&mut self, store: &mut Store, func: u32, args: &[Value]) -> (Result<Vec<Value>, Trap>, Option<u32>);
+}
+
+/// What a host function sees of its caller: the calling instance's memory 0, read freely and
+/// written through methods (so that a debugger can undo the writes), its exports, which it
+/// may call ([`Caller::call`]), and a way to throw a wasm exception ([`Caller::throw`]).
 pub struct Caller<'a> {
-    memory: Option<(u32, &'a mut Memory)>,
+    store: &'a mut Store,
+    /// The calling instance (none for a host function called directly).
+    instance: Option<u32>,
+    memory: Option<u32>,
     journal: Option<&'a mut Vec<HostEffect>>,
+    reenter: Option<&'a mut dyn Reenter>,
     pause: bool,
+    /// The exception the host throws if it returns an `uncaught exception` trap: the last
+    /// one a call back into wasm let escape, or the one [`Caller::throw`] made.
+    thrown: Option<u32>,
 }
 
 impl<'a> Caller<'a> {
-    pub(crate) fn new(memory: Option<(u32, &'a mut Memory)>, journal: Option<&'a mut Vec<HostEffect>>) -> Self {
-        Caller { memory, journal, pause: false }
+    pub(crate) fn new(
+        store: &'a mut Store,
+        instance: Option<u32>,
+        journal: Option<&'a mut Vec<HostEffect>>,
+        reenter: Option<&'a mut dyn Reenter>,
+    ) -> Self {
+        let memory = instance.and_then(|i| store.instances[i as usize].memories.first().copied());
+        Caller { store, instance, memory, journal, reenter, pause: false, thrown: None }
     }
 
     /// Asks the machine to pause once this host function has returned: `Machine::run`
@@ -104,6 +130,11 @@ impl<'a> Caller<'a> {
 
     pub(crate) fn pause_requested(&self) -> bool {
         self.pause
+    }
+
+    /// The exception to throw at the call if the host returned an `uncaught exception` trap.
+    pub(crate) fn thrown(&self, t: &Trap) -> Option<u32> {
+        self.thrown.filter(|_| t.code == TrapCode::UncaughtException)
     }
 
     /// Tells a debugger that records this call what it changed outside the machine, which
@@ -123,7 +154,7 @@ impl<'a> Caller<'a> {
 
     /// The calling instance's memory 0, if it has one.
     pub fn memory(&self) -> Option<&Memory> {
-        self.memory.as_ref().map(|(_, m)| &**m)
+        self.memory.map(|m| &self.store.memories[m as usize])
     }
 
     fn no_memory() -> Trap {
@@ -137,22 +168,101 @@ impl<'a> Caller<'a> {
 
     /// Writes `bytes` at `addr` of the caller's memory (all or nothing).
     pub fn write_memory(&mut self, addr: u32, bytes: &[u8]) -> Result<(), Trap> {
-        let (mem, m) = self.memory.as_mut().ok_or_else(Self::no_memory)?;
+        let mem = self.memory.ok_or_else(Self::no_memory)?;
+        let m = &mut self.store.memories[mem as usize];
         if let Some(j) = self.journal.as_mut() {
             let old = m.read(addr, bytes.len() as u32).map_err(Trap::new)?.to_vec();
-            j.push(HostEffect::Write { mem: *mem, addr, old });
+            j.push(HostEffect::Write { mem, addr, old });
         }
         m.write(addr as u64, bytes).map_err(Trap::new)
     }
 
     /// Grows the caller's memory like `memory.grow`: the old size, or `None`.
     pub fn grow_memory(&mut self, delta: u32) -> Option<u32> {
-        let (mem, m) = self.memory.as_mut()?;
-        let old = m.grow(delta as u64)?;
+        let mem = self.memory?;
+        let old = self.store.memories[mem as usize].grow(delta as u64)?;
         if let Some(j) = self.journal.as_mut() {
-            j.push(HostEffect::Grow { mem: *mem, pages: old });
+            j.push(HostEffect::Grow { mem, pages: old });
         }
         Some(old as u32)
+    }
+
+    /// The calling instance's export `name`.
+    pub fn get_export(&self, name: &str) -> Option<Extern> {
+        self.store.export(InstanceId(self.instance?), name)
+    }
+
+    /// Calls the function at store address `func` (an export's, [`Caller::get_export`]) with
+    /// `args`, to completion, and returns its results. It runs at full speed on a machine of
+    /// its own; its frames are not the debugger's to step through, and a debugger that
+    /// records this call cannot step back over it (it says so). An exception it lets escape
+    /// comes back as an `uncaught exception` trap: returning that trap from the host
+    /// function throws the exception on, at the call of the host function, where the wasm
+    /// frames below may catch it.
+    pub fn call(&mut self, func: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
+        let Some(reenter) = self.reenter.as_mut() else {
+            return Err(Trap::host("this host function cannot call back into wasm here"));
+        };
+        if self.store.funcs.get(func as usize).is_none() {
+            return Err(Trap::host(format!("no function at store address {func}")));
+        }
+        if let Some(j) = self.journal.as_mut() {
+            j.push(HostEffect::Reentered(format!("a host function called back into wasm (function {func})")));
+        }
+        // An exception held for throwing stays alive while the callee runs.
+        if let Some(e) = self.thrown {
+            self.store.parked.push(vec![e as Raw + 1]);
+        }
+        let (r, escaped) = reenter.call(self.store, func, args);
+        if self.thrown.is_some() {
+            self.store.parked.pop();
+        }
+        if escaped.is_some() {
+            self.thrown = escaped;
+        }
+        r
+    }
+
+    /// Calls the calling instance's exported function `name` ([`Caller::call`]).
+    pub fn call_export(&mut self, name: &str, args: &[Value]) -> Result<Vec<Value>, Trap> {
+        match self.get_export(name) {
+            Some(Extern::Func(f)) => self.call(f, args),
+            Some(_) => Err(Trap::host(format!("export `{name}` is not a function"))),
+            None => Err(Trap::host(format!("no export named `{name}`"))),
+        }
+    }
+
+    /// Makes a wasm exception of tag `tag` (a store address: an exported or imported tag's
+    /// [`Extern::Tag`]) with `payload`, and returns the trap that throws it when the host
+    /// function returns it (`return Err(caller.throw(tag, &[..])?)`). The payload must have
+    /// the tag's parameter types.
+    pub fn throw(&mut self, tag: u32, payload: &[Value]) -> Result<Trap, Trap> {
+        let ty = self
+            .store
+            .tags
+            .get(tag as usize)
+            .map(|t| t.ty)
+            .ok_or_else(|| Trap::host(format!("no tag at store address {tag}")))?;
+        let params = self.store.types[ty as usize].params.clone();
+        if params.len() != payload.len() || params.iter().zip(payload).any(|(&t, v)| !self.store.value_matches(v, t)) {
+            return Err(Trap::host(format!(
+                "an exception of tag {tag} needs a payload of types [{}]",
+                params.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ")
+            )));
+        }
+        let mut cells = Vec::with_capacity(ValType::cells_of(&params));
+        for (v, t) in payload.iter().zip(&params) {
+            cells.extend_from_slice(&v.to_cells()[..t.cells()]);
+        }
+        let roots: Vec<Raw> = self.thrown.map(|e| e as Raw + 1).into_iter().collect();
+        let addr = self.store.alloc_exception(Exception { tag, payload: cells.into() }, &roots).map_err(Trap::new)?;
+        self.thrown = Some(addr);
+        Ok(Trap {
+            code: TrapCode::UncaughtException,
+            func: None,
+            offset: None,
+            detail: Some(format!("thrown by a host function (tag at store address {tag})")),
+        })
     }
 }
 
@@ -256,6 +366,12 @@ pub struct Store {
     pub(crate) field_cells: Vec<Box<[u32]>>,
     /// The structs and arrays (GC).
     pub heap: heap::Heap,
+    /// The value stacks of the machines waiting below a host function that called back into
+    /// wasm ([`Caller::call`]): roots of the collector while the callee runs.
+    pub(crate) parked: Vec<Vec<Raw>>,
+    /// The Rust stack's address where the outermost of those calls began (`exec`'s limit on
+    /// how deep they nest).
+    pub(crate) nest_base: usize,
     registry: HashMap<(String, String), Extern>,
     pub limits: Limits,
 }
@@ -418,7 +534,8 @@ impl Store {
         let globals = self.globals.iter().filter(|g| gc_top(g.ty.ty)).map(|g| g.value);
         let tables = self.tables.iter().filter(|t| gc_top(t.ty)).flat_map(|t| t.elems.iter().copied());
         let elems = self.instances.iter().flat_map(|i| i.elems.iter().flat_map(|e| e.iter().copied()));
-        let stack = stacks.iter().flat_map(|s| s.iter().copied());
+        let parked = self.parked.iter().flat_map(|s| s.iter().copied());
+        let stack = stacks.iter().flat_map(|s| s.iter().copied()).chain(parked);
         // Exception payloads (exception handling) may hold GC references (a tag with an
         // `anyref` parameter): every payload cell of every exception the store keeps is a
         // root, conservatively, as the value stack is (the exceptions were collected just
@@ -512,7 +629,8 @@ impl Store {
         };
         let globals = self.globals.iter().filter(|g| is_exn(g.ty.ty)).map(|g| g.value);
         let tables = self.tables.iter().filter(|t| is_exn(t.ty)).flat_map(|t| t.elems.iter().copied());
-        let stack = stacks.iter().flat_map(|s| s.iter().copied());
+        let parked = self.parked.iter().flat_map(|s| s.iter().copied());
+        let stack = stacks.iter().flat_map(|s| s.iter().copied()).chain(parked);
         for c in stack.chain(globals).chain(tables).chain(self.heap.held_cells()) {
             mark(c, &mut marked, &mut work);
         }
